@@ -1,0 +1,299 @@
+"""A deterministic fictional university (and, for benchmarks, a synthetic province).
+
+Every run with the same arguments builds the same data: one seeded random generator, and a
+fixed reference date instead of the clock.
+"""
+
+import datetime
+import functools
+import random
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from paicha.accounts.models import User
+from paicha.accounts.permissions import Role
+from paicha.audit.context import suspended
+from paicha.audit.services import audit_record
+from paicha.codes import (
+    Education, Ethnicity, Gender, MaritalStatus, MemberSector, MemberStatus, MemberType,
+    OrgCategory, OrgKind, PersonCategory, StudentLevel,
+)
+from paicha.core.bulk import bulk_insert
+from paicha.core.pinyin import initials
+from paicha.members.idcard import make_id_number
+from paicha.members.models import Member
+from paicha.organizations.models import Organization
+from paicha.organizations.tree import SEGMENT_WIDTH, encode_segment
+
+# The day the demo's world is "as of": dates are spread before it.
+REFERENCE_DATE = datetime.date(2026, 11, 1)
+DEMO_PASSWORD = "Paicha@2026"
+UNIVERSITY = "中共湘江示范大学委员会"
+
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡"
+    "贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
+    "雷钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志浩宇轩"
+    "子涵欣怡梓萱晨博文思远嘉乐俊峰婷雪琳晓东海波慧颖佳琪雨桐诗雅一鸣天佑浩然紫薇志强春梅"
+)
+REGIONS = (
+    ("430102", "湖南长沙"), ("430103", "湖南长沙"), ("430111", "湖南长沙"), ("430181", "湖南浏阳"),
+    ("430202", "湖南株洲"), ("430302", "湖南湘潭"), ("430405", "湖南衡阳"), ("430502", "湖南邵阳"),
+    ("430602", "湖南岳阳"), ("430702", "湖南常德"), ("430902", "湖南益阳"), ("431002", "湖南郴州"),
+    ("431102", "湖南永州"), ("431202", "湖南怀化"), ("431302", "湖南娄底"), ("433101", "湖南吉首"),
+    ("110105", "北京朝阳"), ("420102", "湖北武汉"), ("360102", "江西南昌"), ("440103", "广东广州"),
+    ("450102", "广西南宁"), ("510104", "四川成都"),
+)
+MINORITIES = (Ethnicity.TUJIA, Ethnicity.MIAO, Ethnicity.DONG, Ethnicity.YAO, Ethnicity.HUI,
+              Ethnicity.ZHUANG, Ethnicity.MANCHU, Ethnicity.BAI)
+COLLEGES = (
+    ("文学院", OrgKind.COMMITTEE), ("数学与统计学院", OrgKind.COMMITTEE),
+    ("物理与电子科学学院", OrgKind.COMMITTEE), ("化学化工学院", OrgKind.COMMITTEE),
+    ("计算机学院", OrgKind.COMMITTEE), ("商学院", OrgKind.COMMITTEE),
+    ("法学院", OrgKind.GENERAL_BRANCH), ("外国语学院", OrgKind.GENERAL_BRANCH),
+    ("机关", OrgKind.COMMITTEE), ("离退休工作处", OrgKind.GENERAL_BRANCH),
+)
+STUDENT_BRANCHES = (
+    ("教工第一党支部", "staff"), ("教工第二党支部", "staff"),
+    ("本科生第一党支部", "undergraduate"), ("本科生第二党支部", "undergraduate"),
+    ("研究生第一党支部", "postgraduate"), ("研究生第二党支部", "postgraduate"),
+)
+STAFF_BRANCHES = tuple((f"机关第{n}党支部", "staff") for n in "一二三四五六")
+RETIRED_BRANCHES = tuple((f"离退休第{n}党支部", "retired") for n in "一二三四五六")
+FLOW_PLACES = ("广东省深圳市", "上海市浦东新区", "浙江省杭州市", "北京市海淀区", "江苏省苏州市")
+ABROAD_PLACES = ("英国曼彻斯特大学", "日本东京大学", "德国慕尼黑工业大学", "美国密歇根大学")
+
+
+@dataclass
+class DemoResult:
+    organizations: int
+    members: int
+    users: list[tuple[str, str, str]]
+    seconds: float
+
+
+def _days_before(rng: random.Random, ref: datetime.date, low_years: float, high_years: float):
+    return ref - datetime.timedelta(days=int(rng.uniform(low_years, high_years) * 365.25))
+
+
+class MemberFactory:
+    """Realistic member rows for one kind of branch."""
+
+    fields = (
+        "organization", "org_path", "name", "name_initials", "gender", "ethnicity",
+        "native_place", "birth_date", "id_number", "mobile", "other_contacts",
+        "household_register", "residence", "marital_status", "school", "education", "degree",
+        "work_start_date", "work_unit", "join_date", "join_org_name", "full_date",
+        "branch_entry_date", "party_post", "former_party_post", "monthly_dues", "member_type",
+        "sector", "person_category", "student_level", "in_hardship", "retired", "flowing",
+        "flow_destination", "employed_reported", "reported_community", "pocket", "religious",
+        "status", "status_date", "remarks", "created_at", "updated_at",
+    )
+
+    def __init__(self, rng: random.Random, ref: datetime.date):
+        self.rng, self.ref = rng, ref
+        self.used_ids: set[str] = set()
+        self.now = timezone.now()
+
+    def name(self) -> str:
+        rng = self.rng
+        given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
+        return rng.choice(SURNAMES) + given
+
+    def id_number(self, birth: datetime.date, gender: str) -> tuple[str, str]:
+        rng = self.rng
+        region, place = rng.choice(REGIONS)
+        while True:
+            number = make_id_number(region, birth, rng.randrange(100), gender)
+            if number not in self.used_ids:
+                self.used_ids.add(number)
+                return number, place
+
+    def row(self, org: Organization, kind: str) -> tuple:
+        rng, ref = self.rng, self.ref
+        gender = Gender.MALE if rng.random() < 0.52 else Gender.FEMALE
+        if kind == "undergraduate":
+            birth = _days_before(rng, ref, 18.5, 23)
+            join = _days_before(rng, ref, 0.2, 2.5)
+        elif kind == "postgraduate":
+            birth = _days_before(rng, ref, 22, 30)
+            join = _days_before(rng, ref, 0.5, 8)
+        elif kind == "retired":
+            birth = _days_before(rng, ref, 60, 90)
+            join = birth + datetime.timedelta(days=int(rng.uniform(20, 40) * 365.25))
+        else:
+            birth = _days_before(rng, ref, 26, 59)
+            join = birth + datetime.timedelta(days=int(rng.uniform(19, 35) * 365.25))
+        join = min(join, ref - datetime.timedelta(days=30))
+        probationary = (ref - join).days < 365
+        full = None if probationary else join + datetime.timedelta(days=365)
+        id_number, place = self.id_number(birth, gender)
+        student = kind in ("undergraduate", "postgraduate")
+        name = self.name()
+        flowing = (not student) and rng.random() < 0.03
+        abroad = kind == "postgraduate" and rng.random() < 0.02
+        pocket = kind == "postgraduate" and not abroad and rng.random() < 0.02
+        remarks = []
+        if flowing:
+            remarks.append("外出流动")
+        if abroad:
+            remarks.append(f"出国（境）留学：{rng.choice(ABROAD_PLACES)}，已办理保留组织关系")
+        if pocket:
+            remarks.append("“口袋”党员：组织关系转出后未到接收单位报到，关系仍在本支部")
+        education = {
+            "undergraduate": Education.BACHELOR, "postgraduate": Education.POSTGRADUATE,
+        }.get(kind) or rng.choice((Education.POSTGRADUATE, Education.BACHELOR, Education.BACHELOR,
+                                   Education.JUNIOR_COLLEGE, Education.HIGH_SCHOOL))
+        return (
+            org.pk, org.path, name, initials(name), gender,
+            rng.choice(MINORITIES) if rng.random() < 0.12 else Ethnicity.HAN,
+            place, birth, id_number, f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+            f"微信 wx{rng.randrange(10**6):06d}" if rng.random() < 0.5 else "",
+            f"{place}市{rng.choice('东南西北')}区{rng.randrange(1, 200)}号"[:32],
+            "湖南省长沙市岳麓区麓山南路" + str(rng.randrange(1, 999)) + "号",
+            MaritalStatus.SINGLE if student else rng.choice(
+                (MaritalStatus.MARRIED, MaritalStatus.MARRIED, MaritalStatus.SINGLE)),
+            "湘江示范大学" if student else rng.choice(("湘江示范大学", "湖南大学", "中南大学")),
+            education, {"undergraduate": "", "postgraduate": "学士"}.get(kind, ""),
+            None if student else birth + datetime.timedelta(days=int(23 * 365.25)),
+            f"湘江示范大学{org.parent.name if org.parent else ''}" if not student else
+            f"湘江示范大学{org.parent.name if org.parent else ''}（学生）",
+            join, f"湘江示范大学{rng.choice(('文学院', '计算机学院', '商学院'))}党支部", full,
+            max(join, ref - datetime.timedelta(days=rng.randrange(60, 3000))),
+            "", "", Decimal(rng.choice(("0.20", "0.50", "2.00", "12.50", "35.00"))),
+            MemberType.PROBATIONARY if probationary else MemberType.FULL,
+            MemberSector.PUBLIC_INSTITUTION,
+            PersonCategory.STUDENT if student else PersonCategory.STAFF,
+            {"undergraduate": StudentLevel.UNDERGRADUATE,
+             "postgraduate": StudentLevel.POSTGRADUATE}.get(kind, ""),
+            kind == "retired" and rng.random() < 0.05, kind == "retired",
+            flowing, rng.choice(FLOW_PLACES) if flowing else "",
+            kind == "staff" and rng.random() < 0.6,
+            "岳麓街道桃子湖社区" if kind == "staff" else "",
+            pocket, rng.random() < 0.002,
+            MemberStatus.RETAINED if abroad else MemberStatus.ACTIVE,
+            None, "；".join(remarks), self.now, self.now,
+        )
+
+
+def _make_org(parent, number, *, code, name, kind, category, **extra) -> Organization:
+    path = (parent.path if parent else "") + encode_segment(number)
+    return Organization(parent=parent, path=path, depth=len(path) // SEGMENT_WIDTH - 1,
+                        code=code, name=name, kind=kind, category=category, **extra)
+
+
+def _phone(rng) -> str:
+    return f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
+
+
+@transaction.atomic
+def build_university(*, seed: int = 2016, ref: datetime.date = REFERENCE_DATE) -> DemoResult:
+    """The fictional 湘江示范大学: 10 colleges, 60 branches, about 3,000 members, 73 users."""
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    factory = MemberFactory(rng, ref)
+    users: list[tuple[str, str, str]] = []
+    with suspended():
+        root = _make_org(None, 1, code="001", name=UNIVERSITY, short_name="校党委",
+                         kind=OrgKind.COMMITTEE, category=OrgCategory.SCHOOL,
+                         secretary="周建华", secretary_phone="0731-88880001",
+                         organizer="王媛", organizer_phone="0731-88880002",
+                         office_phone="0731-88880000", intranet_address="http://10.10.1.8/dangjian")
+        root.save()
+        users.append(_user("zzb", "组织部 王媛", root, Role.ORG_DEPARTMENT))
+        users.append(_user("shenji", "纪委 审计员 刘芳", root, Role.AUDITOR))
+        member_rows = []
+        for c, (college, kind) in enumerate(COLLEGES, start=1):
+            college_org = _make_org(
+                root, c, code=f"001{c:03d}", name=f"中共湘江示范大学{college}{'委员会' if kind == OrgKind.COMMITTEE else '总支部委员会'}",
+                short_name=college, kind=kind, category=OrgCategory.SCHOOL,
+                secretary=factory.name(), secretary_phone=_phone(rng), organizer=factory.name(),
+                organizer_phone=_phone(rng), office_phone=f"0731-8888{c:04d}")
+            college_org.save()
+            users.append(_user(f"xy{c:02d}", f"{college} 审核员", college_org,
+                               Role.COMMITTEE_REVIEWER))
+            branches = {"机关": STAFF_BRANCHES, "离退休工作处": RETIRED_BRANCHES}.get(
+                college, STUDENT_BRANCHES)
+            for b, (branch_name, branch_kind) in enumerate(branches, start=1):
+                branch = _make_org(
+                    college_org, b, code=f"001{c:03d}{b:03d}", name=f"{college}{branch_name}",
+                    short_name=branch_name, kind=OrgKind.BRANCH, category=OrgCategory.SCHOOL,
+                    secretary=factory.name(), secretary_phone=_phone(rng),
+                    organizer=factory.name(), organizer_phone=_phone(rng),
+                    intranet_address=f"http://10.10.{c}.{b}/zhibu")
+                branch.save()
+                users.append(_user(f"zb{c:02d}{b:02d}", f"{branch_name}组织委员", branch,
+                                   Role.BRANCH_WORKER))
+                for _ in range(rng.randrange(35, 66)):
+                    member_rows.append(factory.row(branch, branch_kind))
+        count = bulk_insert(Member, MemberFactory.fields, member_rows)
+    audit_record(action="import", obj=root, note=f"演示数据：{count} 名党员")
+    return DemoResult(Organization.objects.count(), count, users, time.perf_counter() - started)
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # Argon2 is slow on purpose: hash the shared demo password once, not per account.
+    return make_password(DEMO_PASSWORD)
+
+
+def _user(username, full_name, org, role) -> tuple[str, str, str]:
+    User.objects.create(username=username, full_name=full_name, organization=org, role=role,
+                        password=_demo_password_hash())
+    return username, full_name, org.name
+
+
+def build_synthetic(*, members: int, orgs: int, seed: int = 7,
+                    ref: datetime.date = REFERENCE_DATE, progress=None) -> DemoResult:
+    """A province-like tree of about `orgs` branches with `members` members, for benchmarks.
+
+    Organizations go in with bulk_create level by level; members stream through the COPY /
+    executemany path in chunks, so memory stays flat however many there are.
+    """
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    factory = MemberFactory(rng, ref)
+    branches_per_committee, committees_per_county = 20, 20
+    n_branches = max(1, orgs)
+    n_committees = -(-n_branches // branches_per_committee)
+    n_counties = -(-n_committees // committees_per_county)
+    with transaction.atomic(), suspended():
+        top = Organization.objects.filter(parent__isnull=True).count() + 1
+        root = _make_org(None, top, code=f"P{top:03d}", name=f"合成测试省委组织部{top}",
+                         kind=OrgKind.DEPARTMENT, category=OrgCategory.GOVERNMENT)
+        root.save()
+        counties = Organization.objects.bulk_create([
+            _make_org(root, i + 1, code=f"{root.code}-{i + 1:04d}", name=f"合成县委{i + 1}",
+                      kind=OrgKind.COMMITTEE, category=OrgCategory.GOVERNMENT)
+            for i in range(n_counties)])
+        committees = Organization.objects.bulk_create([
+            _make_org(counties[i // committees_per_county], i % committees_per_county + 1,
+                      code=f"{root.code}-C{i + 1:06d}", name=f"合成基层党委{i + 1}",
+                      kind=OrgKind.COMMITTEE, category=OrgCategory.RURAL)
+            for i in range(n_committees)])
+        branches = Organization.objects.bulk_create([
+            _make_org(committees[i // branches_per_committee], i % branches_per_committee + 1,
+                      code=f"{root.code}-B{i + 1:07d}", name=f"合成党支部{i + 1}",
+                      kind=OrgKind.BRANCH, category=rng.choice(list(OrgCategory.values)))
+            for i in range(n_branches)])
+    kinds = ("staff", "staff", "retired", "undergraduate", "postgraduate")
+    written, chunk = 0, 50_000
+    while written < members:
+        size = min(chunk, members - written)
+        with transaction.atomic(), suspended():
+            rows = (factory.row(branches[(written + i) % n_branches], kinds[i % len(kinds)])
+                    for i in range(size))
+            written += bulk_insert(Member, MemberFactory.fields, rows)
+        if progress:
+            progress(written, members, time.perf_counter() - started)
+    audit_record(action="import", obj=root, note=f"合成基准数据：{written} 名党员")
+    return DemoResult(1 + n_counties + n_committees + n_branches, written, [],
+                      time.perf_counter() - started)

@@ -1,0 +1,38 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import render
+
+from paicha.codes import MemberStatus
+from paicha.members.models import Member
+from paicha.organizations.models import Organization
+
+
+def home(request):
+    user = request.user
+    members = Member.objects.visible_to(user)
+    by_status = dict(members.values_list("status").annotate(n=Count("id")).order_by())
+    orgs = Organization.objects.visible_to(user).filter(is_active=True)
+    children = user.organization.children.filter(is_active=True) if user.organization else []
+    return render(request, "core/home.html", {
+        "member_total": sum(by_status.values()),
+        "member_active": by_status.get(MemberStatus.ACTIVE, 0),
+        "org_count": orgs.count(),
+        "children": children,
+    })
+
+
+def search(request):
+    """Members and organizations of the user's subtree by name or pinyin initials."""
+    query = request.GET.get("q", "").strip()
+    members = orgs = None
+    if query:
+        initials = query.lower()
+        members = Member.objects.visible_to(request.user).filter(
+            Q(name__contains=query) | Q(name_initials__startswith=initials)
+        ).select_related("organization")
+        orgs = Organization.objects.visible_to(request.user).filter(
+            Q(name__contains=query) | Q(code=query)
+        )[:20]
+    page = Paginator(members, 30).get_page(request.GET.get("page")) if members is not None else None
+    template = "core/_search_results.html" if request.htmx else "core/search.html"
+    return render(request, template, {"q": query, "page": page, "orgs": orgs})

@@ -1,0 +1,21 @@
+from django.db.models import Count
+
+from paicha.accounts.permissions import Perm
+from paicha.accounts.scope import get_for_user
+from paicha.audit.models import AuditEntry
+
+from .models import Organization
+
+
+def get_org_for_user(user, code: str, *, for_write: bool = False) -> Organization:
+    return get_for_user(Organization.objects, user, for_write=for_write,
+                        perm=Perm.MANAGE_ORGS if for_write else None, code=code)
+
+
+def org_children_with_counts(org: Organization):
+    return org.children.filter(is_active=True).annotate(n_children=Count("children"))
+
+
+def org_history(org: Organization):
+    """The organization's own changes: creation, renames, contacts, moves, merges."""
+    return AuditEntry.objects.filter(model=Organization._meta.label, object_id=str(org.pk))

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organizations"
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/children/", views.tree_children, name="tree_children"),
+    path("<str:code>/new/", views.create, name="create"),
+    path("<str:code>/edit/", views.edit, name="edit"),
+    path("<str:code>/move/", views.move, name="move"),
+    path("<str:code>/merge/", views.merge, name="merge"),
+]

@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+
+from paicha.accounts.permissions import Perm
+from paicha.accounts.scope import require
+
+from . import services
+from .forms import OrganizationForm, OrgChoiceForm
+from .selectors import get_org_for_user, org_children_with_counts, org_history
+
+
+def tree(request):
+    return render(request, "organizations/tree.html", {"root": request.user.organization})
+
+
+def tree_children(request, code):
+    org = get_org_for_user(request.user, code)
+    return render(request, "organizations/_tree_children.html", {
+        "org": org, "children": org_children_with_counts(org),
+        "show_root": request.GET.get("root") == "1",
+    })
+
+
+def detail(request, code):
+    org = get_org_for_user(request.user, code)
+    return render(request, "organizations/detail.html", {
+        "org": org,
+        "ancestors": [a for a in org.ancestors() if a.path.startswith(request.user.organization.path)],
+        "children": org_children_with_counts(org),
+        "member_count": org.members.on_roster().count(),
+        "subtree_member_count": org.members.model.objects.in_subtree(org).on_roster().count(),
+        "history": org_history(org)[:50],
+        "can_manage": request.user.can(Perm.MANAGE_ORGS),
+        "is_scope_root": org.pk == request.user.organization_id,
+    })
+
+
+def _form_errors_from(exc: ValidationError, form) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def create(request, code):
+    require(request.user, Perm.MANAGE_ORGS)
+    parent = get_org_for_user(request.user, code)
+    form = OrganizationForm(request.POST or None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.org_create(parent=parent, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, f"已新建党组织“{org.name}”")
+            return redirect(org)
+    return render(request, "organizations/form.html",
+                  {"form": form, "org": parent, "title": f"在“{parent.name}”下新建党组织"})
+
+
+def edit(request, code):
+    with transaction.atomic():
+        org = get_org_for_user(request.user, code, for_write=True)
+        form = OrganizationForm(request.POST or None, instance=org)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.org_update(org=org, acting_user=request.user,
+                                    **{f: form.cleaned_data[f] for f in form.changed_data})
+            except ValidationError as exc:
+                _form_errors_from(exc, form)
+            else:
+                messages.success(request, f"已保存“{org.name}”")
+                return redirect(org)
+    return render(request, "organizations/form.html",
+                  {"form": form, "org": org, "title": f"修改“{org.name}”"})
+
+
+def _below_own_root(request, org) -> None:
+    if org.pk == request.user.organization_id:
+        raise PermissionDenied("不能调整本级党组织自身的隶属关系")
+
+
+def move(request, code):
+    org = get_org_for_user(request.user, code, for_write=False)
+    require(request.user, Perm.MANAGE_ORGS)
+    _below_own_root(request, org)
+    form = OrgChoiceForm(request.POST or None, user=request.user)
+    form.fields["target"].label = "新的上级党组织代码"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_move(org=org, new_parent=form.cleaned_data["target"],
+                              acting_user=request.user)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, f"“{org.name}”已调整到“{form.cleaned_data['target'].name}”之下")
+            return redirect("organizations:detail", code=org.code)
+    return render(request, "organizations/form.html", {
+        "form": form, "org": org, "title": f"调整“{org.name}”的隶属关系",
+        "explain": "该组织连同其下级组织、党员及全部记录一起移动；原隶属关系保留在变更历史中。",
+    })
+
+
+def merge(request, code):
+    org = get_org_for_user(request.user, code, for_write=False)
+    require(request.user, Perm.MANAGE_ORGS)
+    _below_own_root(request, org)
+    form = OrgChoiceForm(request.POST or None, user=request.user)
+    form.fields["target"].label = "并入的党组织代码"
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = services.org_merge(source=org, target=form.cleaned_data["target"],
+                                        acting_user=request.user)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, f"“{org.name}”已并入“{target.name}”")
+            return redirect(target)
+    return render(request, "organizations/form.html", {
+        "form": form, "org": org, "title": f"把“{org.name}”合并到其他党组织",
+        "explain": "该组织的党员、记录和下级组织全部转到目标组织；该组织标记为已合并，历史记录保留。",
+    })
