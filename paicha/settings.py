@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "paicha.accounts",
     "paicha.audit",
     "paicha.members",
+    "paicha.evidence",
+    "paicha.transfers",
+    "paicha.cases",
+    "paicha.campaigns",
+    "paicha.forms",
 ]
 
 MIDDLEWARE = [

@@ -5,5 +5,10 @@ urlpatterns = [
     path("accounts/", include("paicha.accounts.urls")),
     path("orgs/", include("paicha.organizations.urls")),
     path("members/", include("paicha.members.urls")),
+    path("evidence/", include("paicha.evidence.urls")),
+    path("transfers/", include("paicha.transfers.urls")),
+    path("cases/", include("paicha.cases.urls")),
+    path("campaigns/", include("paicha.campaigns.urls")),
+    path("forms/", include("paicha.forms.urls")),
     path("audit/", include("paicha.audit.urls")),
 ]

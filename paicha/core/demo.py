@@ -6,6 +6,7 @@ fixed reference date instead of the clock.
 
 import datetime
 import functools
+import importlib
 import random
 import time
 from dataclasses import dataclass
@@ -235,6 +236,8 @@ def build_university(*, seed: int = 2016, ref: datetime.date = REFERENCE_DATE) -
                 for _ in range(rng.randrange(35, 66)):
                     member_rows.append(factory.row(branch, branch_kind))
         count = bulk_insert(Member, MemberFactory.fields, member_rows)
+        for step, populate in enumerate(_app_demo_steps(), start=1):
+            populate(root=root, rng=random.Random(seed * 100 + step), ref=ref)
     audit_record(action="import", obj=root, note=f"演示数据：{count} 名党员")
     return DemoResult(Organization.objects.count(), count, users, time.perf_counter() - started)
 
@@ -243,6 +246,22 @@ def build_university(*, seed: int = 2016, ref: datetime.date = REFERENCE_DATE) -
 def _demo_password_hash() -> str:
     # Argon2 is slow on purpose: hash the shared demo password once, not per account.
     return make_password(DEMO_PASSWORD)
+
+
+# Apps that add their own demo situations (evidence, transfers, cases …), in this order.
+DEMO_APPS = ("evidence", "transfers", "cases", "campaigns", "forms")
+
+
+def _app_demo_steps():
+    """Each app's `demo.populate(root, rng, ref)`, for the apps that have one."""
+    for app in DEMO_APPS:
+        try:
+            module = importlib.import_module(f"paicha.{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"paicha.{app}.demo":
+                raise
+            continue
+        yield module.populate
 
 
 def _user(username, full_name, org, role) -> tuple[str, str, str]:
