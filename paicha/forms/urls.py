@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "forms"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("<slug:slug>/", views.form_view, name="form"),
+    path("doc/<slug:slug>/<int:pk>/", views.document_view, name="document"),
+]

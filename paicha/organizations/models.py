@@ -69,6 +69,15 @@ class Organization(models.Model):
     def category_circled(self) -> str:
         return OrgCategory.circled(self.category)
 
+    def grassroots_committee(self) -> "Organization | None":
+        """The nearest 党委 or 党总支 above a branch (itself if it is one): the 基层党委."""
+        from paicha.codes import OrgKind
+
+        if self.kind in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH):
+            return self
+        return (self.ancestors().filter(kind__in=(OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH))
+                .order_by("-path").first())
+
     def ancestors(self):
         """Root first, this organization excluded: one query on the path prefixes."""
         from .tree import SEGMENT_WIDTH

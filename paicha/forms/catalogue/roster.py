@@ -1,0 +1,76 @@
+"""支部党员名册 (seed 002) and the registers of flagged members."""
+
+from paicha.codes import MemberStatus
+from paicha.members.models import Member
+
+from ..declarations import Column, FormDeclaration, register
+
+
+def roster_remarks(member: Member) -> str:
+    """备注 as 名册 说明 2–3 require: pocket, flowing and abroad members are noted."""
+    notes = [member.remarks] if member.remarks else []
+    text = member.remarks or ""
+    if member.pocket and "口袋" not in text:
+        notes.append("“口袋”党员，组织关系仍属本支部")
+    if member.flowing and "流动" not in text:
+        notes.append(f"外出流动：{member.flow_destination}" if member.flow_destination else "外出流动")
+    if member.status == MemberStatus.RETAINED and "出国" not in text:
+        notes.append("出国（境），保留组织关系")
+    return "；".join(notes)
+
+
+@register
+class BranchRoster(FormDeclaration):
+    slug = "branch-roster"
+    title = "支 部 党 员 名 册"
+    seed = "002"
+    header_fields = ("党（工）委", "党支部", "填表日期")
+    footer_fields = ()
+    min_rows = 14
+    notes_title = "《支部党员名册》填表说明"
+    notes = """
+1、本表以支部为单位填写，同时上报基层党（工）委一份存档。
+2、组织关系转出后未按要求接转的“口袋党员”，组织关系仍属原支部，需列入支部名册中，并在备注栏中注明。
+3、外出流动、出国（境）等特殊类型党员应在备注栏注明。
+"""
+    columns = [
+        Column("seq", "序号", kind="seq", width=5),
+        Column("name", "姓 名", width=9),
+        Column("gender", "性别", width=5),
+        Column("ethnicity", "民族", width=7),
+        Column("native_place", "籍贯", width=10),
+        Column("birth_date", "出生\n年月", kind="month", width=10),
+        Column("education", "学历", width=9),
+        Column("id_number", "身份证号码", width=20, sensitive=True),
+        Column("join_date", "入党\n时间", kind="month", width=10),
+        Column("full_date", "转正\n时间", kind="month", width=10),
+        Column("work_unit", "工作单位", width=22),
+        Column("mobile", "联系电话", width=13, sensitive=True),
+        Column("remarks", "备注", width=20),
+    ]
+
+    def header_values(self, *, org, as_of, user=None):
+        from paicha.codes import OrgKind
+        from paicha.core.dates import format_cn_date
+
+        committee = org.grassroots_committee()
+        branch = org.name if org.kind == OrgKind.BRANCH else ""
+        return {"党（工）委": committee.name if committee else "", "党支部": branch,
+                "填表日期": format_cn_date(as_of)}
+
+    def rows(self, *, org, as_of):
+        # The roster as of the fill date: members who had entered the branch by then.
+        members = (Member.objects.in_subtree(org).on_roster()
+                   .exclude(branch_entry_date__gt=as_of)
+                   .order_by("org_path", "join_date", "id"))
+        return [
+            {
+                "seq": i, "name": m.name, "gender": m.get_gender_display(),
+                "ethnicity": m.get_ethnicity_display(), "native_place": m.native_place,
+                "birth_date": m.birth_date, "education": m.get_education_display(),
+                "id_number": m.id_number, "join_date": m.join_date, "full_date": m.full_date,
+                "work_unit": m.work_unit, "mobile": m.mobile, "remarks": roster_remarks(m),
+                "member_id": m.pk,
+            }
+            for i, m in enumerate(members.iterator(chunk_size=2000), start=1)
+        ]

@@ -1,0 +1,217 @@
+"""How an official form (报表) is declared: once, with the seed's exact titles.
+
+A declaration lists its columns (grouped headers included), the header and footer fields the
+seed prints, its 填表说明, and how rows are computed from the records for an organization
+subtree and a fill date. The renderers in `renderers/` turn any declaration into HTML, a
+print page, .xlsx, .docx and JSON; nothing about a particular form lives there.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from paicha.codes import CircledChoices
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    # Grouped headers above this column, outermost first (merged across neighbours).
+    groups: tuple[str, ...] = ()
+    # text | int | code (printed ①–⑨) | date (2016年9月20日) | month (2016年9月) | seq (序号)
+    kind: str = "text"
+    code: type[CircledChoices] | None = None
+    width: float = 10
+    # The seed's column letter (附件5 prints A…X under the titles).
+    letter: str = ""
+    # 身份证号码 and phones: masked for roles that may not see them (SPEC §10).
+    sensitive: bool = False
+
+    def display(self, value: Any) -> Any:
+        """The value as the seed prints it (numbers stay numbers)."""
+        from paicha.core.dates import format_cn_date, format_cn_month
+
+        if value is None:
+            return ""
+        if self.kind == "code" and self.code is not None:
+            return self.code.circled(value)
+        if self.kind == "date" and isinstance(value, datetime.date):
+            return format_cn_date(value)
+        if self.kind == "month" and isinstance(value, datetime.date):
+            return format_cn_month(value)
+        return value
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def header_grid(columns: list[Column]) -> tuple[list[HeaderCell], int]:
+    """Merged header cells for `columns` and the number of header rows.
+
+    A column's title sits under its groups and reaches down to the last header row; equal
+    group prefixes of adjacent columns merge into one cell.
+    """
+    depth = max(len(c.groups) for c in columns) + 1
+    cells: list[HeaderCell] = []
+    for level in range(depth):
+        col = 0
+        while col < len(columns):
+            column = columns[col]
+            if level < len(column.groups):
+                prefix = column.groups[: level + 1]
+                end = col + 1
+                while end < len(columns) and columns[end].groups[: level + 1] == prefix:
+                    end += 1
+                cells.append(HeaderCell(level, col, prefix[-1], colspan=end - col))
+                col = end
+                continue
+            if level == len(column.groups):
+                cells.append(HeaderCell(level, col, column.title, rowspan=depth - level))
+            col += 1
+    return cells, depth
+
+
+@dataclass
+class Check:
+    """One rule of the form (e.g. A = B+O+X) checked on one row."""
+
+    rule: str
+    where: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class FormResult:
+    form: "FormDeclaration"
+    org: Any
+    as_of: datetime.date
+    rows: list[dict]
+    checks: list[Check] = field(default_factory=list)
+    header: dict[str, str] = field(default_factory=dict)
+    footer: dict[str, str] = field(default_factory=dict)
+    mask: bool = False
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
+
+    def value(self, column: Column, row: dict) -> Any:
+        value = column.display(row.get(column.key))
+        if self.mask and column.sensitive and value:
+            return mask_identity(str(value))
+        return value
+
+    def display_rows(self) -> list[list[Any]]:
+        return [[self.value(c, row) for c in self.form.columns] for row in self.rows]
+
+    def as_json(self) -> dict:
+        return {
+            "title": self.form.title,
+            "header": self.header,
+            "columns": [
+                {"key": c.key, "title": c.title, "groups": list(c.groups),
+                 **({"letter": c.letter} if c.letter else {})}
+                for c in self.form.columns
+            ],
+            "rows": [
+                {c.key: _json_value(self.value(c, row)) for c in self.form.columns}
+                for row in self.rows
+            ],
+            "checks": [{"rule": c.rule, "where": c.where, "ok": c.ok, "detail": c.detail}
+                       for c in self.checks],
+        }
+
+
+def _json_value(value):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def mask_identity(value: str) -> str:
+    """430102********7517 / 138****5678: enough to tell people apart, not to use the number."""
+    if len(value) == 18:
+        return value[:6] + "*" * 8 + value[14:]
+    if len(value) >= 7:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return "*" * len(value)
+
+
+class FormDeclaration:
+    """Subclass per official form; register with `@register`."""
+
+    slug: ClassVar[str]
+    title: ClassVar[str]
+    seed: ClassVar[str] = ""
+    landscape: ClassVar[bool] = True
+    # Fields the seed prints above the table, and below it.
+    header_fields: ClassVar[tuple[str, ...]] = ("填报单位（盖章）", "填表日期")
+    footer_fields: ClassVar[tuple[str, ...]] = ("填表人", "联系电话")
+    notes_title: ClassVar[str] = ""
+    notes: ClassVar[str] = ""
+    columns: ClassVar[list[Column]]
+    # Blank rows the printed form shows when there are fewer records (seed tables have 8–14).
+    min_rows: ClassVar[int] = 0
+
+    def rows(self, *, org, as_of: datetime.date) -> list[dict]:
+        raise NotImplementedError
+
+    def checks(self, rows: list[dict], *, org, as_of: datetime.date) -> list[Check]:
+        return []
+
+    def header_values(self, *, org, as_of: datetime.date, user=None) -> dict[str, str]:
+        from paicha.core.dates import format_cn_date
+
+        values = {"填报单位（盖章）": org.name, "填报单位": org.name,
+                  "填表日期": format_cn_date(as_of), "填报日期": format_cn_date(as_of),
+                  "填报时间": format_cn_date(as_of)}
+        return {k: values.get(k, "") for k in self.header_fields}
+
+    def footer_values(self, *, org, as_of: datetime.date, user=None) -> dict[str, str]:
+        values = {"填表人": str(user) if user else "",
+                  "联系电话": getattr(user, "phone", "") or org.office_phone}
+        return {k: values.get(k, "") for k in self.footer_fields}
+
+    def build(self, *, org, as_of: datetime.date, user=None) -> FormResult:
+        from paicha.accounts.permissions import Perm, has_perm
+
+        rows = self.rows(org=org, as_of=as_of)
+        return FormResult(
+            mask=user is not None and not has_perm(user, Perm.VIEW_IDENTITY),
+            form=self, org=org, as_of=as_of, rows=rows,
+            checks=self.checks(rows, org=org, as_of=as_of),
+            header=self.header_values(org=org, as_of=as_of, user=user),
+            footer=self.footer_values(org=org, as_of=as_of, user=user),
+        )
+
+
+_REGISTRY: dict[str, type[FormDeclaration]] = {}
+
+
+def register(cls: type[FormDeclaration]) -> type[FormDeclaration]:
+    if cls.slug in _REGISTRY:
+        raise ValueError(f"form slug {cls.slug} declared twice")
+    _REGISTRY[cls.slug] = cls
+    return cls
+
+
+def get_form(slug: str) -> FormDeclaration:
+    from . import catalogue  # noqa: F401  (declarations register themselves on import)
+
+    return _REGISTRY[slug]()
+
+
+def all_forms() -> list[FormDeclaration]:
+    from . import catalogue  # noqa: F401
+
+    return [cls() for cls in _REGISTRY.values()]

@@ -1,0 +1,31 @@
+"""Reading the seeds' column titles, to compare ours with them character by character."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+SEEDS = Path(settings.BASE_DIR).parent.parent / "shared" / "seeds"
+
+
+def seed_text(prefix: str) -> str:
+    files = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.exists() else []
+    if not files:
+        pytest.skip(f"seed {prefix} not found beside the repository ({SEEDS})")
+    return files[0].read_text(encoding="utf-8")
+
+
+def seed_cells(prefix: str, after: str, first: str, last: str) -> list[str]:
+    """The table cells from `first` to `last` in the first table after the text `after`.
+
+    The seeds are tables flattened to text: each cell starts on a line with a tab, and a line
+    break inside a cell shows as a blank line without a tab.
+    """
+    text = seed_text(prefix)
+    text = text[text.index(after):]
+    cells = [" ".join(part.split()) if "\n" not in part.strip() else
+             "\n".join(p.strip() for p in part.strip().split("\n") if p.strip())
+             for part in text.split("\n\t")]
+    start = cells.index(first)
+    end = cells.index(last, start)
+    return cells[start:end + 1]

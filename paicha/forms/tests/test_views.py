@@ -1,0 +1,86 @@
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from paicha.audit.models import AuditEntry
+from paicha.conftest import make_member
+
+
+def _roster_url(org, fmt=None):
+    url = reverse("forms:form", args=["branch-roster"]) + f"?org={org.code}&date=2016-09-20"
+    return url + (f"&format={fmt}" if fmt else "")
+
+
+def test_roster_page_print_and_download(tree, personas, client_for):
+    make_member(tree.branch_a1, "张三")
+    client = client_for(personas["worker_a1"])
+    page = client.get(_roster_url(tree.branch_a1)).content.decode()
+    assert "支 部 党 员 名 册" in page and "张三" in page and "2016年9月20日" in page
+    assert "张三" in client.get(_roster_url(tree.branch_a1, "print")).content.decode()
+    response = client.get(_roster_url(tree.branch_a1, "xlsx"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.oddFooter.left.text.startswith("导出：worker_a1")
+    entry = AuditEntry.objects.filter(action="export").latest("id")
+    assert entry.actor == personas["worker_a1"] and "支 部 党 员 名 册" in entry.note
+
+
+@pytest.mark.parametrize("fmt", [None, "print", "xlsx", "docx", "json"])
+@pytest.mark.parametrize("persona", ["worker_b1", "outsider"])
+def test_forms_of_another_subtree_are_not_found(tree, personas, client_for, fmt, persona):
+    make_member(tree.branch_a1, "王秘密")
+    response = client_for(personas[persona]).get(_roster_url(tree.branch_a1, fmt))
+    assert response.status_code == 404
+    assert "王秘密".encode() not in response.content
+
+
+@pytest.mark.parametrize("persona", ["worker_b1", "outsider"])
+def test_registration_of_another_subtree_is_not_found(tree, personas, client_for, persona):
+    member = make_member(tree.branch_a1, "王秘密")
+    client = client_for(personas[persona])
+    for fmt in ("", "?format=docx"):
+        url = reverse("forms:document", args=["member-registration", member.pk]) + fmt
+        assert client.get(url).status_code == 404
+
+
+def test_registration_print_and_docx(tree, personas, client_for):
+    member = make_member(tree.branch_a1, "张三")
+    client = client_for(personas["worker_a1"])
+    url = reverse("forms:document", args=["member-registration", member.pk])
+    body = client.get(url).content.decode()
+    assert body.count("中国共产党党员基本情况登记表</h1>") == 2 and member.id_number in body
+    assert client.get(url + "?format=docx")["Content-Type"].endswith("wordprocessingml.document")
+    masked = client_for(personas["auditor"]).get(url).content.decode()
+    assert member.id_number not in masked
+
+
+def test_unknown_form_is_404(personas, client_for):
+    assert client_for(personas["worker_a1"]).get(
+        reverse("forms:form", args=["no-such-form"])).status_code == 404
+
+
+def test_command_line_writes_json_and_xlsx(tree, tmp_path):
+    make_member(tree.branch_a1, "张三")
+    out = tmp_path / "roster.json"
+    call_command("form", "branch-roster", org="001001001", date="2016-09-20", format="json",
+                 out=str(out))
+    data = json.loads(out.read_text())
+    assert data["rows"][0]["name"] == "张三"
+    xlsx = tmp_path / "roster.xlsx"
+    call_command("form", "branch-roster", org="001001001", date="2016-09-20", format="xlsx",
+                 out=str(xlsx))
+    assert load_workbook(xlsx).active["B4"].value == "张三"
+
+
+def test_command_line_refuses_unknown_org_and_bad_date(tree):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="组织代码"):
+        call_command("form", "branch-roster", org="nope", date="2016-09-20")
+    with pytest.raises(CommandError, match="--date"):
+        call_command("form", "branch-roster", org="001", date="下周")

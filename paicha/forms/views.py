@@ -1,0 +1,97 @@
+import json
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.utils import timezone
+
+from paicha.accounts.permissions import Perm
+from paicha.accounts.scope import require
+
+from .declarations import all_forms, header_grid
+from .exports import exported_by_line, file_response
+from .renderers.docx import render_docx
+from .renderers.xlsx import render_xlsx
+from .selectors import form_org, get_form_or_404, parse_fill_date
+
+RENDERERS = {"xlsx": render_xlsx, "docx": render_docx}
+
+
+def catalogue(request):
+    return render(request, "forms/catalogue.html", {"forms": all_forms()})
+
+
+def form_view(request, slug):
+    """One form for an organization and a fill date: the page, its print view, or a file."""
+    form = get_form_or_404(slug)
+    org = form_org(request.user, request.GET.get("org"))
+    today = timezone.localdate()
+    try:
+        as_of = parse_fill_date(request.GET.get("date"), today)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        as_of = today
+    fmt = request.GET.get("format", "html")
+    result = form.build(org=org, as_of=as_of, user=request.user)
+    params = {"org": org.code, "date": as_of.isoformat()}
+    filename = f"{form.title.replace(' ', '')}_{org.code}_{as_of:%Y%m%d}.{fmt}"
+    if fmt in RENDERERS or fmt == "json":
+        require(request.user, Perm.EXPORT)
+        if fmt == "json":
+            content = json.dumps(result.as_json(), ensure_ascii=False, indent=1).encode()
+        else:
+            content = RENDERERS[fmt](result, exported_by=exported_by_line(request.user))
+        return file_response(user=request.user, content=content, filename=filename, fmt=fmt,
+                             what=form.title, org=org, params=params)
+    cells, depth = header_grid(form.columns)
+    context = {
+        "form": form, "result": result, "org": org, "as_of": as_of,
+        "header_rows": _header_rows(cells, depth), "has_letters": any(c.letter for c in form.columns),
+        "blank_rows": range(max(0, form.min_rows - len(result.rows))),
+        "exported_by": exported_by_line(request.user),
+    }
+    if fmt == "print":
+        require(request.user, Perm.EXPORT)
+        from paicha.audit.services import audit_export
+
+        audit_export(acting_user=request.user, what=f"{form.title}（打印）", org=org, params=params)
+        return render(request, "forms/print.html", context)
+    return render(request, "forms/form.html", context)
+
+
+def _header_rows(cells, depth):
+    rows = [[] for _ in range(depth)]
+    for cell in sorted(cells, key=lambda c: (c.row, c.col)):
+        rows[cell.row].append(cell)
+    return rows
+
+
+def document_view(request, slug, pk):
+    """A per-person document (登记表 …) for one record of the user's subtree: print or .docx."""
+    from django.http import Http404
+
+    from paicha.accounts.permissions import has_perm
+    from paicha.accounts.scope import get_for_user
+    from paicha.audit.services import audit_export
+
+    from .documents import get_document, render_document_docx
+
+    try:
+        document = get_document(slug)
+    except KeyError:
+        raise Http404(f"没有名为 {slug} 的登记表") from None
+    obj = get_for_user(document.model.objects, request.user, pk=pk)
+    require(request.user, Perm.EXPORT)
+    mask = not has_perm(request.user, Perm.VIEW_IDENTITY)
+    if request.GET.get("format") == "docx":
+        content = render_document_docx(document, obj, exported_by=exported_by_line(request.user),
+                                       mask=mask)
+        return file_response(user=request.user, content=content, fmt="docx",
+                             filename=f"{document.title}_{obj}.docx", what=f"{document.title}：{obj}",
+                             org=getattr(obj, "organization", None))
+    audit_export(acting_user=request.user, what=f"{document.title}：{obj}（打印）",
+                 org=getattr(obj, "organization", None))
+    return render(request, "forms/document_print.html", {
+        "document": document, "obj": obj, "copies": range(document.copies),
+        "pages": document.prepared_pages(obj, mask=mask),
+        "exported_by": exported_by_line(request.user),
+    })
