@@ -194,3 +194,132 @@ class MemberStatus(models.TextChoices):
     TRANSFERRED_OUT = "transferred_out", "已转出"
     REMOVED = "removed", "已出党"
     DECEASED = "deceased", "死亡"
+
+
+# ---- Lost-contact cases (SPEC §6–§7, seeds 002 and 004) -------------------------------------
+
+
+class CaseSource(models.TextChoices):
+    """How a lost-contact case came to be opened."""
+
+    LOST_LIST = "lost_list", "失联党员名单"
+    TRANSFER = "transfer", "转出后未收到回执"
+    MANUAL = "manual", "手工登记"
+
+
+class CaseOutcome(models.TextChoices):
+    """The result of the search (seed 002: 经查找取得联系 / 经查找仍然无法取得联系)."""
+
+    SEARCHING = "searching", "正在查找"
+    REGAINED = "regained", "经查找取得联系"
+    UNREACHABLE = "unreachable", "经查找仍然无法取得联系"
+    DECEASED = "deceased", "确认已死亡"
+
+
+class SearchMethod(models.TextChoices):
+    """查找方式 (seed 002 说明 3 gives phone, employer, police records, fellow villagers, letters)."""
+
+    PHONE = "phone", "电话联系"
+    VISIT = "visit", "上门走访"
+    LETTER = "letter", "信函（挂号信）"
+    POLICE = "police", "公安户籍查询"
+    EMPLOYER = "employer", "原工作单位"
+    VILLAGERS = "villagers", "老乡、亲友"
+    RECEIVING_ORG = "receiving_org", "接收单位党组织"
+    ONLINE = "online", "网络（微信、QQ、电子邮件）"
+    OTHER = "other", "其他"
+
+
+class DispositionSide(models.TextChoices):
+    CONTACTED = "contacted", "经查找取得联系的党员"
+    NOT_CONTACTED = "not_contacted", "目前仍未取得联系的党员"
+    DECEASED = "deceased", "确认已死亡"
+
+
+class DispositionCategory(models.TextChoices):
+    """处置情况, exactly the leaf columns of seed 004 附件5; the stored code is the column letter.
+
+    C is 纳入组织管理 other than its "of which" columns D, E, F (the form's C = C+D+E+F).
+    """
+
+    MANAGED = "C", "纳入组织管理"
+    RETAINED = "D", "保留组织关系"
+    SUSPENDED = "E", "停止党籍"
+    CORRECTION = "F", "限期改正"
+    PERSUADED_OUT = "H", "劝退或劝而不退除名"
+    SELF_LAPSED = "I", "自行脱党除名"
+    WITHDRAWN = "J", "退党除名"
+    NOT_RECOGNISED = "K", "不予承认党员资格"
+    PROBATION_CANCELLED = "L", "取消预备党员资格"
+    EXPELLED = "M", "开除党籍"
+    UNDER_INVESTIGATION = "N", "尚在调查核实"
+    LOST_SELF_LAPSED = "Q", "自行脱党除名"
+    LOST_PROBATION_CANCELLED = "R", "取消预备党员资格"
+    LOST_UNREACHABLE_SUSPENDED = "T", "确定无法取得联系而停止党籍"
+    LOST_ABROAD_SUSPENDED = "U", "因出国（境）定居而停止党籍"
+    LOST_EXPELLED = "V", "开除党籍"
+    STILL_SEARCHING = "W", "尚在查找联系"
+    DEAD = "X", "确认已死亡"
+
+
+class ApprovalStep(models.TextChoices):
+    """The rows of seed 004 附件4, in their order; the stored code is the order."""
+
+    BRANCH_COMMITTEE = "1", "支委会初步处置意见"
+    COMMITTEE_PRE_REVIEW = "2", "基层党委预审意见"
+    DEPARTMENT_PRE_REVIEW = "3", "上一级党委组织部门预审意见"
+    BRANCH_ASSEMBLY = "4", "支部党员大会决议"
+    COMMITTEE_APPROVAL = "5", "基层党委审核（审批）意见"
+    DEPARTMENT_APPROVAL = "6", "上一级党委组织部门审批意见"
+
+
+class ApprovalDecision(models.TextChoices):
+    APPROVED = "approved", "同意"
+    REJECTED = "rejected", "不同意，退回"
+
+
+class DispositionState(models.TextChoices):
+    PENDING = "pending", "审批中"
+    RETURNED = "returned", "已退回党支部"
+    EFFECTIVE = "effective", "已生效"
+
+
+# ---- Transfers, flowing members, going abroad (SPEC §5, seed 004 measure 4) ------------------
+
+
+class TransferDirection(models.TextChoices):
+    IN = "in", "转入"
+    OUT = "out", "转出"
+
+
+class TransferPermanence(models.TextChoices):
+    """党组织关系变化性质 (seed 004 measure 4: 永久转出或临时转出)."""
+
+    PERMANENT = "permanent", "永久转出"
+    TEMPORARY = "temporary", "临时转出"
+
+
+class ProvinceScope(models.TextChoices):
+    WITHIN = "within", "省内"
+    OUTSIDE = "outside", "省外"
+
+
+class TransferState(models.TextChoices):
+    OPEN = "open", "待回执"
+    RECEIPTED = "receipted", "已回执"
+    REFUSED = "refused", "已退回（拒收）"
+
+
+class FlowScope(models.TextChoices):
+    """流动范围: the two kinds of flow SPEC §5 names."""
+
+    CROSS_PROVINCE = "cross_province", "跨省"
+    CROSS_CITY = "cross_city", "省内跨市"
+    WITHIN_CITY = "within_city", "市内"
+
+
+class AbroadKind(models.TextChoices):
+    """出国（境）: keep the relationship while away, or stop membership when settling abroad."""
+
+    RETAINED = "retained", "保留组织关系"
+    SUSPENDED = "suspended", "停止党籍"

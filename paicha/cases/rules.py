@@ -1,0 +1,110 @@
+"""The tables behind a disposition: which side each 附件5 category belongs to, which steps of
+seed 004 附件4 it passes, who signs each step, and what the final approval does to the member.
+
+Decisions (SPEC §7 and seed 004 附件4, where the seed wins):
+- 上一级党委组织部门预审 is for 劝退/除名 only (H, I, J, Q), as the seed's row says.
+- 上一级党委组织部门审批 is titled "对劝退、除名处置的审批意见" in the seed, so it is required for
+  劝退/除名; 开除党籍 (M, V) also needs it, because a 基层党组织's expulsion must be approved by
+  a 县级 or higher committee (党章 第四十条). For the other removals (停止党籍, 取消预备党员资格,
+  不予承认党员资格) the 基层党委's 审核（审批）意见 is the final approval.
+- 保留组织关系 (D) and 确认已死亡 (X) change the member's status too, so they pass the
+  branch committee and the 基层党委's approval; 纳入组织管理, 限期改正, 尚在调查核实 and
+  尚在查找联系 (C, F, N, W) change nothing on the roster and take effect when recorded.
+"""
+
+from paicha.accounts.permissions import Role
+from paicha.codes import ApprovalStep as S
+from paicha.codes import CaseOutcome, DispositionSide, MemberStatus
+from paicha.codes import DispositionCategory as D
+
+SIDE = {
+    **dict.fromkeys("CDEFHIJKLMN", DispositionSide.CONTACTED),
+    **dict.fromkeys("QRTUVW", DispositionSide.NOT_CONTACTED),
+    "X": DispositionSide.DECEASED,
+}
+
+# The outcome of the search each side needs (W also while the search goes on).
+OUTCOMES_FOR_SIDE = {
+    DispositionSide.CONTACTED: {CaseOutcome.REGAINED},
+    DispositionSide.NOT_CONTACTED: {CaseOutcome.UNREACHABLE},
+    DispositionSide.DECEASED: {CaseOutcome.DECEASED},
+}
+OUTCOMES_FOR_CATEGORY = {D.STILL_SEARCHING: {CaseOutcome.SEARCHING, CaseOutcome.UNREACHABLE}}
+
+REMOVAL_STEPS = (S.BRANCH_COMMITTEE, S.COMMITTEE_PRE_REVIEW, S.DEPARTMENT_PRE_REVIEW,
+                 S.BRANCH_ASSEMBLY, S.COMMITTEE_APPROVAL, S.DEPARTMENT_APPROVAL)
+DISMISSALS = {D.PERSUADED_OUT, D.SELF_LAPSED, D.WITHDRAWN, D.LOST_SELF_LAPSED}  # 劝退/除名
+EXPULSIONS = {D.EXPELLED, D.LOST_EXPELLED}
+OTHER_REMOVALS = {D.SUSPENDED, D.NOT_RECOGNISED, D.PROBATION_CANCELLED,
+                  D.LOST_PROBATION_CANCELLED, D.LOST_UNREACHABLE_SUSPENDED,
+                  D.LOST_ABROAD_SUSPENDED}
+# 劝退, 除名, 开除, 停止, 取消, 不予承认.
+REMOVALS = DISMISSALS | EXPULSIONS | OTHER_REMOVALS
+
+
+def steps_for(category: str) -> tuple[str, ...]:
+    """The approval steps `category` passes, in order; () when it takes effect at once."""
+    if category in DISMISSALS:
+        return REMOVAL_STEPS
+    if category in EXPULSIONS:
+        return tuple(s for s in REMOVAL_STEPS if s != S.DEPARTMENT_PRE_REVIEW)
+    if category in OTHER_REMOVALS:
+        return (S.BRANCH_COMMITTEE, S.COMMITTEE_PRE_REVIEW, S.BRANCH_ASSEMBLY,
+                S.COMMITTEE_APPROVAL)
+    if category in (D.RETAINED, D.DEAD):
+        return (S.BRANCH_COMMITTEE, S.COMMITTEE_APPROVAL)
+    return ()
+
+
+# What the final approval makes of the member (None: the member stays as he is).
+TARGET_STATUS = {
+    **dict.fromkeys(DISMISSALS | EXPULSIONS | {D.NOT_RECOGNISED, D.PROBATION_CANCELLED,
+                                               D.LOST_PROBATION_CANCELLED},
+                    MemberStatus.REMOVED),
+    **dict.fromkeys({D.SUSPENDED, D.LOST_UNREACHABLE_SUSPENDED, D.LOST_ABROAD_SUSPENDED},
+                    MemberStatus.SUSPENDED),
+    D.RETAINED: MemberStatus.RETAINED,
+    D.DEAD: MemberStatus.DECEASED,
+}
+
+# Categories that only a probationary member can receive.
+PROBATIONARY_ONLY = {D.PROBATION_CANCELLED, D.LOST_PROBATION_CANCELLED}
+# Categories that run for a period with follow-up.
+WITH_PERIOD = {D.RETAINED, D.CORRECTION}
+
+
+class Signer:
+    """Who signs a step: a role, and where the organization stands relative to the member."""
+
+    BRANCH = "branch"            # the member's own branch
+    GRASSROOTS = "grassroots"    # the 基层党委 (nearest committee/general branch above)
+    ABOVE = "above"              # an organization above the 基层党委
+
+
+STEP_SIGNER = {
+    S.BRANCH_COMMITTEE: (Role.BRANCH_WORKER, Signer.BRANCH),
+    S.COMMITTEE_PRE_REVIEW: (Role.COMMITTEE_REVIEWER, Signer.GRASSROOTS),
+    S.DEPARTMENT_PRE_REVIEW: (Role.ORG_DEPARTMENT, Signer.ABOVE),
+    S.BRANCH_ASSEMBLY: (Role.BRANCH_WORKER, Signer.BRANCH),
+    S.COMMITTEE_APPROVAL: (Role.COMMITTEE_REVIEWER, Signer.GRASSROOTS),
+    S.DEPARTMENT_APPROVAL: (Role.ORG_DEPARTMENT, Signer.ABOVE),
+}
+
+# The seal line each row of the 纪实表 prints.
+STEP_SEAL = {
+    S.BRANCH_COMMITTEE: "党支部（盖章）",
+    S.COMMITTEE_PRE_REVIEW: "党委（盖章）",
+    S.DEPARTMENT_PRE_REVIEW: "党委组织部门（盖章）",
+    S.BRANCH_ASSEMBLY: "党支部（盖章）",
+    S.COMMITTEE_APPROVAL: "党委（盖章）",
+    S.DEPARTMENT_APPROVAL: "党委组织部门（盖章）",
+}
+# The row titles of seed 004 附件4 (the department rows say what they are for).
+STEP_TITLE_JISHI = {
+    S.BRANCH_COMMITTEE: "支委会初步处置意见",
+    S.COMMITTEE_PRE_REVIEW: "基层党委\n预审意见",
+    S.DEPARTMENT_PRE_REVIEW: "上一级党委组织部门对拟劝退、除名处置的预审意见",
+    S.BRANCH_ASSEMBLY: "支部党员大会决议",
+    S.COMMITTEE_APPROVAL: "基层党委审核（审批）意见",
+    S.DEPARTMENT_APPROVAL: "上一级党委组织部门对劝退、除名处置的审批意见",
+}

@@ -1,0 +1,163 @@
+"""Reads about lost-contact cases: access helpers, the chain's next step, the work lists."""
+
+import datetime
+
+from django.db.models import Count, Max, Q
+
+from paicha.accounts.permissions import Perm, Role
+from paicha.accounts.scope import get_for_user
+from paicha.codes import CaseOutcome, DispositionState, OrgKind
+from paicha.members.models import ON_ROSTER, Member
+from paicha.organizations.models import Organization
+from paicha.organizations.tree import subtree_q
+
+from .models import ApprovalSignature, CaseAttachment, LostContactCase, SearchAttempt
+from .rules import STEP_SIGNER, Signer, steps_for
+
+# A search is overdue when its last attempt is older than this (issue 6, work lists).
+ATTEMPT_INTERVAL_DAYS = 30
+SIGNERS_REQUIRED = 2
+
+
+# ---- access ---------------------------------------------------------------------------------
+
+def get_case_for_user(user, pk: int, *, for_write: bool = False,
+                      perm: Perm | None = None) -> LostContactCase:
+    return get_for_user(LostContactCase.objects.select_related("member", "organization"), user,
+                        for_write=for_write, perm=perm, pk=pk)
+
+
+def get_attachment_for_user(user, case: LostContactCase, pk: int) -> CaseAttachment:
+    return get_for_user(CaseAttachment.objects, user, case=case, pk=pk)
+
+
+# ---- the tree around a member ---------------------------------------------------------------
+
+def grassroots_of(org: Organization) -> Organization | None:
+    """The 基层党委 of an organization: itself if it is a 党委/党总支, else the nearest one above."""
+    kinds = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
+    if org.kind in kinds:
+        return org
+    return org.ancestors().filter(kind__in=kinds).order_by("-path").first()
+
+
+def signer_pool(case: LostContactCase):
+    """Who may sign an attempt as 查找人: full members on the roster of the subtree of the
+    member's 基层党委 (the branch's own members, and the committee's working group who join the
+    branch's search, seed 002 附件2), never the lost member."""
+    area = grassroots_of(case.organization) or case.organization
+    return (Member.objects.in_subtree(area).filter(status__in=ON_ROSTER)
+            .exclude(pk=case.member_id))
+
+
+def last_org_life_or_dues(member: Member, *, as_of: datetime.date) -> datetime.date | None:
+    """The start of 与党组织失去联系时间, from the evidence app."""
+    from paicha.evidence.selectors import last_org_life_or_dues as from_evidence
+
+    return from_evidence(member, as_of=as_of)
+
+
+# ---- the chain ------------------------------------------------------------------------------
+
+def current_signatures(disposition) -> list[ApprovalSignature]:
+    return [a for a in disposition.approvals.all() if a.round == disposition.round]
+
+
+def next_step(disposition) -> str | None:
+    """The step waiting for a signature, or None when the chain is finished or returned."""
+    if disposition.state != DispositionState.PENDING:
+        return None
+    signed = {a.step for a in current_signatures(disposition)}
+    for step in steps_for(disposition.category):
+        if step not in signed:
+            return step
+    return None
+
+
+def signer_org_problem(step: str, case: LostContactCase, user) -> str | None:
+    """Why `user` may not sign `step` of `case` (None when he may)."""
+    from paicha.codes import ApprovalStep
+
+    role, place = STEP_SIGNER[step]
+    label = ApprovalStep(step).label
+    if user.role != role:
+        return f"“{label}”须由{Role(role).label}签署，{user}的角色是{user.get_role_display()}"
+    org = user.organization
+    branch = case.organization
+    grassroots = grassroots_of(branch)
+    if place == Signer.BRANCH and org.pk != branch.pk:
+        return f"“{label}”须由党员所在的“{branch.name}”签署，{user}属于“{org.name}”"
+    if place == Signer.GRASSROOTS and (grassroots is None or org.pk != grassroots.pk):
+        where = grassroots.name if grassroots else "基层党委"
+        return f"“{label}”须由党员所在的基层党委“{where}”签署，{user}属于“{org.name}”"
+    if place == Signer.ABOVE:
+        if grassroots is None or not (grassroots.path.startswith(org.path)
+                                      and org.path != grassroots.path):
+            where = grassroots.name if grassroots else "基层党委"
+            return f"“{label}”须由“{where}”的上一级党委组织部门签署，{user}属于“{org.name}”"
+    return None
+
+
+# ---- lists ----------------------------------------------------------------------------------
+
+def regained_cases(queryset=None):
+    """Cases whose member was found again: they leave the 失联 list (经查找取得联系党员登记表)."""
+    return (queryset if queryset is not None else LostContactCase.objects).regained()
+
+
+def cases_without_recent_attempt(queryset, *, as_of: datetime.date,
+                                 days: int = ATTEMPT_INTERVAL_DAYS):
+    """Open searches with no attempt in the `days` before `as_of` (none at all included)."""
+    since = as_of - datetime.timedelta(days=days)
+    return (queryset.open().filter(outcome=CaseOutcome.SEARCHING, opened_on__lte=as_of)
+            .annotate(last_attempt=Max("attempts__date"))
+            .filter(Q(last_attempt__isnull=True) | Q(last_attempt__lt=since))
+            .order_by("last_attempt", "opened_on"))
+
+
+def attempts_missing_signature(queryset):
+    """Attempts with fewer than two searchers' signatures (seed 002 说明 4)."""
+    return (queryset.annotate(n_signers=Count("signers"))
+            .filter(n_signers__lt=SIGNERS_REQUIRED)
+            .select_related("case").order_by("date", "id"))
+
+
+def cases_waiting_for(user, queryset=None):
+    """Cases whose next approval step this user may sign."""
+    if user.organization_id is None:
+        return []
+    base = queryset if queryset is not None else LostContactCase.objects.visible_to(user)
+    pending = (base.filter(disposition__state=DispositionState.PENDING)
+               .select_related("organization", "disposition")
+               .prefetch_related("disposition__approvals"))
+    role_places = {place for step, (role, place) in STEP_SIGNER.items() if role == user.role}
+    if not role_places:
+        return []
+    if role_places == {Signer.BRANCH}:
+        pending = pending.filter(organization=user.organization)
+    waiting = []
+    for case in pending:
+        step = next_step(case.disposition)
+        if step and STEP_SIGNER[step][0] == user.role \
+                and signer_org_problem(step, case, user) is None:
+            case.waiting_step = step
+            waiting.append(case)
+    return waiting
+
+
+def attempts_visible_to(user):
+    return SearchAttempt.objects.visible_to(user)
+
+
+def case_list(user, *, org: Organization | None = None, outcome: str = "", state: str = ""):
+    cases = LostContactCase.objects.visible_to(user).select_related("organization",
+                                                                      "disposition")
+    if org is not None:
+        cases = cases.filter(subtree_q(org.path))
+    if outcome:
+        cases = cases.filter(outcome=outcome)
+    if state == "open":
+        cases = cases.open()
+    elif state == "closed":
+        cases = cases.filter(closed_on__isnull=False)
+    return cases.annotate(n_attempts=Count("attempts"))
