@@ -169,6 +169,11 @@ class FormDeclaration:
     def checks(self, rows: list[dict], *, org, as_of: datetime.date) -> list[Check]:
         return []
 
+    # Forms whose numbers lead to the members behind them define `members_behind` and say
+    # which cells link (query parameters for the drill-down page, or None).
+    def link(self, row: dict, column: Column) -> dict | None:
+        return None
+
     def header_values(self, *, org, as_of: datetime.date, user=None) -> dict[str, str]:
         from paicha.core.dates import format_cn_date
 

@@ -6,5 +6,6 @@ app_name = "forms"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("<slug:slug>/", views.form_view, name="form"),
+    path("<slug:slug>/members/", views.members_behind, name="members_behind"),
     path("doc/<slug:slug>/<int:pk>/", views.document_view, name="document"),
 ]

@@ -43,7 +43,14 @@ def form_view(request, slug):
         return file_response(user=request.user, content=content, filename=filename, fmt=fmt,
                              what=form.title, org=org, params=params)
     cells, depth = header_grid(form.columns)
+    base = {"org": org.code, "date": as_of.isoformat()}
+    linked_rows = [
+        [(result.value(column, row), _drilldown_url(slug, base, form.link(row, column)))
+         for column in form.columns]
+        for row in result.rows
+    ]
     context = {
+        "linked_rows": linked_rows,
         "form": form, "result": result, "org": org, "as_of": as_of,
         "header_rows": _header_rows(cells, depth), "has_letters": any(c.letter for c in form.columns),
         "blank_rows": range(max(0, form.min_rows - len(result.rows))),
@@ -56,6 +63,44 @@ def form_view(request, slug):
         audit_export(acting_user=request.user, what=f"{form.title}（打印）", org=org, params=params)
         return render(request, "forms/print.html", context)
     return render(request, "forms/form.html", context)
+
+
+def _drilldown_url(slug, base, params):
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    if not params:
+        return None
+    return reverse("forms:members_behind", args=[slug]) + "?" + urlencode({**base, **params})
+
+
+def members_behind(request, slug):
+    """The members counted in one number of a form (附件5 …), within the user's scope."""
+    from django.core.paginator import Paginator
+    from django.http import Http404
+
+    from paicha.members.models import Member
+
+    form = get_form_or_404(slug)
+    if not hasattr(form, "members_behind"):
+        raise Http404("该报表不提供明细")
+    org = form_org(request.user, request.GET.get("org"))
+    unit = form_org(request.user, request.GET.get("row"))
+    try:
+        as_of = parse_fill_date(request.GET.get("date"), timezone.localdate())
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
+    letter = request.GET.get("col", "")
+    members = form.members_behind(org=org, as_of=as_of, row_code=unit.code, letter=letter,
+                                  own=request.GET.get("own") == "1")
+    members = Member.objects.visible_to(request.user).filter(pk__in=members.values("pk"))
+    page = Paginator(members.select_related("organization").order_by("org_path", "name"), 50)
+    column = next((c for c in form.columns if c.letter == letter or c.key == letter), None)
+    return render(request, "forms/members_behind.html", {
+        "form": form, "org": org, "unit": unit, "as_of": as_of, "column": column,
+        "page": page.get_page(request.GET.get("page")),
+    })
 
 
 def _header_rows(cells, depth):

@@ -23,8 +23,9 @@ def seed_cells(prefix: str, after: str, first: str, last: str) -> list[str]:
     """
     text = seed_text(prefix)
     text = text[text.index(after):]
-    cells = [" ".join(part.split()) if "\n" not in part.strip() else
-             "\n".join(p.strip() for p in part.strip().split("\n") if p.strip())
+    # Spaces inside a title ("姓  名") are kept as the seed prints them; a line break inside a
+    # cell becomes one "\n".
+    cells = ["\n".join(p.strip(" \t") for p in part.strip("\n\t ").split("\n") if p.strip())
              for part in text.split("\n\t")]
     start = cells.index(first)
     end = cells.index(last, start)
