@@ -102,6 +102,10 @@ class FormResult:
     mask: bool = False
 
     @property
+    def title(self) -> str:
+        return self.form.title_for(self.as_of)
+
+    @property
     def failed_checks(self) -> list[Check]:
         return [c for c in self.checks if not c.ok]
 
@@ -116,7 +120,7 @@ class FormResult:
 
     def as_json(self) -> dict:
         return {
-            "title": self.form.title,
+            "title": self.title,
             "header": self.header,
             "columns": [
                 {"key": c.key, "title": c.title, "groups": list(c.groups),
@@ -165,6 +169,10 @@ class FormDeclaration:
 
     def rows(self, *, org, as_of: datetime.date) -> list[dict]:
         raise NotImplementedError
+
+    def title_for(self, as_of: datetime.date) -> str:
+        """The title as printed for a fill date (a yearly form names its year)."""
+        return self.title
 
     def checks(self, rows: list[dict], *, org, as_of: datetime.date) -> list[Check]:
         return []

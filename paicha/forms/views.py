@@ -33,7 +33,7 @@ def form_view(request, slug):
     fmt = request.GET.get("format", "html")
     result = form.build(org=org, as_of=as_of, user=request.user)
     params = {"org": org.code, "date": as_of.isoformat()}
-    filename = f"{form.title.replace(' ', '')}_{org.code}_{as_of:%Y%m%d}.{fmt}"
+    filename = f"{result.title.replace(' ', '')}_{org.code}_{as_of:%Y%m%d}.{fmt}"
     if fmt in RENDERERS or fmt == "json":
         require(request.user, Perm.EXPORT)
         if fmt == "json":
@@ -41,7 +41,7 @@ def form_view(request, slug):
         else:
             content = RENDERERS[fmt](result, exported_by=exported_by_line(request.user))
         return file_response(user=request.user, content=content, filename=filename, fmt=fmt,
-                             what=form.title, org=org, params=params)
+                             what=result.title, org=org, params=params)
     cells, depth = header_grid(form.columns)
     base = {"org": org.code, "date": as_of.isoformat()}
     linked_rows = [
@@ -60,7 +60,7 @@ def form_view(request, slug):
         require(request.user, Perm.EXPORT)
         from paicha.audit.services import audit_export
 
-        audit_export(acting_user=request.user, what=f"{form.title}（打印）", org=org, params=params)
+        audit_export(acting_user=request.user, what=f"{result.title}（打印）", org=org, params=params)
         return render(request, "forms/print.html", context)
     return render(request, "forms/form.html", context)
 

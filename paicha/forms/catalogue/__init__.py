@@ -1,3 +1,3 @@
 """Every official form, declared once. Importing this package registers them all."""
 
-from . import dispositions, lost, registration, roster, stocktaking, summary  # noqa: F401
+from . import dispositions, lost, receipts, registration, roster, stocktaking, summary  # noqa: F401

@@ -45,7 +45,7 @@ def to_bytes(document) -> bytes:
 def render_docx(result: FormResult, *, exported_by: str = "") -> bytes:
     form = result.form
     document = new_document(landscape=form.landscape)
-    add_title(document, form.title)
+    add_title(document, result.title)
     document.add_paragraph("        ".join(f"{k}：{v}" for k, v in result.header.items()))
     cells, depth = header_grid(form.columns)
     letters = any(c.letter for c in form.columns)

@@ -30,9 +30,9 @@ def render_xlsx(result: FormResult, *, exported_by: str = "") -> bytes:
     width = len(columns)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = form.title[:31]
+    sheet.title = result.title[:31]
 
-    sheet.cell(1, 1, form.title).font = Font(name=FONT, size=16, bold=True)
+    sheet.cell(1, 1, result.title).font = Font(name=FONT, size=16, bold=True)
     sheet.cell(1, 1).alignment = CENTER
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.row_dimensions[1].height = 30

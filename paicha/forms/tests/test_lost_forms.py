@@ -167,3 +167,12 @@ def test_stocktaking_counts_by_child(tree, cases):
     rows = get_form("stocktaking-students").build(org=tree.root, as_of=FILL).rows
     total = rows[-1]
     assert total["unit"] == "合计" and total["total"] == 2 and total["pocket"] == 1
+
+
+def test_receipt_statistics_title_and_rows(tree):
+    result = get_form("receipt-statistics").build(org=tree.root, as_of=FILL)
+    assert result.title == "2016年度党员组织关系回执情况统计表"
+    assert [r["项目"] for r in result.rows] == ["转入组织关系数", "转出组织关系数"]
+    assert result.header == {"填报单位": "中共测试大学委员会", "填报时间": "2016年9月"}
+    titles = [c.title for c in get_form("receipt-statistics").columns]
+    assert titles == seed_cells("000", "2016年度党员组织关系回执情况统计表", "项 目", "回执收（寄）数")
