@@ -12,7 +12,7 @@ bands that each add up to 总数. Where the seed leaves a choice open:
 from paicha.codes import (
     CaseOutcome, Education, Ethnicity, Gender, LossReason, MemberType, Occupation, OrgCategory,
 )
-from paicha.core.dates import full_years_between
+from paicha.core.dates import full_years_between, months_between
 
 from ..declarations import Check, Column, FormDeclaration, register
 
@@ -48,6 +48,19 @@ def _columns() -> list[Column]:
     columns += [n(f"occ_{c.value}", Occupation.circled(c.value), "职业") for c in Occupation]
     columns += [n(f"cat_{c.value}", OrgCategory.circled(c.value), "党组织类别") for c in OrgCategory]
     return columns
+
+
+EDUCATION_BAND = {code: key for key, _title, codes in EDUCATION_BANDS for code in codes}
+
+
+def _lost_months(case: dict, as_of) -> int | None:
+    """As LostContactCase.lost_months: to the end of the search, or to the fill date."""
+    if case["lost_since"] is None:
+        return None
+    end = as_of
+    if case["outcome"] != CaseOutcome.SEARCHING and case["outcome_on"]:
+        end = min(case["outcome_on"], as_of)
+    return max(0, months_between(case["lost_since"], end))
 
 
 def _band(value, bands):
@@ -103,51 +116,56 @@ class LostSummary(FormDeclaration):
             return None
         return flowing_members_count(org=org, start=datetime.date(2016, 1, 1), end=as_of)
 
+    FIELDS = ("name", "birth_date", "full_date", "gender", "ethnicity", "member_type",
+              "education", "lost_since", "outcome", "outcome_on", "loss_reason", "occupation",
+              "org_category")
+
     def rows(self, *, org, as_of):
         from paicha.cases.models import LostContactCase
 
-        cases = (LostContactCase.objects.in_subtree(org).filter(opened_on__lte=as_of).only(
-            "name", "birth_date", "full_date", "gender", "ethnicity", "member_type", "education",
-            "lost_since", "outcome", "outcome_on", "loss_reason", "occupation", "org_category"))
+        # Plain tuples, not model instances: a province has tens of thousands of cases.
+        cases = (LostContactCase.objects.in_subtree(org).filter(opened_on__lte=as_of)
+                 .values_list(*self.FIELDS))
         rows = {key: {"item": title, **{c.key: 0 for c in self.columns[1:]}, "unbanded": {}}
                 for key, title in ROWS}
-        for case in cases.iterator(chunk_size=5000):
+        for values in cases.iterator(chunk_size=5000):
+            case = dict(zip(self.FIELDS, values, strict=True))
             keys = ["pre"]
-            if case.outcome_on and case.outcome_on <= as_of:
-                if case.outcome == CaseOutcome.REGAINED:
-                    keys.append("regained")
-                elif case.outcome == CaseOutcome.UNREACHABLE:
-                    keys.append("unreachable")
+            ended = case["outcome_on"] is not None and case["outcome_on"] <= as_of
+            if ended and case["outcome"] == CaseOutcome.REGAINED:
+                keys.append("regained")
+            elif ended and case["outcome"] == CaseOutcome.UNREACHABLE:
+                keys.append("unreachable")
             cells = self._cells(case, as_of)
             for key in keys:
                 row = rows[key]
                 row["total"] += 1
                 for cell in cells:
-                    if cell.startswith("?"):
-                        row["unbanded"].setdefault(cell[1:], []).append(case.name)
+                    if cell[0] == "?":
+                        row["unbanded"].setdefault(cell[1:], []).append(case["name"])
                     else:
                         row[cell] += 1
         return [rows[key] for key, _ in ROWS]
 
     @staticmethod
-    def _cells(case, as_of) -> list[str]:
+    def _cells(case: dict, as_of) -> list[str]:
         """The columns one case counts in; '?group' where its data cannot be banded."""
         cells = []
-        if case.member_type == MemberType.PROBATIONARY:
+        if case["member_type"] == MemberType.PROBATIONARY:
             cells.append("probationary")
-        if case.gender == Gender.FEMALE:
+        if case["gender"] == Gender.FEMALE:
             cells.append("female")
-        if case.ethnicity and case.ethnicity != Ethnicity.HAN:
+        if case["ethnicity"] and case["ethnicity"] != Ethnicity.HAN:
             cells.append("minority")
-        cells.append(_band(full_years_between(case.birth_date, as_of), AGE_BANDS) or "?年龄")
-        party_age = full_years_between(case.full_date, as_of) if case.full_date else 0
+        cells.append(_band(full_years_between(case["birth_date"], as_of), AGE_BANDS) or "?年龄")
+        full = case["full_date"]
+        party_age = full_years_between(full, as_of) if full and full <= as_of else 0
         cells.append(_band(party_age, PARTY_AGE_BANDS) or "?党龄")
-        cells.append(next((k for k, _t, codes in EDUCATION_BANDS if case.education in codes),
-                          "?学历"))
-        cells.append(_lost_band(case.lost_months(as_of)) or "?失去联系时间")
-        cells.append(f"reason_{case.loss_reason}" if case.loss_reason else "?失去联系情形")
-        cells.append(f"occ_{case.occupation}" if case.occupation else "?职业")
-        cells.append(f"cat_{case.org_category}" if case.org_category else "?党组织类别")
+        cells.append(EDUCATION_BAND.get(case["education"], "?学历"))
+        cells.append(_lost_band(_lost_months(case, as_of)) or "?失去联系时间")
+        cells.append(f"reason_{case['loss_reason']}" if case["loss_reason"] else "?失去联系情形")
+        cells.append(f"occ_{case['occupation']}" if case["occupation"] else "?职业")
+        cells.append(f"cat_{case['org_category']}" if case["org_category"] else "?党组织类别")
         return cells
 
     def checks(self, rows, *, org, as_of):
