@@ -1,4 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.urls import reverse
 
 from paicha.codes import (
@@ -6,6 +10,11 @@ from paicha.codes import (
     PersonCategory, StudentLevel,
 )
 from paicha.organizations.models import OrgScopedModel, ScopedQuerySet
+
+from .idcard import normalize_id_number
+from .validators import (
+    normalize_mobile, rule_errors, validate_id_number, validate_mobile,
+)
 
 
 class MemberQuerySet(ScopedQuerySet):
@@ -33,8 +42,10 @@ class Member(OrgScopedModel):
     native_place = models.CharField("籍贯", max_length=60, blank=True,
                                     help_text="祖居所在地，填到区县一级")
     birth_date = models.DateField("出生日期")
-    id_number = models.CharField("身份证号码", max_length=18, unique=True)
-    mobile = models.CharField("手机号码", max_length=11, blank=True)
+    id_number = models.CharField("身份证号码", max_length=18, unique=True,
+                                 validators=[validate_id_number],
+                                 help_text="18位，末位X可小写，全角数字自动转换")
+    mobile = models.CharField("手机号码", max_length=11, blank=True, validators=[validate_mobile])
     other_contacts = models.CharField("其他联系方式", max_length=200, blank=True,
                                       help_text="工作单位电话、家庭电话、微信号、QQ号、电子信箱等")
     household_register = models.CharField("户籍所在地", max_length=32, blank=True)
@@ -46,6 +57,8 @@ class Member(OrgScopedModel):
     degree = models.CharField("学位", max_length=30, blank=True)
     work_start_date = models.DateField("参加工作时间", null=True, blank=True)
     work_unit = models.CharField("工作单位及职务（职称）", max_length=200, blank=True)
+    # Nullable in the table (old records may lack it; the data-quality page lists them), but
+    # required by the form, the importer and `clean`.
     join_date = models.DateField("入党日期", null=True, blank=True,
                                  help_text="成为预备党员的日期")
     join_org_name = models.CharField("入党时所在党组织", max_length=100, blank=True)
@@ -88,12 +101,82 @@ class Member(OrgScopedModel):
             models.Index(fields=["org_path", "name"], name="member_scope_name"),
             models.Index(fields=["org_path", "status"], name="member_scope_status"),
         ]
+        # The rules of SPEC §3 that hold for one row, enforced by the database too, so no
+        # import path or script can store a record the form would refuse.
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(Length("id_number"), 18), name="member_id_number_18",
+                violation_error_message="身份证号码应为18位"),
+            models.CheckConstraint(
+                condition=Q(mobile="") | (Exact(Length("mobile"), 11) & Q(mobile__startswith="1")),
+                name="member_mobile_11_digits",
+                violation_error_message="手机号码应为以1开头的11位数字"),
+            models.CheckConstraint(
+                condition=Q(gender__in=Gender.values), name="member_gender_code",
+                violation_error_message="性别只能是男或女"),
+            models.CheckConstraint(
+                condition=Q(join_date__isnull=True) | Q(join_date__gt=F("birth_date")),
+                name="member_join_after_birth",
+                violation_error_message="入党日期应晚于出生日期"),
+            models.CheckConstraint(
+                condition=Q(full_date__isnull=True)
+                | Q(join_date__isnull=False, full_date__gte=F("join_date")),
+                name="member_full_not_before_join",
+                violation_error_message="转正日期不能早于入党日期"),
+            models.CheckConstraint(
+                condition=~Q(member_type=MemberType.PROBATIONARY) | Q(full_date__isnull=True),
+                name="member_probationary_no_full_date",
+                violation_error_message="预备党员尚未转正，不应填写转正日期"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("members:detail", args=[self.pk])
+
+    def clean_fields(self, exclude=None):
+        # Normalize before the field validators see the value: a lower-case x or full-width
+        # digits are the same number, not an error (SPEC §3).
+        self.id_number = normalize_id_number(self.id_number or "")
+        self.mobile = normalize_mobile(self.mobile or "")
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        errors = {}
+        if self.join_date is None:
+            errors["join_date"] = ["请填写入党日期（成为预备党员的日期）"]
+        for field, messages in rule_errors(
+            id_number=self.id_number, birth_date=self.birth_date, gender=self.gender,
+            join_date=self.join_date, full_date=self.full_date, member_type=self.member_type,
+        ).items():
+            if field == "id_number":
+                continue  # the field validator already said it
+            errors.setdefault(field, []).extend(messages)
+        if self.flowing is False and self.flow_destination:
+            errors["flow_destination"] = ["只有流动党员才填写流入地（单位）"]
+        if self.employed_reported is False and self.reported_community:
+            errors["reported_community"] = ["只有在职党员才填写报到社区"]
+        if self.person_category != PersonCategory.STUDENT and self.student_level:
+            errors["student_level"] = ["只有学生党员才填写学生类别"]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None):
+        # The table's unique index would say "already exists"; say where instead (一人两籍).
+        from .selectors import duplicate_id_message
+
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.error_dict
+            if "id_number" in errors:
+                org = self.organization if self.organization_id else None
+                message = duplicate_id_message(self.id_number, organization=org,
+                                               exclude_pk=self.pk)
+                if message:
+                    errors["id_number"] = [ValidationError(message, code="duplicate_id")]
+            raise ValidationError(errors) from None
 
     def save(self, *args, **kwargs):
         from paicha.core.pinyin import initials

@@ -1,4 +1,7 @@
+"""Reads of members: scoped fetches, the 一人两籍 lookup, the roster list and its filters."""
+
 from paicha.accounts.scope import get_for_user
+from paicha.organizations.models import Organization
 
 from .models import Member
 
@@ -6,3 +9,111 @@ from .models import Member
 def get_member_for_user(user, pk: int, *, for_write: bool = False) -> Member:
     return get_for_user(Member.objects.select_related("organization"), user,
                         for_write=for_write, pk=pk)
+
+
+def org_label(org: Organization) -> str:
+    """“理学院党委 理学院教工党支部”: the branch and the level above, enough to find it."""
+    parent = org.parent if org.parent_id else None
+    return f"{parent.name} {org.name}" if parent else org.name
+
+
+def duplicate_message(id_number: str, *, here: Organization | None,
+                      there: Organization) -> str:
+    """The 一人两籍 message: both branches named, nothing about the other member revealed."""
+    here_text = f"本次登记的“{org_label(here)}”" if here is not None else "本次登记"
+    if here is not None and here.pk == there.pk:
+        return (f"身份证号码 {id_number} 已在“{org_label(there)}”登记，同一支部不能重复登记"
+                f"（一人两籍）")
+    return (f"身份证号码 {id_number} 已在“{org_label(there)}”登记，与{here_text}重复"
+            f"（一人两籍）：同一党员只能有一个组织关系，请与该党组织核实后办理组织关系转接")
+
+
+def duplicate_id_message(id_number: str, *, organization: Organization | None,
+                         exclude_pk: int | None = None) -> str | None:
+    """The message if `id_number` is already registered anywhere in the system, else None.
+
+    Deliberately unscoped: the other registration may lie outside the user's subtree, and only
+    the organizations' names leave this function.
+    """
+    other = (Member.objects.filter(id_number=id_number).exclude(pk=exclude_pk)
+             .select_related("organization__parent").first())
+    if other is None:
+        return None
+    return duplicate_message(id_number, here=organization, there=other.organization)
+
+
+def member_history(member: Member, *, show_identity: bool, limit: int = 100) -> list:
+    """Every change of the record and of the records about the member (audit log), with
+    身份证号码 and phones masked for readers who may not see them."""
+    from paicha.audit.models import AuditEntry
+
+    entries = list(AuditEntry.objects.filter(member_id=member.pk).order_by("-at", "-id")[:limit])
+    if not show_identity:
+        id_label = str(Member._meta.get_field("id_number").verbose_name)
+        phone_label = str(Member._meta.get_field("mobile").verbose_name)
+        for entry in entries:
+            for label, mask in ((id_label, mask_id_number), (phone_label, mask_phone)):
+                if label in entry.changes:
+                    entry.changes[label] = [mask(v or "") for v in entry.changes[label]]
+    return entries
+
+
+# Apps whose records about a member the member page lists, in this order.
+RELATED_APPS = ("evidence", "transfers", "cases")
+
+
+def member_related_sections(member: Member, *, limit: int = 20) -> list[dict]:
+    """The member's evidence, transfers and cases, found through the foreign keys those apps
+    declare to Member: an app that has no such model yet contributes no section."""
+    sections = []
+    for app in RELATED_APPS:
+        for relation in Member._meta.related_objects:
+            model = relation.related_model
+            if model._meta.app_label != app or not relation.one_to_many:
+                continue
+            if relation.field.name != "member":  # e.g. a signer, not the subject
+                continue
+            rows = list(model._default_manager.filter(**{relation.field.name: member})[:limit])
+            sections.append({"title": str(model._meta.verbose_name_plural), "rows": rows,
+                             "app": app})
+    return sections
+
+
+def mask_id_number(value: str) -> str:
+    return f"{value[:6]}********{value[14:]}" if value else ""
+
+
+def mask_phone(value: str) -> str:
+    return f"{value[:3]}****{value[7:]}" if len(value) >= 8 else ("****" if value else "")
+
+
+def display_value(member: Member, name: str, *, show_identity: bool) -> str:
+    """A field as the 登记表 prints it: labels for codes, 2016年9月20日 for dates, 是 for flags."""
+    import datetime
+
+    from paicha.core.dates import format_cn_date
+
+    field = Member._meta.get_field(name)
+    value = getattr(member, name)
+    if name == "id_number" and not show_identity:
+        return mask_id_number(value)
+    if name == "mobile" and not show_identity:
+        return mask_phone(value)
+    if name == "organization":
+        return value.name
+    if field.choices:
+        return getattr(member, f"get_{name}_display")() if value else ""
+    if isinstance(value, bool):
+        return "是" if value else ""
+    if isinstance(value, datetime.date):
+        return format_cn_date(value)
+    return "" if value is None else str(value)
+
+
+def member_record_groups(member: Member, *, show_identity: bool) -> list:
+    """[(group title, [(label, text), …]), …] in the order of the 登记表."""
+    from .forms import FIELD_GROUPS
+
+    return [(title, [(str(Member._meta.get_field(n).verbose_name),
+                      display_value(member, n, show_identity=show_identity)) for n in names])
+            for title, names in FIELD_GROUPS]
