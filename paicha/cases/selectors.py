@@ -6,7 +6,7 @@ from django.db.models import Count, Max, Q
 
 from paicha.accounts.permissions import Perm, Role
 from paicha.accounts.scope import get_for_user
-from paicha.codes import CaseOutcome, DispositionState, OrgKind
+from paicha.codes import ApprovalStep, CaseOutcome, DispositionState, OrgKind
 from paicha.members.models import ON_ROSTER, Member
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import subtree_q
@@ -76,8 +76,6 @@ def next_step(disposition) -> str | None:
 
 def signer_org_problem(step: str, case: LostContactCase, user) -> str | None:
     """Why `user` may not sign `step` of `case` (None when he may)."""
-    from paicha.codes import ApprovalStep
-
     role, place = STEP_SIGNER[step]
     label = ApprovalStep(step).label
     if user.role != role:
@@ -141,6 +139,7 @@ def cases_waiting_for(user, queryset=None):
         if step and STEP_SIGNER[step][0] == user.role \
                 and signer_org_problem(step, case, user) is None:
             case.waiting_step = step
+            case.waiting_step_label = ApprovalStep(step).label
             waiting.append(case)
     return waiting
 
@@ -160,4 +159,4 @@ def case_list(user, *, org: Organization | None = None, outcome: str = "", state
         cases = cases.open()
     elif state == "closed":
         cases = cases.filter(closed_on__isnull=False)
-    return cases.annotate(n_attempts=Count("attempts"))
+    return cases.annotate(n_attempts=Count("attempts")).order_by("-opened_on", "-id")

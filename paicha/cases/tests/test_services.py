@@ -18,10 +18,10 @@ from paicha.codes import (
     ApprovalStep as S, CaseOutcome, DispositionCategory as D, DispositionState, LossReason,
     MemberStatus, MemberType, SearchMethod,
 )
-from paicha.conftest import make_member, make_org, make_user
+from paicha.conftest import make_org, make_user
 from paicha.members.models import Member
 
-from .conftest import LOST_SINCE, OPENED
+from .conftest import LOST_SINCE, OPENED, member as make_member
 
 DAY = datetime.timedelta(days=1)
 TODAY = datetime.date(2016, 9, 20)
