@@ -165,8 +165,8 @@ class MemberFactory:
             "湘江示范大学" if student else rng.choice(("湘江示范大学", "湖南大学", "中南大学")),
             education, {"undergraduate": "", "postgraduate": "学士"}.get(kind, ""),
             None if student else birth + datetime.timedelta(days=int(23 * 365.25)),
-            f"湘江示范大学{org.parent.name if org.parent else ''}" if not student else
-            f"湘江示范大学{org.parent.name if org.parent else ''}（学生）",
+            f"湘江示范大学{org.parent.short_name if org.parent else ''}"
+            + ("（学生）" if student else ""),
             join, f"湘江示范大学{rng.choice(('文学院', '计算机学院', '商学院'))}党支部", full,
             max(join, ref - datetime.timedelta(days=rng.randrange(60, 3000))),
             "", "", Decimal(rng.choice(("0.20", "0.50", "2.00", "12.50", "35.00"))),

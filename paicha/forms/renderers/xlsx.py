@@ -20,6 +20,24 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 FONT = "宋体"
 
 
+def _text_width(text: str) -> int:
+    # Excel measures columns in Latin characters; a Chinese character takes about two.
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _lines(value, width: float) -> int:
+    """How many lines `value` wraps to in a cell `width` characters wide."""
+    if value is None or value == "":
+        return 1
+    usable = max(1.0, width - 1)
+    return sum(max(1, -(-_text_width(part) // int(usable))) for part in str(value).split("\n"))
+
+
+def _fit_height(sheet, row: int, lines: int, line_height: float = 13.5) -> None:
+    sheet.row_dimensions[row].height = max(sheet.row_dimensions[row].height or 0,
+                                           lines * line_height + 4)
+
+
 def _label_line(values: dict[str, str]) -> str:
     return "        ".join(f"{k}：{v}" for k, v in values.items())
 
@@ -49,6 +67,9 @@ def render_xlsx(result: FormResult, *, exported_by: str = "") -> bytes:
                               end_row=top + cell.row + cell.rowspan - 1,
                               end_column=cell.col + cell.colspan)
         target.font = Font(name=FONT, size=10, bold=True)
+        span_width = sum(columns[c].width for c in range(cell.col, cell.col + cell.colspan))
+        # A cell spanning several rows shares its lines among them.
+        _fit_height(sheet, top + cell.row, -(-_lines(cell.text, span_width) // cell.rowspan))
     header_rows = depth
     if any(c.letter for c in columns):
         for i, column in enumerate(columns, start=1):
@@ -68,6 +89,8 @@ def render_xlsx(result: FormResult, *, exported_by: str = "") -> bytes:
             cell.border = BORDER
             cell.alignment = CENTER if columns[c].kind != "text" else LEFT
             cell.font = Font(name=FONT, size=10)
+        _fit_height(sheet, first_data + r,
+                    max(_lines(v, columns[c].width) for c, v in enumerate(values)))
     last_table_row = first_data + len(padded) - 1
 
     row = last_table_row + 1
