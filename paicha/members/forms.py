@@ -91,3 +91,24 @@ class MemberFilterForm(BootstrapMixin, forms.Form):
         ("in_hardship", "生活困难党员"), ("retired", "离退休党员"), ("flowing", "流动党员"),
         ("employed_reported", "在职党员"), ("pocket", "“口袋”党员"), ("religious", "参教信教党员"),
     ]))
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    organization = forms.ModelChoiceField(label="导入到党组织", queryset=Organization.objects.none())
+    file = forms.FileField(label="名册文件", help_text=".xlsx、.xls、.ods 或 .csv，第一个工作表")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            Organization.objects.visible_to(user).filter(is_active=True).order_by("path"))
+        self.fields["organization"].initial = user.organization_id
+
+    def clean_file(self):
+        from .importing import SUPPORTED_EXTENSIONS
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(SUPPORTED_EXTENSIONS):
+            raise forms.ValidationError("请上传 .xlsx、.xls、.ods 或 .csv 文件")
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError("文件超过 50 MB，请分成几个文件导入")
+        return upload

@@ -183,3 +183,61 @@ class Member(OrgScopedModel):
 
         self.name_initials = initials(self.name)
         super().save(*args, **kwargs)
+
+
+class ImportState(models.TextChoices):
+    CHECKING = "checking", "正在检查"
+    CHECKED = "checked", "检查通过，待确认"
+    REJECTED = "rejected", "有错误，未导入"
+    IMPORTING = "importing", "正在导入"
+    DONE = "done", "导入完成"
+    FAILED = "failed", "导入失败"
+
+
+RUNNING_IMPORT_STATES = (ImportState.CHECKING, ImportState.IMPORTING)
+
+
+class MemberImport(OrgScopedModel):
+    """One uploaded roster file and what became of it: checked, confirmed, written.
+
+    The file is kept in the row so the confirmation can check it again and a worker process
+    other than the one that received the upload can run it.
+    """
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="导入到")
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="上传人")
+    filename = models.CharField("文件名", max_length=200)
+    content = models.BinaryField("文件内容")
+    state = models.CharField("状态", max_length=20, choices=ImportState.choices,
+                             default=ImportState.CHECKING)
+    summary = models.JSONField("检查结果", default=dict, blank=True)
+    errors = models.JSONField("错误", default=list, blank=True)
+    preview = models.JSONField("将新增或更新的党员", default=list, blank=True)
+    message = models.CharField("说明", max_length=300, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "党员名册导入"
+        verbose_name_plural = "党员名册导入"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:import_detail", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.state in RUNNING_IMPORT_STATES
+
+    def save(self, *args, **kwargs):
+        # Bookkeeping of an upload, not a record change: the import writes its own audit
+        # entry (with counts) when it is confirmed; the file's bytes stay out of the log.
+        from paicha.audit.context import suspended
+
+        with suspended():
+            super().save(*args, **kwargs)

@@ -2,18 +2,24 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 
 from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import require
+from paicha.accounts.scope import get_for_user, require
+from paicha.audit.services import audit_export
 from paicha.organizations.models import Organization
 
-from . import services
-from .forms import MemberForm
-from .models import Member
+from . import jobs, services
+from .forms import ImportForm, MemberForm
+from .importing import build_template
+from .models import ImportState, Member, MemberImport
 from .selectors import (
     get_member_for_user, member_history, member_record_groups, member_related_sections,
 )
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def member_list(request):
@@ -84,3 +90,66 @@ def edit(request, pk):
                 return redirect(member)
     return render(request, "members/form.html",
                   {"form": form, "member": member, "title": f"修改“{member.name}”的信息"})
+
+
+# ---- Roster import ---------------------------------------------------------------------------
+
+
+def import_start(request):
+    require(request.user, Perm.EDIT_MEMBERS)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with transaction.atomic():
+            job = MemberImport.objects.create(
+                organization=form.cleaned_data["organization"], created_by=request.user,
+                filename=upload.name[:200], content=upload.read())
+            jobs.launch(jobs.run_check, job.pk)
+        return redirect(job)
+    recent = MemberImport.objects.visible_to(request.user).select_related(
+        "organization", "created_by").defer("content", "errors", "preview")[:10]
+    return render(request, "members/import.html", {"form": form, "recent": recent})
+
+
+def import_template(request):
+    require(request.user, Perm.EDIT_MEMBERS)
+    audit_export(acting_user=request.user, what="党员名册导入模板", org=request.user.organization)
+    response = HttpResponse(build_template(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, "支部党员名册导入模板.xlsx")
+    return response
+
+
+def _get_import(request, pk, *, for_write=False):
+    return get_for_user(MemberImport.objects.select_related("organization", "created_by"),
+                        request.user, for_write=for_write, pk=pk)
+
+
+def import_detail(request, pk):
+    job = _get_import(request, pk)
+    return render(request, "members/import_detail.html", {
+        "job": job, "progress": jobs.read_progress(job.pk) if job.running else None,
+    })
+
+
+def import_progress(request, pk):
+    job = _get_import(request, pk)
+    if not job.running:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "members/_import_progress.html",
+                  {"job": job, "progress": jobs.read_progress(job.pk)})
+
+
+def import_confirm(request, pk):
+    with transaction.atomic():
+        job = _get_import(request, pk, for_write=True)
+        if request.method != "POST":
+            return redirect(job)
+        if job.state != ImportState.CHECKED:
+            messages.error(request, "该文件不处于待确认状态")
+            return redirect(job)
+        job.state = ImportState.IMPORTING
+        job.save(update_fields=["state"])
+        jobs.launch(jobs.run_commit, job.pk)
+    return redirect(job)

@@ -23,3 +23,16 @@ def valid_fields(**overrides) -> dict:
 @pytest.fixture
 def fields():
     return valid_fields()
+
+
+@pytest.fixture(autouse=True)
+def _imports_inline(settings, tmp_path):
+    # The web import runs in a thread in production; tests run it inline, in the test's
+    # transaction, and keep the progress cache out of the data directory.
+    settings.MEMBER_IMPORT_IN_BACKGROUND = False
+    settings.MEDIA_ROOT = str(tmp_path / "files")
+    from paicha.members import jobs
+
+    jobs._cache = None
+    yield
+    jobs._cache = None

@@ -1,0 +1,853 @@
+"""Roster import (支部党员名册 and further registry columns) from .xlsx/.xls/.ods/.csv.
+
+Three steps, like NetBox's bulk import:
+
+1. `read_table` turns the file into rows of cells (python-calamine; CSV through the csv module,
+   UTF-8 or GB18030 as Excel/WPS save it in China), with merged cells filled in.
+2. `plan_import` finds the header (below any title rows, possibly two rows deep), maps the
+   columns by their titles in any order and spelling ("姓 名", "出生\\n年月"), reads every cell
+   with the same rules as the edit form (`validators.py`), deduplicates within the file and
+   against the database, and returns an `ImportPlan`: every problem of every row (row number
+   as in the file, column title, value, what is wrong) and what would be created or updated.
+3. `import_commit` re-plans (the database may have changed since the dry run) and, only if
+   there is no error at all, writes everything in one transaction — new rows through
+   `core.bulk.bulk_insert` (COPY / executemany), changed rows through `bulk_update` — and one
+   audit entry with the counts.
+
+The hot loop is plain Python over tuples; a Django form per row would be 50× slower.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from paicha.accounts.permissions import Perm
+from paicha.accounts.scope import can_reach, require, scope_path
+from paicha.audit.context import suspended
+from paicha.audit.models import AuditAction
+from paicha.audit.services import audit_record
+from paicha.codes import (
+    Education, Ethnicity, Gender, MaritalStatus, MemberSector, MemberStatus, MemberType,
+    PersonCategory, StudentLevel,
+)
+from paicha.core.bulk import bulk_insert
+from paicha.core.dates import LooseDateError, format_cn_date, parse_loose_date
+from paicha.core.pinyin import initials
+from paicha.organizations.models import Organization
+from paicha.organizations.tree import is_in_subtree
+
+from .idcard import IdNumberError, normalize_id_number, parse_id_number
+from .models import Member
+from .selectors import duplicate_message
+from .validators import HOUSEHOLD_REGISTER_MAX, MOBILE_RE, normalize_mobile, rule_errors
+
+SUPPORTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+HEADER_SEARCH_ROWS = 30
+MAX_LISTED_ERRORS = 5000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (format, no header, missing columns)."""
+
+
+class CellError(ValueError):
+    """One cell cannot be read; the message says what is wrong, in Chinese."""
+
+
+# ---- Reading cells ---------------------------------------------------------------------------
+
+_BLANK = ("", None)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return format_cn_date(value if not isinstance(value, datetime.datetime) else value.date())
+    return " ".join(str(value).split())
+
+
+def read_text(value) -> str:
+    return _text(value)
+
+
+def read_name(value) -> str:
+    text = unicodedata.normalize("NFKC", _text(value))
+    # Rosters pad two-character names to line up ("张  三"); Chinese names have no spaces.
+    if text and all("\u4e00" <= c <= "\u9fff" or c.isspace() or c == "·" for c in text):
+        text = "".join(text.split())
+    if len(text) > 30:
+        raise CellError("姓名不超过30个字")
+    return text
+
+
+def read_date(value) -> tuple[datetime.date, bool] | None:
+    """(date, month_only) from a cell; floats 1900–2100 are year.month as typed in Excel."""
+    if value in _BLANK:
+        return None
+    if isinstance(value, bool):
+        raise CellError("不是日期")
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise CellError("不是日期")
+        if 1900 <= value < 2101:
+            year = int(value)
+            fraction = round((value - year) * 100)
+            if fraction == 0:
+                raise CellError("只有年份，缺少月份")
+            if fraction == 10:
+                # 2016.1 and 2016.10 are the same number once Excel has them.
+                raise CellError("写成数字的“年.月”无法区分1月和10月，请写成 2016年1月 或 2016-10")
+            month = fraction // 10 if fraction % 10 == 0 else fraction
+            if not 1 <= month <= 12:
+                raise CellError("月份超出范围")
+            return datetime.date(year, month, 1), True
+        if 190001 <= value <= 21001231 and float(value).is_integer():
+            value = str(int(value))  # 201609 or 20160920 typed as a number
+    try:
+        parsed = parse_loose_date(value)
+    except LooseDateError as exc:
+        raise CellError(str(exc).removeprefix("无法识别的日期：").join(("无法识别的日期“", "”"))
+                        if "：" in str(exc) else str(exc)) from None
+    if parsed is None:
+        return None
+    month_only = isinstance(value, str) and _MONTH_ONLY.fullmatch(
+        unicodedata.normalize("NFKC", value).strip()) is not None
+    return parsed, month_only
+
+
+_MONTH_ONLY = re.compile(r"\d{4}\s*(?:[-/.]\s*\d{1,2}|年\s*\d{1,2}\s*月|\d{2})")
+
+
+def _choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
+    table = {}
+    for value, label in choices:
+        table[_key(label)] = value
+        table[_key(value)] = value
+    for alias, value in (extra or {}).items():
+        table[_key(alias)] = value
+    return table
+
+
+def _key(text) -> str:
+    return re.sub(r"[\s“”\"'‘’*＊]", "", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+_GENDERS = _choice_lookup(Gender.choices, {"男性": "M", "女性": "F"})
+_ETHNICITIES = _choice_lookup(Ethnicity.choices, {
+    **{label.removesuffix("族"): value for value, label in Ethnicity.choices if label.endswith("族")},
+    **{str(int(value)): value for value, _ in Ethnicity.choices},
+    "德昂族": Ethnicity.DEANG, "崩龙族": Ethnicity.DEANG, "毛难族": Ethnicity.MAONAN,
+})
+_EDUCATIONS = _choice_lookup(Education.choices, {
+    "博士": Education.POSTGRADUATE, "硕士": Education.POSTGRADUATE,
+    "博士研究生": Education.POSTGRADUATE, "硕士研究生": Education.POSTGRADUATE,
+    "研究生（博士）": Education.POSTGRADUATE, "研究生（硕士）": Education.POSTGRADUATE,
+    "本科": Education.BACHELOR, "大学": Education.BACHELOR,
+    "专科": Education.JUNIOR_COLLEGE, "大专": Education.JUNIOR_COLLEGE,
+    "中等专科": Education.SECONDARY_VOCATIONAL, "中师": Education.SECONDARY_VOCATIONAL,
+    "高中": Education.HIGH_SCHOOL, "中技": Education.HIGH_SCHOOL, "职高": Education.HIGH_SCHOOL,
+    "技校": Education.HIGH_SCHOOL, "初中": Education.JUNIOR_HIGH_OR_BELOW,
+    "小学": Education.JUNIOR_HIGH_OR_BELOW, "文盲": Education.JUNIOR_HIGH_OR_BELOW,
+})
+_MEMBER_TYPES = _choice_lookup(MemberType.choices, {"正式": MemberType.FULL,
+                                                    "预备": MemberType.PROBATIONARY})
+_MARITAL = _choice_lookup(MaritalStatus.choices)
+_SECTORS = _choice_lookup(MemberSector.choices)
+_CATEGORIES = _choice_lookup(PersonCategory.choices, {"教工": PersonCategory.STAFF,
+                                                      "教师": PersonCategory.STAFF})
+_STUDENT_LEVELS = _choice_lookup(StudentLevel.choices, {
+    "硕士研究生": StudentLevel.POSTGRADUATE, "博士研究生": StudentLevel.POSTGRADUATE,
+    "本科": StudentLevel.UNDERGRADUATE, "专科": StudentLevel.JUNIOR_COLLEGE,
+})
+_YES = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有"}
+_NO = {"否", "×", "n", "no", "false", "0", "无", ""}
+
+
+def _coded(table: dict[str, str], what: str, allowed: str) -> Callable:
+    def read(value) -> str:
+        text = _text(value)
+        if not text:
+            return ""
+        code = table.get(_key(text))
+        if code is None:
+            raise CellError(f"不是有效的{what}，应为{allowed}")
+        return code
+
+    return read
+
+
+def read_id_number(value) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # Excel keeps 15 significant digits: the last ones of an 18-digit number are lost.
+        raise CellError("身份证号码被存成了数字，末几位已经丢失；请把该列设为“文本”后重新填写")
+    number = normalize_id_number(_text(value))
+    if number:
+        try:
+            parse_id_number(number)
+        except IdNumberError as exc:
+            raise CellError(str(exc)) from None
+    return number
+
+
+def read_mobile(value) -> str:
+    text = normalize_mobile(_text(value))
+    if text and not MOBILE_RE.fullmatch(text):
+        raise CellError("手机号码应为以1开头的11位数字")
+    return text
+
+
+def read_flag(value) -> bool:
+    text = _key(_text(value))
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise CellError("应填“是”或留空")
+
+
+def read_money(value) -> Decimal | None:
+    if value in _BLANK:
+        return None
+    text = _text(value).removesuffix("元")
+    try:
+        amount = Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise CellError("应为金额（元），如 12.50") from None
+    if amount < 0 or amount >= Decimal("1000000"):
+        raise CellError("金额超出范围")
+    return amount
+
+
+def _limited(max_length: int, what: str) -> Callable:
+    def read(value) -> str:
+        text = _text(value)
+        if len(text) > max_length:
+            raise CellError(f"{what}不超过{max_length}个字（现有{len(text)}个字）")
+        return text
+
+    return read
+
+
+# ---- Columns ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # Member field, or a pseudo key (seq, phone, org_code)
+    title: str  # as printed in the template
+    aliases: tuple[str, ...] = ()
+    read: Callable = read_text
+    in_template_roster: bool = False  # one of the seed's 《支部党员名册》 columns
+
+
+def _f(name):
+    return Member._meta.get_field(name)
+
+
+def _text_col(key, title, aliases=()):
+    return Column(key, title, aliases, _limited(_f(key).max_length, title))
+
+
+COLUMNS: tuple[Column, ...] = (
+    # 《支部党员名册》 (seed 002), in its order.
+    Column("seq", "序号", ("编号",), read_text, True),
+    Column("name", "姓 名", ("姓名", "党员姓名"), read_name, True),
+    Column("gender", "性别", (), _coded(_GENDERS, "性别", "男或女"), True),
+    Column("ethnicity", "民族", (), _coded(_ETHNICITIES, "民族", "如“汉族”“苗族”"), True),
+    Column("native_place", "籍贯", (), _limited(60, "籍贯"), True),
+    Column("birth_date", "出生年月", ("出生日期", "出生年月日", "出生时间"), read_date, True),
+    Column("education", "学历", ("文化程度", "最高学历"),
+           _coded(_EDUCATIONS, "学历", "研究生、大学本科、大学专科、中专、高中、中技、初中及以下"),
+           True),
+    Column("id_number", "身份证号码", ("身份证号", "公民身份号码", "身份证"), read_id_number, True),
+    Column("join_date", "入党时间", ("入党日期", "入党年月"), read_date, True),
+    Column("full_date", "转正时间", ("转正日期", "转正年月"), read_date, True),
+    Column("work_unit", "工作单位", ("工作单位及职务（职称）", "工作单位及职务", "单位"),
+           _limited(200, "工作单位"), True),
+    Column("phone", "联系电话", ("电话", "联系方式"), read_text, True),
+    Column("remarks", "备注", (), read_text, True),
+    # Further fields of the 登记表, optional.
+    Column("member_type", "党员类型", ("正式/预备", "党员身份"),
+           _coded(_MEMBER_TYPES, "党员类型", "正式党员或预备党员")),
+    Column("mobile", "手机号码", ("手机", "手机号"), read_mobile),
+    _text_col("other_contacts", "其他联系方式"),
+    Column("household_register", "户籍所在地", ("户籍地", "户口所在地"),
+           _limited(HOUSEHOLD_REGISTER_MAX, "户籍所在地")),
+    _text_col("residence", "实际居住地址", ("现居住地址", "居住地址", "家庭住址")),
+    Column("marital_status", "婚姻状况", (), _coded(_MARITAL, "婚姻状况", "未婚、已婚、离婚或复婚")),
+    _text_col("school", "毕业院校"),
+    _text_col("degree", "学位"),
+    Column("work_start_date", "参加工作时间", ("参加工作日期",), read_date),
+    _text_col("join_org_name", "入党时所在党组织", ("入党时所在支部",)),
+    Column("branch_entry_date", "进入支部日期", ("进入支部时间",), read_date),
+    _text_col("party_post", "党内职务"),
+    _text_col("former_party_post", "曾任党内职务"),
+    Column("monthly_dues", "每月党费交纳数额", ("每月党费", "月交党费", "党费（元）"), read_money),
+    Column("sector", "所在领域", ("党员所在领域",),
+           _coded(_SECTORS, "所在领域", "农村、社区、机关、事业单位、国有企业、非公有制企业、社会组织或其他")),
+    Column("person_category", "人员类别", ("教职工/学生",),
+           _coded(_CATEGORIES, "人员类别", "教职工、学生或其他")),
+    Column("student_level", "学生类别", ("学生层次",),
+           _coded(_STUDENT_LEVELS, "学生类别", "研究生、本科生或专科生")),
+    Column("in_hardship", "生活困难党员", (), read_flag),
+    Column("retired", "离退休党员", (), read_flag),
+    Column("flowing", "流动党员", (), read_flag),
+    _text_col("flow_destination", "流入地（单位）", ("流入地",)),
+    Column("employed_reported", "在职党员", (), read_flag),
+    _text_col("reported_community", "报到社区"),
+    Column("pocket", "“口袋”党员", ("口袋党员",), read_flag),
+    Column("religious", "参教信教党员", (), read_flag),
+    Column("org_code", "所在党组织代码", ("支部代码", "党组织代码"), read_text),
+)
+ROSTER_COLUMNS = tuple(c for c in COLUMNS if c.in_template_roster)
+_BY_TITLE = {_key(t): c for c in COLUMNS for t in (c.title, *c.aliases)}
+_REQUIRED_COLUMNS = ("name", "id_number", "join_date")
+# Fields that an update may change (a blank cell keeps what is stored).
+_UPDATABLE = tuple(c.key for c in COLUMNS if c.key not in ("seq", "phone", "org_code",
+                                                              "id_number"))
+
+
+# ---- Reading the file ------------------------------------------------------------------------
+
+
+def read_table(content: bytes, filename: str) -> list[list]:
+    """All rows of the first sheet as lists of cell values ('' for blank), merged cells filled."""
+    name = filename.lower()
+    if not name.endswith(SUPPORTED_EXTENSIONS):
+        raise ImportFileError(f"不支持的文件类型“{filename}”：请上传 .xlsx、.xls、.ods 或 .csv 文件")
+    if name.endswith(".csv"):
+        return _read_csv(content)
+    from python_calamine import CalamineError, load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges or []
+    except (CalamineError, ValueError, OSError) as exc:
+        raise ImportFileError(f"无法读取文件“{filename}”：文件已损坏或不是表格文件（{exc}）") from None
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(rows) or r0 > HEADER_SEARCH_ROWS:
+            continue  # merged data cells are left as they are: only headers are filled
+        value = rows[r0][c0] if c0 < len(rows[r0]) else ""
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, c1 + 1):
+                if c < len(row):
+                    row[c] = value
+    return rows
+
+
+def _read_csv(content: bytes) -> list[list]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError("无法识别 CSV 文件的编码：请另存为 UTF-8 或 .xlsx")
+    return [list(row) for row in csv.reader(io.StringIO(text))]
+
+
+@dataclass
+class Header:
+    row: int  # index of the last header row
+    columns: dict[str, int]  # key -> column index
+    titles: dict[int, str]  # column index -> title as in the file
+    ignored: list[str]
+
+
+def find_header(rows: list[list]) -> Header:
+    best, best_score = None, 0
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = sum(1 for cell in row if isinstance(cell, str) and _key(cell) in _BY_TITLE)
+        if score > best_score:
+            best, best_score = index, score
+    if best is None or best_score < 2:
+        raise ImportFileError("没有找到表头行：前30行中应有“姓名”“身份证号码”等列标题")
+    # A two-level header (group titles merged over sub-titles): the other level holds titles
+    # too, or repeats them where a title cell is merged over both rows.
+    def has_titles(index):
+        return 0 <= index < len(rows) and any(
+            isinstance(c, str) and _key(c) in _BY_TITLE for c in rows[index])
+
+    if has_titles(best - 1):
+        header_rows = [best - 1, best]
+    elif has_titles(best + 1):
+        header_rows = [best, best + 1]
+    else:
+        header_rows = [best]
+    columns, titles, ignored = {}, {}, []
+    width = max(len(rows[r]) for r in header_rows)
+    for i in range(width):
+        title = ""
+        for r in reversed(header_rows):
+            cell = rows[r][i] if i < len(rows[r]) else ""
+            if isinstance(cell, str) and _key(cell) in _BY_TITLE:
+                title = cell
+                break
+        if not title:
+            shown = next((_text(rows[r][i]) for r in header_rows
+                          if i < len(rows[r]) and rows[r][i] not in _BLANK), "")
+            if shown:
+                ignored.append(shown)
+            continue
+        column = _BY_TITLE[_key(title)]
+        if column.key in columns:
+            continue  # the same field twice (e.g. a merged title): the first one counts
+        columns[column.key] = i
+        titles[i] = " ".join(title.split())
+    missing = [next(c.title for c in COLUMNS if c.key == k).replace(" ", "")
+               for k in _REQUIRED_COLUMNS if k not in columns]
+    if missing:
+        raise ImportFileError(f"表头中缺少必需的列：{'、'.join(missing)}")
+    if "full_date" not in columns and "member_type" not in columns:
+        raise ImportFileError("表头中应有“转正时间”或“党员类型”列，用以区分正式党员和预备党员")
+    return Header(row=header_rows[-1], columns=columns, titles=titles, ignored=ignored)
+
+
+# ---- Planning --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass(slots=True)
+class PlannedRow:
+    row: int
+    values: dict
+    organization: Organization
+    member: Member | None = None  # set for an update
+
+    @property
+    def name(self) -> str:
+        return self.values.get("name") or (self.member.name if self.member else "")
+
+
+@dataclass
+class ImportPlan:
+    organization: Organization
+    filename: str
+    rows_read: int = 0
+    creates: list[PlannedRow] = field(default_factory=list)
+    updates: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    rows_with_errors: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0 and bool(self.creates or self.updates)
+
+    def add_error(self, row: int, column: str, value, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(RowError(row, column, _text(value), message))
+
+    def summary(self) -> dict:
+        return {
+            "file": self.filename, "organization": self.organization.name,
+            "rows": self.rows_read, "create": len(self.creates), "update": len(self.updates),
+            "errors": self.error_count, "rows_with_errors": self.rows_with_errors,
+            "notes": self.notes,
+        }
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def _target(user, organization: Organization) -> None:
+    require(user, Perm.EDIT_MEMBERS)
+    if not can_reach(user, organization):
+        raise ImportFileError(f"“{organization.name}”不在您的管理范围内")
+    if not organization.is_active:
+        raise ImportFileError(f"“{organization.name}”已合并或撤销，不能导入党员")
+
+
+def plan_import(*, content: bytes, filename: str, organization: Organization, acting_user,
+                progress: Progress = _no_progress) -> ImportPlan:
+    """Read and check the whole file without writing anything (the dry run)."""
+    _target(acting_user, organization)
+    rows = read_table(content, filename)
+    header = find_header(rows)
+    plan = ImportPlan(organization=organization, filename=filename)
+    if header.ignored:
+        plan.notes.append(f"以下列不属于党员信息，未导入：{'、'.join(header.ignored)}")
+    if "ethnicity" not in header.columns:
+        plan.notes.append("文件中没有“民族”列：新增党员的民族按汉族登记")
+    data_rows = rows[header.row + 1:]
+    total = len(data_rows)
+    progress("check", 0, total)
+
+    columns = [(c, header.columns[c.key], header.titles[header.columns[c.key]])
+               for c in COLUMNS if c.key in header.columns]
+    seq_index = header.columns.get("seq")
+    id_index = header.columns["id_number"]
+    name_index = header.columns["name"]
+    has_full_column = "full_date" in header.columns
+    seen_ids: dict[str, int] = {}
+    parsed: list[tuple[int, dict, dict[str, str]]] = []  # (row number, values, titles used)
+    orgs_by_code: dict[str, Organization | None] = {organization.code: organization}
+
+    for offset, row in enumerate(data_rows):
+        number = header.row + 2 + offset  # 1-based row number as the spreadsheet shows it
+        if offset % 5000 == 0 and offset:
+            progress("check", offset, total)
+        filled = [i for i, cell in enumerate(row) if cell not in _BLANK
+                  and not (isinstance(cell, str) and not cell.strip())]
+        if not filled or filled == [seq_index]:
+            continue  # blank row, or a numbered row of an unfilled template
+        name_cell = row[name_index] if name_index < len(row) else ""
+        id_cell = row[id_index] if id_index < len(row) else ""
+        if name_cell in _BLANK and id_cell in _BLANK and len(filled) <= 1:
+            continue  # a note or signature line under the table ("填表人：…")
+        plan.rows_read += 1
+        errors_before = plan.error_count
+        values: dict = {}
+        for column, index, title in columns:
+            cell = row[index] if index < len(row) else ""
+            try:
+                values[column.key] = column.read(cell)
+            except CellError as exc:
+                plan.add_error(number, title, cell, str(exc))
+        _row_rules(plan, number, row, values, header, has_full_column, seen_ids, orgs_by_code)
+        if plan.error_count != errors_before:
+            plan.rows_with_errors += 1
+            continue
+        parsed.append((number, values))
+    progress("check", total, total)
+    _match_existing(plan, parsed, header, acting_user)
+    if plan.rows_read == 0:
+        plan.notes.append("表头下面没有党员数据")
+    return plan
+
+
+def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, orgs_by_code):
+    titles = header.titles
+    col = header.columns
+
+    def title(key):
+        return titles[col[key]] if key in col else next(c.title for c in COLUMNS if c.key == key)
+
+    def cell(key):
+        return row[col[key]] if key in col and col[key] < len(row) else ""
+
+    id_number = values.get("id_number")
+    if id_number == "":
+        plan.add_error(number, title("id_number"), "", "请填写身份证号码")
+    elif id_number:
+        if id_number in seen_ids:
+            plan.add_error(number, title("id_number"), id_number,
+                           f"与第{seen_ids[id_number]}行的身份证号码重复")
+        else:
+            seen_ids[id_number] = number
+    info = None
+    if id_number:
+        try:
+            info = parse_id_number(id_number)
+        except IdNumberError:
+            info = None
+    # 出生年月 and 性别 may be left blank: the ID number holds them.
+    birth = values.pop("birth_date", None)
+    if birth is not None and info is not None:
+        birth_date, month_only = birth
+        if (birth_date.year, birth_date.month) != (info.birth_date.year, info.birth_date.month) \
+                or (not month_only and birth_date != info.birth_date):
+            shown = f"{birth_date.year}年{birth_date.month}月" if month_only else \
+                format_cn_date(birth_date)
+            plan.add_error(number, title("birth_date"), cell("birth_date"),
+                           f"出生日期{shown}与身份证号码中的出生日期"
+                           f"{format_cn_date(info.birth_date)}不一致")
+    if info is not None:
+        values["birth_date"] = info.birth_date
+        if values.get("gender") and values["gender"] != info.gender:
+            plan.add_error(number, title("gender"), cell("gender"),
+                           f"性别与身份证号码第17位不一致（该号码为{Gender(info.gender).label}性）")
+        values["gender"] = info.gender
+    for key in ("join_date", "full_date", "work_start_date", "branch_entry_date"):
+        if key in values:
+            values[key] = values[key][0] if values[key] else None
+    # 联系电话 of the 名册: a mobile number goes to 手机号码, anything else to 其他联系方式.
+    phone = values.pop("phone", "")
+    if phone:
+        mobile = normalize_mobile(phone)
+        if MOBILE_RE.fullmatch(mobile) and not values.get("mobile"):
+            values["mobile"] = mobile
+        elif not values.get("other_contacts"):
+            values["other_contacts"] = phone[:200]
+    if values.get("member_type") == "" or "member_type" not in values:
+        values.pop("member_type", None)
+        if has_full_column:
+            values["member_type"] = MemberType.FULL if values.get("full_date") \
+                else MemberType.PROBATIONARY
+    values.pop("seq", None)
+    code = values.pop("org_code", "")
+    if code:
+        if code not in orgs_by_code:
+            org = Organization.objects.filter(code=code, is_active=True).first()
+            orgs_by_code[code] = org if org is not None and is_in_subtree(
+                org.path, plan.organization.path) else None
+        if orgs_by_code[code] is None:
+            plan.add_error(number, title("org_code"), code,
+                           f"没有代码为 {code} 的党组织，或它不在“{plan.organization.name}”之下")
+        else:
+            values["organization"] = orgs_by_code[code]
+
+
+def _match_existing(plan: ImportPlan, parsed, header: Header, acting_user) -> None:
+    """Split into creates and updates; an ID registered outside the scope is 一人两籍."""
+    ids = [values["id_number"] for _, values in parsed]
+    existing: dict[str, Member] = {}
+    chunk = 10_000 if connection.vendor == "postgresql" else 900
+    for start in range(0, len(ids), chunk):
+        for member in Member.objects.filter(id_number__in=ids[start:start + chunk]).select_related(
+                "organization__parent"):
+            existing[member.id_number] = member
+    scope = scope_path(acting_user)
+    col = header.columns
+
+    def title(key):
+        if key in col:
+            return header.titles[col[key]]
+        return next(c.title for c in COLUMNS if c.key == key).replace(" ", "")
+
+    for number, values in parsed:
+        explicit_org = values.pop("organization", None)
+        member = existing.get(values["id_number"])
+        if member is not None and not is_in_subtree(member.org_path, scope):
+            plan.add_error(number, title("id_number"), values["id_number"],
+                           duplicate_message(values["id_number"],
+                                             here=explicit_org or plan.organization,
+                                             there=member.organization))
+            plan.rows_with_errors += 1
+            continue
+        given = {k: v for k, v in values.items() if v not in ("", None)}
+        if member is None:
+            merged = values
+            missing = [k for k in ("name", "join_date") if not values.get(k)]
+            if "ethnicity" in col and not values.get("ethnicity"):
+                missing.append("ethnicity")
+        else:
+            merged = {k: getattr(member, k) for k in ("birth_date", "gender", "join_date",
+                                                      "full_date", "member_type")} | given
+            if "member_type" not in col and "full_date" not in given:
+                merged["member_type"] = member.member_type  # a blank 转正时间 keeps the type
+                given.pop("member_type", None)
+            missing = []
+        problems = {key: [f"请填写{title(key).replace(' ', '')}"] for key in missing}
+        for key, messages in rule_errors(
+                id_number="", birth_date=merged.get("birth_date"),
+                gender=merged.get("gender", ""), join_date=merged.get("join_date"),
+                full_date=merged.get("full_date"),
+                member_type=merged.get("member_type", "")).items():
+            if key not in problems:
+                problems[key] = messages
+        if problems:
+            plan.rows_with_errors += 1
+            for key, messages in problems.items():
+                value = merged.get(key)
+                shown = format_cn_date(value) if isinstance(value, datetime.date) else value
+                for message in messages:
+                    plan.add_error(number, title(key), shown or "", message)
+            continue
+        if member is None:
+            plan.creates.append(PlannedRow(number, values, explicit_org or plan.organization))
+        else:
+            plan.updates.append(PlannedRow(number, given, explicit_org or member.organization,
+                                           member))
+
+
+# ---- Writing ---------------------------------------------------------------------------------
+
+CREATE_FIELDS = (
+    "organization", "org_path", "name", "name_initials", "gender", "ethnicity",
+    "native_place", "birth_date", "id_number", "mobile", "other_contacts",
+    "household_register", "residence", "marital_status", "school", "education", "degree",
+    "work_start_date", "work_unit", "join_date", "join_org_name", "full_date",
+    "branch_entry_date", "party_post", "former_party_post", "monthly_dues", "member_type",
+    "sector", "person_category", "student_level", "in_hardship", "retired", "flowing",
+    "flow_destination", "employed_reported", "reported_community", "pocket", "religious",
+    "status", "status_date", "remarks", "created_at", "updated_at",
+)
+_DEFAULTS = {name: _f(name).get_default() for name in CREATE_FIELDS
+             if name not in ("organization", "org_path", "name_initials", "created_at",
+                             "updated_at")}
+
+
+def _create_row(planned: PlannedRow, now) -> tuple:
+    values = planned.values
+    org = planned.organization
+    name = values["name"]
+    row = []
+    for name_ in CREATE_FIELDS:
+        if name_ == "organization":
+            row.append(org.pk)
+        elif name_ == "org_path":
+            row.append(org.path)
+        elif name_ == "name_initials":
+            row.append(initials(name))
+        elif name_ in ("created_at", "updated_at"):
+            row.append(now)
+        else:
+            value = values.get(name_)
+            row.append(_DEFAULTS[name_] if value is None or (value == "" and name_ in (
+                "ethnicity", "member_type", "status")) else value)
+    return tuple(row)
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    plan: ImportPlan
+
+
+def import_commit(*, content: bytes, filename: str, organization: Organization, acting_user,
+                  progress: Progress = _no_progress) -> ImportResult:
+    """Check the file again and write it all, or nothing: raises ImportRejected on any error."""
+    plan = plan_import(content=content, filename=filename, organization=organization,
+                       acting_user=acting_user, progress=progress)
+    if not plan.ok:
+        raise ImportRejected(plan)
+    now = timezone.now()
+    total = len(plan.creates) + len(plan.updates)
+    progress("write", 0, total)
+    try:
+        with transaction.atomic(), suspended():
+            created = bulk_insert(Member, CREATE_FIELDS, _rows_with_progress(
+                plan.creates, now, progress, total))
+            updated = _write_updates(plan.updates, now)
+            progress("write", total, total)
+            audit_record(
+                acting_user=acting_user, action=AuditAction.IMPORT, obj=organization,
+                note=f"导入党员名册“{filename}”：新增{created}人，更新{updated}人",
+                changes={"文件": ["", filename], "新增": ["", created], "更新": ["", updated],
+                         "读取行数": ["", plan.rows_read]},
+            )
+    except IntegrityError as exc:
+        # Someone registered one of these people between the check and the write.
+        plan.add_error(0, "身份证号码", "", f"写入时发现冲突，未导入任何数据，请重新检查：{exc}")
+        raise ImportRejected(plan) from None
+    return ImportResult(created=created, updated=updated, plan=plan)
+
+
+class ImportRejected(Exception):
+    def __init__(self, plan: ImportPlan):
+        super().__init__(f"{plan.error_count} 处错误")
+        self.plan = plan
+
+
+def _rows_with_progress(creates, now, progress, total):
+    for index, planned in enumerate(creates):
+        if index % 10_000 == 0 and index:
+            progress("write", index, total)
+        yield _create_row(planned, now)
+
+
+def _write_updates(updates: list[PlannedRow], now) -> int:
+    if not updates:
+        return 0
+    changed: set[str] = {"updated_at"}
+    members = []
+    for planned in updates:
+        member = planned.member
+        for key, value in planned.values.items():
+            if key in _UPDATABLE and value not in ("", None) and getattr(member, key) != value:
+                setattr(member, key, value)
+                changed.add(key)
+        if planned.organization.pk != member.organization_id:
+            member.organization = planned.organization
+            member.org_path = planned.organization.path
+            changed.update(("organization", "org_path"))
+        if "name" in changed:
+            member.name_initials = initials(member.name)
+            changed.add("name_initials")
+        member.updated_at = now
+        members.append(member)
+    Member.objects.bulk_update(members, sorted(changed), batch_size=500)
+    return len(members)
+
+
+# ---- The template ----------------------------------------------------------------------------
+
+
+def build_template() -> bytes:
+    """The .xlsx template: the seed's 《支部党员名册》 columns, then the optional ones."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "支部党员名册"
+    width = len(COLUMNS) - 0
+    ws.cell(1, 1, "支 部 党 员 名 册").font = Font(size=16, bold=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(ROSTER_COLUMNS))
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    ws.cell(2, 1, "党（工）委　　　　党支部　　　填表日期：　　年　　月　　日")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(ROSTER_COLUMNS))
+    optional = PatternFill("solid", fgColor="EEEEEE")
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = ws.cell(3, index, column.title)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if not column.in_template_roster:
+            cell.fill = optional
+        ws.column_dimensions[get_column_letter(index)].width = (
+            20 if column.key in ("id_number", "work_unit", "residence") else 12)
+        # Text format, so Excel keeps 18-digit IDs and leading zeros as typed.
+        ws.column_dimensions[get_column_letter(index)].number_format = "@"
+    ws.cell(3, COLUMNS.index(next(c for c in COLUMNS if c.key == "id_number")) + 1).comment = \
+        Comment("18位，请保持“文本”格式；末位X大小写均可", "排查")
+    ws.cell(3, COLUMNS.index(next(c for c in COLUMNS if c.key == "join_date")) + 1).comment = \
+        Comment("成为预备党员的时间，如 2016年9月 或 2016-09-20", "排查")
+    for row in range(4, 54):
+        for index in range(1, width + 1):
+            ws.cell(row, index).number_format = "@"
+    ws.freeze_panes = "C4"
+    notes = wb.create_sheet("填表说明")
+    for line in (
+        "《支部党员名册》填表说明",
+        "1、本表以支部为单位填写，同时上报基层党（工）委一份存档。",
+        "2、组织关系转出后未按要求接转的“口袋党员”，组织关系仍属原支部，需列入支部名册中，并在备注栏中注明。",
+        "3、外出流动、出国（境）等特殊类型党员应在备注栏注明。",
+        "",
+        "导入说明",
+        "· 前13列为《支部党员名册》的栏目；灰色表头的各列为《党员基本情况登记表》的其他项目，可不填，也可删除。",
+        "· 姓名、身份证号码、入党时间必填；性别、出生年月可不填（按身份证号码登记），填写的须与身份证号码一致。",
+        "· 日期可写作 2016-09-20、2016.09、2016年9月；预备党员不填转正时间。",
+        "· 联系电话为手机号码时登记为手机号码，其他号码登记为其他联系方式。",
+        "· 身份证号码已在本单位登记的党员按文件内容更新（空白单元格不改变原有内容）；已在其他党组织登记的，作为“一人两籍”报错。",
+        "· “所在党组织代码”可不填：不填时导入到导入页面所选的党组织；填写时须为其下级党组织。",
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 110
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
