@@ -225,6 +225,9 @@ def get_form(slug: str) -> FormDeclaration:
 
 
 def all_forms() -> list[FormDeclaration]:
-    from . import catalogue  # noqa: F401
+    from .catalogue import ORDER
 
-    return [cls() for cls in _REGISTRY.values()]
+    def place(cls):
+        return ORDER.index(cls.slug) if cls.slug in ORDER else len(ORDER)
+
+    return [cls() for cls in sorted(_REGISTRY.values(), key=place)]

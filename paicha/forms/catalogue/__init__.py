@@ -1,3 +1,12 @@
 """Every official form, declared once. Importing this package registers them all."""
 
-from . import dispositions, lost, receipts, registration, roster, stocktaking, summary  # noqa: F401
+from . import (  # noqa: F401
+    dispositions, flows, lost, receipts, registration, roster, stocktaking, summary,
+)
+
+# The catalogue in the order of SPEC §9.
+ORDER = (
+    "regained-register", "regained-register-school", "unreachable-register", "attachment3",
+    "attachment5", "receipt-statistics", "flow-register", "flow-summary", "pocket-register",
+    "pocket-summary", "stocktaking-staff", "stocktaking-students", "branch-roster", "lost-roster",
+)
