@@ -140,3 +140,17 @@ def document_view(request, slug, pk):
         "pages": document.prepared_pages(obj, mask=mask),
         "exported_by": exported_by_line(request.user),
     })
+
+
+def crosscheck_view(request):
+    """报表核对: the summaries against the registers, for an organization and a fill date."""
+    from .crosschecks import cross_checks
+
+    org = form_org(request.user, request.GET.get("org"))
+    try:
+        as_of = parse_fill_date(request.GET.get("date"), timezone.localdate())
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        as_of = timezone.localdate()
+    return render(request, "forms/crosschecks.html", {
+        "org": org, "as_of": as_of, "checks": cross_checks(org=org, as_of=as_of)})

@@ -176,3 +176,31 @@ def test_receipt_statistics_title_and_rows(tree):
     assert result.header == {"填报单位": "中共测试大学委员会", "填报时间": "2016年9月"}
     titles = [c.title for c in get_form("receipt-statistics").columns]
     assert titles == seed_cells("000", "2016年度党员组织关系回执情况统计表", "项 目", "回执收（寄）数")
+
+
+def test_cross_checks_agree_on_consistent_data(tree, cases):
+    from paicha.forms.crosschecks import cross_checks
+
+    checks = cross_checks(org=tree.root, as_of=FILL)
+    assert len(checks) == 5 and all(c.ok for c in checks), [c.detail for c in checks]
+
+
+def test_cross_checks_name_the_disagreeing_forms(tree, cases, monkeypatch):
+    from paicha.forms.crosschecks import cross_checks
+    from paicha.forms.declarations import _REGISTRY
+
+    register = _REGISTRY["regained-register"]
+    monkeypatch.setattr(register, "rows", lambda self, *, org, as_of: [{}])  # one row, not 3
+    failed = [c for c in cross_checks(org=tree.root, as_of=FILL) if not c.ok]
+    assert {c.where for c in failed} == {"附件3 第2行 / 经查找取得联系党员登记表",
+                                         "附件5 合计行 B 栏 / 登记表"}
+    assert failed[0].detail == "3 ≠ 1"
+
+
+def test_cross_check_page_is_scoped(tree, cases, personas, client_for):
+    from django.urls import reverse
+
+    url = reverse("forms:crosschecks")
+    body = client_for(personas["reviewer_a"]).get(url, {"date": "2016-09-20"}).content.decode()
+    assert "一致" in body
+    assert client_for(personas["worker_b1"]).get(url, {"org": tree.college_a.code}).status_code == 404
