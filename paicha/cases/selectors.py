@@ -51,9 +51,12 @@ def signer_pool(case: LostContactCase):
 
 
 def last_org_life_or_dues(member: Member, *, as_of: datetime.date) -> datetime.date | None:
-    """The start of 与党组织失去联系时间, from the evidence app."""
-    from paicha.evidence.selectors import last_org_life_or_dues as from_evidence
-
+    """The start of 与党组织失去联系时间, from the evidence app (None without any record: the
+    branch then enters the date by hand)."""
+    try:
+        from paicha.evidence.selectors import last_org_life_or_dues as from_evidence
+    except ImportError:  # an installation without the evidence app
+        return None
     return from_evidence(member, as_of=as_of)
 
 

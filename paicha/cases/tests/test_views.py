@@ -191,3 +191,22 @@ def test_opened_date_is_required(lost, personas, client_for):
     response = client_for(personas["worker_a1"]).post(NEW_FROM_MEMBER(lost), {})
     assert response.status_code == 200 and "立案日期" in response.content.decode()
     assert not LostContactCase.objects.exists()
+
+
+def test_open_from_an_unreceipted_transfer(lost, personas, client_for):
+    from paicha.codes import ProvinceScope, TransferPermanence
+    from paicha.transfers.services import transfer_out_create
+
+    transfer = transfer_out_create(member=lost, letter_date=datetime.date(2015, 6, 1),
+                                   province_scope=ProvinceScope.OUTSIDE,
+                                   counterpart_name="华为技术有限公司党委",
+                                   permanence=TransferPermanence.PERMANENT,
+                                   acting_user=personas["worker_a1"])
+    url = reverse("cases:new") + f"?transfer={transfer.pk}"
+    assert client_for(personas["worker_b1"]).get(url).status_code == 404
+    client = client_for(personas["worker_a1"])
+    assert "未收到回执" in client.get(url).content.decode()
+    response = client.post(url, {"opened_on": "2016-03-01", "lost_since": "2015-06-01"})
+    case = LostContactCase.objects.get(member=lost)
+    assert response.status_code == 302
+    assert (case.source, case.transfer_id) == ("transfer", transfer.pk)
