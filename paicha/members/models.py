@@ -98,7 +98,8 @@ class Member(OrgScopedModel):
         verbose_name_plural = "党员"
         ordering = ["org_path", "name", "id"]
         indexes = [
-            models.Index(fields=["org_path", "name"], name="member_scope_name"),
+            # The roster order, also the keyset of its pages (selectors.keyset_page).
+            models.Index(fields=["org_path", "name", "id"], name="member_roster_order"),
             models.Index(fields=["org_path", "status"], name="member_scope_status"),
         ]
         # The rules of SPEC §3 that hold for one row, enforced by the database too, so no

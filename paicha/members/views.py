@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from paicha.accounts.permissions import Perm
@@ -12,25 +13,77 @@ from paicha.audit.services import audit_export
 from paicha.organizations.models import Organization
 
 from . import jobs, services
-from .forms import ImportForm, MemberForm
+from .exports import EXPORT_MAX_ROWS, export_roster
+from .forms import ImportForm, MemberFilterForm, MemberForm
 from .importing import build_template
 from .models import ImportState, Member, MemberImport
 from .selectors import (
-    get_member_for_user, member_history, member_record_groups, member_related_sections,
+    capped_count, get_member_for_user, keyset_page, member_history, member_record_groups,
+    member_related_sections, member_roster,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _roster(request):
+    form = MemberFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {**filters, "sub": request.GET.get("sub", "")}
+    members, org = member_roster(request.user, filters)
+    if org is None and form.is_bound:
+        form.add_error("org", "该党组织代码不存在或不在您的管理范围内")
+    return form, filters, members, org
+
+
 def member_list(request):
-    members = Member.objects.visible_to(request.user).on_roster()
-    org = request.user.organization
-    if code := request.GET.get("org"):
-        org = Organization.objects.visible_to(request.user).filter(code=code).first() or org
-        members = members.filter(organization=org) if request.GET.get("sub") == "0" else \
-            members.in_subtree(org)
-    page = Paginator(members.select_related("organization"), 50).get_page(request.GET.get("page"))
-    return render(request, "members/list.html", {"page": page, "org": org})
+    form, filters, members, org = _roster(request)
+    rows, next_cursor = keyset_page(members, after=request.GET.get("after"))
+    count, exact = capped_count(members)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(request, "members/list.html", {
+        "form": form, "org": org, "members": rows, "next_cursor": next_cursor,
+        "count": count, "count_exact": exact, "query": query.urlencode(),
+        "is_first_page": not request.GET.get("after"),
+        "show_identity": request.user.can(Perm.VIEW_IDENTITY),
+        "can_export": request.user.can(Perm.EXPORT),
+        "can_edit": request.user.can(Perm.EDIT_MEMBERS),
+    })
+
+
+def member_export(request):
+    require(request.user, Perm.EXPORT)
+    form, filters, members, org = _roster(request)
+    count, exact = capped_count(members, cap=EXPORT_MAX_ROWS)
+    if not exact:
+        messages.error(request, f"符合条件的党员超过 {EXPORT_MAX_ROWS} 人，请缩小范围后再导出")
+        return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
+    now = timezone.localtime()
+    filters_text = describe_filters(form, org)
+    content = export_roster(
+        members, title=f"{org.name if org else ''}党员名册", filters_text=filters_text,
+        exported_by=f"{request.user}（{request.user.get_role_display()}，{request.user.username}）",
+        exported_at=now, show_identity=request.user.can(Perm.VIEW_IDENTITY))
+    audit_export(acting_user=request.user, what=f"党员名册（筛选导出，{count}人）", org=org,
+                 params={k: str(v) for k, v in filters.items() if v})
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"党员名册_{org.code if org else ''}_{now:%Y%m%d%H%M}.xlsx")
+    return response
+
+
+def describe_filters(form, org) -> str:
+    parts = [f"党组织：{org.name}" if org else "党组织：无"]
+    if form.is_bound and form.is_valid():
+        for name, field in form.fields.items():
+            value = form.cleaned_data.get(name)
+            if name == "org" or not value:
+                continue
+            label = dict(getattr(field, "choices", ())).get(value, value)
+            parts.append(f"{field.label}：{label}")
+    if not (form.is_bound and form.cleaned_data.get("status")):
+        parts.append("状态：在册（含保留组织关系）")
+    return "；".join(parts)
 
 
 def detail(request, pk):
