@@ -34,8 +34,12 @@ FLOW_COUNT_START = datetime.date(2016, 1, 1)
 
 def get_transfer_for_user(user, pk: int, *, for_write: bool = False) -> Transfer:
     """A transfer of the user's own subtree (the side that owns it), or 404."""
-    return get_for_user(Transfer.objects.select_related("member", "organization", "counterpart_org"),
-                        user, for_write=for_write, pk=pk)
+    # FOR UPDATE cannot lock the nullable side of an outer join (PostgreSQL): when writing,
+    # join only what is never null.
+    related = ("member", "organization") if for_write else ("member", "organization",
+                                                           "counterpart_org")
+    return get_for_user(Transfer.objects.select_related(*related), user, for_write=for_write,
+                        pk=pk)
 
 
 def incoming_for_user(user):

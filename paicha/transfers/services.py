@@ -158,7 +158,8 @@ def transfer_update(*, transfer: Transfer, acting_user=None, **fields) -> Transf
 
 
 def _lock(transfer: Transfer) -> Transfer:
-    return Transfer.objects.select_for_update().select_related(
+    # of=("self",): the nullable counterpart_org is an outer join, which PostgreSQL cannot lock.
+    return Transfer.objects.select_for_update(of=("self",)).select_related(
         "member", "organization", "counterpart_org").get(pk=transfer.pk)
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from paicha.audit.models import AuditEntry
 from paicha.codes import MemberStatus, TransferState
-from paicha.conftest import make_member
+from .conftest import make_member
 from paicha.members.idcard import make_id_number
 from paicha.members.models import Member
 from paicha.transfers import importer, selectors

@@ -8,7 +8,9 @@ import pytest
 from django.utils import timezone
 
 from paicha.accounts.permissions import Role
-from paicha.conftest import make_member, make_user
+from paicha.conftest import make_user
+
+from .conftest import make_member
 from paicha.core.browser import login
 
 pytestmark = pytest.mark.browser

@@ -3,7 +3,7 @@ import datetime
 from paicha.codes import (
     FlowScope, Gender, PersonCategory, ProvinceScope, StudentLevel, TransferState,
 )
-from paicha.conftest import make_member
+from .conftest import make_member
 from paicha.transfers import selectors, services
 from paicha.transfers.models import Transfer
 

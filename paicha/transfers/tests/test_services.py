@@ -8,7 +8,7 @@ from paicha.codes import (
     AbroadKind, FlowScope, MemberStatus, MemberType, ProvinceScope, TransferDirection,
     TransferState,
 )
-from paicha.conftest import make_member
+from .conftest import make_member
 from paicha.members.idcard import make_id_number
 from paicha.members.models import Member
 from paicha.transfers import selectors, services

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from paicha.codes import AbroadKind, FlowScope, MemberStatus, TransferState
-from paicha.conftest import make_member
+from .conftest import make_member
 from paicha.transfers import services
 from paicha.transfers.models import Transfer
 
