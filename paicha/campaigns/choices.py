@@ -1,0 +1,28 @@
+"""Code lists of the campaigns app (stored value in code, label as the interface prints it)."""
+
+from django.db import models
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "筹备中"
+    ACTIVE = "active", "进行中"
+    CLOSED = "closed", "已结束"
+
+
+class Level(models.TextChoices):
+    """Which level of the tree carries out a step or submits a form."""
+
+    BRANCH = "branch", "党支部"
+    COMMITTEE = "committee", "基层党委（党总支）"
+    DEPARTMENT = "department", "组织部门"
+
+
+class Recurrence(models.TextChoices):
+    ONCE = "once", "按截止日期上报一次"
+    MONTHLY_END = "monthly_end", "每月月底前上报"
+
+
+class SubmissionStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已上报待审核"
+    ACCEPTED = "accepted", "已审核通过"
+    RETURNED = "returned", "已退回"

@@ -1,0 +1,369 @@
+"""Reads of the campaigns app: who sees which campaign, due dates, the board, reminders, rollup.
+
+Nothing here reads the clock: every rule about lateness takes `as_of`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.http import Http404
+
+from paicha.accounts.scope import NOWHERE, scope_path
+from paicha.codes import OrgKind
+from paicha.core.dates import add_months
+from paicha.organizations.models import Organization
+from paicha.organizations.tree import SEGMENT_WIDTH, is_in_subtree, subtree_q
+
+from .choices import CampaignStatus, Level, Recurrence, SubmissionStatus
+from .models import Campaign, RequiredForm, Step, StepProgress, Submission
+
+
+# ---- scope ------------------------------------------------------------------------------------
+
+def campaigns_for_user(user):
+    """Campaigns set above or at the user's organization (they apply to it) or inside its
+    subtree (the user oversees them); nothing of another tree."""
+    path = scope_path(user)
+    if path == NOWHERE:
+        return Campaign.objects.none()
+    ancestors = [path[:i] for i in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)]
+    return Campaign.objects.filter(Q(org_path__in=ancestors) | subtree_q(path))
+
+
+def get_campaign_for_user(user, pk: int) -> Campaign:
+    campaign = campaigns_for_user(user).select_related("organization").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("没有找到该排查工作，或不在您的管理范围内")
+    return campaign
+
+
+def get_submission_for_user(user, campaign: Campaign, pk: int) -> Submission:
+    submission = (Submission.objects.visible_to(user).filter(campaign=campaign, pk=pk)
+                  .select_related("organization", "submitted_by", "reviewed_by").first())
+    if submission is None:
+        raise Http404("没有找到该上报记录，或不在您的管理范围内")
+    return submission
+
+
+def acting_org(user, campaign: Campaign) -> Organization | None:
+    """The organization the user works for in this campaign, if it takes part in it."""
+    org = getattr(user, "organization", None)
+    if org is not None and is_in_subtree(org.path, campaign.org_path):
+        return org
+    return None
+
+
+def level_of(org: Organization, campaign: Campaign) -> str:
+    if org.pk == campaign.organization_id or org.kind in (OrgKind.DEPARTMENT,
+                                                          OrgKind.WORK_COMMITTEE):
+        return Level.DEPARTMENT
+    if org.kind == OrgKind.BRANCH:
+        return Level.BRANCH
+    return Level.COMMITTEE
+
+
+def campaign_orgs(campaign: Campaign, root: Organization | None = None):
+    """Active organizations of the campaign under `root` (default: the whole campaign)."""
+    base = root if root is not None and is_in_subtree(root.path, campaign.org_path) \
+        else campaign.organization
+    return Organization.objects.subtree(base).filter(is_active=True)
+
+
+# ---- dates ------------------------------------------------------------------------------------
+
+def month_end(d: datetime.date) -> datetime.date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def plan_date(start: datetime.date, month_day: tuple[int, int] | None) -> datetime.date | None:
+    """A template's (month, day) in the campaign's year; day 0 is the month's last day."""
+    if month_day is None:
+        return None
+    month, day = month_day
+    for year in (start.year, start.year + 1):
+        d = datetime.date(year, month, day or calendar.monthrange(year, month)[1])
+        if d >= start:
+            return d
+    return d
+
+
+def all_due_dates(required: RequiredForm) -> list[datetime.date]:
+    """Every due date of a required form over the whole campaign."""
+    if required.recurrence == Recurrence.MONTHLY_END:
+        campaign = required.campaign
+        dates, d = [], month_end(campaign.start)
+        while d <= month_end(campaign.end):
+            dates.append(d)
+            d = month_end(add_months(d.replace(day=1), 1))
+        return dates
+    return [required.deadline] if required.deadline else []
+
+
+def due_dates(required: RequiredForm, *, as_of: datetime.date) -> list[datetime.date]:
+    """Due dates that have come by `as_of`, plus the one of the period `as_of` falls in."""
+    dates = all_due_dates(required)
+    upcoming = [d for d in dates if d >= as_of]
+    return [d for d in dates if d < as_of] + upcoming[:1]
+
+
+def current_period(required: RequiredForm, *, as_of: datetime.date) -> datetime.date | None:
+    """The due date of the period being worked on at `as_of` (the last one after the end)."""
+    dates = due_dates(required, as_of=as_of)
+    return dates[-1] if dates else None
+
+
+# ---- submissions ------------------------------------------------------------------------------
+
+def versions_of(campaign: Campaign, org: Organization, form_slug: str, period: datetime.date):
+    return (Submission.objects.filter(campaign=campaign, organization=org, form_slug=form_slug,
+                                      period=period).order_by("-version"))
+
+
+def latest_by_key(campaign: Campaign, orgs=None) -> dict[tuple, Submission]:
+    """{(org id, slug, period): latest version} in one query."""
+    qs = Submission.objects.filter(campaign=campaign).only(
+        "id", "organization_id", "form_slug", "period", "version", "status", "submitted_at")
+    if orgs is not None:
+        qs = qs.filter(organization__in=orgs)
+    latest: dict[tuple, Submission] = {}
+    for s in qs.order_by("version"):
+        latest[(s.organization_id, s.form_slug, s.period)] = s
+    return latest
+
+
+def review_problem(user, submission: Submission) -> str | None:
+    """Why `user` may not accept or return `submission` (None: may)."""
+    from paicha.accounts.permissions import Perm, has_perm
+
+    org = getattr(user, "organization", None)
+    if org is None or not has_perm(user, Perm.REVIEW):
+        return "您的角色没有审核上报报表的权限"
+    if org.pk == submission.organization_id:
+        return "不能审核本单位自己上报的报表，应由上级党组织审核"
+    if not (is_in_subtree(submission.org_path, org.path)
+            and is_in_subtree(org.path, submission.campaign.org_path)):
+        return "只有本次排查工作范围内的上级党组织才能审核该报表"
+    return None
+
+
+# ---- obligations, board and reminders ---------------------------------------------------------
+
+@dataclass
+class Due:
+    """One thing an organization owes by a date: a step or a form for a period."""
+
+    org: Organization
+    kind: str                   # "step" | "form"
+    label: str
+    due: datetime.date
+    done: bool
+    late: bool
+    status: str = ""            # the latest submission's status label, for forms
+    url_args: tuple = ()
+
+
+def obligations(campaign: Campaign, orgs, *, as_of: datetime.date) -> list[Due]:
+    """Steps and forms each of `orgs` owes in the campaign, up to the current periods."""
+    orgs = list(orgs)
+    steps = list(Step.objects.filter(phase__campaign=campaign).select_related("phase"))
+    done = set(StepProgress.objects.filter(campaign=campaign, organization__in=orgs)
+               .values_list("organization_id", "step_id"))
+    required = list(campaign.required_forms.all())
+    latest = latest_by_key(campaign, orgs)
+    items: list[Due] = []
+    for org in orgs:
+        level = level_of(org, campaign)
+        for step in steps:
+            if step.level != level or step.due is None:
+                continue
+            is_done = (org.pk, step.pk) in done
+            items.append(Due(org, "step", f"{step.order}、{step.text}", step.due, is_done,
+                             late=not is_done and step.due < as_of))
+        for rf in required:
+            if rf.level != level:
+                continue
+            for period in due_dates(rf, as_of=as_of):
+                sub = latest.get((org.pk, rf.form_slug, period))
+                # A returned form counts as not handed in until it is resubmitted.
+                handed_in = sub is not None and sub.status != SubmissionStatus.RETURNED
+                items.append(Due(
+                    org, "form", rf.form_title, period, handed_in,
+                    late=not handed_in and period < as_of,
+                    status=sub.get_status_display() if sub else "未上报",
+                    url_args=(rf.form_slug, period.isoformat())))
+    return items
+
+
+@dataclass
+class BoardRow:
+    org: Organization
+    steps_done: int = 0
+    steps_total: int = 0
+    submitted: int = 0
+    accepted: int = 0
+    returned: int = 0
+    missing: int = 0
+    late: int = 0
+    late_items: list[Due] = field(default_factory=list)
+
+
+def progress_board(campaign: Campaign, root: Organization, *, as_of: datetime.date) -> list[BoardRow]:
+    """One row per child of `root` (its whole subtree counted), and `root` itself first."""
+    orgs = list(campaign_orgs(campaign, root))
+    children = [o for o in orgs if o.parent_id == root.pk]
+    rows = {root.pk: BoardRow(root)} | {c.pk: BoardRow(c) for c in children}
+    by_path = {o.path: o for o in orgs}
+
+    def owner(org):
+        if org.pk == root.pk:
+            return rows[root.pk]
+        head = by_path.get(org.path[: len(root.path) + SEGMENT_WIDTH])
+        return rows.get(head.pk) if head else None
+
+    steps = list(Step.objects.filter(phase__campaign=campaign))
+    done_by_org: dict[int, int] = {}
+    for org_id in StepProgress.objects.filter(
+            campaign=campaign, organization__in=orgs).values_list("organization_id", flat=True):
+        done_by_org[org_id] = done_by_org.get(org_id, 0) + 1
+    for org in orgs:
+        row = owner(org)
+        if row is None:
+            continue
+        level = level_of(org, campaign)
+        row.steps_total += sum(1 for s in steps if s.level == level)
+        row.steps_done += done_by_org.get(org.pk, 0)
+    for item in obligations(campaign, orgs, as_of=as_of):
+        row = owner(item.org)
+        if row is None or item.kind != "form":
+            if row is not None and item.late:
+                row.late += 1
+                row.late_items.append(item)
+            continue
+        status = item.status
+        if status == SubmissionStatus.ACCEPTED.label:
+            row.accepted += 1
+        elif status == SubmissionStatus.SUBMITTED.label:
+            row.submitted += 1
+        elif status == SubmissionStatus.RETURNED.label:
+            row.returned += 1
+        else:
+            row.missing += 1
+        if item.late:
+            row.late += 1
+            row.late_items.append(item)
+    return list(rows.values())
+
+
+def reminders(user, *, as_of: datetime.date, days: int = 7) -> dict:
+    """What the user's organization and subtree owe this week, and what is already late."""
+    org = getattr(user, "organization", None)
+    result = {"due_soon": [], "late": [], "as_of": as_of}
+    if org is None:
+        return result
+    horizon = as_of + datetime.timedelta(days=days)
+    for campaign in campaigns_for_user(user).filter(status=CampaignStatus.ACTIVE):
+        root = org if is_in_subtree(org.path, campaign.org_path) else campaign.organization
+        items = obligations(campaign, campaign_orgs(campaign, root), as_of=horizon)
+        for item in items:
+            if item.done:
+                continue
+            item.campaign = campaign
+            if item.due < as_of:
+                result["late"].append(item)
+            elif item.due <= horizon:
+                result["due_soon"].append(item)
+    result["late"].sort(key=lambda i: (i.due, i.org.path))
+    result["due_soon"].sort(key=lambda i: (i.due, i.org.path))
+    return result
+
+
+def deadline_calendar(campaign: Campaign) -> list[tuple[datetime.date, list[str]]]:
+    """Every dated phase, step and form of the campaign, by date."""
+    by_date: dict[datetime.date, list[str]] = {}
+    for phase in campaign.phases.all():
+        if phase.deadline:
+            by_date.setdefault(phase.deadline, []).append(f"阶段“{phase.name}”完成时限")
+    for step in Step.objects.filter(phase__campaign=campaign, deadline__isnull=False):
+        by_date.setdefault(step.deadline, []).append(
+            f"{step.get_level_display()}：{step.order}、{step.text}")
+    for rf in campaign.required_forms.all():
+        for d in all_due_dates(rf):
+            by_date.setdefault(d, []).append(
+                f"{rf.get_level_display()}上报《{rf.form_title}》"
+                + ("（每月月底前上报）" if rf.recurrence == Recurrence.MONTHLY_END else ""))
+    return sorted(by_date.items())
+
+
+# ---- rollup -----------------------------------------------------------------------------------
+
+@dataclass
+class Rollup:
+    columns: list[dict]                 # the numeric columns: {"key", "title"}
+    rows: list[dict]                    # {"label": str, "values": {key: sum}}
+    totals: dict
+    included: list[Submission]
+    missing: list[Organization]
+
+
+def _numeric_keys(form_slug: str, data: dict) -> list[str]:
+    from paicha.forms.declarations import get_form
+
+    try:
+        return [c.key for c in get_form(form_slug).columns if c.kind == "int"]
+    except KeyError:
+        rows = data.get("rows", [])
+        return [c["key"] for c in data.get("columns", [])
+                if rows and all(isinstance(r.get(c["key"]), int | float) for r in rows)]
+
+
+def _total_rows(data: dict, numeric: list[str]) -> list[tuple[str, dict]]:
+    """A child's rows to add up: its 合计 row if it has one, else every row, labelled by
+    their text cells (so banded forms add row to row)."""
+    labelled = []
+    for row in data.get("rows", []):
+        texts = [str(v) for k, v in row.items() if k not in numeric and v not in ("", None)]
+        labelled.append(("合计" if "合计" in texts else " ".join(texts), row))
+    totals = [item for item in labelled if item[0] == "合计"]
+    return totals or labelled
+
+
+def rollup(*, campaign: Campaign, org: Organization, form_slug: str,
+           period: datetime.date) -> Rollup:
+    """Sum the numeric columns of the children's latest accepted submissions; list the
+    children that have none."""
+    levels = set(campaign.required_forms.filter(form_slug=form_slug).values_list("level", flat=True))
+    children = [c for c in Organization.objects.filter(parent=org, is_active=True).order_by("path")
+                if not levels or level_of(c, campaign) in levels]
+    accepted: dict[int, Submission] = {}
+    for s in (Submission.objects.filter(campaign=campaign, organization__in=children,
+                                        form_slug=form_slug, period=period,
+                                        status=SubmissionStatus.ACCEPTED)
+              .select_related("organization").order_by("version")):
+        accepted[s.organization_id] = s
+    included = [accepted[c.pk] for c in children if c.pk in accepted]
+    missing = [c for c in children if c.pk not in accepted]
+    numeric: list[str] = []
+    titles: dict[str, str] = {}
+    for s in included:
+        for key in _numeric_keys(form_slug, s.data):
+            if key not in numeric:
+                numeric.append(key)
+        titles.update({c["key"]: c["title"] for c in s.data.get("columns", [])})
+    sums: dict[str, dict] = {}
+    for s in included:
+        for label, row in _total_rows(s.data, numeric):
+            target = sums.setdefault(label, {k: 0 for k in numeric})
+            for key in numeric:
+                value = row.get(key)
+                if isinstance(value, int | float):
+                    target[key] += value
+    totals = {k: sum(v[k] for v in sums.values()) for k in numeric}
+    return Rollup(
+        columns=[{"key": k, "title": titles.get(k) or k} for k in numeric],
+        rows=[{"label": label, "values": values} for label, values in sums.items()],
+        totals=totals, included=included, missing=missing,
+    )
