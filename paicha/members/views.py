@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from .exports import EXPORT_MAX_ROWS, export_roster
 from .forms import ImportForm, MemberFilterForm, MemberForm
 from .importing import build_template
 from .models import ImportState, Member, MemberImport
+from .quality import members_failing, quality_by_branch
 from .selectors import (
     capped_count, get_member_for_user, keyset_page, member_history, member_record_groups,
     member_related_sections, member_roster,
@@ -206,3 +207,38 @@ def import_confirm(request, pk):
         job.save(update_fields=["state"])
         jobs.launch(jobs.run_commit, job.pk)
     return redirect(job)
+
+
+# ---- Data quality (健全完善党员档案) -------------------------------------------------------------
+
+
+def quality(request):
+    org = request.user.organization
+    if code := request.GET.get("org"):
+        org = Organization.objects.visible_to(request.user).filter(code=code).first()
+        if org is None:
+            raise Http404("该党组织不存在或不在您的管理范围内")
+    if org is None:
+        raise Http404("您的账号尚未分配党组织")
+    as_of = timezone.localdate()
+    members = Member.objects.in_subtree(org).on_roster()
+    if key := request.GET.get("check"):
+        check, failing = members_failing(members, key, as_of=as_of)
+        if check is None:
+            raise Http404("没有这项检查")
+        rows, next_cursor = keyset_page(failing, after=request.GET.get("after"), size=100)
+        return render(request, "members/quality_members.html", {
+            "org": org, "check": check, "members": rows, "next_cursor": next_cursor,
+            "count": failing.count() if not request.GET.get("after") else None,
+            "can_edit": request.user.can(Perm.EDIT_MEMBERS),
+        })
+    checks, rows = quality_by_branch(members, as_of=as_of)
+    orgs = Organization.objects.in_bulk([r["organization"] for r in rows])
+    table = sorted(({"org": orgs[r["organization"]], "total": r["total"],
+                     "cells": [(c, r[c.key]) for c in checks]} for r in rows),
+                   key=lambda t: t["org"].path)
+    totals = [(c, sum(r[c.key] for r in rows)) for c in checks]
+    return render(request, "members/quality.html", {
+        "org": org, "checks": checks, "table": table, "totals": totals,
+        "member_total": sum(t["total"] for t in table), "as_of": as_of,
+    })
