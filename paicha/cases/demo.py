@@ -51,15 +51,21 @@ class _World:
                 S.COMMITTEE_PRE_REVIEW: self.reviewer, S.COMMITTEE_APPROVAL: self.reviewer,
                 }.get(step, lambda b: self.department)(branch)
 
-    def pick(self, branch, *, probationary=False) -> Member | None:
-        """A member of the branch to be lost: the evidence app's 失联 list first, else the
-        roster in a fixed order."""
-        candidates = (Member.objects.filter(organization=branch, status=MemberStatus.ACTIVE,
-                                            pocket=False, flowing=False)
-                      .exclude(pk__in=self.used).order_by("id"))
-        candidates = candidates.filter(member_type=MemberType.PROBATIONARY if probationary
-                                       else MemberType.FULL)
-        ids = list(candidates.values_list("id", flat=True)[:40])
+    def pick(self, branch, *, as_of: datetime.date) -> Member | None:
+        """A member of the branch to be lost: from the evidence app's 失联 list when it has one
+        left, else from the roster in a fixed order."""
+        roster = (Member.objects.filter(organization=branch, status=MemberStatus.ACTIVE,
+                                        pocket=False, flowing=False,
+                                        member_type=MemberType.FULL)
+                  .exclude(pk__in=self.used).order_by("id"))
+        ids = []
+        try:
+            from paicha.evidence.selectors import lost_members
+        except ImportError:
+            lost_members = None
+        if lost_members is not None:
+            ids = list(lost_members(roster, as_of=as_of).order_by("id").values_list("id", flat=True))
+        ids = ids or list(roster.values_list("id", flat=True)[:40])
         if not ids:
             return None
         member = Member.objects.get(pk=self.rng.choice(ids))
@@ -162,8 +168,8 @@ def populate(*, root: Organization, rng, ref: datetime.date) -> None:
     others = [b for b in branches[1:] if world.worker(b) and world.reviewer(b)]
     opened = ref - datetime.timedelta(days=240)
 
-    def case_in(branch, **kw):
-        member = world.pick(branch, **kw)
+    def case_in(branch):
+        member = world.pick(branch, as_of=opened)
         return (_open(world, branch, member, opened), branch) if member else (None, branch)
 
     # 1. Searching: two signed attempts, the last one recent.

@@ -10,7 +10,8 @@ from paicha.codes import (
 from . import rules
 from .selectors import signer_pool
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+# ISO dates, whatever the locale: the browser's date picker reads and writes nothing else.
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 TEXT = {"class": "form-control"}
 
 

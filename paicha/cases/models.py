@@ -142,6 +142,11 @@ class LostContactCase(OrgScopedModel):
         return f"{format_cn_date(self.lost_since)}至{format_cn_date(self.lost_until(as_of))}（{length}）"
 
     @property
+    def org_category_text(self) -> str:
+        """'⑤学校': the category of the member's organization at opening."""
+        return OrgCategory.circled(self.org_category) + OrgCategory(self.org_category).label
+
+    @property
     def loss_reason_text(self) -> str:
         """'⑦其他：…' with the reason from 备注 for ⑦, as the seed asks."""
         if not self.loss_reason:
