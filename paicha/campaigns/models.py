@@ -152,7 +152,10 @@ class StepProgress(OrgScopedModel):
                              verbose_name="工作步骤")
     done_on = models.DateField("完成日期")
     evidence = models.TextField("完成情况说明", blank=True)
-    minutes = models.FileField("会议记录等材料", upload_to="campaigns/minutes/%Y/%m/", blank=True)
+    # The name in MEDIA_ROOT's storage (a plain string: the file is served only through the
+    # scoped, audited view) and the name it was uploaded with.
+    minutes = models.CharField("会议记录等材料", max_length=200, blank=True, editable=False)
+    minutes_name = models.CharField("材料原文件名", max_length=200, blank=True)
     done_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
                                 related_name="+", verbose_name="登记人")
 

@@ -303,7 +303,7 @@ def deadline_calendar(campaign: Campaign) -> list[tuple[datetime.date, list[str]
 @dataclass
 class Rollup:
     columns: list[dict]                 # the numeric columns: {"key", "title"}
-    rows: list[dict]                    # {"label": str, "values": {key: sum}}
+    rows: list[dict]                    # {"label", "values": {key: sum}, "cells": [sums]}
     totals: dict
     included: list[Submission]
     missing: list[Organization]
@@ -364,6 +364,7 @@ def rollup(*, campaign: Campaign, org: Organization, form_slug: str,
     totals = {k: sum(v[k] for v in sums.values()) for k in numeric}
     return Rollup(
         columns=[{"key": k, "title": titles.get(k) or k} for k in numeric],
-        rows=[{"label": label, "values": values} for label, values in sums.items()],
+        rows=[{"label": label, "values": values, "cells": [values[k] for k in numeric]}
+              for label, values in sums.items()],
         totals=totals, included=included, missing=missing,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -166,10 +167,33 @@ def step_tick(*, campaign: Campaign, org: Organization, step: Step, done_on: dat
     Organization.objects.select_for_update().filter(pk=org.pk).first()
     if StepProgress.objects.filter(organization=org, step=step).exists():
         raise ValidationError(f"步骤“{step.order}”已登记完成")
-    with acting_as(acting_user):
-        return StepProgress.objects.create(campaign=campaign, organization=org, step=step,
-                                           done_on=done_on, evidence=evidence,
-                                           minutes=minutes or "", done_by=acting_user)
+    stored = _store_minutes(campaign, minutes) if minutes else ""
+    try:
+        with acting_as(acting_user):
+            return StepProgress.objects.create(
+                campaign=campaign, organization=org, step=step, done_on=done_on,
+                evidence=evidence, minutes=stored,
+                minutes_name=minutes.name[:200] if minutes else "", done_by=acting_user)
+    except Exception:
+        if stored:
+            default_storage.delete(stored)
+        raise
+
+
+MINUTES_TYPES = {"pdf", "jpg", "jpeg", "png", "doc", "docx", "txt"}
+MINUTES_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _store_minutes(campaign: Campaign, uploaded) -> str:
+    import uuid
+
+    extension = uploaded.name.rsplit(".", 1)[-1].lower() if "." in uploaded.name else ""
+    if extension not in MINUTES_TYPES:
+        raise ValidationError({"minutes": "会议记录等材料只能是 PDF、图片、Word 或文本文件"})
+    if uploaded.size > MINUTES_MAX_BYTES:
+        raise ValidationError({"minutes": "会议记录等材料不能超过 10 MB"})
+    return default_storage.save(f"campaigns/{campaign.pk}/{uuid.uuid4().hex}.{extension}",
+                                uploaded)
 
 
 @transaction.atomic

@@ -192,6 +192,7 @@ def test_rollup_sums_accepted_children_and_lists_the_missing(campaign, tree, per
     services.submission_accept(submission=a2, acting_user=reviewer)
     result = rollup(campaign=campaign, org=tree.college_a, form_slug="test-counts", period=DUE)
     assert result.missing == []
+    assert [r["cells"] for r in result.rows] == [[13, 9], [2, 2]]
     assert {r["label"]: r["values"] for r in result.rows} == {
         "教职工": {"members": 13, "checked": 9}, "学生": {"members": 2, "checked": 2}}
     assert [c["title"] for c in result.columns] == ["党员数", "已核查"]

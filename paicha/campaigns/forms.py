@@ -1,0 +1,104 @@
+"""Django forms of the campaigns pages: field formats only; rules live in models and services."""
+
+from django import forms
+
+from .blueprints import BLUEPRINTS
+from .choices import CampaignStatus, Level, Recurrence
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+TEXT = forms.TextInput(attrs={"class": "form-control"})
+AREA = forms.Textarea(attrs={"class": "form-control", "rows": 3})
+SELECT = forms.Select(attrs={"class": "form-select"})
+
+
+class CampaignNewForm(forms.Form):
+    template = forms.ChoiceField(label="模板", widget=SELECT,
+                                 choices=[(b.key, b.title) for b in BLUEPRINTS.values()])
+    name = forms.CharField(label="名称", max_length=100, widget=TEXT)
+    doc_number = forms.CharField(label="文号", max_length=50, required=False, widget=TEXT,
+                                 help_text="如 湘组〔2016〕4号")
+    start = forms.DateField(label="开始日期", widget=DATE)
+    end = forms.DateField(label="结束日期", widget=DATE, required=False,
+                          help_text="不填则取模板最后一个阶段的完成时限")
+    notice = forms.CharField(label="通知正文", required=False, widget=AREA)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "结束日期不能早于开始日期")
+        return data
+
+
+class CampaignEditForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100, widget=TEXT)
+    doc_number = forms.CharField(label="文号", max_length=50, required=False, widget=TEXT)
+    start = forms.DateField(label="开始日期", widget=DATE)
+    end = forms.DateField(label="结束日期", widget=DATE)
+    status = forms.ChoiceField(label="状态", choices=CampaignStatus.choices, widget=SELECT)
+    notice = forms.CharField(label="通知正文", required=False, widget=AREA)
+
+
+class PhaseForm(forms.Form):
+    order = forms.IntegerField(label="顺序", min_value=1, widget=forms.NumberInput(
+        attrs={"class": "form-control"}))
+    name = forms.CharField(label="阶段名称", max_length=40, widget=TEXT)
+    deadline = forms.DateField(label="完成时限", required=False, widget=DATE)
+
+
+class StepForm(forms.Form):
+    phase = forms.ModelChoiceField(label="阶段", queryset=None, widget=SELECT)
+    order = forms.IntegerField(label="序号", min_value=1, widget=forms.NumberInput(
+        attrs={"class": "form-control"}))
+    text = forms.CharField(label="工作内容", widget=AREA)
+    level = forms.ChoiceField(label="责任层级", choices=Level.choices, widget=SELECT)
+    time_note = forms.CharField(label="时间节点", max_length=20, required=False, widget=TEXT,
+                                help_text="如 2月底、4-6月、长期")
+    deadline = forms.DateField(label="完成时限", required=False, widget=DATE,
+                               help_text="不填则按所在阶段的完成时限")
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = campaign.phases.all()
+
+
+class RequiredFormForm(forms.Form):
+    form_slug = forms.ChoiceField(label="报表", widget=SELECT)
+    level = forms.ChoiceField(label="上报层级", choices=Level.choices, widget=SELECT)
+    recurrence = forms.ChoiceField(label="上报周期", choices=Recurrence.choices, widget=SELECT)
+    deadline = forms.DateField(label="截止日期", required=False, widget=DATE,
+                               help_text="一次性上报时必填")
+    note = forms.CharField(label="说明", max_length=100, required=False, widget=TEXT)
+
+    def __init__(self, *args, **kwargs):
+        from paicha.forms.declarations import all_forms
+
+        super().__init__(*args, **kwargs)
+        self.fields["form_slug"].choices = [(f.slug, f.title) for f in all_forms()]
+
+
+class TickForm(forms.Form):
+    done_on = forms.DateField(label="完成日期", widget=DATE)
+    evidence = forms.CharField(label="完成情况说明", required=False, widget=AREA)
+    minutes = forms.FileField(label="会议记录等材料", required=False,
+                              widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+
+
+class SubmitForm(forms.Form):
+    as_of = forms.DateField(label="填表日期", widget=DATE)
+
+
+class ReturnForm(forms.Form):
+    return_reason = forms.CharField(label="退回原因", widget=AREA)
+
+
+class AsOfForm(forms.Form):
+    date = forms.DateField(label="截止日期", required=False, widget=DATE)
+
+
+class ReportForm(forms.Form):
+    as_of = forms.DateField(label="统计截止日期", widget=DATE)
+    work = forms.CharField(label="排查工作开展情况", required=False, widget=AREA)
+    results = forms.CharField(label="取得的工作成效和经验", required=False, widget=AREA)
+    problems = forms.CharField(label="存在的问题", required=False, widget=AREA)
+    next_steps = forms.CharField(label="下一步工作打算", required=False, widget=AREA)
+    case_study = forms.CharField(label="排查案例", required=False, widget=AREA)
