@@ -129,8 +129,6 @@ FLAG_FIELDS = ("in_hardship", "retired", "flowing", "employed_reported", "pocket
 def member_roster(user, filters: dict):
     """Members of the user's scope matching `filters` (cleaned MemberFilterForm data), in the
     roster order (组织, 姓名). Returns (queryset, organization the list is about)."""
-    from django.db.models import Q
-
     from paicha.codes import Ethnicity
 
     from .models import ON_ROSTER
@@ -143,8 +141,11 @@ def member_roster(user, filters: dict):
             return Member.objects.none(), None
         members = members.filter(organization=org) if filters.get("sub") == "0" else \
             members.in_subtree(org)
-    if q := (filters.get("q") or "").strip():
-        members = members.filter(Q(name__contains=q) | Q(name_initials__startswith=q.lower()))
+    if q := "".join((filters.get("q") or "").split()):
+        # Prefixes only, each served by an index: a 姓名 as typed from its start, or pinyin
+        # initials (zw → 张伟). "Contains" would scan the whole subtree of a province.
+        members = members.filter(name_initials__startswith=q.lower()) if q.isascii() else \
+            members.filter(name__startswith=q)
     for name in ("gender", "education", "member_type", "person_category", "student_level",
                  "sector"):
         if value := filters.get(name):
@@ -201,3 +202,19 @@ def capped_count(members, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(count, exact?): counting stops at `cap` so a province-wide list stays fast."""
     n = members.order_by().values("id")[:cap + 1].count()
     return min(n, cap), n <= cap
+
+
+def roster_count(user, filters: dict, members) -> tuple[int | None, bool]:
+    """The size of the list, when it is cheap to know.
+
+    A subtree of at most COUNT_CAP members is counted exactly, filters and all. A bigger one
+    shows "N+" unfiltered, and no count under filters: finding the 10,000th member with a rare
+    flag would read the whole subtree, and the pages do not need it (keyset).
+    """
+    base, _ = member_roster(user, {"org": filters.get("org"), "sub": filters.get("sub"),
+                                   "status": "all"})
+    n, exact = capped_count(base)
+    if exact:
+        return members.count(), True
+    filtered = any(v for k, v in filters.items() if k not in ("org", "sub", "status"))
+    return (None, False) if filtered else capped_count(members)

@@ -20,7 +20,7 @@ from .models import ImportState, Member, MemberImport
 from .quality import members_failing, quality_by_branch
 from .selectors import (
     capped_count, get_member_for_user, keyset_page, member_history, member_record_groups,
-    member_related_sections, member_roster,
+    member_related_sections, member_roster, roster_count,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +39,7 @@ def _roster(request):
 def member_list(request):
     form, filters, members, org = _roster(request)
     rows, next_cursor = keyset_page(members, after=request.GET.get("after"))
-    count, exact = capped_count(members)
+    count, exact = roster_count(request.user, filters, members)
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "members/list.html", {
