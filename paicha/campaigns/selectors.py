@@ -211,71 +211,125 @@ class BoardRow:
     late_items: list[Due] = field(default_factory=list)
 
 
+def _level_code(kind: str, pk: int, campaign: Campaign) -> str:
+    if pk == campaign.organization_id or kind in (OrgKind.DEPARTMENT, OrgKind.WORK_COMMITTEE):
+        return Level.DEPARTMENT
+    return Level.BRANCH if kind == OrgKind.BRANCH else Level.COMMITTEE
+
+
+def subtree_status(campaign: Campaign, root: Organization, *,
+                   as_of: datetime.date) -> dict[str, BoardRow]:
+    """Counts for `root` itself and each child's whole subtree, keyed by the head's path.
+
+    Plain tuples and grouped queries, never one object per organization and step: a
+    province's board covers 200 thousand organizations.
+    """
+    root_len = len(root.path)
+
+    def head(path: str) -> str:
+        return path if len(path) == root_len else path[: root_len + SEGMENT_WIDTH]
+
+    heads = {o.path: BoardRow(o) for o in [root, *campaign_orgs(campaign, root).filter(
+        parent=root).order_by("path")]}
+    per_head_level: dict[str, dict[str, int]] = {p: {} for p in heads}
+    org_level: dict[int, str] = {}
+    for pk, path, kind in campaign_orgs(campaign, root).values_list("pk", "path", "kind"):
+        level = _level_code(kind, pk, campaign)
+        org_level[pk] = level
+        counts = per_head_level.get(head(path))
+        if counts is not None:
+            counts[level] = counts.get(level, 0) + 1
+
+    steps = list(Step.objects.filter(phase__campaign=campaign).select_related("phase"))
+    past_steps = [s.pk for s in steps if s.due is not None and s.due < as_of]
+    in_root = StepProgress.objects.filter(campaign=campaign).filter(subtree_q(root.path))
+    done = {p: 0 for p in heads}
+    done_past = {p: 0 for p in heads}
+    for path, step_id in in_root.values_list("org_path", "step_id"):
+        h = head(path)
+        if h in done:
+            done[h] += 1
+            if step_id in past_steps:
+                done_past[h] += 1
+    for path, row in heads.items():
+        levels = per_head_level[path]
+        row.steps_total = sum(levels.get(s.level, 0) for s in steps)
+        row.steps_done = done[path]
+        row.late = sum(levels.get(s.level, 0) for s in steps if s.pk in past_steps) \
+            - done_past[path]
+
+    latest: dict[tuple, tuple] = {}
+    for path, org_id, slug, period, status in (
+            Submission.objects.filter(campaign=campaign).filter(subtree_q(root.path))
+            .order_by("version").values_list("org_path", "organization_id", "form_slug",
+                                             "period", "status")):
+        latest[(org_id, slug, period)] = (path, status)
+    for rf in campaign.required_forms.all():
+        periods = due_dates(rf, as_of=as_of)
+        for period in periods:
+            handed = {p: 0 for p in heads}
+            for path, row in heads.items():
+                row.missing += per_head_level[path].get(rf.level, 0)
+            for (org_id, slug, p_date), (path, status) in latest.items():
+                h = head(path)
+                if slug != rf.form_slug or p_date != period or h not in heads \
+                        or org_level.get(org_id) != rf.level:
+                    continue
+                row = heads[h]
+                row.missing -= 1
+                if status == SubmissionStatus.ACCEPTED:
+                    row.accepted += 1
+                elif status == SubmissionStatus.SUBMITTED:
+                    row.submitted += 1
+                else:
+                    row.returned += 1
+                if status != SubmissionStatus.RETURNED:
+                    handed[h] += 1
+            if period < as_of:
+                for path, row in heads.items():
+                    row.late += per_head_level[path].get(rf.level, 0) - handed[path]
+    return heads
+
+
 def progress_board(campaign: Campaign, root: Organization, *, as_of: datetime.date) -> list[BoardRow]:
-    """One row per child of `root` (its whole subtree counted), and `root` itself first."""
-    orgs = list(campaign_orgs(campaign, root))
-    children = [o for o in orgs if o.parent_id == root.pk]
-    rows = {root.pk: BoardRow(root)} | {c.pk: BoardRow(c) for c in children}
-    by_path = {o.path: o for o in orgs}
-
-    def owner(org):
-        if org.pk == root.pk:
-            return rows[root.pk]
-        head = by_path.get(org.path[: len(root.path) + SEGMENT_WIDTH])
-        return rows.get(head.pk) if head else None
-
-    steps = list(Step.objects.filter(phase__campaign=campaign))
-    done_by_org: dict[int, int] = {}
-    for org_id in StepProgress.objects.filter(
-            campaign=campaign, organization__in=orgs).values_list("organization_id", flat=True):
-        done_by_org[org_id] = done_by_org.get(org_id, 0) + 1
-    for org in orgs:
-        row = owner(org)
-        if row is None:
-            continue
-        level = level_of(org, campaign)
-        row.steps_total += sum(1 for s in steps if s.level == level)
-        row.steps_done += done_by_org.get(org.pk, 0)
-    for item in obligations(campaign, orgs, as_of=as_of):
-        row = owner(item.org)
-        if row is None or item.kind != "form":
-            if row is not None and item.late:
-                row.late += 1
-                row.late_items.append(item)
-            continue
-        status = item.status
-        if status == SubmissionStatus.ACCEPTED.label:
-            row.accepted += 1
-        elif status == SubmissionStatus.SUBMITTED.label:
-            row.submitted += 1
-        elif status == SubmissionStatus.RETURNED.label:
-            row.returned += 1
-        else:
-            row.missing += 1
-        if item.late:
-            row.late += 1
-            row.late_items.append(item)
+    """One row per child of `root` (its whole subtree counted), and `root` itself first; rows
+    of organizations without children list their late items."""
+    rows = subtree_status(campaign, root, as_of=as_of)
+    leaves = [r.org for r in rows.values() if r.late and (
+        r.org.pk == root.pk or not Organization.objects.filter(parent=r.org).exists())]
+    if leaves:
+        by_pk = {r.org.pk: r for r in rows.values()}
+        for item in obligations(campaign, leaves, as_of=as_of):
+            if item.late:
+                by_pk[item.org.pk].late_items.append(item)
     return list(rows.values())
 
 
 def reminders(user, *, as_of: datetime.date, days: int = 7) -> dict:
-    """What the user's organization and subtree owe this week, and what is already late."""
+    """What the user's own organization owes this week and what it has let pass, and, for its
+    subtree, which child organizations have late items (counted, not listed one by one)."""
     org = getattr(user, "organization", None)
-    result = {"due_soon": [], "late": [], "as_of": as_of}
+    result = {"due_soon": [], "late": [], "children_late": [], "as_of": as_of}
     if org is None:
         return result
     horizon = as_of + datetime.timedelta(days=days)
     for campaign in campaigns_for_user(user).filter(status=CampaignStatus.ACTIVE):
-        root = org if is_in_subtree(org.path, campaign.org_path) else campaign.organization
-        items = obligations(campaign, campaign_orgs(campaign, root), as_of=horizon)
-        for item in items:
-            if item.done:
-                continue
-            item.campaign = campaign
-            if item.due < as_of:
-                result["late"].append(item)
-            elif item.due <= horizon:
-                result["due_soon"].append(item)
+        if is_in_subtree(org.path, campaign.org_path):
+            root = org
+            for item in obligations(campaign, [org], as_of=horizon):
+                if item.done:
+                    continue
+                item.campaign = campaign
+                if item.due < as_of:
+                    result["late"].append(item)
+                elif item.due <= horizon:
+                    result["due_soon"].append(item)
+        else:
+            root = campaign.organization
+        for path, row in subtree_status(campaign, root, as_of=as_of).items():
+            if row.org.pk != org.pk and row.late > 0:
+                result["children_late"].append({"campaign": campaign, "org": row.org,
+                                                "late": row.late})
     result["late"].sort(key=lambda i: (i.due, i.org.path))
     result["due_soon"].sort(key=lambda i: (i.due, i.org.path))
     return result

@@ -293,7 +293,8 @@ def calendar_view(request, pk):
 def _reminders(request, template, limit):
     r = reminders(request.user, as_of=_today())
     return render(request, template, {"r": r, "late": r["late"][:limit],
-                                      "due_soon": r["due_soon"][:limit]})
+                                      "due_soon": r["due_soon"][:limit],
+                                      "children_late": r["children_late"][:limit]})
 
 
 def reminders_page(request):

@@ -220,3 +220,29 @@ def test_board_counts_steps_and_marks_late_forms(campaign, tree, personas):
     early = {r.org.code: r for r in progress_board(campaign, tree.college_a,
                                                    as_of=datetime.date(2016, 4, 20))}
     assert not any(i.label == "测试核查情况统计表" for i in early["001001002"].late_items)
+
+
+def test_reminders_list_own_items_and_count_late_children(campaign, tree, personas):
+    from paicha.campaigns.selectors import reminders
+
+    as_of = datetime.date(2016, 4, 15)
+    own = reminders(personas["worker_a1"], as_of=as_of)
+    assert [i.label for i in own["due_soon"]] == ["测试核查情况统计表"]    # due 4月20日
+    assert {i.due for i in own["late"]} >= {datetime.date(2016, 2, 29), datetime.date(2016, 3, 31)}
+    assert own["children_late"] == []
+    committee = reminders(personas["reviewer_a"], as_of=as_of)
+    assert {c["org"].code for c in committee["children_late"]} == {"001001001", "001001002"}
+    assert all(i.org == tree.college_a for i in committee["due_soon"] + committee["late"])
+    # Once A1 has done every step due by then and handed in the roster, it drops out.
+    for step in Step.objects.filter(phase__campaign=campaign):
+        if step.due and step.due < as_of:
+            services.step_tick(campaign=campaign, org=tree.branch_a1, step=step,
+                               done_on=datetime.date(2016, 2, 1), acting_user=personas["worker_a1"])
+    for period in (datetime.date(2016, 1, 31), datetime.date(2016, 2, 29),
+                   datetime.date(2016, 3, 31)):
+        submit(campaign, tree.branch_a1, personas["worker_a1"], slug="branch-roster",
+               period=period, as_of=period)
+    committee = reminders(personas["reviewer_a"], as_of=as_of)
+    assert {c["org"].code for c in committee["children_late"]} == {"001001002"}
+    assert reminders(personas["outsider"], as_of=as_of) == {
+        "due_soon": [], "late": [], "children_late": [], "as_of": as_of}
