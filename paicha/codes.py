@@ -323,3 +323,34 @@ class AbroadKind(models.TextChoices):
 
     RETAINED = "retained", "保留组织关系"
     SUSPENDED = "suspended", "停止党籍"
+
+
+# ---- Evidence of contact: 组织生活, 党费, other contact (SPEC §4) ------------------------------
+
+
+class OrgLifeKind(models.TextChoices):
+    """组织生活的形式 (三会一课 and 主题党日)."""
+
+    GENERAL_MEETING = "general_meeting", "支部党员大会"
+    COMMITTEE_MEETING = "committee_meeting", "支委会"
+    GROUP_MEETING = "group_meeting", "党小组会"
+    PARTY_LECTURE = "party_lecture", "党课"
+    THEME_DAY = "theme_day", "主题党日"
+    OTHER = "other", "其他"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "出席"
+    EXCUSED = "excused", "请假"
+    ABSENT = "absent", "缺席"
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", "电话"
+    WECHAT = "wechat", "微信"
+    SMS = "sms", "短信"
+    IN_PERSON = "in_person", "面谈"
+    VISIT = "visit", "走访"
+    LETTER = "letter", "书信"
+    ONLINE_BRANCH = "online_branch", "网上党支部"
+    OTHER = "other", "其他"

@@ -1,0 +1,226 @@
+"""Evidence of contact (SPEC §4): 组织生活 attended, 党费 paid, and any other recorded contact.
+
+Each row carries the member and the date it is evidence for, indexed as (member_id, date), so
+"the latest evidence of a member on or before a date" and "is there evidence of this member
+inside a window" are each one index descent (see selectors.py and bench/lost_list.py).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from paicha.codes import AttendanceStatus, ContactChannel, OrgLifeKind
+from paicha.core.dates import format_cn_date, format_cn_month
+from paicha.organizations.models import OrgScopedModel
+
+# Words in an excuse that say the member is away (seed 004 measure 2: 外出 → watch for 失控).
+AWAY_WORD = "外出"
+
+
+class OrgLifeMeeting(OrgScopedModel):
+    """One 组织生活 of a branch (三会一课, 主题党日 …)."""
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                     related_name="org_life_meetings", verbose_name="党组织")
+    date = models.DateField("日期")
+    kind = models.CharField("形式", max_length=20, choices=OrgLifeKind.choices)
+    topic = models.CharField("主题", max_length=200)
+    notes = models.TextField("内容摘要", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="登记人")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "组织生活"
+        verbose_name_plural = "组织生活"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["org_path", "date"], name="orglife_scope_date")]
+
+    def __str__(self) -> str:
+        return f"{format_cn_date(self.date)} {self.get_kind_display()}：{self.topic}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evidence:meeting", args=[self.pk])
+
+
+class Attendance(OrgScopedModel):
+    """One member at one meeting: present, excused (with the reason), or absent."""
+
+    meeting = models.ForeignKey(OrgLifeMeeting, on_delete=models.CASCADE,
+                                related_name="attendances", verbose_name="组织生活",
+                                db_index=False)  # the unique (meeting, member) serves
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT,
+                               related_name="attendances", verbose_name="党员",
+                               db_index=False)  # (member, date) serves
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="党组织")
+    # The meeting's date, copied so that (member, date) is one index.
+    date = models.DateField("日期", editable=False)
+    status = models.CharField("出席情况", max_length=10, choices=AttendanceStatus.choices,
+                              default=AttendanceStatus.PRESENT)
+    reason = models.CharField("请假事由", max_length=200, blank=True,
+                              help_text="请假时必填；因外出请假请写明“外出”")
+
+    class Meta:
+        verbose_name = "组织生活出席记录"
+        verbose_name_plural = "组织生活出席记录"
+        ordering = ["-date", "meeting_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once",
+                                    violation_error_message="同一党员在同一次组织生活中只能登记一次"),
+            models.CheckConstraint(
+                condition=~Q(status=AttendanceStatus.EXCUSED) | ~Q(reason=""),
+                name="attendance_excused_reason",
+                violation_error_message="请假须写明事由"),
+        ]
+        indexes = [
+            # Only attended meetings are evidence of contact: the partial index holds just them.
+            models.Index(fields=["member", "date"], name="attendance_present_member_date",
+                         condition=Q(status=AttendanceStatus.PRESENT)),
+            models.Index(fields=["member", "date"], name="attendance_member_date"),
+        ]
+
+    def __str__(self) -> str:
+        text = f"{format_cn_date(self.date)} {self.get_status_display()}"
+        return f"{text}（{self.reason}）" if self.reason else text
+
+    @property
+    def away(self) -> bool:
+        return self.status == AttendanceStatus.EXCUSED and AWAY_WORD in self.reason
+
+
+class DuesPayment(OrgScopedModel):
+    """One payment of 党费: the amount, the months it covers, the day it was paid."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT,
+                               related_name="dues_payments", verbose_name="党员",
+                               db_index=False)  # (member, date) serves
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="收缴党组织")
+    amount = models.DecimalField("金额（元）", max_digits=9, decimal_places=2)
+    # First day of the first and of the last month covered.
+    month_from = models.DateField("交纳起始月份")
+    month_to = models.DateField("交纳截止月份")
+    paid_on = models.DateField("交纳日期")
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="登记人")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "党费交纳记录"
+        verbose_name_plural = "党费交纳记录"
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="dues_amount_positive",
+                                   violation_error_message="金额应大于0"),
+            models.CheckConstraint(condition=Q(month_to__gte=F("month_from")),
+                                   name="dues_months_in_order",
+                                   violation_error_message="截止月份不能早于起始月份"),
+        ]
+        indexes = [
+            models.Index(fields=["member", "paid_on"], name="dues_member_paid_on"),
+            models.Index(fields=["member", "month_to"], name="dues_member_month_to"),
+            models.Index(fields=["org_path", "paid_on"], name="dues_scope_paid_on"),
+        ]
+
+    def __str__(self) -> str:
+        months = format_cn_month(self.month_from)
+        if self.month_to != self.month_from:
+            months += f"至{format_cn_month(self.month_to)}"
+        return f"{format_cn_date(self.paid_on)} 交纳{months}党费 {self.amount}元"
+
+    def clean(self):
+        errors = {}
+        if self.month_from and self.month_to and self.month_to < self.month_from:
+            errors["month_to"] = "截止月份不能早于起始月份"
+        if self.amount is not None and self.amount <= 0:
+            errors["amount"] = "金额应大于0"
+        if errors:
+            raise ValidationError(errors)
+
+
+class ContactRecord(OrgScopedModel):
+    """Any other contact with a member, or a note that the member is away (for 失控).
+
+    `with_member` says whether the branch reached the member himself (evidence of contact) or
+    learned about him from someone else. `away_since` records an absence: said by the member
+    himself it is his report (报告) of going away; heard from others it is an unreported
+    absence that starts the one-month clock of 失控 (seed 004 measure 2).
+    """
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT,
+                               related_name="contact_records", verbose_name="党员",
+                               db_index=False)  # (member, date) serves
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="党组织")
+    date = models.DateField("日期")
+    channel = models.CharField("方式", max_length=20, choices=ContactChannel.choices)
+    by_whom = models.CharField("联系人", max_length=60, help_text="本支部与党员联系的人")
+    with_member = models.BooleanField("与党员本人取得联系", default=True,
+                                      help_text="不勾选：情况是从家属、同事等他人处了解到的")
+    away_since = models.DateField("外出日期", null=True, blank=True,
+                                  help_text="党员离开本地外出时填写：离开的日期")
+    note = models.TextField("情况", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="登记人")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "联系记录"
+        verbose_name_plural = "联系记录"
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["member", "date"], name="contact_member_date"),
+            models.Index(fields=["org_path", "date"], name="contact_scope_date"),
+        ]
+
+    def __str__(self) -> str:
+        who = "本人" if self.with_member else "他人反映"
+        text = f"{format_cn_date(self.date)} {self.get_channel_display()}（{who}）"
+        if self.away_since:
+            text += f" 外出自{format_cn_date(self.away_since)}"
+        return f"{text} {self.note}".strip()
+
+
+class EvidenceGap(OrgScopedModel):
+    """A stretch of a member's time without evidence, derived from the tables above (never
+    entered by hand): from `seen_on` — a day of evidence (组织生活 attended or 党费 paid), or the
+    member's 进入支部日期 / 入党日期 when he has none before — to `next_seen`, the next day of
+    evidence (None: none yet).
+
+    Only stretches that may be longer than six months are kept (`gaps.py`), about one row per
+    member, so "who is 失联 on D" is a range on `seen_on` instead of a search through every
+    member's evidence: a member is 失联 on D exactly when one of his stretches has
+    ``seen_on <= latest_start(D, 6)`` and ``next_seen`` after D or open.
+    """
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE,
+                               related_name="+", verbose_name="党员", db_index=False)
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                     related_name="+", verbose_name="党组织")
+    seen_on = models.DateField("起始日期")
+    next_seen = models.DateField("下一次证据日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "无联系证据的时段"
+        verbose_name_plural = "无联系证据的时段"
+        indexes = [
+            models.Index(fields=["member", "seen_on"], name="gap_member_seen"),
+            models.Index(fields=["seen_on", "next_seen"], name="gap_seen_next"),
+        ]
+
+
+class GapWatermark(models.Model):
+    """One row: every member with an id up to `members_up_to` has had his EvidenceGap rows
+    computed (members added later by bulk imports are caught up on the next read)."""
+
+    members_up_to = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "无联系证据时段的计算进度"
