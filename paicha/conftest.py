@@ -34,9 +34,11 @@ _member_seq = iter(range(1, 10_000))
 
 def make_member(org, name="张三", *, gender=Gender.MALE, birth=datetime.date(1990, 5, 17), **extra):
     seq = next(_member_seq)
+    # A different county code every hundred members keeps the numbers unique and valid.
+    region = f"43{seq // 100 % 100:02d}02"
     return Member.objects.create(
         organization=org, name=name, gender=gender, birth_date=birth,
-        id_number=make_id_number("430102", birth, seq % 100 + (seq // 100), gender)
+        id_number=make_id_number(region, birth, seq % 100, gender)
         if "id_number" not in extra else extra.pop("id_number"),
         **extra,
     )
