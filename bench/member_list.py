@@ -41,6 +41,7 @@ def main():
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from paicha.accounts.models import User
     from paicha.accounts.permissions import Role
@@ -77,15 +78,19 @@ def main():
         ("学生 + 研究生", {"person_category": "student", "student_level": "postgraduate"}),
         ("all statuses", {"status": "all"}),
     ]
+    print(f"  {'':36} {'request':>10} {'SQL':>9}  (median; SQL = time in the database)")
     for label, params in cases:
-        times = []
+        times, sql_times = [], []
         for _ in range(7):
-            start = time.perf_counter()
-            response = client.get("/members/", params)
-            times.append(time.perf_counter() - start)
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get("/members/", params)
+                times.append(time.perf_counter() - start)
             assert response.status_code == 200, response.status_code
-        print(f"  {label:36} {statistics.median(times) * 1000:7.1f} ms   "
-              f"(max {max(times) * 1000:6.1f})")
+            sql_times.append(sum(float(q["time"]) for q in queries.captured_queries))
+        print(f"  {label:36} {statistics.median(times) * 1000:7.1f} ms "
+              f"{statistics.median(sql_times) * 1000:6.1f} ms")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     sql, params = members.filter(religious=True).values("id")[:51].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN ANALYZE " + sql, params)

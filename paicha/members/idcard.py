@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from operator import mul
 
 __all__ = [
     "IdInfo",
@@ -47,6 +48,8 @@ class IdInfo:
 
 def normalize_id_number(raw: str) -> str:
     """Remove all whitespace (incl. U+3000), map full-width digits to ASCII and x/ｘ/Ｘ to 'X'."""
+    if len(raw) == 18 and raw.isascii() and raw.isalnum():
+        return raw.replace("x", "X")  # the common case, already clean
     # Whitespace is dropped everywhere, not just at the ends, because people
     # often group the number as "110105 19491231 002X".
     return "".join(raw.split()).translate(_FULLWIDTH)
@@ -56,8 +59,12 @@ def check_digit(first17: str) -> str:
     """Return the GB 11643-1999 check character ('0'-'9' or 'X') for 17 ASCII digits."""
     if not _DIGITS17.fullmatch(first17):
         raise ValueError(f"check_digit needs exactly 17 ASCII digits, got {first17!r}")
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS))
-    return _CHECK_CHARS[total % 11]
+    return _check_digit(first17)
+
+
+def _check_digit(first17: str) -> str:
+    # map() over C functions: this runs once per row of a 100,000-row import.
+    return _CHECK_CHARS[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def parse_id_number(raw: str) -> IdInfo:
@@ -77,7 +84,7 @@ def parse_id_number(raw: str) -> IdInfo:
         birth = datetime.date(int(birth_text[:4]), int(birth_text[4:6]), int(birth_text[6:]))
     except ValueError:
         raise IdNumberError(f"身份证号码中的出生日期 {birth_text} 不是有效日期") from None
-    expected = check_digit(body)
+    expected = _check_digit(body)
     if number[17] != expected:
         raise IdNumberError(f"身份证号码校验位错误：应为{expected}，实际为{number[17]}")
     gender = "M" if int(body[16]) % 2 else "F"

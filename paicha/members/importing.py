@@ -71,6 +71,8 @@ _BLANK = ("", None)
 
 
 def _text(value) -> str:
+    if type(value) is str:  # the common case first: this runs for most cells
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float):
@@ -78,6 +80,10 @@ def _text(value) -> str:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return format_cn_date(value if not isinstance(value, datetime.datetime) else value.date())
     return " ".join(str(value).split())
+
+
+def _is_blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def read_text(value) -> str:
@@ -178,11 +184,18 @@ _NO = {"否", "×", "n", "no", "false", "0", "无", ""}
 
 
 def _coded(table: dict[str, str], what: str, allowed: str) -> Callable:
+    memo: dict = {}  # a column holds a handful of distinct values: 男/女, 汉族 …
+
     def read(value) -> str:
-        text = _text(value)
-        if not text:
-            return ""
-        code = table.get(_key(text))
+        try:
+            code = memo[value]
+        except KeyError:
+            text = _text(value)
+            code = table.get(_key(text), None) if text else ""
+            if isinstance(value, (str, int, float)) and len(memo) < 10_000:
+                memo[value] = code
+        except TypeError:  # unhashable: cannot come from a sheet, but be safe
+            code = table.get(_key(_text(value)))
         if code is None:
             raise CellError(f"不是有效的{what}，应为{allowed}")
         return code
@@ -191,16 +204,11 @@ def _coded(table: dict[str, str], what: str, allowed: str) -> Callable:
 
 
 def read_id_number(value) -> str:
+    """Normalized only: `_row_rules` validates it (once, as it needs the parsed facts too)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # Excel keeps 15 significant digits: the last ones of an 18-digit number are lost.
         raise CellError("身份证号码被存成了数字，末几位已经丢失；请把该列设为“文本”后重新填写")
-    number = normalize_id_number(_text(value))
-    if number:
-        try:
-            parse_id_number(number)
-        except IdNumberError as exc:
-            raise CellError(str(exc)) from None
-    return number
+    return normalize_id_number(value if isinstance(value, str) else _text(value))
 
 
 def read_mobile(value) -> str:
@@ -518,14 +526,14 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
         number = header.row + 2 + offset  # 1-based row number as the spreadsheet shows it
         if offset % 5000 == 0 and offset:
             progress("check", offset, total)
-        filled = [i for i, cell in enumerate(row) if cell not in _BLANK
-                  and not (isinstance(cell, str) and not cell.strip())]
-        if not filled or filled == [seq_index]:
-            continue  # blank row, or a numbered row of an unfilled template
         name_cell = row[name_index] if name_index < len(row) else ""
         id_cell = row[id_index] if id_index < len(row) else ""
-        if name_cell in _BLANK and id_cell in _BLANK and len(filled) <= 1:
-            continue  # a note or signature line under the table ("填表人：…")
+        if _is_blank(name_cell) or _is_blank(id_cell):
+            filled = [i for i, cell in enumerate(row) if not _is_blank(cell)]
+            if not filled or filled == [seq_index]:
+                continue  # blank row, or a numbered row of an unfilled template
+            if _is_blank(name_cell) and _is_blank(id_cell) and len(filled) <= 1:
+                continue  # a note or signature line under the table ("填表人：…")
         plan.rows_read += 1
         errors_before = plan.error_count
         values: dict = {}
@@ -558,20 +566,20 @@ def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, org
         return row[col[key]] if key in col and col[key] < len(row) else ""
 
     id_number = values.get("id_number")
+    info = None
     if id_number == "":
         plan.add_error(number, title("id_number"), "", "请填写身份证号码")
     elif id_number:
-        if id_number in seen_ids:
-            plan.add_error(number, title("id_number"), id_number,
-                           f"与第{seen_ids[id_number]}行的身份证号码重复")
-        else:
-            seen_ids[id_number] = number
-    info = None
-    if id_number:
         try:
             info = parse_id_number(id_number)
-        except IdNumberError:
-            info = None
+        except IdNumberError as exc:
+            plan.add_error(number, title("id_number"), cell("id_number"), str(exc))
+        else:
+            if id_number in seen_ids:
+                plan.add_error(number, title("id_number"), id_number,
+                               f"与第{seen_ids[id_number]}行的身份证号码重复")
+            else:
+                seen_ids[id_number] = number
     # 出生年月 and 性别 may be left blank: the ID number holds them.
     birth = values.pop("birth_date", None)
     if birth is not None and info is not None:
@@ -699,24 +707,21 @@ _DEFAULTS = {name: _f(name).get_default() for name in CREATE_FIELDS
                              "updated_at")}
 
 
+_FIELD_DEFAULTS = [(name, _DEFAULTS.get(name)) for name in CREATE_FIELDS]
+_AT = {name: CREATE_FIELDS.index(name) for name in ("organization", "org_path", "name_initials",
+                                                    "created_at", "updated_at")}
+
+
 def _create_row(planned: PlannedRow, now) -> tuple:
-    values = planned.values
+    get = planned.values.get
+    # Every value was read by a column reader or is absent (its column is not in the file):
+    # absent takes the model default.
+    row = [get(name, default) for name, default in _FIELD_DEFAULTS]
     org = planned.organization
-    name = values["name"]
-    row = []
-    for name_ in CREATE_FIELDS:
-        if name_ == "organization":
-            row.append(org.pk)
-        elif name_ == "org_path":
-            row.append(org.path)
-        elif name_ == "name_initials":
-            row.append(initials(name))
-        elif name_ in ("created_at", "updated_at"):
-            row.append(now)
-        else:
-            value = values.get(name_)
-            row.append(_DEFAULTS[name_] if value is None or (value == "" and name_ in (
-                "ethnicity", "member_type", "status")) else value)
+    row[_AT["organization"]] = org.pk
+    row[_AT["org_path"]] = org.path
+    row[_AT["name_initials"]] = initials(planned.values["name"])
+    row[_AT["created_at"]] = row[_AT["updated_at"]] = now
     return tuple(row)
 
 

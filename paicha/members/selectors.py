@@ -211,10 +211,11 @@ def roster_count(user, filters: dict, members) -> tuple[int | None, bool]:
     shows "N+" unfiltered, and no count under filters: finding the 10,000th member with a rare
     flag would read the whole subtree, and the pages do not need it (keyset).
     """
+    filtered = any(v for k, v in filters.items() if k not in ("org", "sub", "status"))
+    if not filtered:
+        return capped_count(members)
     base, _ = member_roster(user, {"org": filters.get("org"), "sub": filters.get("sub"),
                                    "status": "all"})
-    n, exact = capped_count(base)
-    if exact:
+    if capped_count(base)[1]:
         return members.count(), True
-    filtered = any(v for k, v in filters.items() if k not in ("org", "sub", "status"))
-    return (None, False) if filtered else capped_count(members)
+    return None, False

@@ -1,0 +1,274 @@
+"""Roster import at scale (issue 3): 100,000 rows × 15 columns of .xlsx, on SQLite and PostgreSQL.
+
+Usage:
+    .venv/bin/python bench/import_members.py                 # both databases, one process each
+    .venv/bin/python bench/import_members.py --database sqlite --rows 20000
+
+Each database run is one process with its own throwaway database (a fresh SQLite file in a temp
+directory; a PostgreSQL database `paicha_bench_members_import`, dropped and created again), so no
+real data is touched. In that process, on the same file, it times:
+
+  ours          paicha.members.importing.import_commit: parse + validate + dedup + write
+  parse         python-calamine alone (load the workbook, all cells to Python)
+  raw write     core.bulk.bulk_insert alone (COPY / executemany) of the same rows, prebuilt
+  import-export django-import-export in its fastest configuration (use_bulk, skip_diff,
+                force_init_instance; tablib/openpyxl reading the same file)
+
+and prints rows/s, the ratios, and peak memory (tracemalloc over a second run of ours, plus the
+process's maximum resident size).
+"""
+
+import argparse
+import datetime
+import io
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+PG_NAME = "paicha_bench_members_import"
+HEADER = ["序号", "姓名", "性别", "民族", "籍贯", "出生年月", "学历", "身份证号码", "入党时间",
+          "转正时间", "工作单位", "联系电话", "备注", "党员类型", "户籍所在地"]
+
+
+def build_file(rows: int) -> bytes:
+    """The roster a big committee might hold, with the header in row 1 (as import-export needs)."""
+    from openpyxl import Workbook
+
+    from paicha.members.idcard import make_id_number
+
+    rng = random.Random(2016)
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
+    ethnicities = ["汉族"] * 9 + ["苗族", "土家族", "侗族"]
+    educations = ["研究生", "大学本科", "大学本科", "大学专科", "中专", "高中、中技"]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("支部党员名册")
+    ws.append(HEADER)
+    used = set()
+    for i in range(rows):
+        gender = "M" if rng.random() < 0.52 else "F"
+        birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 18000))
+        while True:
+            number = make_id_number(rng.choice(("430102", "430104", "110105", "520102")), birth,
+                                    rng.randrange(100), gender)
+            if number not in used:
+                used.add(number)
+                break
+        join = birth + datetime.timedelta(days=rng.randrange(19 * 365, 30 * 365))
+        probationary = rng.random() < 0.05
+        full = None if probationary else join + datetime.timedelta(days=365)
+        ws.append([
+            i + 1, rng.choice(surnames) + rng.choice(given) + rng.choice(given),
+            "男" if gender == "M" else "女", rng.choice(ethnicities), "湖南长沙",
+            datetime.datetime(birth.year, birth.month, birth.day), rng.choice(educations),
+            number, datetime.datetime(join.year, join.month, join.day),
+            datetime.datetime(full.year, full.month, full.day) if full else None,
+            "湘江示范大学文学院", f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+            "外出流动" if rng.random() < 0.03 else "",
+            "预备党员" if probationary else "正式党员", f"长沙市岳麓区{rng.randrange(1, 999)}号",
+        ])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def fresh_database(kind: str, tmp: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{os.path.join(tmp, 'bench.sqlite3')}"
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+        c.execute(f'CREATE DATABASE "{PG_NAME}"')
+    return f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+
+
+def timed(label, fn):
+    start = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - start
+
+
+def run_one(kind: str, rows: int, skip_import_export: bool) -> None:
+    tmp = tempfile.mkdtemp(prefix="paicha-bench-import-")
+    os.environ["DATABASE_URL"] = fresh_database(kind, tmp)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "paicha.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from paicha.accounts.models import User
+    from paicha.accounts.permissions import Role
+    from paicha.audit.context import suspended
+    from paicha.codes import OrgCategory, OrgKind
+    from paicha.core.bulk import bulk_insert
+    from paicha.members import importing
+    from paicha.members.models import Member
+    from paicha.organizations.services import org_create
+
+    call_command("migrate", verbosity=0)
+    root = org_create(parent=None, code="B001", name="基准测试党委", kind=OrgKind.COMMITTEE,
+                      category=OrgCategory.SCHOOL)
+    branch = org_create(parent=root, code="B001001", name="基准测试党支部",
+                        kind=OrgKind.BRANCH, category=OrgCategory.SCHOOL)
+    user = User.objects.create(username="bench", organization=root, role=Role.ORG_DEPARTMENT)
+
+    def clear():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("TRUNCATE members_member CASCADE")
+            else:
+                cursor.execute("DELETE FROM members_member")
+
+    (content, build_s) = timed("build", lambda: build_file(rows))
+    print(f"\n== {connection.vendor}: {rows:,} rows × {len(HEADER)} columns, "
+          f"{len(content) / 1e6:.1f} MB .xlsx (built in {build_s:.1f} s)", flush=True)
+
+    def parse():
+        from python_calamine import load_workbook
+
+        return load_workbook(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+
+    _, parse_s = timed("parse", parse)
+
+    plan = importing.plan_import(content=content, filename="bench.xlsx", organization=branch,
+                                 acting_user=user)
+    assert plan.error_count == 0 and len(plan.creates) == rows, plan.errors[:5]
+    now = django.utils.timezone.now()
+    prebuilt = [importing._create_row(p, now) for p in plan.creates]
+    del plan
+
+    def raw_write():
+        with transaction.atomic(), suspended():
+            return bulk_insert(Member, importing.CREATE_FIELDS, prebuilt)
+
+    _, write_s = timed("write", raw_write)
+    del prebuilt
+    clear()
+
+    def ours():
+        return importing.import_commit(content=content, filename="bench.xlsx",
+                                       organization=branch, acting_user=user)
+
+    result, ours_s = timed("ours", ours)
+    assert result.created == rows and Member.objects.count() == rows
+    del result
+    clear()
+    tracemalloc.start()
+    ours()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    clear()
+
+    ie_s = None
+    if not skip_import_export:
+        ie_s = import_export_run(content, branch, rows)
+        clear()
+    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def line(label, seconds):
+        print(f"  {label:42} {seconds:7.2f} s  {rows / seconds:10,.0f} rows/s")
+
+    line("ours (parse + validate + dedup + write)", ours_s)
+    line("parse alone (python-calamine)", parse_s)
+    line("raw write alone (bulk_insert)", write_s)
+    line("parse + raw write", parse_s + write_s)
+    if ie_s:
+        line("django-import-export (fastest configuration)", ie_s)
+    print(f"  ours / (parse + raw write) = {ours_s / (parse_s + write_s):.2f}×  (goal ≤ 2×)")
+    if ie_s:
+        print(f"  django-import-export / ours = {ie_s / ours_s:.1f}×  (goal ≥ 6×)")
+    print(f"  ours ≥ 20,000 rows/s: {'yes' if rows / ours_s >= 20_000 else 'NO'}")
+    print(f"  peak Python memory of ours (tracemalloc): {peak / 2**20:.0f} MiB; "
+          f"process max RSS: {maxrss_mb:.0f} MiB", flush=True)
+
+
+def import_export_run(content: bytes, branch, rows: int) -> float:
+    """django-import-export, configured as fast as it goes, mapping the same Chinese columns."""
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from paicha.codes import Education, Ethnicity, Gender, MemberType
+    from paicha.core.pinyin import initials
+    from paicha.members.models import Member
+
+    class LabelWidget(widgets.Widget):
+        def __init__(self, choices):
+            super().__init__()
+            self.codes = {label: value for value, label in choices}
+
+        def clean(self, value, row=None, **kwargs):
+            return self.codes.get(value, "")
+
+    def col(attribute, title, widget=None):
+        return fields.Field(attribute=attribute, column_name=title, widget=widget)
+
+    class MemberResource(resources.ModelResource):
+        name = col("name", "姓名")
+        gender = col("gender", "性别", LabelWidget(Gender.choices))
+        ethnicity = col("ethnicity", "民族", LabelWidget(Ethnicity.choices))
+        native_place = col("native_place", "籍贯")
+        birth_date = col("birth_date", "出生年月", widgets.DateWidget())
+        education = col("education", "学历", LabelWidget(Education.choices))
+        id_number = col("id_number", "身份证号码")
+        join_date = col("join_date", "入党时间", widgets.DateWidget())
+        full_date = col("full_date", "转正时间", widgets.DateWidget())
+        work_unit = col("work_unit", "工作单位")
+        mobile = col("mobile", "联系电话")
+        remarks = col("remarks", "备注")
+        member_type = col("member_type", "党员类型", LabelWidget(MemberType.choices))
+        household_register = col("household_register", "户籍所在地")
+
+        class Meta:
+            model = Member
+            fields = ("name", "gender", "ethnicity", "native_place", "birth_date", "education",
+                      "id_number", "join_date", "full_date", "work_unit", "mobile", "remarks",
+                      "member_type", "household_register")
+            import_id_fields = ("id_number",)
+            use_bulk = True
+            skip_diff = True
+            force_init_instance = True
+            batch_size = 1000
+
+        def before_save_instance(self, instance, row, **kwargs):
+            instance.organization_id = branch.pk
+            instance.org_path = branch.path
+            instance.name_initials = initials(instance.name)
+
+    def run():
+        dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
+        result = MemberResource().import_data(dataset, dry_run=False, use_transactions=True,
+                                              raise_errors=True)
+        assert not result.has_errors()
+
+    _, seconds = timed("import-export", run)
+    assert Member.objects.count() == rows, Member.objects.count()
+    return seconds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--skip-import-export", action="store_true")
+    args = parser.parse_args()
+    if args.database != "both":
+        run_one(args.database, args.rows, args.skip_import_export)
+        return
+    for kind in ("sqlite", "postgresql"):
+        command = [sys.executable, __file__, "--database", kind, "--rows", str(args.rows)]
+        if args.skip_import_export:
+            command.append("--skip-import-export")
+        subprocess.run(command, check=True)
+
+
+if __name__ == "__main__":
+    main()
