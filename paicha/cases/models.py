@@ -194,6 +194,9 @@ class SearchAttempt(CaseChild):
     phone = models.CharField("联系电话", max_length=40, blank=True)
     process = models.TextField("查找过程及结果", help_text="查找过程、了解到的情况")
     remarks = models.CharField("备注", max_length=200, blank=True)
+    # Kept by the services with each signature, so the work list "attempts missing a second
+    # signature" is an index range, not a count over every attempt of a province.
+    signer_count = models.PositiveSmallIntegerField("查找人签名人数", default=0, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                     on_delete=models.SET_NULL, related_name="+",
                                     verbose_name="录入人")
@@ -203,6 +206,8 @@ class SearchAttempt(CaseChild):
         verbose_name = "联系查找记录"
         verbose_name_plural = "联系查找记录"
         ordering = ["case", "seq"]
+        indexes = [models.Index(fields=["org_path", "signer_count"],
+                                name="attempt_scope_signers")]
         constraints = [
             models.UniqueConstraint(fields=["case", "seq"], name="cases_attempt_seq_unique",
                                     violation_error_message="同一案件的查找次序不能重复"),

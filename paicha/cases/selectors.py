@@ -2,11 +2,13 @@
 
 import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 
 from paicha.accounts.permissions import Perm, Role
 from paicha.accounts.scope import get_for_user
-from paicha.codes import ApprovalStep, CaseOutcome, DispositionState, OrgKind
+from paicha.codes import (
+    ApprovalStep, CaseOutcome, DispositionCategory, DispositionState, OrgKind,
+)
 from paicha.members.models import ON_ROSTER, Member
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import subtree_q
@@ -39,6 +41,24 @@ def grassroots_of(org: Organization) -> Organization | None:
     if org.kind in kinds:
         return org
     return org.ancestors().filter(kind__in=kinds).order_by("-path").first()
+
+
+def grassroots_map(orgs) -> dict[int, Organization | None]:
+    """`grassroots_of` for many organizations in one query (by their path prefixes)."""
+    from paicha.organizations.tree import SEGMENT_WIDTH
+
+    orgs = {o.pk: o for o in orgs}
+    prefixes = {o.path[:i] for o in orgs.values()
+                for i in range(SEGMENT_WIDTH, len(o.path) + 1, SEGMENT_WIDTH)}
+    kinds = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
+    committees = {c.path: c for c in Organization.objects.filter(path__in=prefixes,
+                                                                kind__in=kinds)}
+    result = {}
+    for pk, org in orgs.items():
+        result[pk] = next((committees[org.path[:i]]
+                           for i in range(len(org.path), 0, -SEGMENT_WIDTH)
+                           if org.path[:i] in committees), None)
+    return result
 
 
 def signer_pool(case: LostContactCase):
@@ -77,15 +97,21 @@ def next_step(disposition) -> str | None:
     return None
 
 
-def signer_org_problem(step: str, case: LostContactCase, user) -> str | None:
-    """Why `user` may not sign `step` of `case` (None when he may)."""
+_UNSET = object()
+
+
+def signer_org_problem(step: str, case: LostContactCase, user, *,
+                       grassroots=_UNSET) -> str | None:
+    """Why `user` may not sign `step` of `case` (None when he may); `grassroots` may be passed
+    when the caller already knows the 基层党委 of the case's organization."""
     role, place = STEP_SIGNER[step]
     label = ApprovalStep(step).label
     if user.role != role:
         return f"“{label}”须由{Role(role).label}签署，{user}的角色是{user.get_role_display()}"
     org = user.organization
     branch = case.organization
-    grassroots = grassroots_of(branch)
+    if grassroots is _UNSET:
+        grassroots = grassroots_of(branch)
     if place == Signer.BRANCH and org.pk != branch.pk:
         return f"“{label}”须由党员所在的“{branch.name}”签署，{user}属于“{org.name}”"
     if place == Signer.GRASSROOTS and (grassroots is None or org.pk != grassroots.pk):
@@ -118,29 +144,41 @@ def cases_without_recent_attempt(queryset, *, as_of: datetime.date,
 
 def attempts_missing_signature(queryset):
     """Attempts with fewer than two searchers' signatures (seed 002 说明 4)."""
-    return (queryset.annotate(n_signers=Count("signers"))
-            .filter(n_signers__lt=SIGNERS_REQUIRED)
+    return (queryset.filter(signer_count__lt=SIGNERS_REQUIRED)
             .select_related("case").order_by("date", "id"))
 
 
 def cases_waiting_for(user, queryset=None):
-    """Cases whose next approval step this user may sign."""
+    """Cases whose next approval step this user may sign.
+
+    The database narrows the cases to those whose next step (the number of signatures of the
+    current round, since steps are signed in order) is one for the user's role; only those
+    are checked against the tree, with one 基层党委 lookup per organization."""
     if user.organization_id is None:
+        return []
+    role_steps = Q()
+    for category in DispositionCategory:
+        positions = [i for i, step in enumerate(steps_for(category))
+                     if STEP_SIGNER[step][0] == user.role]
+        if positions:
+            role_steps |= Q(disposition__category=category, n_signed__in=positions)
+    if not role_steps:
         return []
     base = queryset if queryset is not None else LostContactCase.objects.visible_to(user)
     pending = (base.filter(disposition__state=DispositionState.PENDING)
-               .select_related("organization", "disposition")
-               .prefetch_related("disposition__approvals"))
-    role_places = {place for step, (role, place) in STEP_SIGNER.items() if role == user.role}
-    if not role_places:
-        return []
-    if role_places == {Signer.BRANCH}:
+               .annotate(n_signed=Count("approvals", filter=Q(
+                   approvals__round=F("disposition__round"))))
+               .filter(role_steps).select_related("organization", "disposition")
+               .order_by("disposition__proposed_on", "id"))
+    if user.role == Role.BRANCH_WORKER:
         pending = pending.filter(organization=user.organization)
+    pending = list(pending)
+    grassroots = grassroots_map(case.organization for case in pending)
     waiting = []
     for case in pending:
-        step = next_step(case.disposition)
-        if step and STEP_SIGNER[step][0] == user.role \
-                and signer_org_problem(step, case, user) is None:
+        step = steps_for(case.disposition.category)[case.n_signed]
+        if signer_org_problem(step, case, user,
+                              grassroots=grassroots[case.organization_id]) is None:
             case.waiting_step = step
             case.waiting_step_label = ApprovalStep(step).label
             waiting.append(case)

@@ -191,6 +191,9 @@ def attempt_record(*, case: LostContactCase, acting_user, date: datetime.date, m
         _check_signer(case, signer, attempt)
         AttemptSigner.objects.create(case=case, attempt=attempt, signer=signer,
                                      signer_name=signer.name, signed_on=date)
+    if seen:
+        SearchAttempt.objects.filter(pk=attempt.pk).update(signer_count=len(seen))
+        attempt.signer_count = len(seen)
     return attempt
 
 
@@ -204,8 +207,11 @@ def attempt_sign(*, attempt: SearchAttempt, signer: Member, acting_user,
     _check_signer(case, signer, attempt)
     if signed_on < attempt.date:
         raise ValidationError({"signed_on": "签名日期不能早于查找日期"})
-    return AttemptSigner.objects.create(case=case, attempt=attempt, signer=signer,
-                                        signer_name=signer.name, signed_on=signed_on)
+    signature = AttemptSigner.objects.create(case=case, attempt=attempt, signer=signer,
+                                             signer_name=signer.name, signed_on=signed_on)
+    SearchAttempt.objects.filter(pk=attempt.pk).update(
+        signer_count=AttemptSigner.objects.filter(attempt=attempt).count())
+    return signature
 
 
 def _check_scan(uploaded) -> str:

@@ -428,3 +428,13 @@ def test_member_type_is_copied_for_probation_rules(lost, personas):
     lost.save()
     case = services.case_open(member=lost, acting_user=personas["worker_a1"], opened_on=OPENED)
     assert case.member_type == MemberType.PROBATIONARY
+
+
+def test_grassroots_of_many_organizations_in_one_query(tree, django_assert_num_queries):
+    from paicha.cases.selectors import grassroots_map, grassroots_of
+
+    orgs = [tree.branch_a1, tree.branch_b1, tree.college_a, tree.other_branch]
+    with django_assert_num_queries(1):
+        found = grassroots_map(orgs)
+    assert found == {o.pk: grassroots_of(o) for o in orgs}
+    assert found[tree.branch_a1.pk] == tree.college_a
