@@ -12,8 +12,11 @@ from paicha.codes import (
     ApprovalStep as S, CaseOutcome, DispositionCategory as D, LossReason, MemberStatus,
     MemberType, Occupation, OrgKind, SearchMethod,
 )
+from paicha.evidence.selectors import lost_members
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
+
+from paicha.transfers.selectors import unreceipted_transfers_out
 
 from . import services
 from .rules import steps_for
@@ -58,13 +61,7 @@ class _World:
                                         pocket=False, flowing=False,
                                         member_type=MemberType.FULL)
                   .exclude(pk__in=self.used).order_by("id"))
-        ids = []
-        try:
-            from paicha.evidence.selectors import lost_members
-        except ImportError:
-            lost_members = None
-        if lost_members is not None:
-            ids = list(lost_members(roster, as_of=as_of).order_by("id").values_list("id", flat=True))
+        ids = list(lost_members(roster, as_of=as_of).order_by("id").values_list("id", flat=True))
         ids = ids or list(roster.values_list("id", flat=True)[:40])
         if not ids:
             return None
@@ -233,10 +230,6 @@ def populate(*, root: Organization, rng, ref: datetime.date) -> None:
 
 
 def _from_transfer(world, ref, opened):
-    try:
-        from paicha.transfers.selectors import unreceipted_transfers_out
-    except ImportError:
-        return
     transfers = unreceipted_transfers_out(org=world.root, as_of=ref).filter(
         member__status=MemberStatus.ACTIVE).exclude(member__in=world.used).order_by("letter_date",
                                                                                      "id")

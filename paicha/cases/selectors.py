@@ -6,6 +6,8 @@ from django.db.models import Count, F, Max, Q
 
 from paicha.accounts.permissions import Perm, Role
 from paicha.accounts.scope import get_for_user
+# The start of 与党组织失去联系时间 (the last 组织生活 attended or 党费 paid), from the evidence app.
+from paicha.evidence.selectors import last_org_life_or_dues  # noqa: F401
 from paicha.codes import (
     ApprovalStep, CaseOutcome, DispositionCategory, DispositionState, OrgKind,
 )
@@ -68,16 +70,6 @@ def signer_pool(case: LostContactCase):
     area = grassroots_of(case.organization) or case.organization
     return (Member.objects.in_subtree(area).filter(status__in=ON_ROSTER)
             .exclude(pk=case.member_id))
-
-
-def last_org_life_or_dues(member: Member, *, as_of: datetime.date) -> datetime.date | None:
-    """The start of 与党组织失去联系时间, from the evidence app (None without any record: the
-    branch then enters the date by hand)."""
-    try:
-        from paicha.evidence.selectors import last_org_life_or_dues as from_evidence
-    except ImportError:  # an installation without the evidence app
-        return None
-    return from_evidence(member, as_of=as_of)
 
 
 # ---- the chain ------------------------------------------------------------------------------

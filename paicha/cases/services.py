@@ -21,6 +21,7 @@ from paicha.codes import (
     DispositionState, LossReason, MemberType,
 )
 from paicha.core.dates import format_cn_date
+from paicha.evidence.services import contact_record
 from paicha.members.models import ON_ROSTER, Member
 
 from . import rules
@@ -281,13 +282,9 @@ def _all_attempts_signed(case: LostContactCase) -> None:
 
 
 def _record_contact_evidence(case: LostContactCase, acting_user) -> None:
-    """Regained contact is evidence of contact: the member leaves the 失联 list."""
-    try:
-        from paicha.evidence.services import contact_record
-    except ImportError:
-        return  # the case itself (outcome = regained) is read by `regained_cases`
+    """Regained contact is evidence of contact with the member himself (evidence app)."""
     contact_record(member=case.member, date=case.outcome_on, acting_user=acting_user,
-                   note=f"经查找取得联系：{case.regained_place}".rstrip("："))
+                   by_whom=str(acting_user), note=f"经查找取得联系，现在{case.regained_place}")
 
 
 @service

@@ -19,6 +19,7 @@ from paicha.codes import ApprovalDecision, ApprovalStep, CaseOutcome, Dispositio
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
+from paicha.transfers.selectors import unreceipted_transfers_out
 
 from . import documents, forms, services
 from .models import LostContactCase, SearchAttempt
@@ -82,8 +83,6 @@ def work(request):
 
 def _transfer_for(request, pk):
     """An unreceipted transfer out of the user's subtree (transfers app)."""
-    from paicha.transfers.selectors import unreceipted_transfers_out
-
     transfer = unreceipted_transfers_out(org=request.user.organization, as_of=_today()) \
         .filter(pk=pk).select_related("member").first()
     if transfer is None:

@@ -206,6 +206,27 @@ def test_regained_contact_needs_place_and_contacts(opened_case, personas):
                                  new_mobile="13912345678", outcome_on=datetime.date(2016, 5, 1),
                                  as_of=TODAY)
     assert list(regained_cases()) == [opened_case]
+    record = lost_contact_record(opened_case)
+    assert record.date == datetime.date(2016, 5, 1) and record.with_member
+    assert "广东省深圳市" in record.note
+
+
+def lost_contact_record(case):
+    from paicha.evidence.models import ContactRecord
+
+    return ContactRecord.objects.get(member=case.member_id)
+
+
+def test_the_loss_starts_at_the_last_dues_from_the_evidence_app(lost, personas, monkeypatch):
+    from paicha.cases import selectors
+    from paicha.evidence.services import dues_record
+
+    monkeypatch.setattr(services, "last_org_life_or_dues", selectors.last_org_life_or_dues)
+    dues_record(member=lost, amount="12.50", month_from=datetime.date(2015, 1, 1),
+                month_to=datetime.date(2015, 6, 1), paid_on=datetime.date(2015, 6, 20),
+                acting_user=personas["worker_a1"], as_of=OPENED)
+    case = services.case_open(member=lost, acting_user=personas["worker_a1"], opened_on=OPENED)
+    assert case.lost_since == datetime.date(2015, 6, 20)
 
 
 # ---- disposition ------------------------------------------------------------------------------
