@@ -1,7 +1,7 @@
 """Campaign templates taken from the seeds: phases, steps (texts verbatim) and required forms.
 
-Deadlines are (month, day) in the campaign's year (day 0 = the month's last day); a date that
-would fall before the campaign's start moves to the next year.
+Deadlines are (month, day) of a campaign starting in January, as the seeds' campaigns do (day 0
+= the month's last day); `selectors.plan_date` moves them with a later start month.
 """
 
 from dataclasses import dataclass, field

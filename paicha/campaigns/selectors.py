@@ -9,7 +9,8 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from paicha.accounts.scope import NOWHERE, scope_path
@@ -80,15 +81,15 @@ def month_end(d: datetime.date) -> datetime.date:
 
 
 def plan_date(start: datetime.date, month_day: tuple[int, int] | None) -> datetime.date | None:
-    """A template's (month, day) in the campaign's year; day 0 is the month's last day."""
+    """A template's (month, day) moved with the campaign's start: the seeds' campaigns start in
+    January, so a campaign starting in September has the 2月底 deadline at the end of October
+    (day 0 is the month's last day; a day past the month's end becomes its last day)."""
     if month_day is None:
         return None
     month, day = month_day
-    for year in (start.year, start.year + 1):
-        d = datetime.date(year, month, day or calendar.monthrange(year, month)[1])
-        if d >= start:
-            return d
-    return d
+    first = add_months(datetime.date(start.year, month, 1), start.month - 1)
+    last_day = calendar.monthrange(first.year, first.month)[1]
+    return first.replace(day=min(day, last_day) if day else last_day)
 
 
 def all_due_dates(required: RequiredForm) -> list[datetime.date]:
@@ -231,26 +232,30 @@ def subtree_status(campaign: Campaign, root: Organization, *,
 
     heads = {o.path: BoardRow(o) for o in [root, *campaign_orgs(campaign, root).filter(
         parent=root).order_by("path")]}
+    child_len = root_len + SEGMENT_WIDTH
+    # Organizations per head and level, grouped in the database; the root on its own (it may
+    # be the campaign's owner, whose level is the department's whatever its kind).
     per_head_level: dict[str, dict[str, int]] = {p: {} for p in heads}
-    org_level: dict[int, str] = {}
-    for pk, path, kind in campaign_orgs(campaign, root).values_list("pk", "path", "kind"):
-        level = _level_code(kind, pk, campaign)
-        org_level[pk] = level
-        counts = per_head_level.get(head(path))
-        if counts is not None:
-            counts[level] = counts.get(level, 0) + 1
+    per_head_level[root.path][level_of(root, campaign)] = 1
+    for h, kind, n in (campaign_orgs(campaign, root).filter(path__gt=root.path)
+                       .annotate(head=Substr("path", 1, child_len))
+                       .values_list("head", "kind").annotate(n=Count("id")).order_by()):
+        if h in per_head_level:
+            level = _level_code(kind, 0, campaign)
+            per_head_level[h][level] = per_head_level[h].get(level, 0) + n
 
     steps = list(Step.objects.filter(phase__campaign=campaign).select_related("phase"))
     past_steps = [s.pk for s in steps if s.due is not None and s.due < as_of]
-    in_root = StepProgress.objects.filter(campaign=campaign).filter(subtree_q(root.path))
     done = {p: 0 for p in heads}
     done_past = {p: 0 for p in heads}
-    for path, step_id in in_root.values_list("org_path", "step_id"):
-        h = head(path)
+    for h, n, n_past in (StepProgress.objects.filter(campaign=campaign)
+                         .filter(subtree_q(root.path))
+                         .annotate(head=Substr("org_path", 1, child_len)).values_list("head")
+                         .annotate(n=Count("id"),
+                                   n_past=Count("id", filter=Q(step_id__in=past_steps or [0])))
+                         .order_by()):
         if h in done:
-            done[h] += 1
-            if step_id in past_steps:
-                done_past[h] += 1
+            done[h], done_past[h] = n, n_past
     for path, row in heads.items():
         levels = per_head_level[path]
         row.steps_total = sum(levels.get(s.level, 0) for s in steps)
@@ -259,21 +264,23 @@ def subtree_status(campaign: Campaign, root: Organization, *,
             - done_past[path]
 
     latest: dict[tuple, tuple] = {}
-    for path, org_id, slug, period, status in (
+    for path, org_id, kind, slug, period, status in (
             Submission.objects.filter(campaign=campaign).filter(subtree_q(root.path))
-            .order_by("version").values_list("org_path", "organization_id", "form_slug",
-                                             "period", "status")):
-        latest[(org_id, slug, period)] = (path, status)
+            .order_by("version").values_list("org_path", "organization_id",
+                                             "organization__kind", "form_slug", "period",
+                                             "status")):
+        latest[(org_id, slug, period)] = (path, _level_code(kind, org_id, campaign), status)
+    by_form: dict[tuple, list[tuple]] = {}
+    for (_, slug, period), (path, level, status) in latest.items():
+        by_form.setdefault((slug, period), []).append((level, path, status))
     for rf in campaign.required_forms.all():
-        periods = due_dates(rf, as_of=as_of)
-        for period in periods:
+        for period in due_dates(rf, as_of=as_of):
             handed = {p: 0 for p in heads}
             for path, row in heads.items():
                 row.missing += per_head_level[path].get(rf.level, 0)
-            for (org_id, slug, p_date), (path, status) in latest.items():
+            for level, path, status in by_form.get((rf.form_slug, period), ()):
                 h = head(path)
-                if slug != rf.form_slug or p_date != period or h not in heads \
-                        or org_level.get(org_id) != rf.level:
+                if h not in heads or level != rf.level:
                     continue
                 row = heads[h]
                 row.missing -= 1
@@ -295,8 +302,10 @@ def progress_board(campaign: Campaign, root: Organization, *, as_of: datetime.da
     """One row per child of `root` (its whole subtree counted), and `root` itself first; rows
     of organizations without children list their late items."""
     rows = subtree_status(campaign, root, as_of=as_of)
-    leaves = [r.org for r in rows.values() if r.late and (
-        r.org.pk == root.pk or not Organization.objects.filter(parent=r.org).exists())]
+    parents = set(Organization.objects.filter(parent__in=[r.org for r in rows.values()])
+                  .values_list("parent_id", flat=True).distinct())
+    leaves = [r.org for r in rows.values()
+              if r.late and (r.org.pk == root.pk or r.org.pk not in parents)]
     if leaves:
         by_pk = {r.org.pk: r for r in rows.values()}
         for item in obligations(campaign, leaves, as_of=as_of):

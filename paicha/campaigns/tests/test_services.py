@@ -51,11 +51,15 @@ def test_province_template_has_the_six_phases_of_seed_003(tree, personas):
     assert set(BLUEPRINTS) == {"branch-flow", "province-steps"}
 
 
-def test_template_deadlines_move_to_next_year_when_the_campaign_starts_late(tree, personas):
+def test_template_deadlines_move_with_a_later_start_month(tree, personas):
     campaign = services.campaign_create_from_template(
-        org=tree.root, template="branch-flow", name="秋季排查", doc_number="",
+        org=tree.root, template="province-steps", name="秋季排查", doc_number="",
         start=datetime.date(2016, 9, 1), acting_user=personas["department"])
-    assert campaign.phases.get(order=1).deadline == datetime.date(2017, 2, 28)
+    deadlines = [p.deadline for p in campaign.phases.all()]
+    assert deadlines[:3] == [datetime.date(2016, 10, 31), datetime.date(2016, 12, 31),
+                             datetime.date(2016, 12, 20)]
+    assert deadlines[4:] == [datetime.date(2017, 3, 31), datetime.date(2017, 4, 15)]
+    assert campaign.end == datetime.date(2017, 4, 15)
 
 
 def test_a_branch_worker_cannot_start_a_campaign(tree, personas):
