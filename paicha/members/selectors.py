@@ -75,7 +75,7 @@ def member_related_sections(member: Member, *, limit: int = 20) -> list[dict]:
                 continue
             rows = list(model._default_manager.filter(**{relation.field.name: member})[:limit])
             sections.append({"title": str(model._meta.verbose_name_plural), "rows": rows,
-                             "app": app})
+                             "app": app, "model": model._meta.model_name})
     return sections
 
 

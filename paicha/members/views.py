@@ -90,12 +90,14 @@ def describe_filters(form, org) -> str:
 def detail(request, pk):
     member = get_member_for_user(request.user, pk)
     show_identity = request.user.can(Perm.VIEW_IDENTITY)
+    sections = member_related_sections(member)
     return render(request, "members/detail.html", {
         "member": member,
         "groups": member_record_groups(member, show_identity=show_identity),
         "can_edit": request.user.can(Perm.EDIT_MEMBERS),
         "history": member_history(member, show_identity=show_identity),
-        "sections": member_related_sections(member),
+        "sections": sections,
+        "empty_sections": [s["title"] for s in sections if not s["rows"]],
     })
 
 

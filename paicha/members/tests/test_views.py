@@ -89,3 +89,24 @@ def test_edit_changes_only_what_changed_and_history_shows_it(tree, personas, cli
     assert response.status_code == 302
     body = client.get(member.get_absolute_url()).content.decode()
     assert "修改" in body and "文学院讲师" in body
+
+
+def test_member_page_lists_records_of_other_apps_that_exist(tree, personas, client_for):
+    import datetime
+
+    from paicha.members.selectors import member_related_sections
+
+    member = make_member(tree.branch_a1, "有记录")
+    sections = member_related_sections(member)
+    titles = {s["app"] for s in sections}
+    assert titles <= {"evidence", "transfers", "cases"}
+    body = client_for(personas["worker_a1"]).get(member.get_absolute_url()).content.decode()
+    for section in sections:  # none has rows yet: each is named once, as having none
+        assert section["title"] in body
+    from paicha.evidence.models import ContactRecord
+
+    channel = ContactRecord._meta.get_field("channel").choices[0][0]
+    ContactRecord.objects.create(member=member, organization=member.organization,
+                                 date=datetime.date(2016, 9, 1), channel=channel, by_whom="支部书记")
+    body = client_for(personas["worker_a1"]).get(member.get_absolute_url()).content.decode()
+    assert 'id="section-contactrecord"' in body
