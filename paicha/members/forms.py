@@ -32,6 +32,27 @@ class DateInput(forms.DateInput):
         return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+# Above this many organizations in scope, a drop-down would be unusable: type the code.
+ORG_SELECT_LIMIT = 300
+
+
+def org_field_for(form, name: str, user) -> None:
+    """Limit an organization field to the user's active subtree; a code box for big scopes."""
+    field = form.fields[name]
+    field.queryset = Organization.objects.visible_to(user).filter(is_active=True).order_by("path")
+    if field.queryset[:ORG_SELECT_LIMIT + 1].count() > ORG_SELECT_LIMIT:
+        field.to_field_name = "code"
+        field.widget = forms.TextInput(attrs={"class": "form-control",
+                                              "placeholder": "党组织代码"})
+        field.help_text = "填写党组织代码（见组织机构页）"
+        current = form.initial.get(name)
+        if isinstance(current, Organization):
+            form.initial[name] = current.code
+        elif current:
+            form.initial[name] = Organization.objects.filter(pk=current).values_list(
+                "code", flat=True).first()
+
+
 class MemberForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Member
@@ -44,8 +65,7 @@ class MemberForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
-            Organization.objects.visible_to(user).filter(is_active=True).order_by("path"))
+        org_field_for(self, "organization", user)
         for name in REQUIRED_FIELDS:
             self.fields[name].required = True
         for field in self.fields.values():
@@ -99,9 +119,8 @@ class ImportForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
-            Organization.objects.visible_to(user).filter(is_active=True).order_by("path"))
-        self.fields["organization"].initial = user.organization_id
+        self.initial.setdefault("organization", user.organization_id)
+        org_field_for(self, "organization", user)
 
     def clean_file(self):
         from .importing import SUPPORTED_EXTENSIONS

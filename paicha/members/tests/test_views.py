@@ -110,3 +110,19 @@ def test_member_page_lists_records_of_other_apps_that_exist(tree, personas, clie
                                  date=datetime.date(2016, 9, 1), channel=channel, by_whom="支部书记")
     body = client_for(personas["worker_a1"]).get(member.get_absolute_url()).content.decode()
     assert 'id="section-contactrecord"' in body
+
+
+def test_big_scopes_type_the_organization_code(tree, personas, client_for, monkeypatch):
+    from paicha.members import forms
+
+    monkeypatch.setattr(forms, "ORG_SELECT_LIMIT", 2)
+    client = client_for(personas["reviewer_a"])
+    page = client.get(reverse("members:create")).content.decode()
+    assert 'placeholder="党组织代码"' in page
+    data = form_data(tree.branch_a1)
+    data["organization"] = tree.branch_a2.code
+    response = client.post(reverse("members:create"), data)
+    assert response.status_code == 302
+    assert Member.objects.get().organization == tree.branch_a2
+    edit = client.get(reverse("members:edit", args=[Member.objects.get().pk])).content.decode()
+    assert f'value="{tree.branch_a2.code}"' in edit
