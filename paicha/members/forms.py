@@ -1,7 +1,15 @@
 from django import forms
 
-from paicha.codes import Education, Ethnicity, Gender, MemberType, PersonCategory, StudentLevel
-from paicha.codes import MemberSector, MemberStatus
+from paicha.codes import (
+    Education,
+    Ethnicity,
+    Gender,
+    MemberSector,
+    MemberStatus,
+    MemberType,
+    PersonCategory,
+    StudentLevel,
+)
 from paicha.organizations.forms import BootstrapMixin
 from paicha.organizations.models import Organization
 

@@ -38,8 +38,14 @@ from paicha.audit.context import suspended
 from paicha.audit.models import AuditAction
 from paicha.audit.services import audit_record
 from paicha.codes import (
-    Education, Ethnicity, Gender, MaritalStatus, MemberSector, MemberStatus, MemberType,
-    PersonCategory, StudentLevel,
+    Education,
+    Ethnicity,
+    Gender,
+    MaritalStatus,
+    MemberSector,
+    MemberType,
+    PersonCategory,
+    StudentLevel,
 )
 from paicha.core.bulk import bulk_insert
 from paicha.core.dates import LooseDateError, format_cn_date, parse_loose_date

@@ -6,14 +6,24 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 
 from paicha.codes import (
-    Education, Ethnicity, Gender, MaritalStatus, MemberSector, MemberStatus, MemberType,
-    PersonCategory, StudentLevel,
+    Education,
+    Ethnicity,
+    Gender,
+    MaritalStatus,
+    MemberSector,
+    MemberStatus,
+    MemberType,
+    PersonCategory,
+    StudentLevel,
 )
 from paicha.organizations.models import OrgScopedModel, ScopedQuerySet
 
 from .idcard import normalize_id_number
 from .validators import (
-    normalize_mobile, rule_errors, validate_id_number, validate_mobile,
+    normalize_mobile,
+    rule_errors,
+    validate_id_number,
+    validate_mobile,
 )
 
 

@@ -13,8 +13,6 @@ from django.db.models.functions import Substr
 from paicha.codes import MemberType, PersonCategory
 from paicha.core.dates import add_months
 
-from .models import Member
-
 
 class BirthDigits(Func):
     """出生日期 as YYYYMMDD text, to compare with digits 7–14 of the ID number."""

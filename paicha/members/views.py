@@ -19,8 +19,14 @@ from .importing import build_template
 from .models import ImportState, Member, MemberImport
 from .quality import members_failing, quality_by_branch
 from .selectors import (
-    capped_count, get_member_for_user, keyset_page, member_history, member_record_groups,
-    member_related_sections, member_roster, roster_count,
+    capped_count,
+    get_member_for_user,
+    keyset_page,
+    member_history,
+    member_record_groups,
+    member_related_sections,
+    member_roster,
+    roster_count,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

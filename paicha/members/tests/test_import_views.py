@@ -1,7 +1,7 @@
-import datetime
+
+import io
 
 import openpyxl
-import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse

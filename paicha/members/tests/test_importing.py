@@ -11,8 +11,15 @@ from paicha.codes import Education, Gender, MemberType
 from paicha.conftest import make_member
 from paicha.members.idcard import make_id_number
 from paicha.members.importing import (
-    ImportFileError, ImportRejected, build_template, find_header, import_commit, plan_import,
-    read_date, read_table, CellError,
+    CellError,
+    ImportFileError,
+    ImportRejected,
+    build_template,
+    find_header,
+    import_commit,
+    plan_import,
+    read_date,
+    read_table,
 )
 from paicha.members.models import Member
 
@@ -151,7 +158,7 @@ def test_bad_files_are_refused_as_a_whole(tree, personas):
     with pytest.raises(ImportFileError, match="缺少必需的列：入党时间"):
         plan(tree, personas["worker_a1"], "姓名,身份证号码\n".encode(), name="a.csv")
     with pytest.raises(ImportFileError, match="没有找到表头"):
-        plan(tree, personas["worker_a1"], "a,b\n1,2\n".encode(), name="a.csv")
+        plan(tree, personas["worker_a1"], b"a,b\n1,2\n", name="a.csv")
 
 
 def test_commit_writes_all_and_one_audit_entry(tree, personas):

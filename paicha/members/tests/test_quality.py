@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from paicha.codes import Gender, MemberType
 from paicha.conftest import make_member
-from paicha.members.idcard import make_id_number
 from paicha.members.models import Member
 from paicha.members.quality import members_failing, quality_by_branch
 
@@ -47,7 +46,7 @@ def test_page_links_each_member_to_the_edit_page(tree, personas, client_for):
     client = client_for(personas["reviewer_a"])
     page = client.get(reverse("members:quality")).content.decode()
     assert "文学院教工第一党支部" in page and "缺籍贯" in page
-    assert f"check=native_place" in page
+    assert "check=native_place" in page
     listing = client.get(reverse("members:quality"),
                          {"org": tree.branch_a1.code, "check": "native_place"}).content.decode()
     assert reverse("members:edit", args=[member.pk]) + "#id_native_place" in listing

@@ -6,7 +6,10 @@ from django.core.exceptions import ValidationError
 from paicha.codes import Gender, MemberType
 from paicha.members.idcard import make_id_number
 from paicha.members.validators import (
-    clean_id_number, normalize_mobile, rule_errors, validate_mobile,
+    clean_id_number,
+    normalize_mobile,
+    rule_errors,
+    validate_mobile,
 )
 
 BIRTH = datetime.date(1990, 5, 17)

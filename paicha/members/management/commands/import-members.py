@@ -12,7 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from paicha.accounts.models import User
 from paicha.accounts.permissions import Role
 from paicha.members.importing import (
-    ImportFileError, ImportRejected, import_commit, plan_import,
+    ImportFileError,
+    ImportRejected,
+    import_commit,
+    plan_import,
 )
 from paicha.organizations.models import Organization
 
