@@ -218,3 +218,17 @@ def test_command_dry_run_and_errors(tree, tmp_path, capsys):
     assert not Member.objects.exists()
     call_command("import-members", str(good), org="001001001")
     assert Member.objects.count() == 2
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("name", ["roster.ods", "roster.xls"])
+def test_ods_and_xls_read_like_xlsx(tree, personas, name):
+    # good_rows() saved by LibreOffice as .ods and as Excel 97 .xls (title rows, merged cells).
+    content = (FIXTURES / name).read_bytes()
+    result = plan(tree, personas["worker_a1"], content, name=name)
+    assert result.errors == [] and [p.values["name"] for p in result.creates] == ["张伟", "李娜"]
+    zhang = result.creates[0].values
+    assert zhang["full_date"] == datetime.date(2009, 7, 6) and zhang["mobile"] == "13800138000"
+    assert result.creates[1].values["join_date"] == datetime.date(2016, 9, 1)
