@@ -1,7 +1,6 @@
 """Fixtures of the evidence app: quick writers of evidence for a member (no services, no
 acting user), each keeping the derived EvidenceGap rows in step as the services do."""
 
-import datetime
 from decimal import Decimal
 
 import pytest

@@ -1,0 +1,157 @@
+"""What the 失联 list and the dashboard show beside the selectors: the 党章 第九条 clocks, the
+monthly trend, the counts by branch and by 失联原因, each with the address of its drill-down."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.urls import reverse
+
+from paicha.codes import LossReason, MemberStatus
+from paicha.core.dates import add_months, format_cn_date, months_between
+from paicha.members.models import ON_ROSTER
+
+from . import selectors
+
+TREND_MONTHS = 12
+
+
+# ---- 党章 第九条: three clocks, shown, never deciding ---------------------------------------------
+
+
+def three_clocks(row, *, as_of: datetime.date) -> list[dict]:
+    """The three six-month clocks of 党章 第九条 for a member annotated with the last evidence
+    (and, when present, dues arrears): months without 组织生活, months of 党费 unpaid, and the
+    assigned work the system does not record. With the possible good reasons (正当理由) known
+    to the system. Information for the branch: nothing is decided from them."""
+    start = getattr(row, "branch_entry_date", None) or getattr(row, "join_date", None)
+    life_from = getattr(row, "last_org_life", None) or start
+    life = months_between(life_from, as_of) if life_from else None
+    arrears = getattr(row, "months_in_arrears", None)
+    if arrears is None and getattr(row, "last_dues", None):
+        arrears = months_between(row.last_dues, as_of)
+    reasons = []
+    if row.status == MemberStatus.RETAINED:
+        reasons.append("出国（境）保留组织关系")
+    if row.flowing:
+        reasons.append(f"流动党员{('：' + row.flow_destination) if row.flow_destination else ''}")
+    if getattr(row, "last_excuse", None):
+        reasons.append(f"请假：{row.last_excuse}")
+    return [
+        {"label": "组织生活", "months": life, "over": life is not None and life >= 6,
+         "since": life_from},
+        {"label": "党费", "months": arrears, "over": arrears is not None and arrears >= 6,
+         "since": getattr(row, "dues_paid_to", None) or getattr(row, "last_dues", None)},
+        {"label": "党组织分配的工作", "months": None, "over": False, "since": None,
+         "note": "系统不记录，由支部据实了解"},
+        {"label": "可能的正当理由", "reasons": reasons},
+    ]
+
+
+def with_clocks(rows, *, as_of: datetime.date) -> list:
+    rows = list(rows)
+    for row in rows:
+        row.clocks = three_clocks(row, as_of=as_of)
+    return rows
+
+
+# ---- Dashboard -----------------------------------------------------------------------------------
+
+
+def _url(name: str, *args, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"{reverse(name, args=args)}?{query}"
+
+
+def month_points(as_of: datetime.date, n: int = TREND_MONTHS) -> list[datetime.date]:
+    """as_of and the same day of the n−1 months before it, oldest first (clamped)."""
+    return [add_months(as_of, -k) for k in range(n - 1, -1, -1)]
+
+
+def _cases_model():
+    try:
+        from paicha.cases.models import LostContactCase
+    except ImportError:
+        return None
+    return LostContactCase
+
+
+def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
+    """Counts for the subtree's members (a scoped queryset): totals, the trend over the last
+    12 months, by branch, by 失联原因 (from the cases, when that app has them)."""
+    on_roster = members.filter(status__in=ON_ROSTER)
+    lost = selectors.lost_members(members, as_of=as_of)
+    uncontrolled = selectors.uncontrolled_members(members, as_of=as_of)
+    d = as_of.isoformat()
+    totals = {
+        "members": on_roster.count(), "lost": lost.count(), "uncontrolled": uncontrolled.count(),
+        "members_url": _url("members:list", org=org.code),
+        "lost_url": _url("evidence:lost", org=org.code, as_of=d),
+        "uncontrolled_url": _url("evidence:uncontrolled", org=org.code, as_of=d),
+    }
+    trend = []
+    for day in month_points(as_of):
+        trend.append({
+            "date": day, "lost": selectors.lost_members(members, as_of=day).count(),
+            "uncontrolled": selectors.uncontrolled_members(members, as_of=day).count(),
+            "lost_url": _url("evidence:lost", org=org.code, as_of=day.isoformat()),
+            "uncontrolled_url": _url("evidence:uncontrolled", org=org.code,
+                                     as_of=day.isoformat()),
+        })
+
+    def by_org(queryset):
+        return dict(queryset.order_by().values_list("organization_id").annotate(n=Count("id")))
+
+    counts = {"members": by_org(on_roster), "lost": by_org(lost.values("pk")),
+              "uncontrolled": by_org(uncontrolled.values("pk"))}
+    from paicha.organizations.models import Organization
+
+    orgs = Organization.objects.filter(pk__in=counts["members"]).order_by("path")
+    branches = []
+    for branch in orgs:
+        row = {"org": branch, **{k: v.get(branch.pk, 0) for k, v in counts.items()}}
+        row["lost_url"] = _url("evidence:lost", org=branch.code, as_of=d)
+        row["uncontrolled_url"] = _url("evidence:uncontrolled", org=branch.code, as_of=d)
+        row["members_url"] = _url("members:list", org=branch.code)
+        branches.append(row)
+    branches.sort(key=lambda r: (-r["lost"], -r["uncontrolled"], r["org"].path))
+
+    reasons = None
+    model = _cases_model()
+    if model is not None:
+        found = dict(model.objects.in_subtree(org).filter(opened_on__lte=as_of)
+                     .exclude(loss_reason="").order_by().values_list("loss_reason")
+                     .annotate(n=Count("id")))
+        reasons = [{"code": c.value, "label": f"{LossReason.circled(c.value)}{c.label}",
+                    "n": found.get(c.value, 0),
+                    "url": _url("evidence:by_reason", c.value, org=org.code, as_of=d)}
+                   for c in LossReason]
+    return {"totals": totals, "trend": trend, "branches": branches, "reasons": reasons,
+            "chart": {
+                "trend": {"dates": [format_cn_date(p["date"]) for p in trend],
+                          "lost": [p["lost"] for p in trend],
+                          "uncontrolled": [p["uncontrolled"] for p in trend],
+                          "lost_urls": [p["lost_url"] for p in trend],
+                          "uncontrolled_urls": [p["uncontrolled_url"] for p in trend]},
+                "branches": {"names": [r["org"].name for r in branches[:20]],
+                             "lost": [r["lost"] for r in branches[:20]],
+                             "uncontrolled": [r["uncontrolled"] for r in branches[:20]],
+                             "urls": [r["lost_url"] for r in branches[:20]]},
+                "reasons": [{"name": r["label"], "value": r["n"], "url": r["url"]}
+                            for r in reasons or []],
+            }}
+
+
+def reason_label(code: str) -> str:
+    return f"{LossReason.circled(code)}{LossReason(code).label}"
+
+
+def cases_by_reason(user, *, org, as_of: datetime.date, reason: str):
+    model = _cases_model()
+    if model is None:
+        return None
+    return (model.objects.visible_to(user).in_subtree(org)
+            .filter(opened_on__lte=as_of, loss_reason=reason)
+            .select_related("member", "organization").order_by("org_path", "opened_on"))

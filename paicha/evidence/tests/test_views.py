@@ -1,0 +1,202 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from paicha.audit.models import AuditEntry
+from paicha.codes import AttendanceStatus, MemberStatus, OrgLifeKind
+from paicha.conftest import make_member
+from paicha.evidence.models import ContactRecord, DuesPayment, OrgLifeMeeting
+
+from .conftest import attend, pay
+
+D = datetime.date
+
+
+def xlsx(rows) -> io.BytesIO:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "sheet.xlsx"
+    return out
+
+
+@pytest.fixture
+def world(tree):
+    today = timezone.localdate()
+    long_ago = today - datetime.timedelta(days=800)
+    lost = make_member(tree.branch_a1, "王秘密", branch_entry_date=long_ago)
+    pay(lost, today - datetime.timedelta(days=400))
+    kept = make_member(tree.branch_a1, "李在岗", branch_entry_date=long_ago)
+    meeting = attend(kept, today - datetime.timedelta(days=10))
+    payment = pay(kept, today - datetime.timedelta(days=5))
+    return {"lost": lost, "kept": kept, "meeting": meeting, "payment": payment}
+
+
+OBJECT_PAGES = {
+    "meeting": lambda w: reverse("evidence:meeting", args=[w["meeting"].pk]),
+    "meeting_edit": lambda w: reverse("evidence:meeting_edit", args=[w["meeting"].pk]),
+    "meeting_delete": lambda w: reverse("evidence:meeting_delete", args=[w["meeting"].pk]),
+    "member": lambda w: reverse("evidence:member", args=[w["lost"].pk]),
+    "dues_new": lambda w: reverse("evidence:dues_new", args=[w["lost"].pk]),
+    "contact_new": lambda w: reverse("evidence:contact_new", args=[w["lost"].pk]),
+}
+LIST_PAGES = ("lost", "uncontrolled", "pre_campaign", "dashboard", "meetings", "dues",
+              "meeting_new", "meeting_import", "dues_import")
+
+
+@pytest.mark.parametrize("page", sorted(OBJECT_PAGES))
+@pytest.mark.parametrize("persona", ["worker_b1", "outsider"])
+def test_outsider_of_the_subtree_gets_nothing(world, personas, client_for, page, persona):
+    client = client_for(personas[persona])
+    for method in ("get", "post"):
+        response = getattr(client, method)(OBJECT_PAGES[page](world))
+        assert response.status_code in (403, 404), (page, persona, method)
+        assert "王秘密" not in response.content.decode()
+    assert OrgLifeMeeting.objects.count() == 1 and DuesPayment.objects.count() == 2
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_lists_of_another_subtree_are_404_and_own_lists_hide_others(world, personas, client_for,
+                                                                    tree, name):
+    url = reverse(f"evidence:{name}")
+    outsider = client_for(personas["worker_b1"])
+    assert outsider.get(url + f"?org={tree.branch_a1.code}").status_code == 404
+    own = outsider.get(url)
+    assert own.status_code == 200 and "王秘密" not in own.content.decode()
+
+
+@pytest.mark.parametrize("name", ["lost", "dashboard", "pre_campaign", "meetings", "dues"])
+def test_auditor_reads_and_reviewer_sees_the_subtree(world, personas, client_for, name):
+    for persona in ("auditor", "reviewer_a"):
+        response = client_for(personas[persona]).get(reverse(f"evidence:{name}"))
+        assert response.status_code == 200, persona
+
+
+def test_auditor_cannot_record(world, personas, client_for, tree):
+    client = client_for(personas["auditor"])
+    assert client.get(reverse("evidence:meeting_new") + f"?org={tree.branch_a1.code}").status_code == 403
+    assert client.post(reverse("evidence:dues_new", args=[world["lost"].pk])).status_code == 403
+
+
+def test_lost_list_shows_the_member_with_the_search_link(world, personas, client_for):
+    body = client_for(personas["worker_a1"]).get(reverse("evidence:lost")).content.decode()
+    assert "王秘密" in body and "李在岗" not in body
+    assert f"/cases/new/?member={world['lost'].pk}" in body
+    assert "超过6个月" in body and "2016年9月21日起列入" in body
+
+
+def test_lost_list_as_of_a_past_date(world, personas, client_for):
+    as_of = (timezone.localdate() - datetime.timedelta(days=300)).isoformat()
+    body = client_for(personas["worker_a1"]).get(reverse("evidence:lost") + f"?as_of={as_of}")
+    assert "王秘密" not in body.content.decode()
+
+
+def test_retained_and_flowing_members_are_shown_apart(world, personas, client_for, tree):
+    long_ago = timezone.localdate() - datetime.timedelta(days=800)
+    make_member(tree.branch_a1, "赵出国", branch_entry_date=long_ago, status=MemberStatus.RETAINED)
+    make_member(tree.branch_a1, "钱流动", branch_entry_date=long_ago, flowing=True,
+                flow_destination="深圳")
+    response = client_for(personas["worker_a1"]).get(reverse("evidence:lost"))
+    body = response.content.decode()
+    main, apart = body.split('id="lost-apart-table"')
+    assert "王秘密" in main and "赵出国" not in main and "钱流动" not in main
+    assert "赵出国" in apart and "钱流动" in apart and "流动党员：深圳" in apart
+
+
+def test_record_a_meeting_for_the_whole_branch(world, personas, client_for, tree):
+    client = client_for(personas["worker_a1"])
+    url = reverse("evidence:meeting_new") + f"?org={tree.branch_a1.code}"
+    page = client.get(url).content.decode()
+    assert page.count('value="present"') == 2 and page.count("checked>") == 2
+    lost, kept = world["lost"], world["kept"]
+    today = timezone.localdate()
+    response = client.post(url, {
+        "date": today.isoformat(), "kind": OrgLifeKind.GENERAL_MEETING, "topic": "学习党章",
+        f"status_{lost.pk}": AttendanceStatus.EXCUSED, f"reason_{lost.pk}": "",
+        f"status_{kept.pk}": AttendanceStatus.PRESENT})
+    assert "王秘密：请假须写明事由" in response.content.decode()
+    assert OrgLifeMeeting.objects.count() == 1
+    response = client.post(url, {
+        "date": today.isoformat(), "kind": OrgLifeKind.GENERAL_MEETING, "topic": "学习党章",
+        f"status_{lost.pk}": AttendanceStatus.PRESENT, f"status_{kept.pk}": AttendanceStatus.EXCUSED,
+        f"reason_{kept.pk}": "外出务工"})
+    assert response.status_code == 302
+    meeting = OrgLifeMeeting.objects.get(topic="学习党章")
+    assert dict(meeting.attendances.values_list("member__name", "status")) == {
+        "王秘密": "present", "李在岗": "excused"}
+    assert AuditEntry.objects.filter(actor=personas["worker_a1"]).exists()
+    lost_page = client.get(reverse("evidence:lost")).content.decode()
+    assert "王秘密" not in lost_page.split('id="lost-apart-table"')[0]
+
+
+def test_meeting_in_the_future_is_refused(world, personas, client_for, tree):
+    client = client_for(personas["worker_a1"])
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    response = client.post(reverse("evidence:meeting_new") + f"?org={tree.branch_a1.code}", {
+        "date": future, "kind": OrgLifeKind.THEME_DAY, "topic": "x",
+        f"status_{world['kept'].pk}": "present"})
+    assert "晚于今天" in response.content.decode() and OrgLifeMeeting.objects.count() == 1
+
+
+def test_attendance_sheet_import_is_all_or_nothing(world, personas, client_for, tree):
+    client = client_for(personas["worker_a1"])
+    url = reverse("evidence:meeting_import") + f"?org={tree.branch_a1.code}"
+    data = {"date": "2026-01-10", "kind": OrgLifeKind.PARTY_LECTURE, "topic": "党课"}
+    bad = xlsx([["姓名", "出席情况", "请假事由"], ["王秘密", "出席", ""], ["李在岗", "请假", ""],
+                ["张不在", "出席", ""], ["王秘密", "迟到", ""]])
+    body = client.post(url, {**data, "file": bad}).content.decode()
+    assert "第3行" in body and "请假须写明" in body and "第4行" in body and "张不在" in body
+    assert "第5行" in body and "迟到" in body
+    assert OrgLifeMeeting.objects.count() == 1
+    good = xlsx([["姓名", "出席情况", "请假事由"], ["王秘密", "出席", ""], ["李在岗", "请假", "外出"]])
+    assert client.post(url, {**data, "file": good}).status_code == 302
+    meeting = OrgLifeMeeting.objects.get(topic="党课")
+    assert meeting.attendances.get(member=world["kept"]).reason == "外出"
+
+
+def test_dues_ledger_import_is_all_or_nothing(world, personas, client_for, tree):
+    client = client_for(personas["worker_a1"])
+    url = reverse("evidence:dues_import") + f"?org={tree.branch_a1.code}"
+    bad = xlsx([["姓名", "交纳日期", "交纳起始月份", "交纳截止月份", "金额（元）"],
+                ["王秘密", "2026-01-05", "2026年1月", "2026年3月", "6.00"],
+                ["李在岗", "2026-01-05", "2026-03", "2026-01", "abc"]])
+    body = client.post(url, {"file": bad}).content.decode()
+    assert "第3行" in body and "截止月份不能早于起始月份" in body and "应为数字" in body
+    assert DuesPayment.objects.count() == 2
+    good = xlsx([["姓名", "交纳日期", "交纳起始月份", "交纳截止月份", "金额（元）"],
+                 ["王秘密", "2026-01-05", "2026年1月", "2026年3月", "6.00"],
+                 ["李在岗", "2026.1.6", "2026-01", "", 2]])
+    assert client.post(url, {"file": good}).status_code == 302
+    payment = DuesPayment.objects.get(member=world["lost"], paid_on=D(2026, 1, 5))
+    assert (payment.month_from, payment.month_to) == (D(2026, 1, 1), D(2026, 3, 1))
+
+
+def test_dues_and_contact_forms(world, personas, client_for):
+    client = client_for(personas["worker_a1"])
+    member = world["lost"]
+    response = client.post(reverse("evidence:dues_new", args=[member.pk]), {
+        "paid_on": "2026-01-05", "month_from": "2026-01", "month_to": "2025-12", "amount": "2"})
+    assert "截止月份不能早于起始月份" in response.content.decode()
+    response = client.post(reverse("evidence:contact_new", args=[member.pk]), {
+        "date": "2026-01-05", "channel": "phone", "by_whom": "李书记", "with_member": "",
+        "away_since": "2025-12-01", "note": "家属说去了广州"})
+    assert response.status_code == 302
+    record = ContactRecord.objects.get()
+    assert (record.with_member, record.away_since) == (False, D(2025, 12, 1))
+
+
+def test_dashboard_numbers_drill_down(world, personas, client_for, tree):
+    body = client_for(personas["department"]).get(reverse("evidence:dashboard")).content.decode()
+    assert 'vendor/echarts/echarts.min.js' in body and "chart-data" in body
+    assert f"/evidence/lost/?org={tree.root.code}" in body
+    assert f"/evidence/lost/?org={tree.branch_a1.code}" in body
+    assert "按失联原因" in body

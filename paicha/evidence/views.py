@@ -1,0 +1,387 @@
+"""Evidence pages: 组织生活 with attendance, 党费, contacts, and the 失联 / 失控 lists and the
+dashboard. Each view parses, authorizes (scope through `visible_to` / `get_for_user`) and calls
+a service or a selector; only views read the clock."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from paicha.accounts.permissions import Perm
+from paicha.accounts.scope import get_for_user, require
+from paicha.codes import AttendanceStatus, OrgKind
+from paicha.members.models import ON_ROSTER, Member
+from paicha.members.selectors import get_member_for_user
+from paicha.organizations.models import Organization
+
+from . import dashboard as board
+from . import importing, selectors, services
+from .forms import (
+    AsOfForm, ContactForm, DuesForm, DuesImportForm, MeetingForm, MeetingImportForm,
+)
+from .models import Attendance, DuesPayment, OrgLifeMeeting
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _errors_into(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _org(request, code: str | None = None) -> Organization:
+    """The organization a page is about: one of the user's subtree named by code (404 if it is
+    not there), or the user's own."""
+    code = (code if code is not None else request.GET.get("org", "")).strip()
+    if not code:
+        if request.user.organization is None:
+            raise Http404("您的账号尚未分配党组织")
+        return request.user.organization
+    org = Organization.objects.visible_to(request.user).filter(code=code).first()
+    if org is None:
+        raise Http404("该党组织代码不存在或不在您的管理范围内")
+    return org
+
+
+def _org_and_date(request):
+    form = AsOfForm(request.GET or None)
+    org = _org(request)
+    as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or _today()
+    form = AsOfForm(initial={"org": org.code, "as_of": as_of}) if form.is_valid() or not \
+        request.GET else form
+    return org, as_of, form
+
+
+def _branches(org: Organization):
+    """Organizations of the subtree that hold members directly (branches, 直属 units)."""
+    return (Organization.objects.subtree(org).filter(is_active=True)
+            .filter(Q(kind=OrgKind.BRANCH) | Q(members__isnull=False)).distinct()
+            .order_by("path"))
+
+
+# ---- 组织生活 -----------------------------------------------------------------------------------
+
+
+def meeting_list(request):
+    org = _org(request)
+    meetings = (OrgLifeMeeting.objects.visible_to(request.user).in_subtree(org)
+                .select_related("organization")
+                .annotate(n_present=Count("attendances", filter=Q(
+                              attendances__status=AttendanceStatus.PRESENT)),
+                          n_excused=Count("attendances", filter=Q(
+                              attendances__status=AttendanceStatus.EXCUSED)),
+                          n_absent=Count("attendances", filter=Q(
+                              attendances__status=AttendanceStatus.ABSENT)))
+                .order_by("-date", "-id"))
+    page = Paginator(meetings, 50).get_page(request.GET.get("page"))
+    return render(request, "evidence/meeting_list.html", {
+        "org": org, "page": page, "branches": _branches(org)[:500],
+    })
+
+
+def _attendance_from_post(request, roster) -> dict[int, tuple[str, str]]:
+    attendance = {}
+    for member in roster:
+        status = request.POST.get(f"status_{member.pk}", "")
+        if status:
+            attendance[member.pk] = (status, request.POST.get(f"reason_{member.pk}", ""))
+    return attendance
+
+
+def _meeting_page(request, *, org, form, roster, attendance, meeting=None, errors=()):
+    return render(request, "evidence/meeting_form.html", {
+        "org": org, "form": form, "meeting": meeting, "errors": errors,
+        "rows": [(m, *attendance.get(m.pk, (AttendanceStatus.PRESENT, ""))) for m in roster],
+        "statuses": AttendanceStatus.choices,
+    })
+
+
+def meeting_new(request):
+    """The roster of one branch with a radio per member, everyone present unless changed."""
+    require(request.user, Perm.EDIT_MEMBERS)
+    org = _org(request)
+    roster = list(services.branch_roster(org))
+    form = MeetingForm(request.POST or None, initial={"date": _today()})
+    attendance = _attendance_from_post(request, roster) if request.method == "POST" else {}
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_record(
+                organization=org, attendance=attendance, acting_user=request.user,
+                as_of=_today(), **form.cleaned_data)
+        except ValidationError as exc:
+            errors = exc.message_dict.pop("attendance", [])
+            if exc.message_dict:
+                _errors_into(form, ValidationError(exc.message_dict))
+        else:
+            messages.success(request, f"已登记组织生活，出席 {meeting.attendances.filter(status=AttendanceStatus.PRESENT).count()} 人")
+            return redirect(meeting.get_absolute_url())
+    return _meeting_page(request, org=org, form=form, roster=roster, attendance=attendance,
+                         errors=errors)
+
+
+def _get_meeting(request, pk, *, for_write=False) -> OrgLifeMeeting:
+    return get_for_user(OrgLifeMeeting.objects.select_related("organization"), request.user,
+                        for_write=for_write, pk=pk)
+
+
+def meeting_detail(request, pk):
+    meeting = _get_meeting(request, pk)
+    rows = meeting.attendances.select_related("member").order_by("status", "member__name")
+    return render(request, "evidence/meeting_detail.html", {"meeting": meeting, "rows": rows})
+
+
+def meeting_edit(request, pk):
+    meeting = _get_meeting(request, pk, for_write=request.method == "POST")
+    require(request.user, Perm.EDIT_MEMBERS)
+    current = {a.member_id: (a.status, a.reason) for a in meeting.attendances.all()}
+    roster = list(services.branch_roster(meeting.organization))
+    roster += [a.member for a in meeting.attendances.select_related("member")
+               if a.member_id not in {m.pk for m in roster}]
+    form = MeetingForm(request.POST or None, initial={
+        "date": meeting.date, "kind": meeting.kind, "topic": meeting.topic, "notes": meeting.notes})
+    attendance = _attendance_from_post(request, roster) if request.method == "POST" else current
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, attendance=attendance,
+                                    acting_user=request.user, as_of=_today(), **form.cleaned_data)
+        except ValidationError as exc:
+            errors = exc.message_dict.pop("attendance", [])
+            if exc.message_dict:
+                _errors_into(form, ValidationError(exc.message_dict))
+        else:
+            messages.success(request, "已保存")
+            return redirect(meeting.get_absolute_url())
+    return _meeting_page(request, org=meeting.organization, form=form, roster=roster,
+                         attendance=attendance, meeting=meeting, errors=errors)
+
+
+def meeting_delete(request, pk):
+    meeting = _get_meeting(request, pk, for_write=request.method == "POST")
+    require(request.user, Perm.EDIT_MEMBERS)
+    if request.method == "POST":
+        code = meeting.organization.code
+        services.meeting_delete(meeting=meeting, acting_user=request.user)
+        messages.success(request, "已删除该次组织生活及其出席记录")
+        return redirect(f"{reverse('evidence:meetings')}?org={code}")
+    return render(request, "evidence/confirm_delete.html", {
+        "what": str(meeting), "back": meeting.get_absolute_url()})
+
+
+def meeting_import(request):
+    require(request.user, Perm.EDIT_MEMBERS)
+    org = _org(request)
+    form = MeetingImportForm(request.POST or None, request.FILES or None,
+                             initial={"date": _today()})
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = importing.import_attendance(
+                data["file"], organization=org, date=data["date"], kind=data["kind"],
+                topic=data["topic"], notes=data["notes"], acting_user=request.user,
+                as_of=_today())
+        except importing.ImportRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"已导入出席情况 {meeting.attendances.count()} 人")
+            return redirect(meeting.get_absolute_url())
+    return render(request, "evidence/import.html", {
+        "org": org, "form": form, "errors": errors, "title": "导入组织生活出席情况表",
+        "columns": importing.ATTENDANCE_COLUMNS, "required": importing.ATTENDANCE_REQUIRED,
+        "explain": "每行一名党员；“出席情况”填出席、请假或缺席，请假须写明事由（因外出请假请写“外出”）。"
+                   "有身份证号码时按身份证号码对应名册，否则按姓名。任何一行有错误则整张表都不导入。",
+    })
+
+
+# ---- 党费 -------------------------------------------------------------------------------------
+
+
+def dues_ledger(request):
+    org, as_of, form = _org_and_date(request)
+    members = selectors.annotate_dues_arrears(
+        Member.objects.visible_to(request.user).in_subtree(org).filter(status__in=ON_ROSTER)
+        .select_related("organization"), as_of=as_of)
+    only = request.GET.get("arrears") == "1"
+    if only:
+        members = members.filter(Q(months_in_arrears__gte=1) | Q(dues_paid_to__isnull=True))
+    page = Paginator(members.order_by("org_path", "name", "id"), 50).get_page(
+        request.GET.get("page"))
+    payments = (DuesPayment.objects.visible_to(request.user).in_subtree(org)
+                .filter(paid_on__lte=as_of).select_related("member").order_by("-paid_on", "-id")[:30])
+    return render(request, "evidence/dues.html", {
+        "org": org, "as_of": as_of, "form": form, "page": page, "payments": payments,
+        "only_arrears": only,
+    })
+
+
+def dues_new(request, member_pk):
+    member = get_member_for_user(request.user, member_pk, for_write=request.method == "POST")
+    require(request.user, Perm.EDIT_MEMBERS)
+    this_month = _today().replace(day=1)
+    form = DuesForm(request.POST or None, initial={
+        "paid_on": _today(), "month_from": this_month, "month_to": this_month,
+        "amount": member.monthly_dues})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dues_record(member=member, acting_user=request.user, as_of=_today(),
+                                 **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, "已登记党费交纳")
+            return redirect("evidence:member", member.pk)
+    return render(request, "evidence/form.html", {
+        "form": form, "title": f"登记党费交纳：{member.name}", "member": member,
+        "back": reverse("evidence:member", args=[member.pk])})
+
+
+def dues_import(request):
+    require(request.user, Perm.EDIT_MEMBERS)
+    org = _org(request)
+    form = DuesImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = importing.import_dues(form.cleaned_data["file"], organization=org,
+                                      acting_user=request.user, as_of=_today())
+        except importing.ImportRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"已导入党费交纳记录 {n} 条")
+            return redirect(f"{reverse('evidence:dues')}?org={org.code}")
+    return render(request, "evidence/import.html", {
+        "org": org, "form": form, "errors": errors, "title": "导入党费收缴台账",
+        "columns": importing.DUES_COLUMNS, "required": importing.DUES_REQUIRED,
+        "explain": "每行一笔交纳；月份可写 2016-09 或 2016年9月，“交纳截止月份”空着表示只交一个月。"
+                   "任何一行有错误则整张表都不导入。",
+    })
+
+
+# ---- One member's evidence and other contact ---------------------------------------------------
+
+
+def member_evidence(request, member_pk):
+    member = get_member_for_user(request.user, member_pk)
+    form = AsOfForm(request.GET or None)
+    as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or _today()
+    row = selectors.annotate_dues_arrears(selectors.annotate_last_evidence(
+        Member.objects.filter(pk=member.pk), as_of=as_of), as_of=as_of).get()
+    return render(request, "evidence/member.html", {
+        "member": member, "as_of": as_of, "row": row,
+        "clocks": board.three_clocks(row, as_of=as_of),
+        "lost": selectors.is_lost(member, as_of=as_of),
+        "attendances": member.attendances.select_related("meeting").order_by("-date")[:60],
+        "payments": member.dues_payments.order_by("-paid_on")[:60],
+        "contacts": member.contact_records.order_by("-date")[:60],
+    })
+
+
+def contact_new(request, member_pk):
+    member = get_member_for_user(request.user, member_pk, for_write=request.method == "POST")
+    require(request.user, Perm.EDIT_MEMBERS)
+    form = ContactForm(request.POST or None, initial={"date": _today(),
+                                                      "by_whom": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_record(member=member, acting_user=request.user, as_of=_today(),
+                                    **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, "已登记联系记录")
+            return redirect("evidence:member", member.pk)
+    return render(request, "evidence/form.html", {
+        "form": form, "title": f"登记联系记录：{member.name}", "member": member,
+        "back": reverse("evidence:member", args=[member.pk])})
+
+
+# ---- 失联 and 失控 --------------------------------------------------------------------------------
+
+
+def _last_excuse():
+    return Subquery(Attendance.objects.filter(member=OuterRef("pk"),
+                                              status=AttendanceStatus.EXCUSED)
+                    .order_by("-date").values("reason")[:1])
+
+
+def lost_list(request):
+    org, as_of, form = _org_and_date(request)
+    members = Member.objects.visible_to(request.user).in_subtree(org)
+    search, apart = selectors.lost_split(members, as_of=as_of)
+    page = Paginator(search.select_related("organization").order_by("lost_since", "name", "id"),
+                     50).get_page(request.GET.get("page"))
+    rows = board.with_clocks(page.object_list, as_of=as_of)
+    apart_rows = board.with_clocks(
+        selectors.annotate_dues_arrears(apart.select_related("organization"), as_of=as_of)
+        .annotate(last_excuse=_last_excuse()).order_by("lost_since", "name")[:200], as_of=as_of)
+    return render(request, "evidence/lost.html", {
+        "org": org, "as_of": as_of, "form": form, "page": page, "rows": rows,
+        "apart_rows": apart_rows, "cutoff": selectors.latest_start(as_of, 6),
+        "boundary_example": (datetime.date(2016, 3, 20), datetime.date(2016, 9, 20),
+                             datetime.date(2016, 9, 21)),
+    })
+
+
+def uncontrolled_list(request):
+    org, as_of, form = _org_and_date(request)
+    members = selectors.uncontrolled_members(
+        Member.objects.visible_to(request.user).in_subtree(org), as_of=as_of)
+    page = Paginator(members.select_related("organization").order_by("away_since", "name", "id"),
+                     50).get_page(request.GET.get("page"))
+    return render(request, "evidence/uncontrolled.html", {
+        "org": org, "as_of": as_of, "form": form, "page": page,
+        "cutoff": selectors.latest_start(as_of, 1),
+    })
+
+
+def pre_campaign(request):
+    org, as_of, form = _org_and_date(request)
+    result = selectors.pre_campaign_lost(org=org, as_of=as_of)
+    lost = list(result.lost.select_related("organization").order_by("org_path", "name")[:500])
+    transfers = (list(result.unreceipted.select_related("organization").order_by(
+        "org_path", "letter_date")[:500]) if result.unreceipted is not None else None)
+    return render(request, "evidence/pre_campaign.html", {
+        "org": org, "as_of": as_of, "form": form, "result": result, "lost": lost,
+        "transfers": transfers, "lost_count": result.lost.count(),
+        "transfer_count": result.unreceipted.count() if result.unreceipted is not None else None,
+    })
+
+
+# ---- Dashboard ----------------------------------------------------------------------------------
+
+
+def dashboard(request):
+    org, as_of, form = _org_and_date(request)
+    members = Member.objects.visible_to(request.user).in_subtree(org)
+    data = board.dashboard_data(members, org=org, as_of=as_of)
+    return render(request, "evidence/dashboard.html", {
+        "org": org, "as_of": as_of, "form": form, **data,
+    })
+
+
+def by_reason(request, reason):
+    """Drill-down of the dashboard's 失联原因 chart: the cases of one reason."""
+    org, as_of, form = _org_and_date(request)
+    cases = board.cases_by_reason(request.user, org=org, as_of=as_of, reason=reason)
+    if cases is None:
+        raise Http404("失联党员查找功能尚未提供")
+    return render(request, "evidence/by_reason.html", {
+        "org": org, "as_of": as_of, "form": form, "cases": cases[:500],
+        "reason": board.reason_label(reason),
+    })
+
