@@ -3,6 +3,7 @@
 Usage:
     .venv/bin/python bench/import_members.py                 # both databases, one process each
     .venv/bin/python bench/import_members.py --database sqlite --rows 20000
+    .venv/bin/python bench/import_members.py --file /tmp/…/roster.xlsx   # reuse a built file
 
 Each database run is one process with its own throwaway database (a fresh SQLite file in a temp
 directory; a PostgreSQL database `paicha_bench_members_import`, dropped and created again), so no
@@ -95,7 +96,7 @@ def timed(label, fn):
     return value, time.perf_counter() - start
 
 
-def run_one(kind: str, rows: int, skip_import_export: bool) -> None:
+def run_one(kind: str, path: str, rows: int, skip_import_export: bool) -> None:
     tmp = tempfile.mkdtemp(prefix="paicha-bench-import-")
     os.environ["DATABASE_URL"] = fresh_database(kind, tmp)
     os.environ["DJANGO_SETTINGS_MODULE"] = "paicha.settings"
@@ -128,9 +129,20 @@ def run_one(kind: str, rows: int, skip_import_export: bool) -> None:
             else:
                 cursor.execute("DELETE FROM members_member")
 
-    (content, build_s) = timed("build", lambda: build_file(rows))
+    started = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    calibration = time.perf_counter() - started
+    with open(path, "rb") as handle:
+        content = handle.read()
     print(f"\n== {connection.vendor}: {rows:,} rows × {len(HEADER)} columns, "
-          f"{len(content) / 1e6:.1f} MB .xlsx (built in {build_s:.1f} s)", flush=True)
+          f"{len(content) / 1e6:.1f} MB .xlsx; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores; CPU check: a 3M-step Python loop took {calibration:.2f} s "
+          f"(≈ 0.15 s on an idle core)", flush=True)
+
+    def line(label, seconds):
+        print(f"  {label:44} {seconds:7.2f} s  {rows / seconds:10,.0f} rows/s", flush=True)
 
     def parse():
         from python_calamine import load_workbook
@@ -138,6 +150,7 @@ def run_one(kind: str, rows: int, skip_import_export: bool) -> None:
         return load_workbook(io.BytesIO(content)).get_sheet_by_index(0).to_python()
 
     _, parse_s = timed("parse", parse)
+    line("parse alone (python-calamine)", parse_s)
 
     plan = importing.plan_import(content=content, filename="bench.xlsx", organization=branch,
                                  acting_user=user)
@@ -153,6 +166,7 @@ def run_one(kind: str, rows: int, skip_import_export: bool) -> None:
             return bulk_insert(Member, importing.CREATE_FIELDS, prebuilt)
 
     _, write_s = timed("write", raw_write)
+    line("raw write alone (bulk_insert)", write_s)
     prebuilt.clear()
     clear()
 
@@ -161,6 +175,7 @@ def run_one(kind: str, rows: int, skip_import_export: bool) -> None:
                                        organization=branch, acting_user=user)
 
     result, ours_s = timed("ours", ours)
+    line("ours (parse + validate + dedup + write)", ours_s)
     assert result.created == rows and Member.objects.count() == rows
     del result
     clear()
@@ -173,18 +188,11 @@ def run_one(kind: str, rows: int, skip_import_export: bool) -> None:
     ie_s = None
     if not skip_import_export:
         ie_s = import_export_run(content, branch, rows)
+        line("django-import-export (fastest configuration)", ie_s)
         clear()
     maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    def line(label, seconds):
-        print(f"  {label:42} {seconds:7.2f} s  {rows / seconds:10,.0f} rows/s")
-
-    line("ours (parse + validate + dedup + write)", ours_s)
-    line("parse alone (python-calamine)", parse_s)
-    line("raw write alone (bulk_insert)", write_s)
     line("parse + raw write", parse_s + write_s)
-    if ie_s:
-        line("django-import-export (fastest configuration)", ie_s)
     print(f"  ours / (parse + raw write) = {ours_s / (parse_s + write_s):.2f}×  (goal ≤ 2×)")
     if ie_s:
         print(f"  django-import-export / ours = {ie_s / ours_s:.1f}×  (goal ≥ 6×)")
@@ -211,7 +219,9 @@ def import_export_run(content: bytes, branch, rows: int) -> float:
             return self.codes.get(value, "")
 
     def col(attribute, title, widget=None):
-        return fields.Field(attribute=attribute, column_name=title, widget=widget)
+        # Blank cells are None to tablib; the text columns are NOT NULL, so store "".
+        return fields.Field(attribute=attribute, column_name=title,
+                            widget=widget or widgets.CharWidget(allow_blank=True))
 
     class MemberResource(resources.ModelResource):
         name = col("name", "姓名")
@@ -261,12 +271,21 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--skip-import-export", action="store_true")
+    parser.add_argument("--file", help="an .xlsx built by an earlier run (same --rows)")
     args = parser.parse_args()
+    path = args.file
+    if path is None:
+        path = os.path.join(tempfile.mkdtemp(prefix="paicha-bench-roster-"), "roster.xlsx")
+        content, build_s = timed("build", lambda: build_file(args.rows))
+        with open(path, "wb") as handle:
+            handle.write(content)
+        print(f"built {path} ({args.rows:,} rows) in {build_s:.1f} s", flush=True)
     if args.database != "both":
-        run_one(args.database, args.rows, args.skip_import_export)
+        run_one(args.database, path, args.rows, args.skip_import_export)
         return
     for kind in ("sqlite", "postgresql"):
-        command = [sys.executable, __file__, "--database", kind, "--rows", str(args.rows)]
+        command = [sys.executable, __file__, "--database", kind, "--rows", str(args.rows),
+                   "--file", path]
         if args.skip_import_export:
             command.append("--skip-import-export")
         subprocess.run(command, check=True)

@@ -514,11 +514,14 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
         plan.notes.append(f"以下列不属于党员信息，未导入：{'、'.join(header.ignored)}")
     if "ethnicity" not in header.columns:
         plan.notes.append("文件中没有“民族”列：新增党员的民族按汉族登记")
-    data_rows = rows[header.row + 1:]
+    width = max(header.columns.values()) + 1
+    # Pad short rows (CSV lines, ragged sheets) once, so the loop indexes without checks.
+    data_rows = [row if len(row) >= width else [*row, *[""] * (width - len(row))]
+                 for row in rows[header.row + 1:]]
     total = len(data_rows)
     progress("check", 0, total)
 
-    columns = [(c, header.columns[c.key], header.titles[header.columns[c.key]])
+    columns = [(c.key, header.columns[c.key], c.read, header.titles[header.columns[c.key]])
                for c in COLUMNS if c.key in header.columns]
     seq_index = header.columns.get("seq")
     id_index = header.columns["id_number"]
@@ -532,8 +535,8 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
         number = header.row + 2 + offset  # 1-based row number as the spreadsheet shows it
         if offset % 5000 == 0 and offset:
             progress("check", offset, total)
-        name_cell = row[name_index] if name_index < len(row) else ""
-        id_cell = row[id_index] if id_index < len(row) else ""
+        name_cell = row[name_index]
+        id_cell = row[id_index]
         if _is_blank(name_cell) or _is_blank(id_cell):
             filled = [i for i, cell in enumerate(row) if not _is_blank(cell)]
             if not filled or filled == [seq_index]:
@@ -543,12 +546,11 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
         plan.rows_read += 1
         errors_before = plan.error_count
         values: dict = {}
-        for column, index, title in columns:
-            cell = row[index] if index < len(row) else ""
+        for key, index, read, title in columns:
             try:
-                values[column.key] = column.read(cell)
+                values[key] = read(row[index])
             except CellError as exc:
-                plan.add_error(number, title, cell, str(exc))
+                plan.add_error(number, title, row[index], str(exc))
         _row_rules(plan, number, row, values, header, has_full_column, seen_ids, orgs_by_code)
         if plan.error_count != errors_before:
             plan.rows_with_errors += 1
