@@ -61,6 +61,8 @@ def member_list(request):
 def member_export(request):
     require(request.user, Perm.EXPORT)
     form, filters, members, org = _roster(request)
+    if org is None:
+        raise Http404("该党组织不存在或不在您的管理范围内")
     count, exact = capped_count(members, cap=EXPORT_MAX_ROWS)
     if not exact:
         messages.error(request, f"符合条件的党员超过 {EXPORT_MAX_ROWS} 人，请缩小范围后再导出")
@@ -68,14 +70,14 @@ def member_export(request):
     now = timezone.localtime()
     filters_text = describe_filters(form, org)
     content = export_roster(
-        members, title=f"{org.name if org else ''}党员名册", filters_text=filters_text,
+        members, title=f"{org.name}党员名册", filters_text=filters_text,
         exported_by=f"{request.user}（{request.user.get_role_display()}，{request.user.username}）",
         exported_at=now, show_identity=request.user.can(Perm.VIEW_IDENTITY))
     audit_export(acting_user=request.user, what=f"党员名册（筛选导出，{count}人）", org=org,
                  params={k: str(v) for k, v in filters.items() if v})
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
-        True, f"党员名册_{org.code if org else ''}_{now:%Y%m%d%H%M}.xlsx")
+        True, f"党员名册_{org.code}_{now:%Y%m%d%H%M}.xlsx")
     return response
 
 
