@@ -39,7 +39,7 @@ from paicha.cases.models import (  # noqa: E402
 )
 from paicha.cases.rules import steps_for  # noqa: E402
 from paicha.codes import (  # noqa: E402
-    ApprovalDecision, CaseOutcome, DispositionCategory, DispositionState, MemberType,
+    ApprovalDecision, CaseOutcome, DispositionCategory, MemberType,
     SearchMethod,
 )
 from paicha.members.models import Member  # noqa: E402

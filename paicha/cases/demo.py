@@ -9,8 +9,8 @@ import datetime
 from paicha.accounts.models import User
 from paicha.accounts.permissions import Role
 from paicha.codes import (
-    ApprovalStep as S, CaseOutcome, DispositionCategory as D, LossReason, MemberStatus,
-    MemberType, Occupation, OrgKind, SearchMethod,
+    ApprovalStep as S, CaseOutcome, CaseSource, DispositionCategory as D, LossReason,
+    MemberStatus, MemberType, Occupation, OrgKind, SearchMethod,
 )
 from paicha.evidence.selectors import lost_members
 from paicha.members.models import Member
@@ -85,7 +85,7 @@ def _open(world, branch, member, opened_on, *, transfer=None, since=None):
     reason = rng.choice([r for r in LossReason if r != LossReason.OTHER])
     return services.case_open(
         member=member, acting_user=worker, opened_on=opened_on, transfer=transfer,
-        source="transfer" if transfer else "lost_list", lost_since=since,
+        source=CaseSource.TRANSFER if transfer else CaseSource.LOST_LIST, lost_since=since,
         loss_reason=reason, occupation=rng.choice(list(Occupation)),
     )
 

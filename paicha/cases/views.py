@@ -15,7 +15,9 @@ from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
 from paicha.audit.services import audit_export
 from paicha.accounts.permissions import Role
-from paicha.codes import ApprovalDecision, ApprovalStep, CaseOutcome, DispositionState
+from paicha.codes import (
+    ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, DispositionState,
+)
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -113,7 +115,8 @@ def case_new(request):
                 case = services.case_open(
                     member=target, acting_user=request.user, opened_on=data["opened_on"],
                     transfer=transfer,
-                    source="lost_list" if member is not None and transfer is None else "manual",
+                    source=CaseSource.LOST_LIST if member is not None and transfer is None
+                    else CaseSource.MANUAL,
                     loss_reason=data["loss_reason"], occupation=data["occupation"],
                     remarks=data["remarks"], lost_since=data["lost_since"])
             except ValidationError as exc:
