@@ -70,11 +70,10 @@ def _check_attendance(organization: Organization, attendance: dict[int, tuple[st
 
 
 def _write_attendance(meeting: OrgLifeMeeting, attendance: dict[int, tuple[str, str]]):
-    Attendance.objects.bulk_create([
+    # One save per row (a branch is tens of members): each is an audited change.
+    for member_id, (status, reason) in attendance.items():
         Attendance(meeting=meeting, member_id=member_id, organization=meeting.organization,
-                   org_path=meeting.org_path, date=meeting.date, status=status,
-                   reason=reason.strip() if status == AttendanceStatus.EXCUSED else reason.strip())
-        for member_id, (status, reason) in attendance.items()])
+                   date=meeting.date, status=status, reason=reason.strip()).save()
 
 
 @service

@@ -319,10 +319,23 @@ def _last_excuse():
                     .order_by("-date").values("reason")[:1])
 
 
+def _with_open_case(members):
+    """The member's open search case, if the cases app has one: the list links to it instead
+    of offering to open a second."""
+    try:
+        from paicha.cases.models import LostContactCase
+    except ImportError:
+        return members
+    return members.annotate(open_case=Subquery(
+        LostContactCase.objects.filter(member=OuterRef("pk"), closed_on__isnull=True)
+        .order_by("-pk").values("pk")[:1]))
+
+
 def lost_list(request):
     org, as_of, form = _org_and_date(request)
     members = Member.objects.visible_to(request.user).in_subtree(org)
     search, apart = selectors.lost_split(members, as_of=as_of)
+    search, apart = _with_open_case(search), _with_open_case(apart)
     page = Paginator(search.select_related("organization").order_by("lost_since", "name", "id"),
                      50).get_page(request.GET.get("page"))
     rows = board.with_clocks(page.object_list, as_of=as_of)

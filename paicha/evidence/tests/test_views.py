@@ -133,7 +133,8 @@ def test_record_a_meeting_for_the_whole_branch(world, personas, client_for, tree
     meeting = OrgLifeMeeting.objects.get(topic="学习党章")
     assert dict(meeting.attendances.values_list("member__name", "status")) == {
         "王秘密": "present", "李在岗": "excused"}
-    assert AuditEntry.objects.filter(actor=personas["worker_a1"]).exists()
+    assert AuditEntry.objects.filter(actor=personas["worker_a1"], action="create",
+                                     member_id=lost.pk, model_label="组织生活出席记录").exists()
     lost_page = client.get(reverse("evidence:lost")).content.decode()
     assert "王秘密" not in lost_page.split('id="lost-apart-table"')[0]
 
@@ -200,3 +201,20 @@ def test_dashboard_numbers_drill_down(world, personas, client_for, tree):
     assert f"/evidence/lost/?org={tree.root.code}" in body
     assert f"/evidence/lost/?org={tree.branch_a1.code}" in body
     assert "按失联原因" in body
+
+
+def test_member_with_an_open_case_links_to_it_and_counts_by_reason(world, personas, client_for):
+    from paicha.cases.services import case_open
+
+    user = personas["worker_a1"]
+    case = case_open(member=world["lost"], acting_user=user, opened_on=timezone.localdate(),
+                     loss_reason="1")
+    body = client_for(user).get(reverse("evidence:lost")).content.decode()
+    assert f'href="/cases/{case.pk}/">查找中' in body
+    assert f"/cases/new/?member={world['lost'].pk}" not in body
+    board = client_for(user).get(reverse("evidence:dashboard")).content.decode()
+    assert "①外出务工经商" in board
+    drill = client_for(user).get(reverse("evidence:by_reason", args=["1"])).content.decode()
+    assert "王秘密" in drill
+    other = client_for(personas["worker_b1"]).get(reverse("evidence:by_reason", args=["1"]))
+    assert "王秘密" not in other.content.decode()
