@@ -49,12 +49,14 @@ def branch_roster(organization: Organization):
 # ---- 组织生活 -----------------------------------------------------------------------------------
 
 
-def _check_attendance(organization: Organization, attendance: dict[int, tuple[str, str]]):
-    """attendance: member id → (status, reason). Every member must be on the branch's roster;
-    leave needs a reason."""
+def _check_attendance(organization: Organization, attendance: dict[int, tuple[str, str]],
+                      *, already=()):
+    """attendance: member id → (status, reason). Every member must be on the branch's roster
+    (or `already` recorded at this meeting, for a correction); leave needs a reason."""
     if not attendance:
         raise ValidationError({"attendance": "请至少登记一名党员的出席情况"})
     roster = {m.pk: m for m in branch_roster(organization)}
+    roster.update({m.pk: m for m in Member.objects.filter(pk__in=already)})
     errors = []
     for member_id, (status, reason) in attendance.items():
         member = roster.get(member_id)
@@ -107,9 +109,8 @@ def meeting_update(*, meeting: OrgLifeMeeting, date: datetime.date, kind: str, t
     _not_future(date, as_of, "date", "日期")
     if not topic.strip():
         raise ValidationError({"topic": "请填写主题"})
-    roster_ids = set(branch_roster(meeting.organization).values_list("pk", flat=True))
-    _check_attendance(meeting.organization,
-                      {k: v for k, v in attendance.items() if k in roster_ids} or attendance)
+    _check_attendance(meeting.organization, attendance,
+                      already=list(meeting.attendances.values_list("member_id", flat=True)))
     meeting.date, meeting.kind, meeting.topic, meeting.notes = date, kind, topic.strip(), notes
     meeting.full_clean()
     meeting.save()

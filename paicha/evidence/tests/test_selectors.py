@@ -252,3 +252,13 @@ def test_pre_campaign_lost_adds_unreceipted_transfers_out(tree):
     assert [m.pk for m in result.lost] == [lost.pk]
     assert [t.member_id for t in result.unreceipted] == [gone.pk]
     assert result.total == 2 and result.overlap == 0
+
+
+def test_refresh_command_rebuilds_rows_changed_behind_its_back(tree):
+    from django.core.management import call_command
+
+    member = make_member(tree.branch_a1, "王改日期", branch_entry_date=D(2015, 1, 1))
+    assert lost_names(D(2016, 1, 1)) == ["王改日期"]
+    Member.objects.filter(pk=member.pk).update(branch_entry_date=D(2015, 12, 1))  # no signal
+    call_command("evidence_refresh", stdout=open("/dev/null", "w"))
+    assert lost_names(D(2016, 1, 1)) == []

@@ -218,3 +218,19 @@ def test_member_with_an_open_case_links_to_it_and_counts_by_reason(world, person
     assert "王秘密" in drill
     other = client_for(personas["worker_b1"]).get(reverse("evidence:by_reason", args=["1"]))
     assert "王秘密" not in other.content.decode()
+
+
+def test_meeting_correction_keeps_members_who_left_the_roster(world, personas, client_for):
+    client = client_for(personas["worker_a1"])
+    meeting, kept = world["meeting"], world["kept"]
+    kept.status = MemberStatus.TRANSFERRED_OUT
+    kept.save()
+    url = reverse("evidence:meeting_edit", args=[meeting.pk])
+    assert "李在岗" in client.get(url).content.decode()
+    response = client.post(url, {"date": meeting.date.isoformat(), "kind": meeting.kind,
+                                 "topic": "改过的主题", f"status_{kept.pk}": "bogus"})
+    assert "无效" in response.content.decode()
+    response = client.post(url, {"date": meeting.date.isoformat(), "kind": meeting.kind,
+                                 "topic": "改过的主题", f"status_{kept.pk}": "absent"})
+    assert response.status_code == 302
+    assert meeting.attendances.get(member=kept).status == "absent"
