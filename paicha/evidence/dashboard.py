@@ -4,6 +4,7 @@ monthly trend, the counts by branch and by 失联原因, each with the address o
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -82,11 +83,16 @@ def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
     """Counts for the subtree's members (a scoped queryset): totals, the trend over the last
     12 months, by branch, by 失联原因 (from the cases, when that app has them)."""
     on_roster = members.filter(status__in=ON_ROSTER)
-    lost = selectors.lost_members(members, as_of=as_of)
-    uncontrolled = selectors.uncontrolled_members(members, as_of=as_of)
+    # The branch of each lost / uncontrolled member, once: the totals and the table by branch.
+    lost = Counter(selectors.lost_members(members, as_of=as_of)
+                   .values_list("organization_id", flat=True))
+    uncontrolled = Counter(selectors.uncontrolled_members(members, as_of=as_of)
+                           .values_list("organization_id", flat=True))
+    roster = dict(on_roster.order_by().values_list("organization_id").annotate(n=Count("id")))
     d = as_of.isoformat()
     totals = {
-        "members": on_roster.count(), "lost": lost.count(), "uncontrolled": uncontrolled.count(),
+        "members": sum(roster.values()), "lost": sum(lost.values()),
+        "uncontrolled": sum(uncontrolled.values()),
         "members_url": _url("members:list", org=org.code),
         "lost_url": _url("evidence:lost", org=org.code, as_of=d),
         "uncontrolled_url": _url("evidence:uncontrolled", org=org.code, as_of=d),
@@ -101,11 +107,7 @@ def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
                                      as_of=day.isoformat()),
         })
 
-    def by_org(queryset):
-        return dict(queryset.order_by().values_list("organization_id").annotate(n=Count("id")))
-
-    counts = {"members": by_org(on_roster), "lost": by_org(lost.values("pk")),
-              "uncontrolled": by_org(uncontrolled.values("pk"))}
+    counts = {"members": roster, "lost": lost, "uncontrolled": uncontrolled}
     from paicha.organizations.models import Organization
 
     orgs = Organization.objects.filter(pk__in=counts["members"]).order_by("path")
