@@ -110,10 +110,8 @@ class Member(OrgScopedModel):
         indexes = [
             # The roster order, also the keyset of its pages (selectors.keyset_page).
             models.Index(fields=["org_path", "name", "id"], name="member_roster_order"),
-            # 姓名 prefix search (LIKE '张伟%') on PostgreSQL whatever the database collation;
-            # other databases ignore the operator class.
-            models.Index(fields=["name"], name="member_name_prefix",
-                         opclasses=["varchar_pattern_ops"]),
+            # (On PostgreSQL, migration 0006 adds member_name_prefix for LIKE '张伟%'; SQLite's
+            # LIKE cannot use an index, so there it would only slow imports down.)
             models.Index(fields=["org_path", "status"], name="member_scope_status"),
         ]
         # The rules of SPEC §3 that hold for one row, enforced by the database too, so no
