@@ -72,4 +72,7 @@ def test_worker_imports_a_roster_after_fixing_it(transactional_db, tree, live_se
     roster = page.inner_text("#roster")
     assert "周敏" in roster and "吴强" in roster and "预备党员" in roster
     page.click("text=吴强")
+    page.wait_for_selector("#history")
     assert "1979年12月24日" in page.inner_text("main")
+    # Let the sidebar's htmx request finish before the test database is flushed.
+    page.wait_for_load_state("networkidle")
