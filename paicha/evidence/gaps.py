@@ -44,7 +44,7 @@ def _sql(member_filter: str) -> str:
     where_ev = f"AND member_id IN ({member_filter})" if member_filter else ""
     where_m = f"AND m.id IN ({member_filter})" if member_filter else ""
     return f"""
-        INSERT INTO {gap} (member_id, organization_id, org_path, seen_on, next_seen)
+        INSERT INTO {gap} (member_id, organization_id, org_path, seen_on, next_seen, open_since)
         WITH ev AS (
             SELECT member_id, date AS d FROM {att} WHERE status = %s {where_ev}
             UNION ALL
@@ -60,7 +60,9 @@ def _sql(member_filter: str) -> str:
             FROM {mem} m LEFT JOIN firsts f ON f.member_id = m.id
             WHERE COALESCE(m.branch_entry_date, m.join_date) IS NOT NULL {where_m}
         )
-        SELECT s.member_id, m.organization_id, m.org_path, s.seen_on, s.next_seen
+        SELECT s.member_id, m.organization_id, m.org_path,
+               CASE WHEN s.next_seen IS NULL THEN NULL ELSE s.seen_on END, s.next_seen,
+               CASE WHEN s.next_seen IS NULL THEN s.seen_on END
         FROM spans s JOIN {mem} m ON m.id = s.member_id
         WHERE s.next_seen IS NULL OR {longer}
     """

@@ -190,30 +190,46 @@ class ContactRecord(OrgScopedModel):
 
 class EvidenceGap(OrgScopedModel):
     """A stretch of a member's time without evidence, derived from the tables above (never
-    entered by hand): from `seen_on` — a day of evidence (组织生活 attended or 党费 paid), or the
-    member's 进入支部日期 / 入党日期 when he has none before — to `next_seen`, the next day of
-    evidence (None: none yet).
+    entered by hand). It starts on a day of evidence (组织生活 attended or 党费 paid), or on the
+    member's 进入支部日期 / 入党日期 when he has none before, and ends on the next day of
+    evidence — or is still open.
 
-    Only stretches that may be longer than six months are kept (`gaps.py`), about one row per
-    member, so "who is 失联 on D" is a range on `seen_on` instead of a search through every
-    member's evidence: a member is 失联 on D exactly when one of his stretches has
-    ``seen_on <= latest_start(D, 6)`` and ``next_seen`` after D or open.
+    A closed stretch fills `seen_on` and `next_seen`; the open one (one per member) fills only
+    `open_since`. Keeping the open start in its own column gives the planner honest statistics:
+    "open since before the cutoff" is a few per cent of the rows, where "started before the
+    cutoff" would also count every closed stretch of the past. Only closed stretches that may be
+    longer than six months are kept (`gaps.py`). A member is 失联 on D exactly when one of his
+    rows has ``open_since <= latest_start(D, 6)``, or ``seen_on <= latest_start(D, 6)`` and
+    ``next_seen > D``.
     """
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE,
-                               related_name="+", verbose_name="党员", db_index=False)
+                               related_name="+", verbose_name="党员")
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
                                      related_name="+", verbose_name="党组织")
-    seen_on = models.DateField("起始日期")
+    seen_on = models.DateField("起始日期", null=True, blank=True)
     next_seen = models.DateField("下一次证据日期", null=True, blank=True)
+    open_since = models.DateField("最近一次证据日期（未结束的时段）", null=True, blank=True)
 
     class Meta:
         verbose_name = "无联系证据的时段"
         verbose_name_plural = "无联系证据的时段"
         indexes = [
-            models.Index(fields=["member", "seen_on"], name="gap_member_seen"),
-            models.Index(fields=["seen_on", "next_seen"], name="gap_seen_next"),
+            models.Index(fields=["open_since"], name="gap_open_since"),
+            models.Index(fields=["next_seen", "seen_on"], name="gap_next_seen"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(open_since__isnull=False, seen_on__isnull=True,
+                             next_seen__isnull=True)
+                           | Q(open_since__isnull=True, seen_on__isnull=False,
+                               next_seen__isnull=False)),
+                name="gap_open_or_closed"),
+        ]
+
+    @property
+    def start(self):
+        return self.open_since or self.seen_on
 
 
 class GapWatermark(models.Model):

@@ -151,8 +151,8 @@ def _fallback_start():
 def lost_gaps(*, as_of: datetime.date) -> QuerySet:
     """The EvidenceGap rows that make their member 失联 on as_of (models.EvidenceGap)."""
     cutoff = latest_start(as_of, LOST_AFTER_MONTHS)
-    return EvidenceGap.objects.filter(seen_on__lte=cutoff).filter(
-        Q(next_seen__isnull=True) | Q(next_seen__gt=as_of))
+    return EvidenceGap.objects.filter(Q(open_since__lte=cutoff)
+                                      | Q(seen_on__lte=cutoff, next_seen__gt=as_of))
 
 
 def lost_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
@@ -169,8 +169,9 @@ def lost_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
     gaps = lost_gaps(as_of=as_of)
     members = members_qs.filter(status__in=ON_ROSTER, pk__in=gaps.values("member_id"))
     members = members.annotate(lost_since=Subquery(
-        gaps.filter(member=OuterRef("pk")).order_by("-seen_on").values("seen_on")[:1],
-        output_field=DateField()))
+        gaps.filter(member=OuterRef("pk"))
+        .annotate(start=Coalesce("open_since", "seen_on", output_field=DateField()))
+        .order_by("-start").values("start")[:1], output_field=DateField()))
     members = members.annotate(months_lost=months_between_expr(F("lost_since"), as_of))
     return annotate_last_evidence(members, as_of=as_of)
 
