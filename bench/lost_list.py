@@ -18,8 +18,9 @@ stretches has seen_on <= latest_start(D, 6) and next_seen > D or open; this hold
 past or present, because the stretches are the whole history, not a current status. On an index
 on the start of the open stretch that is a range holding only the members last seen more than
 six months before D (a few per cent), plus, on (next_seen, seen_on), the closed stretches that
-end after D (none for today; the gaps of the time for a past D); a semi-join brings in the
-members (their current branch and status, the subtree range) through the primary key. The open
+end after D (none for today; the gaps of the time for a past D); a join brings in the
+members (their current branch and status, the subtree range) through the primary key, and the
+matching stretch gives the start of the count (`lost_since`) without another lookup. The open
 stretch has its own column so that the planner's statistics see that "open since before the
 cutoff" is rare; mixed with the closed stretches of the past in one column it would guess a
 third of the table and scan every member. The dates shown (last 组织生活,

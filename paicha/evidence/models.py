@@ -204,7 +204,7 @@ class EvidenceGap(OrgScopedModel):
     """
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE,
-                               related_name="+", verbose_name="党员")
+                               related_name="evidence_gaps", verbose_name="党员")
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
                                      related_name="+", verbose_name="党组织")
     seen_on = models.DateField("起始日期", null=True, blank=True)

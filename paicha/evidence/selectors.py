@@ -166,12 +166,14 @@ def lost_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
     computes those only for the rows it returns (bench/lost_list.py).
     """
     catch_up()
-    gaps = lost_gaps(as_of=as_of)
-    members = members_qs.filter(status__in=ON_ROSTER, pk__in=gaps.values("member_id"))
-    members = members.annotate(lost_since=Subquery(
-        gaps.filter(member=OuterRef("pk"))
-        .annotate(start=Coalesce("open_since", "seen_on", output_field=DateField()))
-        .order_by("-start").values("start")[:1], output_field=DateField()))
+    cutoff = latest_start(as_of, LOST_AFTER_MONTHS)
+    # A join, not a semi-join: the stretch that makes him lost also gives the start of the
+    # count. A member's stretches do not overlap, so at most one matches a date.
+    members = members_qs.filter(status__in=ON_ROSTER).filter(
+        Q(evidence_gaps__open_since__lte=cutoff)
+        | Q(evidence_gaps__seen_on__lte=cutoff, evidence_gaps__next_seen__gt=as_of))
+    members = members.annotate(lost_since=Coalesce(
+        "evidence_gaps__open_since", "evidence_gaps__seen_on", output_field=DateField()))
     members = members.annotate(months_lost=months_between_expr(F("lost_since"), as_of))
     return annotate_last_evidence(members, as_of=as_of)
 
