@@ -153,6 +153,8 @@ class MemberFactory:
             "undergraduate": Education.BACHELOR, "postgraduate": Education.POSTGRADUATE,
         }.get(kind) or rng.choice((Education.POSTGRADUATE, Education.BACHELOR, Education.BACHELOR,
                                    Education.JUNIOR_COLLEGE, Education.HIGH_SCHOOL))
+        # 报到社区 only for 在职党员 (seed 002 说明 17).
+        employed = kind == "staff" and rng.random() < 0.6
         return (
             org.pk, org.path, name, initials(name), gender,
             rng.choice(MINORITIES) if rng.random() < 0.12 else Ethnicity.HAN,
@@ -177,8 +179,8 @@ class MemberFactory:
              "postgraduate": StudentLevel.POSTGRADUATE}.get(kind, ""),
             kind == "retired" and rng.random() < 0.05, kind == "retired",
             flowing, rng.choice(FLOW_PLACES) if flowing else "",
-            kind == "staff" and rng.random() < 0.6,
-            "岳麓街道桃子湖社区" if kind == "staff" else "",
+            employed,
+            "岳麓街道桃子湖社区" if employed else "",
             pocket, rng.random() < 0.002,
             MemberStatus.RETAINED if abroad else MemberStatus.ACTIVE,
             None, "；".join(remarks), self.now, self.now,

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
+from django.utils import timezone
 
 from paicha.codes import MemberStatus
 from paicha.members.models import Member
@@ -18,7 +19,25 @@ def home(request):
         "member_active": by_status.get(MemberStatus.ACTIVE, 0),
         "org_count": orgs.count(),
         "children": children,
+        "work": _work_counts(user, timezone.localdate()) if user.organization else {},
     })
+
+
+def _work_counts(user, today):
+    """What is waiting for this user today, from each area's own selectors."""
+    from paicha.cases.models import LostContactCase, SearchAttempt
+    from paicha.cases.selectors import attempts_missing_signature, cases_waiting_for
+    from paicha.evidence.selectors import lost_members
+    from paicha.transfers.selectors import incoming_for_user, overdue_transfers_out
+
+    return {
+        "lost": lost_members(Member.objects.visible_to(user), as_of=today).count(),
+        "waiting": len(cases_waiting_for(user)),
+        "unsigned": attempts_missing_signature(SearchAttempt.objects.visible_to(user)).count(),
+        "open_cases": LostContactCase.objects.visible_to(user).open().count(),
+        "overdue": overdue_transfers_out(org=user.organization, as_of=today).count(),
+        "incoming": incoming_for_user(user).count(),
+    }
 
 
 def search(request):

@@ -59,3 +59,14 @@ def test_dates_are_shown_the_chinese_way(tree, personas, client_for):
     member = make_member(tree.branch_a1, "张三")
     body = client_for(personas["worker_a1"]).get(reverse("members:detail", args=[member.pk]))
     assert "1990年5月17日" in body.content.decode()
+
+
+def test_home_shows_the_work_waiting_today(tree, personas, client_for):
+    import datetime
+
+    make_member(tree.branch_a1, "久未联系", join_date=datetime.date(2001, 1, 1),
+                full_date=datetime.date(2002, 1, 1), branch_entry_date=datetime.date(2002, 1, 1))
+    response = client_for(personas["worker_a1"]).get(reverse("home"))
+    assert response.context["work"]["lost"] == 1
+    assert 'id="work"' in response.content.decode()
+    assert client_for(personas["worker_b1"]).get(reverse("home")).context["work"]["lost"] == 0
