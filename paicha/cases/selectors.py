@@ -39,10 +39,7 @@ def get_attachment_for_user(user, case: LostContactCase, pk: int) -> CaseAttachm
 
 def grassroots_of(org: Organization) -> Organization | None:
     """The 基层党委 of an organization: itself if it is a 党委/党总支, else the nearest one above."""
-    kinds = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
-    if org.kind in kinds:
-        return org
-    return org.ancestors().filter(kind__in=kinds).order_by("-path").first()
+    return org.grassroots_committee()
 
 
 def grassroots_map(orgs) -> dict[int, Organization | None]:

@@ -6,11 +6,10 @@ Each change is atomic and audited; the audit log keeps the history of names and 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Value
+from django.db.models import Max, Value
 from django.db.models.functions import Concat, Length, Substr
 
 from paicha.audit.services import audit_record
-from paicha.codes import OrgKind
 
 from .models import Organization, OrgScopedModel
 from .tree import MAX_DEPTH, SEGMENT_WIDTH, decode_segment, encode_segment, subtree_q
@@ -132,9 +131,3 @@ def org_merge(*, source: Organization, target: Organization, acting_user=None) -
                  changes={"并入组织": ["", f"{target.name}（{target.code}）"]})
     return target
 
-
-def org_kinds_below(kind: str) -> list[str]:
-    """Kinds a new child of an organization of `kind` may have (a branch has none)."""
-    if kind == OrgKind.BRANCH:
-        return []
-    return [OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH]
