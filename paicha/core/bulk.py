@@ -1,4 +1,4 @@
-"""The fast write path for big batches: COPY on PostgreSQL, executemany on SQLite.
+"""The fast paths for big batches: COPY on PostgreSQL, executemany on SQLite, one-parameter lookups.
 
 Django's bulk_create is 6–8× slower here (it builds one parameterized statement per batch and,
 on SQLite, caps a batch at 999 parameters). Rows bypass model signals, so callers record one
@@ -7,6 +7,9 @@ audit entry for the whole batch.
 
 import datetime
 import decimal
+import json
+import queue
+import threading
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
@@ -36,27 +39,207 @@ def bulk_insert(model, fields: Sequence[str], rows: Iterable[Sequence], *,
                 using: str = "default", batch_size: int = 10_000) -> int:
     """Insert `rows` (tuples in the order of `fields`) into `model`'s table; returns the count."""
     connection = connections[using]
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return _insert(connection, model, fields, rows, batch_size)
+
+
+def _insert(connection, model, fields, rows, batch_size=10_000) -> int:
+    # The DB-API connection, not Django's wrapper: BackgroundInsert calls this from its own
+    # thread, inside the transaction of the thread that owns the wrapper.
     meta = model._meta
     columns = [meta.get_field(name).column for name in fields]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     column_list = ", ".join(quote(c) for c in columns)
     count = 0
-    connection.ensure_connection()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+        with connection.connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
                     count += 1
         return count
     placeholders = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"
+    # Django registers sqlite3 adapters for date and Decimal; only aware datetimes need
+    # converting (to naive UTC, as Django stores them), so only their columns are touched.
+    datetime_at = [i for i, name in enumerate(fields)
+                   if meta.get_field(name).get_internal_type() == "DateTimeField"]
+
+    seen: dict = {}  # rows of one batch mostly share their timestamps
+
+    def prepared(chunk):
+        if not datetime_at:
+            return chunk
+        converted = []
+        for row in chunk:
+            row = list(row)
+            for i in datetime_at:
+                value = row[i]
+                try:
+                    row[i] = seen[value]
+                except KeyError:
+                    row[i] = seen[value] = _sqlite_value(value)
+            converted.append(row)
+        if len(seen) > 10_000:
+            seen.clear()
+        return converted
+
     raw = connection.connection.cursor()
     try:
         for chunk in batched(rows, batch_size):
-            raw.executemany(sql, [tuple(_sqlite_value(v) for v in row) for row in chunk])
+            raw.executemany(sql, prepared(chunk))
             count += len(chunk)
     finally:
         raw.close()
     return count
+
+
+_END, _ABORT = object(), object()
+
+
+class _Aborted(Exception):
+    pass
+
+
+class WriterBusy(RuntimeError):
+    """A query was issued while a BackgroundInsert holds the connection."""
+
+
+class BackgroundInsert:
+    """`bulk_insert` fed with rows while the caller is still producing them.
+
+    On PostgreSQL a second thread streams them into one COPY, so the server does its share in
+    its own process while Python checks the next rows: on two cores a big import takes about
+    as long as its checks instead of checks + write. The rows go into the caller's connection and
+    transaction; the caller must not query until `close()` or `abort()` (a query meanwhile
+    raises WriterBusy instead of waiting forever for the connection). The thread starts with
+    the first full chunk, so queries before the first `add` are fine. On either database an
+    error of the write is raised by `close()`.
+
+        writer = BackgroundInsert(Member, FIELDS)
+        try:
+            for row in rows: writer.add(row)
+            count = writer.close()  # waits; raises the writer's error as Django's
+        except BaseException:
+            writer.abort()
+            raise
+    """
+
+    def __init__(self, model, fields: Sequence[str], *, using: str = "default",
+                 chunk_size: int = 2000):
+        self._connection = connections[using]
+        # SQLite's inserts hold the GIL for binding each row and release it for each step: on
+        # a thread they would fight the checks for the GIL and lose time, so there they are
+        # written in the caller's thread, a chunk at a time.
+        self._threaded = self._connection.vendor == "postgresql"
+        self._model, self._fields = model, tuple(fields)
+        self._chunk_size = chunk_size
+        self._chunk: list = []
+        self._queue: queue.Queue = queue.Queue(maxsize=16)
+        self._thread: threading.Thread | None = None
+        self._guard = None
+        self._error: BaseException | None = None
+        self._aborting = False
+        self._drained = False
+        self._count = 0
+
+    def add(self, row: Sequence) -> None:
+        self._chunk.append(row)
+        if len(self._chunk) >= self._chunk_size:
+            self._send()
+
+    def _send(self) -> None:
+        chunk, self._chunk = self._chunk, []
+        if not self._threaded:
+            if self._error is None:  # after an error the rest is dropped; close() raises it
+                self._connection.ensure_connection()
+                try:
+                    self._count += _insert(self._connection, self._model, self._fields, chunk)
+                except Exception as exc:  # noqa: BLE001 — close() hands it to the caller
+                    self._error = exc
+            return
+        if self._thread is None:
+            self._start()
+        self._queue.put(chunk)
+
+    def close(self) -> int:
+        """Write what is left, wait for the thread; the number of rows written."""
+        if self._chunk:
+            self._send()
+        self._finish(_END)
+        if self._error is not None:
+            with self._connection.wrap_database_errors:
+                raise self._error
+        return self._count
+
+    def abort(self) -> None:
+        """Stop writing and wait; the caller then rolls its transaction back (on PostgreSQL
+        the aborted COPY has failed it; on SQLite the rows written so far are still in it)."""
+        self._chunk = []
+        self._aborting = True
+        self._finish(_ABORT)
+
+    def _start(self) -> None:
+        self._connection.ensure_connection()
+        self._guard = self._connection.execute_wrapper(_refuse_queries)
+        self._guard.__enter__()
+        self._thread = threading.Thread(target=self._run, name="bulk-insert", daemon=True)
+        self._thread.start()
+
+    def _finish(self, marker) -> None:
+        if self._thread is None:
+            return
+        self._queue.put(marker)
+        self._thread.join()
+        self._thread = None
+        self._guard.__exit__(None, None, None)
+
+    def _rows(self):
+        while True:
+            chunk = self._queue.get()
+            if chunk is _END or chunk is _ABORT:
+                self._drained = True
+                if chunk is _ABORT:
+                    raise _Aborted
+                return
+            yield from chunk
+
+    def _run(self) -> None:
+        try:
+            self._count = _insert(self._connection, self._model, self._fields, self._rows())
+        except BaseException as exc:  # noqa: BLE001 — close() hands it to the caller
+            if self._aborting:
+                return  # PostgreSQL reports the aborted COPY as an error of its own
+            self._error = exc
+            # Keep taking chunks up to the end marker, so the producer never blocks on a full
+            # queue.
+            while not self._drained and self._queue.get() not in (_END, _ABORT):
+                pass
+
+
+def _refuse_queries(execute, sql, params, many, context):
+    raise WriterBusy("后台写入进行中，不能同时查询数据库")
+
+
+def existing_values(model, field: str, values: Sequence, *, using: str = "default") -> set:
+    """Which of `values` are stored in `model.field`: one query with one parameter, whatever the
+    count (a 100,000-item IN list costs seconds to build and parse; an array or a JSON list
+    costs milliseconds)."""
+    if not values:
+        return set()
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    column = quote(meta.get_field(field).column)
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)",
+                           [list(values)])
+        else:
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN "
+                           "(SELECT value FROM json_each(%s))",
+                           [json.dumps(list(values), ensure_ascii=False)])
+        return {row[0] for row in cursor.fetchall()}

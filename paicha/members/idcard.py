@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
 from operator import mul
+from typing import NamedTuple
 
 __all__ = [
     "IdInfo",
@@ -37,9 +37,8 @@ class IdNumberError(ValueError):
     """An ID number is malformed; the message is Chinese and shown to end users."""
 
 
-@dataclass(frozen=True)
-class IdInfo:
-    """A validated ID number and the facts encoded in it."""
+class IdInfo(NamedTuple):
+    """A validated ID number and the facts encoded in it (a tuple: an import builds 100,000)."""
 
     number: str  # normalized, 18 characters, last may be 'X'
     birth_date: datetime.date
@@ -63,8 +62,12 @@ def check_digit(first17: str) -> str:
 
 
 def _check_digit(first17: str) -> str:
-    # map() over C functions: this runs once per row of a 100,000-row import.
-    return _CHECK_CHARS[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
+    # map() over C functions on the ASCII codes (each 48 + digit): this runs once per row of a
+    # 100,000-row import.
+    return _CHECK_CHARS[(sum(map(mul, first17.encode(), _WEIGHTS)) - _ZERO_WEIGHT) % 11]
+
+
+_ZERO_WEIGHT = ord("0") * sum(_WEIGHTS)
 
 
 def parse_id_number(raw: str) -> IdInfo:

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from paicha.accounts.permissions import Perm
@@ -47,7 +47,7 @@ from paicha.codes import (
     PersonCategory,
     StudentLevel,
 )
-from paicha.core.bulk import bulk_insert
+from paicha.core.bulk import BackgroundInsert, batched, existing_values
 from paicha.core.dates import LooseDateError, format_cn_date, parse_loose_date
 from paicha.core.pinyin import initials
 from paicha.organizations.models import Organization
@@ -61,6 +61,7 @@ from .validators import HOUSEHOLD_REGISTER_MAX, MOBILE_RE, normalize_mobile, rul
 SUPPORTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 HEADER_SEARCH_ROWS = 30
 MAX_LISTED_ERRORS = 5000
+PREVIEW_ROWS = 2000  # rows to create or update listed on the check and result pages
 
 
 class ImportFileError(ValueError):
@@ -92,14 +93,15 @@ def _is_blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def read_text(value) -> str:
-    return _text(value)
+read_text = _text
 
 
 def read_name(value) -> str:
-    text = unicodedata.normalize("NFKC", _text(value))
+    text = _text(value)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     # Rosters pad two-character names to line up ("张  三"); Chinese names have no spaces.
-    if text and all("\u4e00" <= c <= "\u9fff" or c.isspace() or c == "·" for c in text):
+    if " " in text and all("\u4e00" <= c <= "\u9fff" or c.isspace() or c == "·" for c in text):
         text = "".join(text.split())
     if len(text) > 30:
         raise CellError("姓名不超过30个字")
@@ -108,6 +110,11 @@ def read_name(value) -> str:
 
 def read_date(value) -> tuple[datetime.date, bool] | None:
     """(date, month_only) from a cell; floats 1900–2100 are year.month as typed in Excel."""
+    kind = type(value)  # a date cell, the common case, first
+    if kind is datetime.datetime:
+        return value.date(), False
+    if kind is datetime.date:
+        return value, False
     if value in _BLANK:
         return None
     if isinstance(value, bool):
@@ -142,6 +149,12 @@ def read_date(value) -> tuple[datetime.date, bool] | None:
 
 
 _MONTH_ONLY = re.compile(r"\d{4}\s*(?:[-/.]\s*\d{1,2}|年\s*\d{1,2}\s*月|\d{2})")
+
+
+def read_plain_date(value) -> datetime.date | None:
+    """A date cell whose precision does not matter (only 出生年月 is compared with the ID)."""
+    read = read_date(value)
+    return read[0] if read else None
 
 
 def _choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -288,8 +301,8 @@ COLUMNS: tuple[Column, ...] = (
            _coded(_EDUCATIONS, "学历", "研究生、大学本科、大学专科、中专、高中、中技、初中及以下"),
            True),
     Column("id_number", "身份证号码", ("身份证号", "公民身份号码", "身份证"), read_id_number, True),
-    Column("join_date", "入党时间", ("入党日期", "入党年月"), read_date, True),
-    Column("full_date", "转正时间", ("转正日期", "转正年月"), read_date, True),
+    Column("join_date", "入党时间", ("入党日期", "入党年月"), read_plain_date, True),
+    Column("full_date", "转正时间", ("转正日期", "转正年月"), read_plain_date, True),
     Column("work_unit", "工作单位", ("工作单位及职务（职称）", "工作单位及职务", "单位"),
            _limited(200, "工作单位"), True),
     Column("phone", "联系电话", ("电话", "联系方式"), read_text, True),
@@ -305,9 +318,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("marital_status", "婚姻状况", (), _coded(_MARITAL, "婚姻状况", "未婚、已婚、离婚或复婚")),
     _text_col("school", "毕业院校"),
     _text_col("degree", "学位"),
-    Column("work_start_date", "参加工作时间", ("参加工作日期",), read_date),
+    Column("work_start_date", "参加工作时间", ("参加工作日期",), read_plain_date),
     _text_col("join_org_name", "入党时所在党组织", ("入党时所在支部",)),
-    Column("branch_entry_date", "进入支部日期", ("进入支部时间",), read_date),
+    Column("branch_entry_date", "进入支部日期", ("进入支部时间",), read_plain_date),
     _text_col("party_post", "党内职务"),
     _text_col("former_party_post", "曾任党内职务"),
     Column("monthly_dues", "每月党费交纳数额", ("每月党费", "月交党费", "党费（元）"), read_money),
@@ -463,7 +476,10 @@ class ImportPlan:
     organization: Organization
     filename: str
     rows_read: int = 0
+    # Rows to create: all of them in a dry run; in a commit, which writes them as it goes, the
+    # first PREVIEW_ROWS (the result page lists those). create_count counts them all.
     creates: list[PlannedRow] = field(default_factory=list)
+    create_count: int = 0
     updates: list[PlannedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
@@ -472,7 +488,7 @@ class ImportPlan:
 
     @property
     def ok(self) -> bool:
-        return self.error_count == 0 and bool(self.creates or self.updates)
+        return self.error_count == 0 and bool(self.create_count or self.updates)
 
     def add_error(self, row: int, column: str, value, message: str) -> None:
         self.error_count += 1
@@ -482,7 +498,7 @@ class ImportPlan:
     def summary(self) -> dict:
         return {
             "file": self.filename, "organization": self.organization.name,
-            "rows": self.rows_read, "create": len(self.creates), "update": len(self.updates),
+            "rows": self.rows_read, "create": self.create_count, "update": len(self.updates),
             "errors": self.error_count, "rows_with_errors": self.rows_with_errors,
             "notes": self.notes,
         }
@@ -503,9 +519,51 @@ def _target(user, organization: Organization) -> None:
         raise ImportFileError(f"“{organization.name}”已合并或撤销，不能导入党员")
 
 
+@dataclass
+class _Known:
+    """What the checks need from the database, fetched before the first row is checked: in a
+    commit the rows are written while the checks go on, and the writer holds the connection."""
+
+    members: dict[str, Member]  # stored members holding an ID number of the file
+    orgs_by_code: dict[str, Organization | None]  # None: no such organization in the target
+    scope: str  # the acting user's subtree
+
+
+def _fetch_known(data_rows: list[list], header: Header, organization: Organization,
+                 acting_user) -> _Known:
+    id_index = header.columns["id_number"]
+    numbers = {normalize_id_number(cell) for row in data_rows
+               if isinstance(cell := row[id_index], str) and cell}
+    numbers.discard("")
+    stored = sorted(existing_values(Member, "id_number", list(numbers)))
+    members = {}
+    for chunk in batched(stored, 900):
+        for member in Member.objects.filter(id_number__in=chunk).select_related(
+                "organization__parent"):
+            members[member.id_number] = member
+    orgs_by_code: dict[str, Organization | None] = {organization.code: organization}
+    if "org_code" in header.columns:
+        code_index = header.columns["org_code"]
+        codes = {_text(row[code_index]) for row in data_rows} - {"", organization.code}
+        found = {org.code: org for org in Organization.objects.filter(
+            code__in=codes, is_active=True).select_related("parent")}
+        for code in codes:
+            org = found.get(code)
+            orgs_by_code[code] = org if org is not None and is_in_subtree(
+                org.path, organization.path) else None
+    if organization.parent_id:
+        organization.parent  # noqa: B018 — loaded now: 一人两籍 messages name it
+    return _Known(members=members, orgs_by_code=orgs_by_code, scope=scope_path(acting_user))
+
+
 def plan_import(*, content: bytes, filename: str, organization: Organization, acting_user,
-                progress: Progress = _no_progress) -> ImportPlan:
-    """Read and check the whole file without writing anything (the dry run)."""
+                progress: Progress = _no_progress,
+                on_create: Callable[[PlannedRow], None] | None = None) -> ImportPlan:
+    """Read and check the whole file; by itself it writes nothing (the dry run).
+
+    `on_create` (import_commit's writer) is handed each row to create as soon as it passes,
+    while no error has been found, so the database writes while the next rows are checked.
+    """
     _target(acting_user, organization)
     rows = read_table(content, filename)
     header = find_header(rows)
@@ -518,20 +576,19 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
     # Pad short rows (CSV lines, ragged sheets) once, so the loop indexes without checks.
     data_rows = [row if len(row) >= width else [*row, *[""] * (width - len(row))]
                  for row in rows[header.row + 1:]]
+    del rows
     total = len(data_rows)
     progress("check", 0, total)
+    known = _fetch_known(data_rows, header, organization, acting_user)
 
-    columns = [(c.key, header.columns[c.key], c.read, header.titles[header.columns[c.key]])
-               for c in COLUMNS if c.key in header.columns]
+    keys, read_columns, cell_errors = _read_columns(data_rows, header)
     seq_index = header.columns.get("seq")
     id_index = header.columns["id_number"]
     name_index = header.columns["name"]
     has_full_column = "full_date" in header.columns
     seen_ids: dict[str, int] = {}
-    parsed: list[tuple[int, dict, dict[str, str]]] = []  # (row number, values, titles used)
-    orgs_by_code: dict[str, Organization | None] = {organization.code: organization}
 
-    for offset, row in enumerate(data_rows):
+    for offset, (row, row_values) in enumerate(zip(data_rows, zip(*read_columns))):
         number = header.row + 2 + offset  # 1-based row number as the spreadsheet shows it
         if offset % 5000 == 0 and offset:
             progress("check", offset, total)
@@ -545,30 +602,78 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
                 continue  # a note or signature line under the table ("填表人：…")
         plan.rows_read += 1
         errors_before = plan.error_count
-        values: dict = {}
-        for key, index, read, title in columns:
-            try:
-                values[key] = read(row[index])
-            except CellError as exc:
-                plan.add_error(number, title, row[index], str(exc))
-        _row_rules(plan, number, row, values, header, has_full_column, seen_ids, orgs_by_code)
-        if plan.error_count != errors_before:
+        values = dict(zip(keys, row_values))
+        if offset in cell_errors:
+            for key, title, cell, message in cell_errors[offset]:
+                plan.add_error(number, title, cell, message)
+                del values[key]
+        _row_rules(plan, number, row, values, header, has_full_column, seen_ids,
+                   known.orgs_by_code)
+        if plan.error_count == errors_before:
+            planned = _plan_row(plan, number, values, header, known)
+        else:
+            planned = None
+        if planned is None:
             plan.rows_with_errors += 1
-            continue
-        parsed.append((number, values))
+        elif planned.member is not None:
+            plan.updates.append(planned)
+        else:
+            plan.create_count += 1
+            if on_create is None:
+                plan.creates.append(planned)
+                continue
+            if not plan.error_count:
+                on_create(planned)
+            if len(plan.creates) < PREVIEW_ROWS:
+                plan.creates.append(planned)
     progress("check", total, total)
-    _match_existing(plan, parsed, header, acting_user)
     if plan.rows_read == 0:
         plan.notes.append("表头下面没有党员数据")
     return plan
 
 
-def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, orgs_by_code):
-    titles = header.titles
-    col = header.columns
+def _read_columns(data_rows: list[list], header: Header):
+    """Every cell through its column's reader, a column at a time (`map` in C over a column is
+    much faster than a Python loop over the cells of each row).
 
-    def title(key):
-        return titles[col[key]] if key in col else next(c.title for c in COLUMNS if c.key == key)
+    Returns the keys, the read values column by column, and {row offset: [(key, title, cell,
+    message)]} for the cells that could not be read (their values are None).
+    """
+    keys, read_columns = [], []
+    cell_errors: dict[int, list[tuple]] = {}
+    for column in COLUMNS:
+        if column.key not in header.columns:
+            continue
+        index = header.columns[column.key]
+        cells = [row[index] for row in data_rows]
+        try:
+            read_values = list(map(column.read, cells))
+        except CellError:  # a cell is wrong: read them one by one to find every such cell
+            read_values = []
+            for offset, cell in enumerate(cells):
+                try:
+                    read_values.append(column.read(cell))
+                except CellError as exc:
+                    read_values.append(None)
+                    cell_errors.setdefault(offset, []).append(
+                        (column.key, header.titles[index], cell, str(exc)))
+        keys.append(column.key)
+        read_columns.append(read_values)
+    return keys, read_columns, cell_errors
+
+
+def _title(header: Header, key: str) -> str:
+    """The column's title as the file spells it, or as the template does if it is absent."""
+    if key in header.columns:
+        return header.titles[header.columns[key]]
+    return _TEMPLATE_TITLES[key]
+
+
+_TEMPLATE_TITLES = {c.key: c.title.replace(" ", "") for c in COLUMNS}
+
+
+def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, orgs_by_code):
+    col = header.columns
 
     def cell(key):
         return row[col[key]] if key in col and col[key] < len(row) else ""
@@ -576,15 +681,15 @@ def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, org
     id_number = values.get("id_number")
     info = None
     if id_number == "":
-        plan.add_error(number, title("id_number"), "", "请填写身份证号码")
+        plan.add_error(number, _title(header, "id_number"), "", "请填写身份证号码")
     elif id_number:
         try:
             info = parse_id_number(id_number)
         except IdNumberError as exc:
-            plan.add_error(number, title("id_number"), cell("id_number"), str(exc))
+            plan.add_error(number, _title(header, "id_number"), cell("id_number"), str(exc))
         else:
             if id_number in seen_ids:
-                plan.add_error(number, title("id_number"), id_number,
+                plan.add_error(number, _title(header, "id_number"), id_number,
                                f"与第{seen_ids[id_number]}行的身份证号码重复")
             else:
                 seen_ids[id_number] = number
@@ -596,18 +701,15 @@ def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, org
                 or (not month_only and birth_date != info.birth_date):
             shown = f"{birth_date.year}年{birth_date.month}月" if month_only else \
                 format_cn_date(birth_date)
-            plan.add_error(number, title("birth_date"), cell("birth_date"),
+            plan.add_error(number, _title(header, "birth_date"), cell("birth_date"),
                            f"出生日期{shown}与身份证号码中的出生日期"
                            f"{format_cn_date(info.birth_date)}不一致")
     if info is not None:
         values["birth_date"] = info.birth_date
         if values.get("gender") and values["gender"] != info.gender:
-            plan.add_error(number, title("gender"), cell("gender"),
+            plan.add_error(number, _title(header, "gender"), cell("gender"),
                            f"性别与身份证号码第17位不一致（该号码为{Gender(info.gender).label}性）")
         values["gender"] = info.gender
-    for key in ("join_date", "full_date", "work_start_date", "branch_entry_date"):
-        if key in values:
-            values[key] = values[key][0] if values[key] else None
     # 联系电话 of the 名册: a mobile number goes to 手机号码, anything else to 其他联系方式.
     phone = values.pop("phone", "")
     if phone:
@@ -624,78 +726,56 @@ def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, org
     values.pop("seq", None)
     code = values.pop("org_code", "")
     if code:
-        if code not in orgs_by_code:
-            org = Organization.objects.filter(code=code, is_active=True).first()
-            orgs_by_code[code] = org if org is not None and is_in_subtree(
-                org.path, plan.organization.path) else None
-        if orgs_by_code[code] is None:
-            plan.add_error(number, title("org_code"), code,
+        if orgs_by_code.get(code) is None:
+            plan.add_error(number, _title(header, "org_code"), code,
                            f"没有代码为 {code} 的党组织，或它不在“{plan.organization.name}”之下")
         else:
             values["organization"] = orgs_by_code[code]
 
 
-def _match_existing(plan: ImportPlan, parsed, header: Header, acting_user) -> None:
-    """Split into creates and updates; an ID registered outside the scope is 一人两籍."""
-    ids = [values["id_number"] for _, values in parsed]
-    existing: dict[str, Member] = {}
-    chunk = 10_000 if connection.vendor == "postgresql" else 900
-    for start in range(0, len(ids), chunk):
-        for member in Member.objects.filter(id_number__in=ids[start:start + chunk]).select_related(
-                "organization__parent"):
-            existing[member.id_number] = member
-    scope = scope_path(acting_user)
-    col = header.columns
-
-    def title(key):
-        if key in col:
-            return header.titles[col[key]]
-        return next(c.title for c in COLUMNS if c.key == key).replace(" ", "")
-
-    for number, values in parsed:
-        explicit_org = values.pop("organization", None)
-        member = existing.get(values["id_number"])
-        if member is not None and not is_in_subtree(member.org_path, scope):
-            plan.add_error(number, title("id_number"), values["id_number"],
-                           duplicate_message(values["id_number"],
-                                             here=explicit_org or plan.organization,
-                                             there=member.organization))
-            plan.rows_with_errors += 1
-            continue
+def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
+              known: _Known) -> PlannedRow | None:
+    """A create or an update, or None with the row's errors added; an ID registered outside
+    the user's scope is 一人两籍."""
+    explicit_org = values.pop("organization", None)
+    member = known.members.get(values["id_number"])
+    if member is not None and not is_in_subtree(member.org_path, known.scope):
+        plan.add_error(number, _title(header, "id_number"), values["id_number"],
+                       duplicate_message(values["id_number"],
+                                         here=explicit_org or plan.organization,
+                                         there=member.organization))
+        return None
+    if member is None:
+        merged = values
+        missing = [k for k in ("name", "join_date") if not values.get(k)]
+        if "ethnicity" in header.columns and not values.get("ethnicity"):
+            missing.append("ethnicity")
+    else:
         given = {k: v for k, v in values.items() if v not in ("", None)}
-        if member is None:
-            merged = values
-            missing = [k for k in ("name", "join_date") if not values.get(k)]
-            if "ethnicity" in col and not values.get("ethnicity"):
-                missing.append("ethnicity")
-        else:
-            merged = {k: getattr(member, k) for k in ("birth_date", "gender", "join_date",
-                                                      "full_date", "member_type")} | given
-            if "member_type" not in col and "full_date" not in given:
-                merged["member_type"] = member.member_type  # a blank 转正时间 keeps the type
-                given.pop("member_type", None)
-            missing = []
-        problems = {key: [f"请填写{title(key).replace(' ', '')}"] for key in missing}
-        for key, messages in rule_errors(
-                id_number="", birth_date=merged.get("birth_date"),
-                gender=merged.get("gender", ""), join_date=merged.get("join_date"),
-                full_date=merged.get("full_date"),
-                member_type=merged.get("member_type", "")).items():
-            if key not in problems:
-                problems[key] = messages
-        if problems:
-            plan.rows_with_errors += 1
-            for key, messages in problems.items():
-                value = merged.get(key)
-                shown = format_cn_date(value) if isinstance(value, datetime.date) else value
-                for message in messages:
-                    plan.add_error(number, title(key), shown or "", message)
-            continue
-        if member is None:
-            plan.creates.append(PlannedRow(number, values, explicit_org or plan.organization))
-        else:
-            plan.updates.append(PlannedRow(number, given, explicit_org or member.organization,
-                                           member))
+        merged = {k: getattr(member, k) for k in ("birth_date", "gender", "join_date",
+                                                  "full_date", "member_type")} | given
+        if "member_type" not in header.columns and "full_date" not in given:
+            merged["member_type"] = member.member_type  # a blank 转正时间 keeps the type
+            given.pop("member_type", None)
+        missing = []
+    problems = {key: [f"请填写{_title(header, key).replace(' ', '')}"] for key in missing}
+    for key, messages in rule_errors(
+            id_number="", birth_date=merged.get("birth_date"),
+            gender=merged.get("gender", ""), join_date=merged.get("join_date"),
+            full_date=merged.get("full_date"),
+            member_type=merged.get("member_type", "")).items():
+        if key not in problems:
+            problems[key] = messages
+    if problems:
+        for key, messages in problems.items():
+            value = merged.get(key)
+            shown = format_cn_date(value) if isinstance(value, datetime.date) else value
+            for message in messages:
+                plan.add_error(number, _title(header, key), shown or "", message)
+        return None
+    if member is None:
+        return PlannedRow(number, values, explicit_org or plan.organization)
+    return PlannedRow(number, given, explicit_org or member.organization, member)
 
 
 # ---- Writing ---------------------------------------------------------------------------------
@@ -715,22 +795,26 @@ _DEFAULTS = {name: _f(name).get_default() for name in CREATE_FIELDS
                              "updated_at")}
 
 
-_FIELD_DEFAULTS = [(name, _DEFAULTS.get(name)) for name in CREATE_FIELDS]
-_AT = {name: CREATE_FIELDS.index(name) for name in ("organization", "org_path", "name_initials",
-                                                    "created_at", "updated_at")}
+_DEFAULT_ROW = [_DEFAULTS.get(name) for name in CREATE_FIELDS]
+_AT = {name: index for index, name in enumerate(CREATE_FIELDS)}
+_ORG_AT, _PATH_AT, _INITIALS_AT, _CREATED_AT, _UPDATED_AT = (
+    _AT[name] for name in ("organization", "org_path", "name_initials", "created_at",
+                           "updated_at"))
 
 
-def _create_row(planned: PlannedRow, now) -> tuple:
-    get = planned.values.get
+def _create_row(planned: PlannedRow, now) -> list:
     # Every value was read by a column reader or is absent (its column is not in the file):
     # absent takes the model default.
-    row = [get(name, default) for name, default in _FIELD_DEFAULTS]
+    row = _DEFAULT_ROW.copy()
+    at = _AT
+    for key, value in planned.values.items():
+        row[at[key]] = value
     org = planned.organization
-    row[_AT["organization"]] = org.pk
-    row[_AT["org_path"]] = org.path
-    row[_AT["name_initials"]] = initials(planned.values["name"])
-    row[_AT["created_at"]] = row[_AT["updated_at"]] = now
-    return tuple(row)
+    row[_ORG_AT] = org.pk
+    row[_PATH_AT] = org.path
+    row[_INITIALS_AT] = initials(planned.values["name"])
+    row[_CREATED_AT] = row[_UPDATED_AT] = now
+    return row
 
 
 @dataclass
@@ -742,18 +826,28 @@ class ImportResult:
 
 def import_commit(*, content: bytes, filename: str, organization: Organization, acting_user,
                   progress: Progress = _no_progress) -> ImportResult:
-    """Check the file again and write it all, or nothing: raises ImportRejected on any error."""
-    plan = plan_import(content=content, filename=filename, organization=organization,
-                       acting_user=acting_user, progress=progress)
-    if not plan.ok:
-        raise ImportRejected(plan)
+    """Check the file again and write it all, or nothing: raises ImportRejected on any error.
+
+    One transaction: new rows go to the database while the later rows are still being checked
+    (core.bulk.BackgroundInsert: COPY / executemany on a second thread), changed rows through
+    bulk_update at the end; any error rolls everything back.
+    """
     now = timezone.now()
-    total = len(plan.creates) + len(plan.updates)
-    progress("write", 0, total)
     try:
         with transaction.atomic(), suspended():
-            created = bulk_insert(Member, CREATE_FIELDS, _rows_with_progress(
-                plan.creates, now, progress, total))
+            writer = BackgroundInsert(Member, CREATE_FIELDS)
+            try:
+                plan = plan_import(content=content, filename=filename, organization=organization,
+                                   acting_user=acting_user, progress=progress,
+                                   on_create=lambda planned: writer.add(_create_row(planned, now)))
+                if not plan.ok:
+                    raise ImportRejected(plan)
+                total = plan.create_count + len(plan.updates)
+                progress("write", 0, total)
+                created = writer.close()
+            except BaseException:
+                writer.abort()
+                raise
             updated = _write_updates(plan.updates, now)
             progress("write", total, total)
             audit_record(
@@ -773,13 +867,6 @@ class ImportRejected(Exception):
     def __init__(self, plan: ImportPlan):
         super().__init__(f"{plan.error_count} 处错误")
         self.plan = plan
-
-
-def _rows_with_progress(creates, now, progress, total):
-    for index, planned in enumerate(creates):
-        if index % 10_000 == 0 and index:
-            progress("write", index, total)
-        yield _create_row(planned, now)
 
 
 def _write_updates(updates: list[PlannedRow], now) -> int:

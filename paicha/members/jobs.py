@@ -16,11 +16,17 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 
-from .importing import ImportFileError, ImportPlan, ImportRejected, import_commit, plan_import
+from .importing import (
+    PREVIEW_ROWS,
+    ImportFileError,
+    ImportPlan,
+    ImportRejected,
+    import_commit,
+    plan_import,
+)
 from .models import ImportState, MemberImport
 
 log = logging.getLogger(__name__)
-PREVIEW_ROWS = 2000
 STAGES = {"check": "检查", "write": "写入"}
 
 _cache = None
@@ -76,7 +82,7 @@ def run_check(job_id: int) -> None:
               finished_at=timezone.now())
         return
     state = ImportState.CHECKED if plan.ok else ImportState.REJECTED
-    message = "" if plan.creates or plan.updates or plan.error_count else "文件中没有党员数据"
+    message = "" if plan.create_count or plan.updates or plan.error_count else "文件中没有党员数据"
     _save(job, state=state, message=message, **_store_plan(job, plan))
 
 

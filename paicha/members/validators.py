@@ -29,6 +29,8 @@ REQUIRED_FIELDS = ("name", "gender", "ethnicity", "birth_date", "id_number", "jo
 
 def normalize_mobile(raw: str) -> str:
     """Full-width digits to ASCII, separators and a +86 prefix dropped: 138-0013-8000 → 13800138000."""
+    if raw and len(raw) == 11 and raw.isascii() and raw.isdigit():
+        return raw  # already clean, as most are
     text = unicodedata.normalize("NFKC", raw or "")
     text = re.sub(r"[\s\-()（）]", "", text)
     if text.startswith("+86"):

@@ -10,7 +10,9 @@ from paicha.audit.models import AuditEntry
 from paicha.codes import Education, Gender, MemberType
 from paicha.conftest import make_member
 from paicha.members.idcard import make_id_number
+from paicha.members import importing
 from paicha.members.importing import (
+    PREVIEW_ROWS,
     CellError,
     ImportFileError,
     ImportRejected,
@@ -196,6 +198,71 @@ def test_id_registered_outside_the_scope_is_one_person_two_registrations(tree, p
     assert error.row == 4 and "理学院教工党支部" in error.message
     assert "文学院教工第一党支部" in error.message and "外支部人" not in error.message
     assert Member.objects.count() == 1  # all or nothing: 李娜 was not written either
+
+
+def big_roster(count: int, *, extra: list | None = None) -> tuple[bytes, list[str]]:
+    """A CSV roster of `count` good rows (more than a write chunk), then the `extra` rows."""
+    numbers = [make_id_number("430104", datetime.date(1960, 1, 1) + datetime.timedelta(days=i),
+                              i % 100, Gender.MALE if i % 2 else Gender.FEMALE)
+               for i in range(count)]
+    lines = [",".join(ROSTER).replace("\n", "")]
+    lines += [f"{i + 1},党员{i},,汉族,湖南,,大学本科,{number},2000-07-01,2001-07-01,文学院,,"
+              for i, number in enumerate(numbers)]
+    lines += [",".join(map(str, row)) for row in extra or []]
+    return "\n".join(lines).encode(), numbers
+
+
+def test_commit_of_thousands_of_rows_writes_them_all_and_lists_the_first(tree, personas):
+    in_scope = make_member(tree.branch_a1, "李四", birth=datetime.date(1985, 3, 9), id_number=ID1,
+                           join_date=datetime.date(2008, 6, 1), full_date=datetime.date(2009, 6, 1))
+    content, numbers = big_roster(4500, extra=[
+        [4501, "李四", "", "汉族", "", "", "", ID1, "2008-06-01", "2009-06-01", "新单位", "", ""]])
+    result = import_commit(content=content, filename="名册.csv", organization=tree.branch_a1,
+                           acting_user=personas["worker_a1"])
+    assert (result.created, result.updated) == (4500, 1)
+    assert result.plan.create_count == 4500 and len(result.plan.creates) == PREVIEW_ROWS
+    assert Member.objects.filter(organization=tree.branch_a1).count() == 4501
+    last = Member.objects.get(id_number=numbers[-1])
+    assert (last.name, last.name_initials, last.gender) == ("党员4499", "dy4499", Gender.MALE)
+    assert last.birth_date == datetime.date(1960, 1, 1) + datetime.timedelta(days=4499)
+    assert last.member_type == MemberType.FULL and last.org_path == tree.branch_a1.path
+    in_scope.refresh_from_db()
+    assert in_scope.work_unit == "新单位"
+    assert AuditEntry.objects.get(action="import").changes["新增"] == ["", 4500]
+
+
+def test_an_error_after_thousands_of_good_rows_leaves_nothing_written(tree, personas):
+    before = Member.objects.count()
+    content, _ = big_roster(4500, extra=[
+        [4501, "王五", "", "汉族", "", "", "", ID2, "不详", "", "", "", ""]])
+    with pytest.raises(ImportRejected) as exc:
+        import_commit(content=content, filename="名册.csv", organization=tree.branch_a1,
+                      acting_user=personas["worker_a1"])
+    (error,) = exc.value.plan.errors
+    assert (error.row, error.column, error.value) == (4502, "入党时间", "不详")
+    assert Member.objects.count() == before
+    assert not AuditEntry.objects.filter(action="import").exists()
+
+
+def test_a_person_registered_between_check_and_write_rejects_the_whole_import(
+        tree, personas, monkeypatch):
+    content, numbers = big_roster(4500)
+    make_member(tree.branch_b1, "别处登记", birth=datetime.date(1960, 1, 1)
+                + datetime.timedelta(days=3000), id_number=numbers[3000])
+    before = Member.objects.count()
+    fetch = importing._fetch_known
+
+    def as_before_the_other_registration(*args):
+        known = fetch(*args)
+        known.members.clear()
+        return known
+
+    monkeypatch.setattr(importing, "_fetch_known", as_before_the_other_registration)
+    with pytest.raises(ImportRejected) as exc:
+        import_commit(content=content, filename="名册.csv", organization=tree.branch_a1,
+                      acting_user=personas["worker_a1"])
+    assert "写入时发现冲突" in exc.value.plan.errors[-1].message
+    assert Member.objects.count() == before
 
 
 def test_worker_cannot_import_into_another_branch(tree, personas):

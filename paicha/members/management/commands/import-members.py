@@ -62,7 +62,7 @@ class Command(BaseCommand):
     def _summary(self, plan, prefix):
         for note in plan.notes:
             self.stdout.write(note)
-        self.stdout.write(f"{prefix}新增 {len(plan.creates)} 人，更新 {len(plan.updates)} 人"
+        self.stdout.write(f"{prefix}新增 {plan.create_count} 人，更新 {len(plan.updates)} 人"
                           f"（读取 {plan.rows_read} 行）")
 
     def _user(self, username, organization):
