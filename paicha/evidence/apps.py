@@ -10,8 +10,10 @@ class EvidenceConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from paicha.members.models import Member
+        from paicha.members.signals import members_changed_in_bulk
 
         post_save.connect(_member_saved, sender=Member, dispatch_uid="evidence_member_gaps")
+        members_changed_in_bulk.connect(_members_changed, dispatch_uid="evidence_members_gaps")
 
 
 def _member_saved(sender, instance, raw=False, **kwargs):
@@ -22,3 +24,9 @@ def _member_saved(sender, instance, raw=False, **kwargs):
     from .gaps import refresh_gaps
 
     refresh_gaps([instance.pk])
+
+
+def _members_changed(sender, member_ids, **kwargs):
+    from .gaps import refresh_gaps
+
+    refresh_gaps(member_ids)

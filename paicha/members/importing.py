@@ -56,6 +56,7 @@ from paicha.organizations.tree import is_in_subtree
 from .idcard import IdNumberError, normalize_id_number, parse_id_number
 from .models import Member
 from .selectors import duplicate_message
+from .signals import members_changed_in_bulk
 from .validators import HOUSEHOLD_REGISTER_MAX, MOBILE_RE, normalize_mobile, rule_errors
 
 SUPPORTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -485,6 +486,7 @@ class ImportPlan:
     error_count: int = 0
     rows_with_errors: int = 0
     notes: list[str] = field(default_factory=list)
+    fields_filled: frozenset[str] = frozenset()  # Member fields the file's columns fill
 
     @property
     def ok(self) -> bool:
@@ -558,7 +560,7 @@ def _fetch_known(data_rows: list[list], header: Header, organization: Organizati
 
 def plan_import(*, content: bytes, filename: str, organization: Organization, acting_user,
                 progress: Progress = _no_progress,
-                on_create: Callable[[PlannedRow], None] | None = None) -> ImportPlan:
+                on_create: Callable[[ImportPlan, PlannedRow], None] | None = None) -> ImportPlan:
     """Read and check the whole file; by itself it writes nothing (the dry run).
 
     `on_create` (import_commit's writer) is handed each row to create as soon as it passes,
@@ -567,7 +569,8 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
     _target(acting_user, organization)
     rows = read_table(content, filename)
     header = find_header(rows)
-    plan = ImportPlan(organization=organization, filename=filename)
+    plan = ImportPlan(organization=organization, filename=filename,
+                      fields_filled=_fields_filled(header))
     if header.ignored:
         plan.notes.append(f"以下列不属于党员信息，未导入：{'、'.join(header.ignored)}")
     if "ethnicity" not in header.columns:
@@ -623,7 +626,7 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
                 plan.creates.append(planned)
                 continue
             if not plan.error_count:
-                on_create(planned)
+                on_create(plan, planned)
             if len(plan.creates) < PREVIEW_ROWS:
                 plan.creates.append(planned)
     progress("check", total, total)
@@ -670,6 +673,20 @@ def _title(header: Header, key: str) -> str:
 
 
 _TEMPLATE_TITLES = {c.key: c.title.replace(" ", "") for c in COLUMNS}
+
+
+# What a column fills beyond its own field; 出生日期 and 性别 come from the ID number, and a
+# 转正时间 column decides 党员类型 (see _row_rules).
+_COLUMN_FILLS = {"seq": (), "org_code": (), "phone": ("mobile", "other_contacts")}
+
+
+def _fields_filled(header: Header) -> frozenset[str]:
+    filled = {"birth_date", "gender"}
+    for key in header.columns:
+        filled.update(_COLUMN_FILLS.get(key, (key,)))
+    if "full_date" in header.columns:
+        filled.add("member_type")
+    return frozenset(filled)
 
 
 def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, orgs_by_code):
@@ -790,31 +807,40 @@ CREATE_FIELDS = (
     "flow_destination", "employed_reported", "reported_community", "pocket", "religious",
     "status", "status_date", "remarks", "created_at", "updated_at",
 )
-_DEFAULTS = {name: _f(name).get_default() for name in CREATE_FIELDS
-             if name not in ("organization", "org_path", "name_initials", "created_at",
-                             "updated_at")}
 
 
-_DEFAULT_ROW = [_DEFAULTS.get(name) for name in CREATE_FIELDS]
-_AT = {name: index for index, name in enumerate(CREATE_FIELDS)}
-_ORG_AT, _PATH_AT, _INITIALS_AT, _CREATED_AT, _UPDATED_AT = (
-    _AT[name] for name in ("organization", "org_path", "name_initials", "created_at",
-                           "updated_at"))
+def insert_fields(filled: frozenset[str]) -> tuple[str, ...]:
+    """The columns an import writes: CREATE_FIELDS less those the table fills by itself (NULL or
+    its DEFAULT) that no column of the file fills."""
+    return tuple(name for name in CREATE_FIELDS
+                 if name in filled or not (_f(name).null or _f(name).has_db_default()))
 
 
-def _create_row(planned: PlannedRow, now) -> list:
-    # Every value was read by a column reader or is absent (its column is not in the file):
-    # absent takes the model default.
-    row = _DEFAULT_ROW.copy()
-    at = _AT
-    for key, value in planned.values.items():
-        row[at[key]] = value
-    org = planned.organization
-    row[_ORG_AT] = org.pk
-    row[_PATH_AT] = org.path
-    row[_INITIALS_AT] = initials(planned.values["name"])
-    row[_CREATED_AT] = row[_UPDATED_AT] = now
-    return row
+class MemberRows:
+    """Builds the insert's rows (lists in the order of `fields`) from planned rows."""
+
+    def __init__(self, fields: tuple[str, ...], now):
+        self.fields = fields
+        self._at = {name: index for index, name in enumerate(fields)}
+        # Every value was read by a column reader or is absent (blank, or a derived field the
+        # row does not set): absent takes the model default.
+        self._defaults = [_f(name).get_default() for name in fields]
+        self._org_at, self._path_at, self._initials_at, self._created_at, self._updated_at = (
+            self._at[name] for name in ("organization", "org_path", "name_initials",
+                                        "created_at", "updated_at"))
+        self._now = now
+
+    def __call__(self, planned: PlannedRow) -> list:
+        row = self._defaults.copy()
+        at = self._at
+        for key, value in planned.values.items():
+            row[at[key]] = value
+        org = planned.organization
+        row[self._org_at] = org.pk
+        row[self._path_at] = org.path
+        row[self._initials_at] = initials(planned.values["name"])
+        row[self._created_at] = row[self._updated_at] = self._now
+        return row
 
 
 @dataclass
@@ -835,11 +861,10 @@ def import_commit(*, content: bytes, filename: str, organization: Organization, 
     now = timezone.now()
     try:
         with transaction.atomic(), suspended():
-            writer = BackgroundInsert(Member, CREATE_FIELDS)
+            writer = _Writer(now)
             try:
                 plan = plan_import(content=content, filename=filename, organization=organization,
-                                   acting_user=acting_user, progress=progress,
-                                   on_create=lambda planned: writer.add(_create_row(planned, now)))
+                                   acting_user=acting_user, progress=progress, on_create=writer)
                 if not plan.ok:
                     raise ImportRejected(plan)
                 total = plan.create_count + len(plan.updates)
@@ -849,6 +874,9 @@ def import_commit(*, content: bytes, filename: str, organization: Organization, 
                 writer.abort()
                 raise
             updated = _write_updates(plan.updates, now)
+            if plan.updates:
+                members_changed_in_bulk.send(Member, member_ids=[p.member.pk
+                                                                 for p in plan.updates])
             progress("write", total, total)
             audit_record(
                 acting_user=acting_user, action=AuditAction.IMPORT, obj=organization,
@@ -861,6 +889,29 @@ def import_commit(*, content: bytes, filename: str, organization: Organization, 
         plan.add_error(0, "身份证号码", "", f"写入时发现冲突，未导入任何数据，请重新检查：{exc}")
         raise ImportRejected(plan) from None
     return ImportResult(created=created, updated=updated, plan=plan)
+
+
+class _Writer:
+    """import_commit's `on_create`: new rows into a BackgroundInsert of the columns the file
+    fills, known once its header is read."""
+
+    def __init__(self, now):
+        self._now = now
+        self._rows: MemberRows | None = None
+        self._insert: BackgroundInsert | None = None
+
+    def __call__(self, plan: ImportPlan, planned: PlannedRow) -> None:
+        if self._insert is None:
+            self._rows = MemberRows(insert_fields(plan.fields_filled), self._now)
+            self._insert = BackgroundInsert(Member, self._rows.fields)
+        self._insert.add(self._rows(planned))
+
+    def close(self) -> int:
+        return self._insert.close() if self._insert is not None else 0
+
+    def abort(self) -> None:
+        if self._insert is not None:
+            self._insert.abort()
 
 
 class ImportRejected(Exception):

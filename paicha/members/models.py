@@ -38,6 +38,12 @@ class MemberQuerySet(ScopedQuerySet):
 ON_ROSTER = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
 
 
+# Optional fields have their default in the table too (DEFAULT '' / false), so a bulk insert
+# leaves out the columns a roster file does not fill: an import then writes half the columns.
+OPTIONAL_TEXT = {"blank": True, "default": "", "db_default": ""}
+UNSET_FLAG = {"default": False, "db_default": False}
+
+
 class Member(OrgScopedModel):
     """A party member: the fields of 《中国共产党党员基本情况登记表》 (seed 002)."""
 
@@ -54,56 +60,58 @@ class Member(OrgScopedModel):
     name_initials = models.CharField("姓名拼音首字母", max_length=30, editable=False)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=2, choices=Ethnicity.choices,
-                                 default=Ethnicity.HAN)
-    native_place = models.CharField("籍贯", max_length=60, blank=True,
+                                 default=Ethnicity.HAN, db_default=Ethnicity.HAN)
+    native_place = models.CharField("籍贯", max_length=60, **OPTIONAL_TEXT,
                                     help_text="祖居所在地，填到区县一级")
     birth_date = models.DateField("出生日期")
     id_number = models.CharField("身份证号码", max_length=18, unique=True,
                                  validators=[validate_id_number],
                                  help_text="18位，末位X可小写，全角数字自动转换")
-    mobile = models.CharField("手机号码", max_length=11, blank=True, validators=[validate_mobile])
-    other_contacts = models.CharField("其他联系方式", max_length=200, blank=True,
+    mobile = models.CharField("手机号码", max_length=11, validators=[validate_mobile],
+                              **OPTIONAL_TEXT)
+    other_contacts = models.CharField("其他联系方式", max_length=200, **OPTIONAL_TEXT,
                                       help_text="工作单位电话、家庭电话、微信号、QQ号、电子信箱等")
-    household_register = models.CharField("户籍所在地", max_length=32, blank=True)
-    residence = models.CharField("实际居住地址", max_length=200, blank=True)
+    household_register = models.CharField("户籍所在地", max_length=32, **OPTIONAL_TEXT)
+    residence = models.CharField("实际居住地址", max_length=200, **OPTIONAL_TEXT)
     marital_status = models.CharField("婚姻状况", max_length=1, choices=MaritalStatus.choices,
-                                      blank=True)
-    school = models.CharField("毕业院校", max_length=100, blank=True)
-    education = models.CharField("学历", max_length=1, choices=Education.choices, blank=True)
-    degree = models.CharField("学位", max_length=30, blank=True)
+                                      **OPTIONAL_TEXT)
+    school = models.CharField("毕业院校", max_length=100, **OPTIONAL_TEXT)
+    education = models.CharField("学历", max_length=1, choices=Education.choices, **OPTIONAL_TEXT)
+    degree = models.CharField("学位", max_length=30, **OPTIONAL_TEXT)
     work_start_date = models.DateField("参加工作时间", null=True, blank=True)
-    work_unit = models.CharField("工作单位及职务（职称）", max_length=200, blank=True)
+    work_unit = models.CharField("工作单位及职务（职称）", max_length=200, **OPTIONAL_TEXT)
     # Nullable in the table (old records may lack it; the data-quality page lists them), but
     # required by the form, the importer and `clean`.
     join_date = models.DateField("入党日期", null=True, blank=True,
                                  help_text="成为预备党员的日期")
-    join_org_name = models.CharField("入党时所在党组织", max_length=100, blank=True)
+    join_org_name = models.CharField("入党时所在党组织", max_length=100, **OPTIONAL_TEXT)
     full_date = models.DateField("转正日期", null=True, blank=True)
     branch_entry_date = models.DateField("进入支部日期", null=True, blank=True)
-    party_post = models.CharField("党内职务", max_length=60, blank=True)
-    former_party_post = models.CharField("曾任党内职务", max_length=100, blank=True)
+    party_post = models.CharField("党内职务", max_length=60, **OPTIONAL_TEXT)
+    former_party_post = models.CharField("曾任党内职务", max_length=100, **OPTIONAL_TEXT)
     monthly_dues = models.DecimalField("每月党费交纳数额", max_digits=8, decimal_places=2,
                                        null=True, blank=True)
     member_type = models.CharField("党员类型", max_length=15, choices=MemberType.choices,
-                                   default=MemberType.FULL)
-    sector = models.CharField("所在领域", max_length=20, choices=MemberSector.choices, blank=True)
+                                   default=MemberType.FULL, db_default=MemberType.FULL)
+    sector = models.CharField("所在领域", max_length=20, choices=MemberSector.choices,
+                              **OPTIONAL_TEXT)
     person_category = models.CharField("人员类别", max_length=10, choices=PersonCategory.choices,
-                                       blank=True)
+                                       **OPTIONAL_TEXT)
     student_level = models.CharField("学生类别", max_length=20, choices=StudentLevel.choices,
-                                     blank=True)
+                                     **OPTIONAL_TEXT)
     # Flags of the 登记表.
-    in_hardship = models.BooleanField("生活困难党员", default=False)
-    retired = models.BooleanField("离退休党员", default=False)
-    flowing = models.BooleanField("流动党员", default=False)
-    flow_destination = models.CharField("流入地（单位）", max_length=200, blank=True)
-    employed_reported = models.BooleanField("在职党员", default=False)
-    reported_community = models.CharField("报到社区", max_length=100, blank=True)
-    pocket = models.BooleanField("“口袋”党员", default=False)
-    religious = models.BooleanField("参教信教党员", default=False)
+    in_hardship = models.BooleanField("生活困难党员", **UNSET_FLAG)
+    retired = models.BooleanField("离退休党员", **UNSET_FLAG)
+    flowing = models.BooleanField("流动党员", **UNSET_FLAG)
+    flow_destination = models.CharField("流入地（单位）", max_length=200, **OPTIONAL_TEXT)
+    employed_reported = models.BooleanField("在职党员", **UNSET_FLAG)
+    reported_community = models.CharField("报到社区", max_length=100, **OPTIONAL_TEXT)
+    pocket = models.BooleanField("“口袋”党员", **UNSET_FLAG)
+    religious = models.BooleanField("参教信教党员", **UNSET_FLAG)
     status = models.CharField("状态", max_length=20, choices=MemberStatus.choices,
-                              default=MemberStatus.ACTIVE)
+                              default=MemberStatus.ACTIVE, db_default=MemberStatus.ACTIVE)
     status_date = models.DateField("状态变化日期", null=True, blank=True)
-    remarks = models.TextField("备注", blank=True)
+    remarks = models.TextField("备注", **OPTIONAL_TEXT)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -1,8 +1,8 @@
 from django import forms
 
 from paicha.codes import (
-    AbroadKind, Education, Ethnicity, FlowScope, MemberType, PersonCategory, ProvinceScope,
-    StudentLevel, TransferPermanence,
+    AbroadKind, Education, Ethnicity, MemberType, PersonCategory, ProvinceScope,
+    StudentLevel,
 )
 from paicha.core.dates import LooseDateError, parse_loose_date
 from paicha.organizations.forms import BootstrapMixin

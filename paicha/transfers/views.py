@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
-from paicha.codes import AbroadKind, MemberStatus, TransferDirection, TransferState
+from paicha.codes import AbroadKind, TransferDirection
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization

@@ -7,7 +7,7 @@ from paicha.accounts.permissions import Role
 from paicha.campaigns import services
 from paicha.campaigns.blueprints import BLUEPRINTS
 from paicha.campaigns.choices import Level, Recurrence, SubmissionStatus
-from paicha.campaigns.models import RequiredForm, Step, StepProgress, Submission
+from paicha.campaigns.models import Step, StepProgress, Submission
 from paicha.campaigns.selectors import (
     all_due_dates, current_period, due_dates, progress_board, rollup,
 )

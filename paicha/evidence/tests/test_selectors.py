@@ -159,6 +159,24 @@ def test_member_moved_is_found_in_the_new_branch(tree):
     assert lost_names(D(2016, 1, 1), Member.objects.in_subtree(tree.branch_a1)) == []
 
 
+def test_roster_import_that_changes_the_entry_date_moves_the_count_start(tree):
+    from paicha.accounts.permissions import Role
+    from paicha.conftest import make_user
+    from paicha.members.importing import import_commit
+
+    member = make_member(tree.branch_a1, "王导入", join_date=D(2008, 6, 1),
+                         full_date=D(2009, 6, 1))
+    assert lost_names(D(2016, 1, 1)) == ["王导入"]
+    roster = ("姓名,身份证号码,入党时间,转正时间,进入支部日期\n"
+              f"王导入,{member.id_number},2008-06-01,2009-06-01,2015-12-01\n").encode()
+    result = import_commit(content=roster, filename="名册.csv", organization=tree.branch_a1,
+                           acting_user=make_user("zb", tree.branch_a1, Role.BRANCH_WORKER))
+    assert result.updated == 1
+    # Counted from 2015-12-01 now: not 失联 on 2016-01-01, 失联 once six months have passed.
+    assert lost_names(D(2016, 1, 1)) == []
+    assert lost_names(D(2016, 6, 2)) == ["王导入"]
+
+
 def test_refresh_of_everything_gives_the_same_rows(tree):
     m = make_member(tree.branch_a1, "王全部", branch_entry_date=D(2010, 1, 1))
     pay(m, D(2015, 1, 1))

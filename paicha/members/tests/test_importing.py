@@ -1,5 +1,6 @@
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -7,7 +8,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from paicha.audit.models import AuditEntry
-from paicha.codes import Education, Gender, MemberType
+from paicha.codes import (
+    Education,
+    Ethnicity,
+    Gender,
+    MaritalStatus,
+    MemberStatus,
+    MemberType,
+    PersonCategory,
+)
 from paicha.conftest import make_member
 from paicha.members.idcard import make_id_number
 from paicha.members import importing
@@ -172,6 +181,50 @@ def test_commit_writes_all_and_one_audit_entry(tree, personas):
     entry = AuditEntry.objects.get(action="import")
     assert entry.actor == personas["worker_a1"] and entry.changes["新增"] == ["", 2]
     assert AuditEntry.objects.filter(model="members.Member").count() == 0
+
+
+def test_columns_the_file_lacks_take_their_defaults(tree, personas):
+    import_commit(content=xlsx(good_rows()), filename="名册.xlsx",
+                  organization=tree.branch_a1, acting_user=personas["worker_a1"])
+    li = Member.objects.get(id_number=ID2)
+    assert (li.residence, li.school, li.sector, li.in_hardship, li.pocket) == ("", "", "", False,
+                                                                              False)
+    assert li.status == MemberStatus.ACTIVE and li.monthly_dues is None
+    assert li.work_start_date is None and li.other_contacts == "0731-88881234"
+
+
+def test_every_column_of_the_template_is_imported(tree, personas):
+    values = {
+        "序号": 1, "姓 名": "赵敏", "性别": "女", "民族": "回族", "籍贯": "甘肃临夏",
+        "出生年月": "1996-11", "学历": "硕士", "身份证号码": ID2, "入党时间": "2016-06-01",
+        "转正时间": "2017-06-01", "工作单位": "文学院", "联系电话": "0731-88881234",
+        "备注": "外出流动", "党员类型": "正式党员", "手机号码": "13900139000",
+        "其他联系方式": "微信 zhaomin", "户籍所在地": "甘肃临夏", "实际居住地址": "长沙市岳麓区",
+        "婚姻状况": "未婚", "毕业院校": "兰州大学", "学位": "硕士", "参加工作时间": "2019-07-01",
+        "入党时所在党组织": "兰州大学文学院党支部", "进入支部日期": "2019-07-15",
+        "党内职务": "组织委员", "曾任党内职务": "宣传委员", "每月党费交纳数额": "12.50",
+        "所在领域": "事业单位", "人员类别": "教职工", "学生类别": "", "生活困难党员": "是",
+        "离退休党员": "", "流动党员": "是", "流入地（单位）": "广州", "在职党员": "是",
+        "报到社区": "桃子湖社区", "“口袋”党员": "", "参教信教党员": "否",
+        "所在党组织代码": tree.branch_a1.code,
+    }
+    titles = [c.title for c in importing.COLUMNS]
+    assert set(values) == set(titles)
+    result = import_commit(content=xlsx([titles, [values[t] for t in titles]], title=False),
+                           filename="全项.xlsx", organization=tree.branch_a1,
+                           acting_user=personas["worker_a1"])
+    assert result.created == 1
+    zhao = Member.objects.get(id_number=ID2)
+    assert (zhao.ethnicity, zhao.education, zhao.marital_status) == (
+        Ethnicity.HUI, Education.POSTGRADUATE, MaritalStatus.SINGLE)
+    assert (zhao.mobile, zhao.other_contacts) == ("13900139000", "微信 zhaomin")
+    assert zhao.monthly_dues == Decimal("12.50") and zhao.branch_entry_date == \
+        datetime.date(2019, 7, 15)
+    assert (zhao.in_hardship, zhao.retired, zhao.flowing, zhao.employed_reported,
+            zhao.pocket, zhao.religious) == (True, False, True, True, False, False)
+    assert (zhao.flow_destination, zhao.reported_community, zhao.party_post) == (
+        "广州", "桃子湖社区", "组织委员")
+    assert zhao.person_category == PersonCategory.STAFF and zhao.remarks == "外出流动"
 
 
 def test_reimport_updates_in_scope_and_blank_cells_keep_values(tree, personas):
