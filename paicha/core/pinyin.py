@@ -1,17 +1,28 @@
 """Pinyin initials for searching names the way users type them (张三 → zs)."""
 
-from functools import lru_cache
-
 from pypinyin import Style, lazy_pinyin
 
 
-@lru_cache(maxsize=8192)
-def _char_initial(char: str) -> str:
-    letters = lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")
-    return letters[0].lower() if letters else ""
+class _InitialsTable(dict):
+    """A str.translate table filled on first use: a Chinese character → its initial, another
+    character → its lower case, whitespace → dropped. A roster of a million names has only a few
+    thousand characters, and translate runs its loop in C."""
+
+    def __missing__(self, code: int):
+        char = chr(code)
+        if char.isspace():
+            value = None
+        elif "\u4e00" <= char <= "\u9fff":
+            letters = lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")
+            value = letters[0].lower() if letters else ""
+        else:
+            value = char.lower()
+        self[code] = value
+        return value
+
+
+_TABLE = _InitialsTable()
 
 
 def initials(name: str) -> str:
-    # Per character, cached: a roster of a million names has only a few thousand characters.
-    return "".join(_char_initial(c) if "\u4e00" <= c <= "\u9fff" else c.lower()
-                   for c in name if not c.isspace())
+    return name.translate(_TABLE)

@@ -1,0 +1,20 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paicha.core.pinyin import initials
+
+
+def test_chinese_names_give_their_pinyin_initials():
+    assert initials("张三") == "zs"
+    assert initials("欧阳 修") == "oyx"  # spaces dropped
+    assert initials("买买提·艾力") == "mmt·al"
+    assert initials("Li Na") == "lina"
+
+
+@given(st.text(max_size=12))
+def test_initials_are_one_per_character_and_never_hold_spaces(name):
+    result = initials(name)
+    assert not any(c.isspace() for c in result)
+    assert initials(name) == result  # the table's memory changes nothing
+    kept = [c for c in name if not c.isspace()]
+    assert len(result) >= sum(1 for c in kept if "\u4e00" <= c <= "\u9fff" and initials(c))
