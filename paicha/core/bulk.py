@@ -1,4 +1,5 @@
-"""The fast paths for big batches: COPY on PostgreSQL, executemany on SQLite, one-parameter lookups.
+"""The fast paths for big batches: COPY on PostgreSQL, INSERTs of many rows on SQLite, lookups
+with one parameter.
 
 Django's bulk_create is 6–8× slower here (it builds one parameterized statement per batch and,
 on SQLite, caps a batch at 999 parameters). Rows bypass model signals, so callers record one
@@ -9,9 +10,10 @@ import datetime
 import decimal
 import json
 import queue
+import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
-from itertools import islice
+from itertools import chain, islice
 
 from django.db import connections
 
@@ -36,15 +38,15 @@ def _sqlite_value(value):
 
 
 def bulk_insert(model, fields: Sequence[str], rows: Iterable[Sequence], *,
-                using: str = "default", batch_size: int = 10_000) -> int:
+                using: str = "default") -> int:
     """Insert `rows` (tuples in the order of `fields`) into `model`'s table; returns the count."""
     connection = connections[using]
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        return _insert(connection, model, fields, rows, batch_size)
+        return _insert(connection, model, fields, rows)
 
 
-def _insert(connection, model, fields, rows, batch_size=10_000) -> int:
+def _insert(connection, model, fields, rows) -> int:
     # The DB-API connection, not Django's wrapper: BackgroundInsert calls this from its own
     # thread, inside the transaction of the thread that owns the wrapper.
     meta = model._meta
@@ -64,19 +66,25 @@ def _insert(connection, model, fields, rows, batch_size=10_000) -> int:
                     copy.write_row(row)
                     count += 1
         return count
-    placeholders = ", ".join("?" for _ in columns)
-    sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"
+    # Many rows per statement (INSERT … VALUES (…), (…), …): the sqlite3 module binds each
+    # statement's values holding the GIL and runs it without, so a writer thread needs the GIL
+    # once per few hundred rows instead of once per row, and the checks run meanwhile.
+    raw = connection.connection
+    per_statement = max(1, min(500, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+                               // len(columns)))
+    one = "(" + ", ".join("?" for _ in columns) + ")"
+    insert = f"INSERT INTO {table} ({column_list}) VALUES "
+    full_sql = insert + ", ".join([one] * per_statement)
     # Django registers sqlite3 adapters for date and Decimal; only aware datetimes need
     # converting (to naive UTC, as Django stores them), so only their columns are touched.
     datetime_at = [i for i, name in enumerate(fields)
                    if meta.get_field(name).get_internal_type() == "DateTimeField"]
-
     seen: dict = {}  # rows of one batch mostly share their timestamps
 
-    def prepared(chunk):
+    def values(chunk) -> list:
         if not datetime_at:
-            return chunk
-        converted = []
+            return list(chain.from_iterable(chunk))
+        flat = []
         for row in chunk:
             row = list(row)
             for i in datetime_at:
@@ -85,18 +93,20 @@ def _insert(connection, model, fields, rows, batch_size=10_000) -> int:
                     row[i] = seen[value]
                 except KeyError:
                     row[i] = seen[value] = _sqlite_value(value)
-            converted.append(row)
+            flat += row
         if len(seen) > 10_000:
             seen.clear()
-        return converted
+        return flat
 
-    raw = connection.connection.cursor()
+    cursor = raw.cursor()
     try:
-        for chunk in batched(rows, batch_size):
-            raw.executemany(sql, prepared(chunk))
+        for chunk in batched(rows, per_statement):
+            sql = full_sql if len(chunk) == per_statement else \
+                insert + ", ".join([one] * len(chunk))
+            cursor.execute(sql, values(chunk))
             count += len(chunk)
     finally:
-        raw.close()
+        cursor.close()
     return count
 
 
@@ -114,13 +124,14 @@ class WriterBusy(RuntimeError):
 class BackgroundInsert:
     """`bulk_insert` fed with rows while the caller is still producing them.
 
-    On PostgreSQL a second thread streams them into one COPY, so the server does its share in
-    its own process while Python checks the next rows: on two cores a big import takes about
-    as long as its checks instead of checks + write. The rows go into the caller's connection and
-    transaction; the caller must not query until `close()` or `abort()` (a query meanwhile
-    raises WriterBusy instead of waiting forever for the connection). The thread starts with
-    the first full chunk, so queries before the first `add` are fine. On either database an
-    error of the write is raised by `close()`.
+    A second thread writes them — one COPY on PostgreSQL, whose server works in its own
+    process; statements of many rows on SQLite, which runs them with the GIL released — while
+    Python checks the next rows: on two cores a big import takes about as long as its checks
+    instead of checks + write. The rows go into the caller's connection and transaction; the
+    caller must not query until `close()` or `abort()` (a query meanwhile raises WriterBusy
+    instead of waiting forever for the connection). The thread starts with the first full
+    chunk, so queries before the first `add` are fine. An error of the write is raised by
+    `close()`.
 
         writer = BackgroundInsert(Member, FIELDS)
         try:
@@ -134,10 +145,6 @@ class BackgroundInsert:
     def __init__(self, model, fields: Sequence[str], *, using: str = "default",
                  chunk_size: int = 2000):
         self._connection = connections[using]
-        # SQLite's inserts hold the GIL for binding each row and release it for each step: on
-        # a thread they would fight the checks for the GIL and lose time, so there they are
-        # written in the caller's thread, a chunk at a time.
-        self._threaded = self._connection.vendor == "postgresql"
         self._model, self._fields = model, tuple(fields)
         self._chunk_size = chunk_size
         self._chunk: list = []
@@ -156,14 +163,6 @@ class BackgroundInsert:
 
     def _send(self) -> None:
         chunk, self._chunk = self._chunk, []
-        if not self._threaded:
-            if self._error is None:  # after an error the rest is dropped; close() raises it
-                self._connection.ensure_connection()
-                try:
-                    self._count += _insert(self._connection, self._model, self._fields, chunk)
-                except Exception as exc:  # noqa: BLE001 — close() hands it to the caller
-                    self._error = exc
-            return
         if self._thread is None:
             self._start()
         self._queue.put(chunk)

@@ -531,12 +531,10 @@ class _Known:
     scope: str  # the acting user's subtree
 
 
-def _fetch_known(data_rows: list[list], header: Header, organization: Organization,
-                 acting_user) -> _Known:
-    id_index = header.columns["id_number"]
-    numbers = {normalize_id_number(cell) for row in data_rows
-               if isinstance(cell := row[id_index], str) and cell}
-    numbers.discard("")
+def _fetch_known(data_rows: list[list], id_numbers: list, header: Header,
+                 organization: Organization, acting_user) -> _Known:
+    """`id_numbers`: the ID column as read (normalized; None where unreadable)."""
+    numbers = set(id_numbers) - {"", None}
     stored = sorted(existing_values(Member, "id_number", list(numbers)))
     members = {}
     for chunk in batched(stored, 900):
@@ -582,9 +580,9 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
     del rows
     total = len(data_rows)
     progress("check", 0, total)
-    known = _fetch_known(data_rows, header, organization, acting_user)
-
     keys, read_columns, cell_errors = _read_columns(data_rows, header)
+    known = _fetch_known(data_rows, read_columns[keys.index("id_number")], header, organization,
+                         acting_user)
     seq_index = header.columns.get("seq")
     id_index = header.columns["id_number"]
     name_index = header.columns["name"]
