@@ -16,7 +16,7 @@ from . import jobs, services
 from .exports import EXPORT_MAX_ROWS, export_roster
 from .forms import ImportForm, MemberFilterForm, MemberForm
 from .importing import build_template
-from .models import ImportState, Member, MemberImport
+from .models import ON_ROSTER, ImportState, Member, MemberImport
 from .quality import members_failing, quality_by_branch
 from .selectors import (
     capped_count,
@@ -95,6 +95,26 @@ def describe_filters(form, org) -> str:
     return "；".join(parts)
 
 
+def _member_actions(user, member: Member) -> list[tuple[str, str]]:
+    """What can be done for this member from his page, as (label, url): the 登记表, his
+    evidence, and — for those who may edit, while he is on the roster — the records the other
+    areas keep about him, each form already knowing who he is."""
+    actions = [("联系证据", reverse("evidence:member", args=[member.pk]))]
+    if user.can(Perm.EXPORT):
+        registration = reverse("forms:document", args=["member-registration", member.pk])
+        actions += [("登记表（打印）", registration), ("登记表（Word）", registration + "?format=docx")]
+    if user.can(Perm.EDIT_MEMBERS) and member.status in ON_ROSTER:
+        actions += [
+            ("登记联系情况", reverse("evidence:contact_new", args=[member.pk])),
+            ("登记党费", reverse("evidence:dues_new", args=[member.pk])),
+            ("转出组织关系", reverse("transfers:create_out", args=[member.pk])),
+            ("登记外出流动", reverse("transfers:flow_create", args=[member.pk])),
+            ("出国（境）", reverse("transfers:abroad_create", args=[member.pk])),
+            ("立案查找", reverse("cases:new") + f"?member={member.pk}"),
+        ]
+    return actions
+
+
 def detail(request, pk):
     member = get_member_for_user(request.user, pk)
     show_identity = request.user.can(Perm.VIEW_IDENTITY)
@@ -102,6 +122,7 @@ def detail(request, pk):
     return render(request, "members/detail.html", {
         "member": member,
         "groups": member_record_groups(member, show_identity=show_identity),
+        "actions": _member_actions(request.user, member),
         "can_edit": request.user.can(Perm.EDIT_MEMBERS),
         "history": member_history(member, show_identity=show_identity),
         "sections": sections,

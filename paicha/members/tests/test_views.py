@@ -126,3 +126,40 @@ def test_big_scopes_type_the_organization_code(tree, personas, client_for, monke
     assert Member.objects.get().organization == tree.branch_a2
     edit = client.get(reverse("members:edit", args=[Member.objects.get().pk])).content.decode()
     assert f'value="{tree.branch_a2.code}"' in edit
+
+
+def _action_links(body: str) -> dict[str, str]:
+    import re
+
+    bar = body.split('id="member-actions"', 1)[1].split("</nav>", 1)[0]
+    return {label: url.replace("&amp;", "&")
+            for url, label in re.findall(r'href="([^"]+)">([^<]+)</a>', bar)}
+
+
+def test_member_page_leads_to_every_record_of_him_with_him_filled_in(tree, personas, client_for):
+    member = make_member(tree.branch_a1, "王办理")
+    client = client_for(personas["worker_a1"])
+    links = _action_links(client.get(reverse("members:detail", args=[member.pk])).content.decode())
+    assert list(links) == ["联系证据", "登记表（打印）", "登记表（Word）", "登记联系情况", "登记党费",
+                           "转出组织关系", "登记外出流动", "出国（境）", "立案查找"]
+    for label, url in links.items():
+        response = client.get(url)
+        assert response.status_code == 200, (label, url, response.status_code)
+        if label != "登记表（Word）":
+            assert "王办理" in response.content.decode(), label
+    assert links["登记表（Word）"].endswith("?format=docx")
+    assert client.get(links["登记表（Word）"])["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml")
+
+
+def test_readers_and_members_off_the_roster_get_no_edit_actions(tree, personas, client_for):
+    from paicha.codes import MemberStatus
+
+    member = make_member(tree.branch_a1, "王只读")
+    links = _action_links(client_for(personas["auditor"]).get(
+        reverse("members:detail", args=[member.pk])).content.decode())
+    assert list(links) == ["联系证据", "登记表（打印）", "登记表（Word）"]
+    Member.objects.filter(pk=member.pk).update(status=MemberStatus.TRANSFERRED_OUT)
+    links = _action_links(client_for(personas["worker_a1"]).get(
+        reverse("members:detail", args=[member.pk])).content.decode())
+    assert "转出组织关系" not in links and "登记表（打印）" in links
