@@ -5,20 +5,19 @@
 - 《失联党员查找处置全程纪实表》 (seed 004 附件4): every attempt (at least the seed's five rows)
   and every approval step, 一式四份.
 
-Both are described once as grids of cells (`Page`), which the .docx writer and the print
-template render the same way.
+Both are pages of cell grids (forms.documents), which the one .docx writer and the one print
+template of every per-person document lay out; they are registered as documents there too.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
-from dataclasses import dataclass, field
 
 from paicha.codes import (
     ApprovalDecision, ApprovalStep, CaseOutcome, Education, Ethnicity, Gender, Occupation,
 )
 from paicha.core.dates import format_cn_date, format_cn_month
+from paicha.forms.documents import Cell, Document, Page, block, label, value
 
 from .rules import STEP_SEAL, STEP_TITLE_JISHI
 
@@ -43,48 +42,6 @@ def mask_id(value: str) -> str:
 
 def mask_phone(value: str) -> str:
     return value[:3] + "****" + value[7:] if len(value) == 11 and value.isdigit() else value
-
-
-@dataclass
-class Cell:
-    paras: list[tuple[str, str]]   # (text, align: left | center | right)
-    colspan: int = 1
-    rowspan: int = 1
-    label: bool = False
-    tall: bool = False
-
-    @property
-    def text(self) -> str:
-        return "\n".join(t for t, _ in self.paras)
-
-
-def label(text: str, colspan: int = 1, rowspan: int = 1) -> Cell:
-    return Cell([(text, "center")], colspan, rowspan, label=True)
-
-
-def value(text: str, colspan: int = 1, rowspan: int = 1, align: str = "center") -> Cell:
-    return Cell([(text or "", align)], colspan, rowspan)
-
-
-def block(paras: list[tuple[str, str]], colspan: int = 1) -> Cell:
-    return Cell(paras, colspan, tall=True)
-
-
-@dataclass
-class Page:
-    title: str
-    widths: list[float]                 # column widths in cm
-    rows: list[list[Cell]]
-    before: list[tuple[str, str]] = field(default_factory=list)
-    after: list[str] = field(default_factory=list)
-    copy_note: str = ""
-
-
-@dataclass
-class Document:
-    title: str
-    filename: str
-    pages: list[Page]
 
 
 # ---- filling ---------------------------------------------------------------------------------
@@ -285,86 +242,3 @@ def jishi(case, *, as_of: datetime.date, mask: bool = False, copies: int = 4) ->
     pages = [jishi_page(case, as_of=as_of, mask=mask,
                         copy_note=COPIES[i] if copies > 1 else "") for i in range(copies)]
     return Document(JISHI_TITLE, f"失联党员查找处置全程纪实表-{case.name}.docx", pages)
-
-
-# ---- .docx ------------------------------------------------------------------------------------
-
-def _font(run, size: float, bold: bool = False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = "SimSun"
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), "宋体")
-
-
-def to_docx(document: Document) -> bytes:
-    """Render `document` as .docx: A4 portrait, one table per page, merged like the seed."""
-    from docx import Document as Docx
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.shared import Cm, Pt
-
-    aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-              "right": WD_ALIGN_PARAGRAPH.RIGHT}
-    out = Docx()
-    section = out.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(1.8))
-    section.top_margin = section.bottom_margin = Cm(1.6)
-    out.core_properties.title = document.title
-    body_first = True
-    for page in document.pages:
-        if not body_first:
-            out.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        body_first = False
-        if page.copy_note:
-            p = out.add_paragraph()
-            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _font(p.add_run(page.copy_note), 9)
-        p = out.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(p.add_run(page.title), 16, bold=True)
-        for text, align in page.before:
-            p = out.add_paragraph()
-            p.alignment = aligns[align]
-            _font(p.add_run(text), 11)
-        ncols = len(page.widths)
-        table = out.add_table(rows=len(page.rows), cols=ncols)
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        taken: set[tuple[int, int]] = set()
-        for r, row in enumerate(page.rows):
-            c = 0
-            for cell in row:
-                while (r, c) in taken:
-                    c += 1
-                target = table.cell(r, c)
-                if cell.colspan > 1 or cell.rowspan > 1:
-                    target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        taken.add((r + dr, c + dc))
-                target.vertical_alignment = (WD_CELL_VERTICAL_ALIGNMENT.TOP if cell.tall
-                                             else WD_CELL_VERTICAL_ALIGNMENT.CENTER)
-                for i, (text, align) in enumerate(cell.paras):
-                    para = target.paragraphs[0] if i == 0 else target.add_paragraph()
-                    para.alignment = aligns[align]
-                    _font(para.add_run(text), 10.5, bold=cell.label)
-                if cell.tall and len(cell.paras) < 3:
-                    target.add_paragraph()
-                c += cell.colspan
-        for r, row in enumerate(table.rows):
-            row.height = Cm(1.0)
-            for c, width in enumerate(page.widths):
-                row.cells[c].width = Cm(width)
-        for text in page.after:
-            p = out.add_paragraph()
-            p.paragraph_format.space_before = Pt(4)
-            _font(p.add_run(text), 9)
-    buffer = io.BytesIO()
-    out.save(buffer)
-    return buffer.getvalue()

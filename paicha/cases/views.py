@@ -1,20 +1,18 @@
 """Case pages: each view parses, authorizes (scope by `get_case_for_user`) and calls a service."""
 
 import datetime
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm
+from paicha.accounts.permissions import Perm, Role
 from paicha.accounts.scope import require
 from paicha.audit.services import audit_export
-from paicha.accounts.permissions import Role
 from paicha.codes import (
     ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, DispositionState,
 )
@@ -23,7 +21,7 @@ from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
 from paicha.transfers.selectors import unreceipted_transfers_out
 
-from . import documents, forms, services
+from . import forms, services
 from .models import LostContactCase, SearchAttempt
 from .rules import steps_for
 from .selectors import (
@@ -313,32 +311,24 @@ def follow_up(request, pk):
 
 # ---- documents --------------------------------------------------------------------------------
 
-DOCUMENTS = {"record": documents.search_record, "jishi": documents.jishi}
+# The case's two documents, declared with every per-person document in forms.
+DOCUMENTS = {"record": "case-search-record", "jishi": "case-jishi"}
 
 
-def _document(request, pk, kind):
+def _document(request, pk, kind, fmt):
+    from paicha.forms.documents import get_document
+    from paicha.forms.views import document_response
+
     if kind not in DOCUMENTS:
         raise Http404("没有这种文书")
     case = get_case_for_user(request.user, pk)
-    require(request.user, Perm.EXPORT)
-    mask = not request.user.can(Perm.VIEW_IDENTITY)
-    return case, DOCUMENTS[kind](case, as_of=_today(), mask=mask)
+    return document_response(request, get_document(DOCUMENTS[kind]), case, fmt=fmt)
 
 
 def document_docx(request, pk, kind):
-    case, document = _document(request, pk, kind)
-    audit_export(acting_user=request.user, what=f"{document.title}（.docx）",
-                 org=case.organization, params={"案件": case.name})
-    response = HttpResponse(
-        documents.to_docx(document),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document.filename)}"
-    return response
+    return _document(request, pk, kind, "docx")
 
 
 def document_print(request, pk, kind):
-    case, document = _document(request, pk, kind)
-    audit_export(acting_user=request.user, what=f"{document.title}（打印）",
-                 org=case.organization, params={"案件": case.name})
-    return render(request, "cases/print.html", {"case": case, "document": document})
+    return _document(request, pk, kind, "print")
 

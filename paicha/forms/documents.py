@@ -1,19 +1,16 @@
-"""Per-person documents (登记表, 记录表, 纪实表): a grid of label and value cells.
+"""Per-person documents (登记表, 记录表, 纪实表), each declared once as pages of cell grids.
 
-A document declares its rows for one record; `render_document_docx` and the print template
-lay any document out the same way, `copies` times (一式两份 / 一式四份).
+A declaration builds a `Document` for one record; `to_docx` and the print template
+(forms/document_print.html) lay every document out the same way: A4 portrait, one table a page,
+cells merged across columns and rows as in the seed, paragraphs aligned inside a cell.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+import io
+from dataclasses import dataclass, field
 from typing import ClassVar
-
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK, WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
-
-from .renderers.docx import add_title, new_document, to_bytes
 
 CHECKED, UNCHECKED = "☑", "□"
 
@@ -24,84 +21,58 @@ def boxes(options: list[str], chosen) -> str:
     return "  ".join(f"{CHECKED if o in chosen_set else UNCHECKED}{o}" for o in options)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Cell:
-    text: str
-    span: int = 1
+    paras: list[tuple[str, str]]   # (text, align: left | center | right)
+    colspan: int = 1
+    rowspan: int = 1
     label: bool = False
-    # Taller cells for opinions and signatures.
-    tall: bool = False
-    # 身份证号码 and phones: masked for roles that may not see them (SPEC §10).
-    sensitive: bool = False
+    tall: bool = False  # opinions, signatures, accounts: room to write, text from the top
+
+    @property
+    def text(self) -> str:
+        return "\n".join(t for t, _ in self.paras)
 
 
-def L(text: str, span: int = 1) -> Cell:  # noqa: N802  (reads like the form)
-    return Cell(text, span, label=True)
+def label(text: str, colspan: int = 1, rowspan: int = 1) -> Cell:
+    return Cell([(text, "center")], colspan, rowspan, label=True)
 
 
-def V(text, span: int = 1, tall: bool = False, sensitive: bool = False) -> Cell:  # noqa: N802
-    return Cell("" if text is None else str(text), span, tall=tall, sensitive=sensitive)
+def value(text, colspan: int = 1, rowspan: int = 1, align: str = "center") -> Cell:
+    return Cell([("" if text is None else str(text), align)], colspan, rowspan)
+
+
+def block(paras: list[tuple[str, str]], colspan: int = 1) -> Cell:
+    return Cell(paras, colspan, tall=True)
+
+
+@dataclass
+class Page:
+    title: str
+    widths: list[float]                 # column widths in cm (A4: 17.4 cm between the margins)
+    rows: list[list[Cell]]
+    before: list[tuple[str, str]] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+    copy_note: str = ""                 # which copy of 一式几份 this page is
+
+
+@dataclass
+class Document:
+    title: str
+    filename: str
+    pages: list[Page]
 
 
 class DocumentDeclaration:
+    """Subclass per document; register with `@register_document`."""
+
     slug: ClassVar[str]
     title: ClassVar[str]
-    grid_columns: ClassVar[int] = 4
-    copies: ClassVar[int] = 1
-    footnote: ClassVar[str] = ""
-    notes_title: ClassVar[str] = ""
-    notes: ClassVar[str] = ""
+    model: ClassVar[type]
 
-    def rows(self, obj) -> list[list[Cell]]:
+    def build(self, obj, *, as_of: datetime.date, mask: bool) -> Document:
+        """The document for `obj` on `as_of` (the 填表日期), identities masked if `mask`."""
         raise NotImplementedError
-
-    def pages(self, obj) -> list[list[list[Cell]]]:
-        """One page of rows by default; documents with more content split it."""
-        return [self.rows(obj)]
-
-    def prepared_pages(self, obj, *, mask: bool) -> list[list[list[Cell]]]:
-        from dataclasses import replace
-
-        from .declarations import mask_identity
-
-        if not mask:
-            return self.pages(obj)
-        return [[[replace(c, text=mask_identity(c.text)) if c.sensitive and c.text else c
-                  for c in row] for row in page] for page in self.pages(obj)]
-
-
-def render_document_docx(document_decl: DocumentDeclaration, obj, *, exported_by: str = "",
-                         mask: bool = False) -> bytes:
-    document = new_document(landscape=False)
-    pages = document_decl.prepared_pages(obj, mask=mask)
-    for copy in range(document_decl.copies):
-        for page_number, rows in enumerate(pages):
-            if copy or page_number:
-                document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-            add_title(document, document_decl.title)
-            table = document.add_table(rows=len(rows), cols=document_decl.grid_columns)
-            table.style = "Table Grid"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            for r, cells in enumerate(rows):
-                col = 0
-                for cell in cells:
-                    target = table.cell(r, col)
-                    if cell.span > 1:
-                        target = target.merge(table.cell(r, col + cell.span - 1))
-                    target.text = cell.text
-                    paragraph = target.paragraphs[0]
-                    if cell.label:
-                        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                        for run in paragraph.runs:
-                            run.bold = True
-                    if cell.tall:
-                        table.rows[r].height = Pt(70)
-                    col += cell.span
-            if document_decl.footnote:
-                document.add_paragraph(document_decl.footnote).runs[0].font.size = Pt(9)
-    if exported_by:
-        document.sections[0].footer.paragraphs[0].text = exported_by
-    return to_bytes(document)
 
 
 _DOCUMENTS: dict[str, type[DocumentDeclaration]] = {}
@@ -116,3 +87,91 @@ def get_document(slug: str) -> DocumentDeclaration:
     from . import catalogue  # noqa: F401
 
     return _DOCUMENTS[slug]()
+
+
+def all_documents() -> list[DocumentDeclaration]:
+    from . import catalogue  # noqa: F401
+
+    return [cls() for cls in _DOCUMENTS.values()]
+
+
+# ---- .docx ------------------------------------------------------------------------------------
+
+def _font(run, size: float, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = "SimSun"
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), "宋体")
+
+
+def to_docx(document: Document, *, exported_by: str = "") -> bytes:
+    """Render `document` as .docx: A4 portrait, one table per page, merged like the seed."""
+    from docx import Document as Docx
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Cm, Pt
+
+    aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+              "right": WD_ALIGN_PARAGRAPH.RIGHT}
+    out = Docx()
+    section = out.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(1.8))
+    section.top_margin = section.bottom_margin = Cm(1.6)
+    out.core_properties.title = document.title
+    for number, page in enumerate(document.pages):
+        if number:
+            out.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        if page.copy_note:
+            p = out.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _font(p.add_run(page.copy_note), 9)
+        p = out.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(p.add_run(page.title), 16, bold=True)
+        for text, align in page.before:
+            p = out.add_paragraph()
+            p.alignment = aligns[align]
+            _font(p.add_run(text), 11)
+        table = out.add_table(rows=len(page.rows), cols=len(page.widths))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        taken: set[tuple[int, int]] = set()
+        for r, row in enumerate(page.rows):
+            c = 0
+            for cell in row:
+                while (r, c) in taken:
+                    c += 1
+                target = table.cell(r, c)
+                if cell.colspan > 1 or cell.rowspan > 1:
+                    target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        taken.add((r + dr, c + dc))
+                target.vertical_alignment = (WD_CELL_VERTICAL_ALIGNMENT.TOP if cell.tall
+                                             else WD_CELL_VERTICAL_ALIGNMENT.CENTER)
+                for i, (text, align) in enumerate(cell.paras):
+                    para = target.paragraphs[0] if i == 0 else target.add_paragraph()
+                    para.alignment = aligns[align]
+                    _font(para.add_run(text), 10.5, bold=cell.label)
+                if cell.tall and len(cell.paras) < 3:
+                    target.add_paragraph()
+                c += cell.colspan
+        for row in table.rows:
+            row.height = Cm(1.0)
+            for c, width in enumerate(page.widths):
+                row.cells[c].width = Cm(width)
+        for text in page.after:
+            p = out.add_paragraph()
+            p.paragraph_format.space_before = Pt(4)
+            _font(p.add_run(text), 9)
+    if exported_by:
+        out.sections[0].footer.paragraphs[0].text = exported_by
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()

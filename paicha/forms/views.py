@@ -111,33 +111,42 @@ def _header_rows(cells, depth):
 
 
 def document_view(request, slug, pk):
-    """A per-person document (登记表 …) for one record of the user's subtree: print or .docx."""
+    """A per-person document (登记表, 记录表, 纪实表) of one record of the user's subtree."""
     from django.http import Http404
 
-    from paicha.accounts.permissions import has_perm
     from paicha.accounts.scope import get_for_user
-    from paicha.audit.services import audit_export
 
-    from .documents import get_document, render_document_docx
+    from .documents import get_document
 
     try:
-        document = get_document(slug)
+        declaration = get_document(slug)
     except KeyError:
-        raise Http404(f"没有名为 {slug} 的登记表") from None
-    obj = get_for_user(document.model.objects, request.user, pk=pk)
+        raise Http404(f"没有名为 {slug} 的文书") from None
+    obj = get_for_user(declaration.model.objects, request.user, pk=pk)
+    return document_response(request, declaration, obj,
+                             fmt="docx" if request.GET.get("format") == "docx" else "print")
+
+
+def document_response(request, declaration, obj, *, fmt: str):
+    """`obj`'s document as .docx or as the A4 print page, identities masked for those who may
+    not see them, the download audited. The caller has checked that `obj` is in the user's
+    subtree."""
+    from paicha.accounts.permissions import has_perm
+    from paicha.audit.services import audit_export
+
+    from .documents import to_docx
+
     require(request.user, Perm.EXPORT)
     mask = not has_perm(request.user, Perm.VIEW_IDENTITY)
-    if request.GET.get("format") == "docx":
-        content = render_document_docx(document, obj, exported_by=exported_by_line(request.user),
-                                       mask=mask)
-        return file_response(user=request.user, content=content, fmt="docx",
-                             filename=f"{document.title}_{obj}.docx", what=f"{document.title}：{obj}",
-                             org=getattr(obj, "organization", None))
-    audit_export(acting_user=request.user, what=f"{document.title}：{obj}（打印）",
-                 org=getattr(obj, "organization", None))
+    document = declaration.build(obj, as_of=timezone.localdate(), mask=mask)
+    org = getattr(obj, "organization", None)
+    if fmt == "docx":
+        return file_response(user=request.user, fmt="docx", filename=document.filename,
+                             content=to_docx(document, exported_by=exported_by_line(request.user)),
+                             what=f"{document.title}：{obj}", org=org)
+    audit_export(acting_user=request.user, what=f"{document.title}：{obj}（打印）", org=org)
     return render(request, "forms/document_print.html", {
-        "document": document, "obj": obj, "copies": range(document.copies),
-        "pages": document.prepared_pages(obj, mask=mask),
+        "document": document, "back": obj.get_absolute_url(),
         "exported_by": exported_by_line(request.user),
     })
 

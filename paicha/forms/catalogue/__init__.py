@@ -1,7 +1,7 @@
 """Every official form, declared once. Importing this package registers them all."""
 
 from . import (  # noqa: F401
-    dispositions, flows, lost, receipts, registration, roster, stocktaking, summary,
+    case_documents, dispositions, flows, lost, receipts, registration, roster, stocktaking, summary,
 )
 
 # The catalogue in the order of SPEC §9.

@@ -4,9 +4,27 @@ from paicha.codes import MaritalStatus, MemberSector, MemberStatus
 from paicha.core.dates import format_cn_date
 from paicha.members.models import Member
 
-from ..documents import DocumentDeclaration, L, V, boxes, register_document
+from ..declarations import mask_identity
+from ..documents import (
+    Cell,
+    Document,
+    DocumentDeclaration,
+    Page,
+    boxes,
+    register_document,
+    value,
+)
+from ..documents import label as L
 
 OPINION = "{signer}签字：              \n{seal}（盖章）              \n                                   年   月   日"
+FOOTNOTE = "注：本表正反面打印，一式两份，一份由党支部留存，一份存入个人党员档案。"
+WIDTHS = [3.4, 5.3, 3.4, 5.3]
+
+
+def V(text, span: int = 1, tall: bool = False) -> Cell:  # noqa: N802  (reads like the form)
+    cell = value(text, span, align="left")
+    cell.tall = tall
+    return cell
 
 
 @register_document
@@ -14,12 +32,21 @@ class MemberRegistration(DocumentDeclaration):
     slug = "member-registration"
     title = "中国共产党党员基本情况登记表"
     model = Member
-    grid_columns = 4
-    copies = 2
-    footnote = "注：本表正反面打印，一式两份，一份由党支部留存，一份存入个人党员档案。"
 
-    def rows(self, m: Member):
+    def build(self, m: Member, *, as_of, mask: bool) -> Document:
+        rows = self.rows(m, mask=mask)
+        # 一式两份: the same page twice (the grid is rebuilt: pages must not share cells).
+        pages = [Page(self.title, WIDTHS, rows), Page(self.title, WIDTHS, self.rows(m, mask=mask))]
+        for page in pages:
+            page.after.append(FOOTNOTE)
+        return Document(self.title, f"{self.title}-{m.name}.docx", pages)
+
+    def rows(self, m: Member, *, mask: bool) -> list[list[Cell]]:
         d = format_cn_date
+
+        def private(text: str) -> str:  # 身份证号码 and phones (SPEC §10)
+            return mask_identity(text) if mask and text else text
+
         special = [label for flag, label in (
             (m.pocket, "“口袋”党员"), (m.religious, "参教信教党员"),
             (m.status == MemberStatus.RETAINED, "保留组织关系"),
@@ -31,8 +58,8 @@ class MemberRegistration(DocumentDeclaration):
         return [
             [L("姓    名"), V(m.name), L("性    别"), V(m.get_gender_display())],
             [L("民    族"), V(m.get_ethnicity_display()), L("籍    贯"), V(m.native_place)],
-            [L("出生日期"), V(d(m.birth_date)), L("身份证号码"), V(m.id_number, sensitive=True)],
-            [L("手机号码"), V(m.mobile, sensitive=True), L("其他联系方式"), V(m.other_contacts, sensitive=True)],
+            [L("出生日期"), V(d(m.birth_date)), L("身份证号码"), V(private(m.id_number))],
+            [L("手机号码"), V(private(m.mobile)), L("其他联系方式"), V(private(m.other_contacts))],
             [L("户籍所在地"), V(m.household_register, 3)],
             [L("实际居住地址"), V(m.residence, 3)],
             [L("婚姻状况"), V(boxes(list(MaritalStatus.labels), m.get_marital_status_display()), 3)],

@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 from paicha.codes import CaseOutcome
 from paicha.conftest import make_member
 from paicha.forms.declarations import all_forms
-from paicha.forms.documents import _DOCUMENTS, get_document, render_document_docx
+from paicha.forms.documents import all_documents, to_docx
 from paicha.forms.renderers.docx import render_docx
 from paicha.forms.renderers.xlsx import render_xlsx
 
@@ -41,8 +41,10 @@ def _files(tree, some_data) -> dict[str, bytes]:
         result = form.build(org=tree.root, as_of=FILL)
         files[f"{form.slug}.xlsx"] = render_xlsx(result, exported_by="导出：测试")
         files[f"{form.slug}-table.docx"] = render_docx(result, exported_by="导出：测试")
-    for slug in _DOCUMENTS:
-        files[f"doc-{slug}.docx"] = render_document_docx(get_document(slug), some_data)
+    for document in all_documents():
+        obj = document.model.objects.order_by("pk").first()
+        files[f"doc-{document.slug}.docx"] = to_docx(
+            document.build(obj, as_of=FILL, mask=False), exported_by="导出：测试")
     return files
 
 

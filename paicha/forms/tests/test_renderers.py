@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 from paicha.codes import MemberStatus
 from paicha.conftest import make_member
 from paicha.forms.declarations import Column, FormDeclaration, get_form, header_grid
-from paicha.forms.documents import get_document, render_document_docx
+from paicha.forms.documents import get_document, to_docx
 from paicha.forms.renderers.docx import render_docx
 from paicha.forms.renderers.xlsx import render_xlsx
 
@@ -109,7 +109,8 @@ def test_second_readers_open_every_generated_file(tree, roster_members):
 
 def test_registration_docx_has_two_copies_with_boxes_ticked(tree, roster_members):
     member = roster_members[0]
-    content = render_document_docx(get_document("member-registration"), member)
+    content = to_docx(get_document("member-registration").build(member, as_of=FILL_DATE,
+                                                                 mask=False))
     document = Document(io.BytesIO(content))
     assert len(document.tables) == 2
     texts = [c.text for c in document.tables[0]._cells]

@@ -47,6 +47,23 @@ def test_registration_of_another_subtree_is_not_found(tree, personas, client_for
         assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("slug", ["member-registration", "case-search-record", "case-jishi"])
+def test_every_document_is_served_in_scope_only_and_masked_for_readers(
+        tree, personas, client_for, slug):
+    from .test_lost_forms import make_case
+
+    member = make_member(tree.branch_a1, "王秘密")
+    obj = member if slug == "member-registration" else make_case(member)
+    url = reverse("forms:document", args=[slug, obj.pk])
+    for persona in ("worker_b1", "outsider"):
+        for fmt in ("", "?format=docx"):
+            response = client_for(personas[persona]).get(url + fmt)
+            assert response.status_code == 404 and "王秘密".encode() not in response.content
+    assert "王秘密" in client_for(personas["worker_a1"]).get(url).content.decode()
+    read = client_for(personas["auditor"]).get(url).content.decode()
+    assert "王秘密" in read and member.id_number not in read
+
+
 def test_registration_print_and_docx(tree, personas, client_for):
     member = make_member(tree.branch_a1, "张三")
     client = client_for(personas["worker_a1"])
