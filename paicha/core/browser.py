@@ -11,11 +11,28 @@ from urllib.parse import urlparse
 
 import pytest
 
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
+
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+
+
+class SerialLiveServer(WSGIServer):
+    """The live server, one request at a time. With SQLite in memory every thread shares the
+    test's one connection (LiveServerThread sets Django's connections_override), and the
+    threaded server's concurrent requests — a page and its htmx polls — would interleave their
+    transactions on it ("no such savepoint"). Not being a ThreadingMixIn, it also makes Django
+    answer "Connection: close", so a browser's idle keep-alive cannot hold it."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialLiveServer
 
 
 def chromium_path() -> str | None:
