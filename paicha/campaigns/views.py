@@ -12,6 +12,7 @@ from django.utils import timezone
 from paicha.accounts.permissions import Perm, has_perm
 from paicha.accounts.scope import require
 from paicha.audit.services import audit_export
+from paicha.core.forms import errors_into
 from paicha.forms.declarations import get_form
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
@@ -28,14 +29,6 @@ from .selectors import (
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _errors_into(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _form_page(request, campaign, form, title, *, explain="", multipart=False, submit="保存"):
@@ -77,7 +70,7 @@ def campaign_new(request):
             campaign = services.campaign_create_from_template(
                 org=request.user.organization, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_into(form, exc)
         else:
             messages.success(request, f"已部署“{campaign.name}”，阶段和步骤可继续修改")
             return redirect(campaign)
@@ -135,7 +128,7 @@ def campaign_edit(request, pk):
             services.campaign_update(campaign=campaign, acting_user=request.user,
                                      **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_into(form, exc)
         else:
             messages.success(request, "已保存")
             return redirect(campaign)
@@ -157,7 +150,7 @@ def phase_edit(request, pk, phase_pk=None):
             services.phase_save(campaign=campaign, phase=phase, acting_user=request.user,
                                 **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_into(form, exc)
         else:
             messages.success(request, "阶段已保存")
             return redirect(campaign)
@@ -188,7 +181,7 @@ def step_edit(request, pk, step_pk=None):
             services.step_save(campaign=campaign, step=step, acting_user=request.user,
                                **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_into(form, exc)
         else:
             messages.success(request, "步骤已保存")
             return redirect(campaign)
@@ -205,7 +198,7 @@ def required_form_new(request, pk):
             services.required_form_save(campaign=campaign, acting_user=request.user,
                                         **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_into(form, exc)
         else:
             messages.success(request, "应报报表已增加")
             return redirect(campaign)
@@ -229,7 +222,7 @@ def step_tick(request, pk, step_pk):
             services.step_tick(campaign=campaign, org=org, step=step, acting_user=request.user,
                                **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_into(form, exc)
         else:
             messages.success(request, f"已登记完成：{step}")
             return redirect(campaign)
@@ -335,7 +328,7 @@ def submission_new(request, pk, slug, period):
             sub = services.submission_submit(campaign=campaign, org=org, form_slug=slug,
                                              period=period, as_of=as_of, acting_user=request.user)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_into(form, exc)
         else:
             messages.success(request, f"已上报第{sub.version}版，等待上级审核")
             return redirect(sub)
@@ -380,7 +373,7 @@ def submission_detail(request, pk, sub_pk):
                 messages.success(request, "已退回")
                 return redirect(sub)
         except ValidationError as exc:
-            _errors_into(return_form, exc)
+            errors_into(return_form, exc)
     return render(request, "campaigns/submission.html", {
         "campaign": campaign, "sub": sub, "data": sub.data, "return_form": return_form,
         "rows": [[row.get(c["key"], "") for c in sub.data.get("columns", [])]

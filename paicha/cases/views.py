@@ -16,6 +16,7 @@ from paicha.audit.services import audit_export
 from paicha.codes import (
     ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, DispositionState,
 )
+from paicha.core.forms import errors_into
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -33,14 +34,6 @@ from .selectors import (
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _errors_into(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _form_page(request, case, form, title, *, explain="", multipart=False, submit="保存"):
@@ -118,7 +111,7 @@ def case_new(request):
                     loss_reason=data["loss_reason"], occupation=data["occupation"],
                     remarks=data["remarks"], lost_since=data["lost_since"])
             except ValidationError as exc:
-                _errors_into(form, exc)
+                errors_into(form, exc)
             else:
                 messages.success(request, f"已为{case.name}立案，开始联系查找")
                 return redirect(case)
@@ -164,7 +157,7 @@ def _case_form(request, pk, form_class, call, title, *, initial=None, explain=""
         try:
             call(case, form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_into(form, exc)
         else:
             messages.success(request, done)
             return redirect(case)
@@ -291,7 +284,7 @@ def approve(request, pk):
                 services.disposition_approve(case=case, acting_user=request.user, step=expected,
                                              opinion=d["opinion"], signed_on=d["signed_on"])
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_into(form, exc)
         else:
             messages.success(request, f"已签署“{ApprovalStep(expected).label}”")
             return redirect(case)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import get_for_user, require
 from paicha.codes import AttendanceStatus, OrgKind
+from paicha.core.forms import errors_into
 from paicha.members.models import ON_ROSTER, Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -32,14 +33,6 @@ from .models import Attendance, DuesPayment, OrgLifeMeeting
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _errors_into(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _org(request, code: str | None = None) -> Organization:
@@ -125,7 +118,7 @@ def meeting_new(request):
         except ValidationError as exc:
             errors = exc.message_dict.pop("attendance", [])
             if exc.message_dict:
-                _errors_into(form, ValidationError(exc.message_dict))
+                errors_into(form, ValidationError(exc.message_dict))
         else:
             messages.success(request, f"已登记组织生活，出席 {meeting.attendances.filter(status=AttendanceStatus.PRESENT).count()} 人")
             return redirect(meeting.get_absolute_url())
@@ -162,7 +155,7 @@ def meeting_edit(request, pk):
         except ValidationError as exc:
             errors = exc.message_dict.pop("attendance", [])
             if exc.message_dict:
-                _errors_into(form, ValidationError(exc.message_dict))
+                errors_into(form, ValidationError(exc.message_dict))
         else:
             messages.success(request, "已保存")
             return redirect(meeting.get_absolute_url())
@@ -241,7 +234,7 @@ def dues_new(request, member_pk):
             services.dues_record(member=member, acting_user=request.user, as_of=_today(),
                                  **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_into(form, exc)
         else:
             messages.success(request, "已登记党费交纳")
             return redirect("evidence:member", member.pk)
@@ -301,7 +294,7 @@ def contact_new(request, member_pk):
             services.contact_record(member=member, acting_user=request.user, as_of=_today(),
                                     **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_into(form, exc)
         else:
             messages.success(request, "已登记联系记录")
             return redirect("evidence:member", member.pk)

@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import get_for_user, require
 from paicha.audit.services import audit_export
+from paicha.core.forms import errors_into
 from paicha.organizations.models import Organization
 
 from . import jobs, services
@@ -130,14 +131,6 @@ def detail(request, pk):
     })
 
 
-def _form_errors_from(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def create(request):
     require(request.user, Perm.EDIT_MEMBERS)
     initial = {}
@@ -153,7 +146,7 @@ def create(request):
             member = services.member_create(organization=data.pop("organization"),
                                             acting_user=request.user, **data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            errors_into(form, exc)
         else:
             messages.success(request, f"已登记党员“{member.name}”")
             return redirect(member)
@@ -169,7 +162,7 @@ def edit(request, pk):
                 services.member_update(member=member, acting_user=request.user,
                                        **{f: form.cleaned_data[f] for f in form.changed_data})
             except ValidationError as exc:
-                _form_errors_from(exc, form)
+                errors_into(form, exc)
             else:
                 messages.success(request, f"已保存“{member.name}”的信息")
                 return redirect(member)

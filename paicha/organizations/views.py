@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
+from paicha.core.forms import errors_into
 
 from . import services
 from .forms import OrganizationForm, OrgChoiceForm
@@ -37,11 +38,6 @@ def detail(request, code):
     })
 
 
-def _form_errors_from(exc: ValidationError, form) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def create(request, code):
     require(request.user, Perm.MANAGE_ORGS)
     parent = get_org_for_user(request.user, code)
@@ -50,7 +46,7 @@ def create(request, code):
         try:
             org = services.org_create(parent=parent, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            errors_into(form, exc)
         else:
             messages.success(request, f"已新建党组织“{org.name}”")
             return redirect(org)
@@ -67,7 +63,7 @@ def edit(request, code):
                 services.org_update(org=org, acting_user=request.user,
                                     **{f: form.cleaned_data[f] for f in form.changed_data})
             except ValidationError as exc:
-                _form_errors_from(exc, form)
+                errors_into(form, exc)
             else:
                 messages.success(request, f"已保存“{org.name}”")
                 return redirect(org)
@@ -91,7 +87,7 @@ def move(request, code):
             services.org_move(org=org, new_parent=form.cleaned_data["target"],
                               acting_user=request.user)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            errors_into(form, exc)
         else:
             messages.success(request, f"“{org.name}”已调整到“{form.cleaned_data['target'].name}”之下")
             return redirect("organizations:detail", code=org.code)
@@ -112,7 +108,7 @@ def merge(request, code):
             target = services.org_merge(source=org, target=form.cleaned_data["target"],
                                         acting_user=request.user)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            errors_into(form, exc)
         else:
             messages.success(request, f"“{org.name}”已并入“{target.name}”")
             return redirect(target)

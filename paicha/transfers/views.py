@@ -13,6 +13,7 @@ from django.utils import timezone
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
 from paicha.codes import AbroadKind, TransferDirection
+from paicha.core.forms import errors_into, submitted
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -28,14 +29,6 @@ from .models import AbroadRecord, FlowRecord, PocketRecord, Transfer
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _errors_into(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _scope_org(request, code: str | None = None) -> Organization:
@@ -152,7 +145,7 @@ def create_out(request, member_pk):
                     **{k: v for k, v in data.items() if v not in (None, "")
                        or k in ("counterpart_name",)})
             except ValidationError as exc:
-                _errors_into(exc, form)
+                errors_into(form, exc)
             else:
                 messages.success(request, f"已为{member.name}开具组织关系介绍信（转出）")
                 return redirect(transfer)
@@ -175,7 +168,7 @@ def create_in(request):
                 organization=org, member_fields=member_fields, acting_user=request.user,
                 **{k: v for k, v in data.items() if v not in (None, "") or k == "counterpart_name"})
         except ValidationError as exc:
-            _errors_into(exc, form)
+            errors_into(form, exc)
         else:
             messages.success(request, f"{transfer.member.name}的组织关系已转入“{org.name}”")
             return redirect(transfer)
@@ -189,15 +182,11 @@ def edit(request, pk):
     with transaction.atomic():
         transfer = selectors.get_transfer_for_user(request.user, pk, for_write=True)
         form = TransferEditForm(request.POST or None, instance=transfer)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.transfer_update(transfer=transfer, acting_user=request.user,
-                                         **{f: form.cleaned_data[f] for f in form.changed_data})
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, "已保存")
-                return redirect(transfer)
+        if submitted(request, form, lambda data: services.transfer_update(
+                transfer=transfer, acting_user=request.user,
+                **{f: data[f] for f in form.changed_data}),
+                "已保存"):
+            return redirect(transfer)
     return _form_page(request, form, f"{transfer.member.name}的介绍信：四个清楚、谈心谈话、承诺书、联心卡",
                       back=transfer.get_absolute_url())
 
@@ -207,16 +196,11 @@ def accept(request, pk):
         transfer = selectors.get_incoming_for_user(request.user, pk, for_write=True)
         form = BranchForm(request.POST or None, target=transfer.counterpart_org,
                           initial={"on": _today()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.transfer_accept(transfer=transfer, on=form.cleaned_data["on"],
-                                         branch=form.cleaned_data["branch_code"],
-                                         acting_user=request.user)
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, f"已接收{transfer.member.name}的组织关系，回执已同时登记")
-                return redirect("transfers:incoming")
+        if submitted(request, form, lambda data: services.transfer_accept(
+                transfer=transfer, on=data["on"], branch=data["branch_code"],
+                acting_user=request.user),
+                f"已接收{transfer.member.name}的组织关系，回执已同时登记"):
+            return redirect("transfers:incoming")
     return _form_page(request, form, f"接收{transfer.member.name}的组织关系（来自{transfer.organization.name}）",
                       back="transfers:incoming", submit="接收",
                       explain="接收后该党员编入本组织名册，转出方同时收到回执。")
@@ -226,15 +210,10 @@ def refuse(request, pk):
     with transaction.atomic():
         transfer = selectors.get_incoming_for_user(request.user, pk, for_write=True)
         form = RefuseForm(request.POST or None, initial={"on": _today()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.transfer_refuse(transfer=transfer, acting_user=request.user,
-                                         **form.cleaned_data)
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, f"已退回{transfer.member.name}的介绍信")
-                return redirect("transfers:incoming")
+        if submitted(request, form, lambda data: services.transfer_refuse(
+                transfer=transfer, acting_user=request.user, **data),
+                f"已退回{transfer.member.name}的介绍信"):
+            return redirect("transfers:incoming")
     return _form_page(request, form, f"退回{transfer.member.name}的介绍信",
                       back="transfers:incoming", submit="退回")
 
@@ -243,15 +222,10 @@ def receipt(request, pk):
     with transaction.atomic():
         transfer = selectors.get_transfer_for_user(request.user, pk, for_write=True)
         form = ReceiptForm(request.POST or None, initial={"on": _today()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.transfer_receipt_record(transfer=transfer, acting_user=request.user,
-                                                 **form.cleaned_data)
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, "回执已登记")
-                return redirect(transfer)
+        if submitted(request, form, lambda data: services.transfer_receipt_record(
+                transfer=transfer, acting_user=request.user, **data),
+                "回执已登记"):
+            return redirect(transfer)
     title = "登记收到的回执" if transfer.is_out else "登记寄出的回执"
     return _form_page(request, form, f"{transfer.member.name}：{title}",
                       back=transfer.get_absolute_url(), submit="登记回执")
@@ -261,17 +235,11 @@ def followup(request, pk):
     with transaction.atomic():
         transfer = selectors.get_transfer_for_user(request.user, pk, for_write=True)
         form = FollowUpForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.followup_add(transfer=transfer, acting_user=request.user,
-                                      on=form.cleaned_data["date"],
-                                      by_whom=form.cleaned_data["by_whom"],
-                                      what=form.cleaned_data["what"])
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, "跟踪记录已保存")
-                return redirect(transfer)
+        if submitted(request, form, lambda data: services.followup_add(
+                transfer=transfer, acting_user=request.user, on=data["date"],
+                by_whom=data["by_whom"], what=data["what"]),
+                "跟踪记录已保存"):
+            return redirect(transfer)
     return _form_page(request, form, f"{transfer.member.name}：跟踪记录（不落实、不放手）",
                       back=transfer.get_absolute_url())
 
@@ -280,15 +248,10 @@ def pocket(request, pk):
     with transaction.atomic():
         transfer = selectors.get_transfer_for_user(request.user, pk, for_write=True)
         form = PocketForm(request.POST or None, initial={"on": _today()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.pocket_mark(member=transfer.member, transfer=transfer,
-                                     acting_user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, f"{transfer.member.name}已登记为“口袋”党员，仍列入本支部名册")
-                return redirect(transfer)
+        if submitted(request, form, lambda data: services.pocket_mark(
+                member=transfer.member, transfer=transfer, acting_user=request.user, **data),
+                f"{transfer.member.name}已登记为“口袋”党员，仍列入本支部名册"):
+            return redirect(transfer)
     return _form_page(request, form, f"认定{transfer.member.name}为“口袋”党员",
                       back=transfer.get_absolute_url(), submit="认定",
                       explain="组织关系转出后没有在规定期限内到接收单位报到、接转组织关系的党员，"
@@ -404,15 +367,10 @@ def pocket_resolve(request, pk):
     with transaction.atomic():
         record = selectors.get_scoped_for_user(PocketRecord, request.user, pk, for_write=True)
         form = PocketResolveForm(request.POST or None, initial={"on": _today()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.pocket_resolve(record=record, acting_user=request.user,
-                                        **form.cleaned_data)
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, f"{record.member.name}的组织关系已落实")
-                return redirect("transfers:register", which="pocket")
+        if submitted(request, form, lambda data: services.pocket_resolve(
+                record=record, acting_user=request.user, **data),
+                f"{record.member.name}的组织关系已落实"):
+            return redirect("transfers:register", which="pocket")
     return _form_page(request, form, f"{record.member.name}：“口袋”党员组织关系已落实",
                       back="transfers:pockets")
 
@@ -434,16 +392,11 @@ def flow_create(request, member_pk):
     with transaction.atomic():
         member = get_member_for_user(request.user, member_pk, for_write=True)
         form = FlowForm(request.POST or None, initial={"since": _today()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.flow_open(member=member, acting_user=request.user,
-                                   **{k: v for k, v in form.cleaned_data.items()
-                                      if v not in (None,)})
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, f"已登记{member.name}为流动党员")
-                return redirect("transfers:register", which="flow")
+        if submitted(request, form, lambda data: services.flow_open(
+                member=member, acting_user=request.user,
+                **{k: v for k, v in data.items() if v is not None}),
+                f"已登记{member.name}为流动党员"):
+            return redirect("transfers:register", which="flow")
     return _form_page(request, form, f"登记流动党员：{member.name}", back=member.get_absolute_url(),
                       explain="流动党员指由于就业或居住地变化等原因，在较长时间内无法正常参加正式组织关系"
                               "所在党组织活动的党员。由基层党委为其办理《中国共产党流动党员活动证》。")
@@ -453,15 +406,10 @@ def flow_edit(request, pk):
     with transaction.atomic():
         record = selectors.get_scoped_for_user(FlowRecord, request.user, pk, for_write=True)
         form = FlowForm(request.POST or None, instance=record)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.flow_update(record=record, acting_user=request.user,
-                                     **{f: form.cleaned_data[f] for f in form.changed_data})
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, "已保存")
-                return redirect("transfers:register", which="flow")
+        if submitted(request, form, lambda data: services.flow_update(
+                record=record, acting_user=request.user, **{f: data[f] for f in form.changed_data}),
+                "已保存"):
+            return redirect("transfers:register", which="flow")
     return _form_page(request, form, f"修改流动记录：{record.member.name}",
                       back="transfers:flows")
 
@@ -470,15 +418,10 @@ def flow_close(request, pk):
     with transaction.atomic():
         record = selectors.get_scoped_for_user(FlowRecord, request.user, pk, for_write=True)
         form = CloseForm(request.POST or None, initial={"on": _today()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.flow_close(record=record, on=form.cleaned_data["on"],
-                                    reason=form.cleaned_data["note"], acting_user=request.user)
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, f"{record.member.name}的流动已结束")
-                return redirect("transfers:register", which="flow")
+        if submitted(request, form, lambda data: services.flow_close(
+                record=record, on=data["on"], reason=data["note"], acting_user=request.user),
+                f"{record.member.name}的流动已结束"):
+            return redirect("transfers:register", which="flow")
     return _form_page(request, form, f"结束流动：{record.member.name}", back="transfers:flows")
 
 
@@ -505,15 +448,10 @@ def abroad_create(request, member_pk):
     with transaction.atomic():
         member = get_member_for_user(request.user, member_pk, for_write=True)
         form = AbroadForm(request.POST or None, initial={"period_from": _today()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.abroad_register(member=member, acting_user=request.user,
-                                         **form.cleaned_data)
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, f"已为{member.name}办理{AbroadKind(form.cleaned_data['kind']).label}")
-                return redirect("transfers:abroad")
+        if submitted(request, form, lambda data: services.abroad_register(
+                member=member, acting_user=request.user, **data),
+                lambda data: f"已为{member.name}办理{AbroadKind(data['kind']).label}"):
+            return redirect("transfers:abroad")
     return _form_page(request, form, f"出国（境）：{member.name}", back=member.get_absolute_url(),
                       explain="保留组织关系：因公因私出国（境）一个月以上且非定居的，办理保留组织关系手续，"
                               "写明期限。停止党籍：因出国（境）定居的；停止党籍满两年仍无法取得联系的，按自行脱党除名。")
@@ -523,15 +461,10 @@ def abroad_end(request, pk):
     with transaction.atomic():
         record = selectors.get_scoped_for_user(AbroadRecord, request.user, pk, for_write=True)
         form = CloseForm(request.POST or None, initial={"on": _today()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.abroad_end(record=record, on=form.cleaned_data["on"],
-                                    note=form.cleaned_data["note"], acting_user=request.user)
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, f"{record.member.name}已恢复正常组织生活")
-                return redirect("transfers:abroad")
+        if submitted(request, form, lambda data: services.abroad_end(
+                record=record, on=data["on"], note=data["note"], acting_user=request.user),
+                f"{record.member.name}已恢复正常组织生活"):
+            return redirect("transfers:abroad")
     title = "回国（境），恢复组织生活" if record.kind == AbroadKind.RETAINED else "恢复党籍"
     return _form_page(request, form, f"{record.member.name}：{title}", back="transfers:abroad")
 
@@ -542,15 +475,9 @@ def abroad_restoration(request, pk):
         form = CloseForm(request.POST or None, initial={"on": _today()})
         form.fields["on"].label = "申请日期"
         form.fields["note"].label = "申请情况"
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.abroad_restoration_request(record=record, on=form.cleaned_data["on"],
-                                                    note=form.cleaned_data["note"],
-                                                    acting_user=request.user)
-            except ValidationError as exc:
-                _errors_into(exc, form)
-            else:
-                messages.success(request, "已登记恢复党籍申请")
-                return redirect("transfers:abroad")
+        if submitted(request, form, lambda data: services.abroad_restoration_request(
+                record=record, on=data["on"], note=data["note"], acting_user=request.user),
+                "已登记恢复党籍申请"):
+            return redirect("transfers:abroad")
     return _form_page(request, form, f"{record.member.name}：申请恢复党籍", back="transfers:abroad")
 
