@@ -19,6 +19,7 @@ __all__ = [
     "format_cn_month",
     "full_years_between",
     "months_between",
+    "parse_cell_date",
     "parse_loose_date",
 ]
 
@@ -67,6 +68,55 @@ def parse_loose_date(value: object) -> datetime.date | None:
     if isinstance(value, str):
         return _from_text(value)
     raise LooseDateError(f"无法识别的日期：{value!r}")
+
+
+def parse_cell_date(value: object) -> tuple[datetime.date, bool] | None:
+    """A spreadsheet cell as (date, month_only); None for a blank cell.
+
+    Beyond parse_loose_date, numbers are read as people type them into Excel: 2016.09 (which
+    Excel keeps as the number 2016.09, not as a date) is September 2016, and 201609 / 20160920
+    are compact dates; other numbers are date serials. month_only says the cell gave no day
+    (2016.09, "2016年9月"), which matters where a day is compared (出生年月 with the ID).
+    """
+    kind = type(value)  # a date cell, the common case, first
+    if kind is datetime.datetime:
+        return value.date(), False
+    if kind is datetime.date:
+        return value, False
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise LooseDateError("不是日期")
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise LooseDateError("不是日期")
+        if 1900 <= value < 2101:
+            return _year_dot_month(value), True
+        if 190001 <= value <= 21001231 and float(value).is_integer():
+            value = str(int(value))
+    parsed = parse_loose_date(value)
+    if parsed is None:
+        return None
+    month_only = isinstance(value, str) and _MONTH_ONLY.fullmatch(
+        unicodedata.normalize("NFKC", value).strip()) is not None
+    return parsed, month_only
+
+
+_MONTH_ONLY = re.compile(r"\d{4}\s*(?:[-/.]\s*\d{1,2}|年\s*\d{1,2}\s*月|\d{2})")
+
+
+def _year_dot_month(value: float) -> datetime.date:
+    year = int(value)
+    fraction = round((value - year) * 100)
+    if fraction == 0:
+        raise LooseDateError("只有年份，缺少月份")
+    if fraction == 10:
+        # 2016.1 and 2016.10 are the same number once Excel has them.
+        raise LooseDateError("写成数字的“年.月”无法区分1月和10月，请写成 2016年1月 或 2016-10")
+    month = fraction // 10 if fraction % 10 == 0 else fraction
+    if not 1 <= month <= 12:
+        raise LooseDateError("月份超出范围")
+    return datetime.date(year, month, 1)
 
 
 def _from_excel_serial(value: int | float | Decimal) -> datetime.date:

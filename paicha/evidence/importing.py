@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from paicha.codes import AttendanceStatus
-from paicha.core.dates import LooseDateError, parse_loose_date
+from paicha.core.dates import LooseDateError, parse_cell_date
 from paicha.members.idcard import normalize_id_number
 from paicha.organizations.models import Organization
 
@@ -107,10 +107,11 @@ class RosterLookup:
 
 def _date(cells, title, problems, *, required=True) -> datetime.date | None:
     try:
-        value = parse_loose_date(cells.get(title))
+        read = parse_cell_date(cells.get(title))
     except LooseDateError as exc:
         problems.append(f"“{title}”{exc}")
         return None
+    value = read[0] if read else None
     if value is None and required:
         problems.append(f"“{title}”不能为空")
     return value

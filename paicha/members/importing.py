@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -48,7 +47,7 @@ from paicha.codes import (
     StudentLevel,
 )
 from paicha.core.bulk import BackgroundInsert, batched, existing_values
-from paicha.core.dates import LooseDateError, format_cn_date, parse_loose_date
+from paicha.core.dates import LooseDateError, format_cn_date, parse_cell_date
 from paicha.core.pinyin import initials
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
@@ -110,46 +109,14 @@ def read_name(value) -> str:
 
 
 def read_date(value) -> tuple[datetime.date, bool] | None:
-    """(date, month_only) from a cell; floats 1900–2100 are year.month as typed in Excel."""
-    kind = type(value)  # a date cell, the common case, first
-    if kind is datetime.datetime:
-        return value.date(), False
-    if kind is datetime.date:
-        return value, False
-    if value in _BLANK:
-        return None
-    if isinstance(value, bool):
-        raise CellError("不是日期")
-    if isinstance(value, (int, float)):
-        if not math.isfinite(value):
-            raise CellError("不是日期")
-        if 1900 <= value < 2101:
-            year = int(value)
-            fraction = round((value - year) * 100)
-            if fraction == 0:
-                raise CellError("只有年份，缺少月份")
-            if fraction == 10:
-                # 2016.1 and 2016.10 are the same number once Excel has them.
-                raise CellError("写成数字的“年.月”无法区分1月和10月，请写成 2016年1月 或 2016-10")
-            month = fraction // 10 if fraction % 10 == 0 else fraction
-            if not 1 <= month <= 12:
-                raise CellError("月份超出范围")
-            return datetime.date(year, month, 1), True
-        if 190001 <= value <= 21001231 and float(value).is_integer():
-            value = str(int(value))  # 201609 or 20160920 typed as a number
+    """(date, month_only) from a cell (core.dates.parse_cell_date: 2016.09, 2016年9月, serials)."""
     try:
-        parsed = parse_loose_date(value)
+        return parse_cell_date(value)
     except LooseDateError as exc:
-        raise CellError(str(exc).removeprefix("无法识别的日期：").join(("无法识别的日期“", "”"))
-                        if "：" in str(exc) else str(exc)) from None
-    if parsed is None:
-        return None
-    month_only = isinstance(value, str) and _MONTH_ONLY.fullmatch(
-        unicodedata.normalize("NFKC", value).strip()) is not None
-    return parsed, month_only
-
-
-_MONTH_ONLY = re.compile(r"\d{4}\s*(?:[-/.]\s*\d{1,2}|年\s*\d{1,2}\s*月|\d{2})")
+        message = str(exc)
+        if message.startswith("无法识别的日期："):  # name the value as the error list shows it
+            message = message.removeprefix("无法识别的日期：").join(("无法识别的日期“", "”"))
+        raise CellError(message) from None
 
 
 def read_plain_date(value) -> datetime.date | None:

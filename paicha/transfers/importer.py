@@ -21,7 +21,7 @@ from paicha.codes import (
     Ethnicity, MemberStatus, PersonCategory, ProvinceScope, StudentLevel, TransferDirection,
     TransferPermanence, TransferState,
 )
-from paicha.core.dates import LooseDateError, parse_loose_date
+from paicha.core.dates import LooseDateError, parse_cell_date
 from paicha.members.idcard import IdNumberError, parse_id_number
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
@@ -136,7 +136,8 @@ def parse_rows(rows: list[list], *, scope_org: Organization, as_of: datetime.dat
         dates = {}
         for title in ("开具日期", "回执日期"):
             try:
-                dates[title] = parse_loose_date(raw.get(title))
+                read = parse_cell_date(raw.get(title))
+                dates[title] = read[0] if read else None
             except LooseDateError as exc:
                 problems.append(f"“{title}”{exc}")
         letter_date, receipt_date = dates.get("开具日期"), dates.get("回执日期")

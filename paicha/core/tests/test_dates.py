@@ -281,3 +281,21 @@ def test_full_years_matches_months(a: datetime.date, b: datetime.date) -> None:
     if not (d.month == 2 and d.day == 29):
         assert years == months_between(d, e) // 12
     assert 0 <= years <= e.year - d.year
+
+
+def test_cells_typed_as_numbers_read_as_people_meant_them():
+    from paicha.core.dates import parse_cell_date
+
+    assert parse_cell_date(2016.09) == (datetime.date(2016, 9, 1), True)
+    assert parse_cell_date(2016.12) == (datetime.date(2016, 12, 1), True)
+    assert parse_cell_date(201609) == (datetime.date(2016, 9, 1), True)
+    assert parse_cell_date(20160920.0) == (datetime.date(2016, 9, 20), False)
+    assert parse_cell_date(42633.0) == (datetime.date(2016, 9, 20), False)  # a date serial
+    assert parse_cell_date("2016年9月") == (datetime.date(2016, 9, 1), True)
+    assert parse_cell_date(datetime.datetime(2016, 9, 20, 8, 0)) == (datetime.date(2016, 9, 20),
+                                                                     False)
+    assert parse_cell_date("") is None and parse_cell_date(None) is None
+    for bad, message in ((2016.1, "无法区分1月和10月"), (2016.0, "只有年份"),
+                         (2016.13, "月份超出范围"), (True, "不是日期")):
+        with pytest.raises(LooseDateError, match=message):
+            parse_cell_date(bad)

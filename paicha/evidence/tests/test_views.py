@@ -181,6 +181,17 @@ def test_dues_ledger_import_is_all_or_nothing(world, personas, client_for, tree)
     assert (payment.month_from, payment.month_to) == (D(2026, 1, 1), D(2026, 3, 1))
 
 
+def test_dues_ledger_months_typed_as_numbers_are_months_not_date_serials(
+        world, personas, client_for, tree):
+    # Excel keeps "2026.02" typed into a cell as the number 2026.02.
+    url = reverse("evidence:dues_import") + f"?org={tree.branch_a1.code}"
+    ledger = xlsx([["姓名", "交纳日期", "交纳起始月份", "交纳截止月份", "金额（元）"],
+                   ["王秘密", "2026-03-05", 2026.02, 2026.03, "4.00"]])
+    assert client_for(personas["worker_a1"]).post(url, {"file": ledger}).status_code == 302
+    payment = DuesPayment.objects.get(member=world["lost"], paid_on=D(2026, 3, 5))
+    assert (payment.month_from, payment.month_to) == (D(2026, 2, 1), D(2026, 3, 1))
+
+
 def test_dues_and_contact_forms(world, personas, client_for):
     client = client_for(personas["worker_a1"])
     member = world["lost"]
