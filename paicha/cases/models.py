@@ -18,8 +18,10 @@ from paicha.codes import (
     DispositionState, Education, Ethnicity, Gender, LossReason, MemberType, Occupation,
     OrgCategory, SearchMethod,
 )
-from paicha.core.dates import format_cn_date, months_between
+from paicha.core.dates import format_cn_date
 from paicha.organizations.models import OrgScopedModel, ScopedQuerySet
+
+from . import rules
 
 
 class CaseQuerySet(ScopedQuerySet):
@@ -121,16 +123,10 @@ class LostContactCase(OrgScopedModel):
         return self.closed_on is None
 
     def lost_until(self, as_of: datetime.date) -> datetime.date:
-        """The end of 与党组织失去联系时间: the end of the search, or the fill date meanwhile."""
-        if self.outcome != CaseOutcome.SEARCHING and self.outcome_on:
-            return min(self.outcome_on, as_of)
-        return as_of
+        return rules.lost_until(self.outcome, self.outcome_on, as_of)
 
     def lost_months(self, as_of: datetime.date) -> int | None:
-        """Whole months from the last org life or dues to the end of the search (or `as_of`)."""
-        if self.lost_since is None:
-            return None
-        return max(0, months_between(self.lost_since, self.lost_until(as_of)))
+        return rules.lost_months(self.lost_since, self.outcome, self.outcome_on, as_of)
 
     def lost_period_text(self, as_of: datetime.date) -> str:
         """'2015年3月2日至2016年9月20日（1年6个月）', as the 记录表 and 纪实表 print it."""

@@ -12,10 +12,13 @@ Decisions (SPEC §7 and seed 004 附件4, where the seed wins):
   尚在查找联系 (C, F, N, W) change nothing on the roster and take effect when recorded.
 """
 
+import datetime
+
 from paicha.accounts.permissions import Role
 from paicha.codes import ApprovalStep as S
 from paicha.codes import CaseOutcome, DispositionSide, MemberStatus
 from paicha.codes import DispositionCategory as D
+from paicha.core.dates import months_between
 
 SIDE = {
     **dict.fromkeys("CDEFHIJKLMN", DispositionSide.CONTACTED),
@@ -108,3 +111,19 @@ STEP_TITLE_JISHI = {
     S.COMMITTEE_APPROVAL: "基层党委审核（审批）意见",
     S.DEPARTMENT_APPROVAL: "上一级党委组织部门对劝退、除名处置的审批意见",
 }
+
+
+def lost_until(outcome: str, outcome_on: datetime.date | None,
+               as_of: datetime.date) -> datetime.date:
+    """The end of 与党组织失去联系时间: the end of the search, or the fill date meanwhile."""
+    if outcome != CaseOutcome.SEARCHING and outcome_on:
+        return min(outcome_on, as_of)
+    return as_of
+
+
+def lost_months(lost_since: datetime.date | None, outcome: str,
+                outcome_on: datetime.date | None, as_of: datetime.date) -> int | None:
+    """Whole months from the last org life or dues to the end of the search (or `as_of`)."""
+    if lost_since is None:
+        return None
+    return max(0, months_between(lost_since, lost_until(outcome, outcome_on, as_of)))

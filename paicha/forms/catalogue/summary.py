@@ -12,7 +12,8 @@ bands that each add up to 总数. Where the seed leaves a choice open:
 from paicha.codes import (
     CaseOutcome, Education, Ethnicity, Gender, LossReason, MemberType, Occupation, OrgCategory,
 )
-from paicha.core.dates import full_years_between, months_between
+from paicha.cases.rules import lost_months
+from paicha.core.dates import full_years_between
 
 from ..declarations import Check, Column, FormDeclaration, register
 
@@ -51,16 +52,6 @@ def _columns() -> list[Column]:
 
 
 EDUCATION_BAND = {code: key for key, _title, codes in EDUCATION_BANDS for code in codes}
-
-
-def _lost_months(case: dict, as_of) -> int | None:
-    """As LostContactCase.lost_months: to the end of the search, or to the fill date."""
-    if case["lost_since"] is None:
-        return None
-    end = as_of
-    if case["outcome"] != CaseOutcome.SEARCHING and case["outcome_on"]:
-        end = min(case["outcome_on"], as_of)
-    return max(0, months_between(case["lost_since"], end))
 
 
 def _band(value, bands):
@@ -162,7 +153,8 @@ class LostSummary(FormDeclaration):
         party_age = full_years_between(full, as_of) if full and full <= as_of else 0
         cells.append(_band(party_age, PARTY_AGE_BANDS) or "?党龄")
         cells.append(EDUCATION_BAND.get(case["education"], "?学历"))
-        cells.append(_lost_band(_lost_months(case, as_of)) or "?失去联系时间")
+        cells.append(_lost_band(lost_months(case["lost_since"], case["outcome"],
+                                            case["outcome_on"], as_of)) or "?失去联系时间")
         cells.append(f"reason_{case['loss_reason']}" if case["loss_reason"] else "?失去联系情形")
         cells.append(f"occ_{case['occupation']}" if case["occupation"] else "?职业")
         cells.append(f"cat_{case['org_category']}" if case["org_category"] else "?党组织类别")
