@@ -17,6 +17,7 @@ from paicha.codes import (
     ApprovalDecision, ApprovalStep, CaseOutcome, Education, Ethnicity, Gender, Occupation,
 )
 from paicha.core.dates import format_cn_date, format_cn_month
+from paicha.core.privacy import mask_identity
 from paicha.forms.documents import Cell, Document, Page, block, label, value
 
 from .rules import STEP_SEAL, STEP_TITLE_JISHI
@@ -36,14 +37,6 @@ def cn_number(n: int) -> str:
     return str(n)
 
 
-def mask_id(value: str) -> str:
-    return value[:6] + "********" + value[14:] if len(value) == 18 else value
-
-
-def mask_phone(value: str) -> str:
-    return value[:3] + "****" + value[7:] if len(value) == 11 and value.isdigit() else value
-
-
 # ---- filling ---------------------------------------------------------------------------------
 
 class Facts:
@@ -60,11 +53,11 @@ class Facts:
         self.occupation = (Occupation.circled(c.occupation) + Occupation(c.occupation).label
                            if c.occupation else "")
         self.join = format_cn_month(c.join_date)
-        self.id_number = mask_id(c.id_number) if mask else c.id_number
+        self.id_number = mask_identity(c.id_number) if mask else c.id_number
         contacts = c.contacts
         if c.outcome == CaseOutcome.REGAINED:
             contacts = "；".join(x for x in (c.new_mobile, c.new_contacts) if x) or contacts
-        self.contacts = "；".join(mask_phone(p) for p in contacts.split("；")) if mask else contacts
+        self.contacts = "；".join(mask_identity(p) for p in contacts.split("；")) if mask else contacts
         self.lost_period = c.lost_period_text(as_of)
         self.regained = format_cn_date(c.outcome_on) if c.outcome == CaseOutcome.REGAINED else ""
         self.reason = c.loss_reason_text

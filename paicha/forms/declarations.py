@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from paicha.codes import CircledChoices
+from paicha.core.privacy import mask_identity
 
 
 @dataclass(frozen=True)
@@ -140,15 +141,6 @@ def _json_value(value):
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return str(value)
-
-
-def mask_identity(value: str) -> str:
-    """430102********7517 / 138****5678: enough to tell people apart, not to use the number."""
-    if len(value) == 18:
-        return value[:6] + "*" * 8 + value[14:]
-    if len(value) >= 7:
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-    return "*" * len(value)
 
 
 class FormDeclaration:

@@ -11,7 +11,7 @@ import io
 from paicha.core.dates import format_cn_date
 
 from .models import Member
-from .selectors import display_value, mask_id_number, mask_phone
+from .selectors import display_value
 
 EXPORT_MAX_ROWS = 200_000
 EXPORT_FIELDS = (
@@ -74,4 +74,4 @@ def _letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-__all__ = ["EXPORT_FIELDS", "EXPORT_MAX_ROWS", "export_roster", "mask_id_number", "mask_phone"]
+__all__ = ["EXPORT_FIELDS", "EXPORT_MAX_ROWS", "export_roster"]

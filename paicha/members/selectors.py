@@ -1,6 +1,7 @@
 """Reads of members: scoped fetches, the 一人两籍 lookup, the roster list and its filters."""
 
 from paicha.accounts.scope import get_for_user
+from paicha.core.privacy import mask_identity
 from paicha.organizations.models import Organization
 
 from .models import Member
@@ -52,9 +53,9 @@ def member_history(member: Member, *, show_identity: bool, limit: int = 100) -> 
         id_label = str(Member._meta.get_field("id_number").verbose_name)
         phone_label = str(Member._meta.get_field("mobile").verbose_name)
         for entry in entries:
-            for label, mask in ((id_label, mask_id_number), (phone_label, mask_phone)):
+            for label in (id_label, phone_label):
                 if label in entry.changes:
-                    entry.changes[label] = [mask(v or "") for v in entry.changes[label]]
+                    entry.changes[label] = [mask_identity(v or "") for v in entry.changes[label]]
     return entries
 
 
@@ -79,14 +80,6 @@ def member_related_sections(member: Member, *, limit: int = 20) -> list[dict]:
     return sections
 
 
-def mask_id_number(value: str) -> str:
-    return f"{value[:6]}********{value[14:]}" if value else ""
-
-
-def mask_phone(value: str) -> str:
-    return f"{value[:3]}****{value[7:]}" if len(value) >= 8 else ("****" if value else "")
-
-
 def display_value(member: Member, name: str, *, show_identity: bool) -> str:
     """A field as the 登记表 prints it: labels for codes, 2016年9月20日 for dates, 是 for flags."""
     import datetime
@@ -95,10 +88,8 @@ def display_value(member: Member, name: str, *, show_identity: bool) -> str:
 
     field = Member._meta.get_field(name)
     value = getattr(member, name)
-    if name == "id_number" and not show_identity:
-        return mask_id_number(value)
-    if name == "mobile" and not show_identity:
-        return mask_phone(value)
+    if name in ("id_number", "mobile") and not show_identity:
+        return mask_identity(value)
     if name == "organization":
         return value.name
     if field.choices:

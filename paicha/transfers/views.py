@@ -14,6 +14,7 @@ from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
 from paicha.codes import AbroadKind, TransferDirection
 from paicha.core.forms import errors_into, submitted
+from paicha.core.privacy import mask_identity
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -328,10 +329,6 @@ REGISTERS = {
 }
 
 
-def _mask(value: str) -> str:
-    return value[:3] + "****" + value[-4:] if len(value) >= 11 else ("****" if value else "")
-
-
 def register(request, which):
     from django.http import Http404
 
@@ -350,7 +347,7 @@ def register(request, which):
         for name, kind in columns:
             value = row.get(name)
             if name in sensitive and not show_identity:
-                value = _mask(value or "")
+                value = mask_identity(value or "")
             cells.append((kind, value))
         table.append({"cells": cells, "record": row.get("_record")})
     return render(request, "transfers/register.html", {

@@ -2,9 +2,9 @@
 
 from paicha.codes import MaritalStatus, MemberSector, MemberStatus
 from paicha.core.dates import format_cn_date
+from paicha.core.privacy import mask_identity
 from paicha.members.models import Member
 
-from ..declarations import mask_identity
 from ..documents import (
     Cell,
     Document,
