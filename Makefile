@@ -27,7 +27,7 @@ test: setup
 	$(BIN)/python -m pytest
 
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(NAMES)
 
 clean:
 	rm -rf $(VENV) var
