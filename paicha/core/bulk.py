@@ -7,7 +7,6 @@ audit entry for the whole batch.
 """
 
 import datetime
-import decimal
 import json
 import queue
 import sqlite3
@@ -25,16 +24,13 @@ def batched(rows: Iterable, size: int):
         yield chunk
 
 
-def _sqlite_value(value):
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
-        return value.isoformat(" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    return value
+def _sqlite_datetime(value: datetime.datetime | None) -> str | None:
+    """As Django stores a datetime in SQLite: naive UTC, ISO with a space."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return value.isoformat(" ")
 
 
 def bulk_insert(model, fields: Sequence[str], rows: Iterable[Sequence], *,
@@ -92,7 +88,7 @@ def _insert(connection, model, fields, rows) -> int:
                 try:
                     row[i] = seen[value]
                 except KeyError:
-                    row[i] = seen[value] = _sqlite_value(value)
+                    row[i] = seen[value] = _sqlite_datetime(value)
             flat += row
         if len(seen) > 10_000:
             seen.clear()

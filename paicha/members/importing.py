@@ -498,10 +498,9 @@ class _Known:
     scope: str  # the acting user's subtree
 
 
-def _fetch_known(data_rows: list[list], id_numbers: list, header: Header,
-                 organization: Organization, acting_user) -> _Known:
-    """`id_numbers`: the ID column as read (normalized; None where unreadable)."""
-    numbers = set(id_numbers) - {"", None}
+def _fetch_known(read: dict[str, list], organization: Organization, acting_user) -> _Known:
+    """`read`: each column of the file as its reader returned it (None where unreadable)."""
+    numbers = set(read["id_number"]) - {"", None}
     stored = sorted(existing_values(Member, "id_number", list(numbers)))
     members = {}
     for chunk in batched(stored, 900):
@@ -509,9 +508,8 @@ def _fetch_known(data_rows: list[list], id_numbers: list, header: Header,
                 "organization__parent"):
             members[member.id_number] = member
     orgs_by_code: dict[str, Organization | None] = {organization.code: organization}
-    if "org_code" in header.columns:
-        code_index = header.columns["org_code"]
-        codes = {_text(row[code_index]) for row in data_rows} - {"", organization.code}
+    if "org_code" in read:
+        codes = set(read["org_code"]) - {"", None, organization.code}
         found = {org.code: org for org in Organization.objects.filter(
             code__in=codes, is_active=True).select_related("parent")}
         for code in codes:
@@ -548,8 +546,7 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
     total = len(data_rows)
     progress("check", 0, total)
     keys, read_columns, cell_errors = _read_columns(data_rows, header)
-    known = _fetch_known(data_rows, read_columns[keys.index("id_number")], header, organization,
-                         acting_user)
+    known = _fetch_known(dict(zip(keys, read_columns)), organization, acting_user)
     seq_index = header.columns.get("seq")
     id_index = header.columns["id_number"]
     name_index = header.columns["name"]

@@ -35,10 +35,7 @@ class MemberRegistration(DocumentDeclaration):
 
     def build(self, m: Member, *, as_of, mask: bool) -> Document:
         rows = self.rows(m, mask=mask)
-        # 一式两份: the same page twice (the grid is rebuilt: pages must not share cells).
-        pages = [Page(self.title, WIDTHS, rows), Page(self.title, WIDTHS, self.rows(m, mask=mask))]
-        for page in pages:
-            page.after.append(FOOTNOTE)
+        pages = [Page(self.title, WIDTHS, rows, after=[FOOTNOTE]) for _copy in range(2)]  # 一式两份
         return Document(self.title, f"{self.title}-{m.name}.docx", pages)
 
     def rows(self, m: Member, *, mask: bool) -> list[list[Cell]]:
