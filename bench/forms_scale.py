@@ -30,7 +30,7 @@ from django.db import connection, transaction  # noqa: E402
 from paicha.audit.context import suspended  # noqa: E402
 from paicha.cases.models import Disposition, LostContactCase  # noqa: E402
 from paicha.codes import CaseOutcome, DispositionState  # noqa: E402
-from paicha.forms.declarations import get_form  # noqa: E402
+from paicha.reports.declarations import get_form  # noqa: E402
 from paicha.members.models import Member  # noqa: E402
 from paicha.organizations.models import Organization  # noqa: E402
 

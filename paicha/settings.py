@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "paicha.transfers",
     "paicha.cases",
     "paicha.campaigns",
-    "paicha.forms",
+    "paicha.reports",
 ]
 
 MIDDLEWARE = [

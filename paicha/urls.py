@@ -9,6 +9,6 @@ urlpatterns = [
     path("transfers/", include("paicha.transfers.urls")),
     path("cases/", include("paicha.cases.urls")),
     path("campaigns/", include("paicha.campaigns.urls")),
-    path("forms/", include("paicha.forms.urls")),
+    path("reports/", include("paicha.reports.urls")),
     path("audit/", include("paicha.audit.urls")),
 ]

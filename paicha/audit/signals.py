@@ -10,7 +10,7 @@ from .context import is_suspended
 from .models import AuditAction, AuditEntry
 
 AUDITED_APPS = {"organizations", "accounts", "members", "evidence", "transfers", "cases",
-                "campaigns", "forms"}
+                "campaigns", "reports"}
 # Bookkeeping that changes on every login or save and says nothing about the record.
 IGNORED_FIELDS = {"password", "last_login", "updated_at", "created_at", "org_path", "path",
                   "depth", "name_initials", "search_text"}

@@ -70,7 +70,7 @@ class RequiredFormForm(forms.Form):
     note = forms.CharField(label="说明", max_length=100, required=False, widget=TEXT)
 
     def __init__(self, *args, **kwargs):
-        from paicha.forms.declarations import all_forms
+        from paicha.reports.declarations import all_forms
 
         super().__init__(*args, **kwargs)
         self.fields["form_slug"].choices = [(f.slug, f.title) for f in all_forms()]

@@ -125,7 +125,7 @@ class RequiredForm(models.Model):
 
 
 def _catalogue_has(slug: str) -> bool:
-    from paicha.forms.declarations import get_form
+    from paicha.reports.declarations import get_form
 
     try:
         get_form(slug)
@@ -135,7 +135,7 @@ def _catalogue_has(slug: str) -> bool:
 
 
 def form_title(slug: str) -> str:
-    from paicha.forms.declarations import get_form
+    from paicha.reports.declarations import get_form
 
     try:
         return get_form(slug).title

@@ -373,7 +373,7 @@ class Rollup:
 
 
 def _numeric_keys(form_slug: str, data: dict) -> list[str]:
-    from paicha.forms.declarations import get_form
+    from paicha.reports.declarations import get_form
 
     try:
         return [c.key for c in get_form(form_slug).columns if c.kind == "int"]

@@ -216,7 +216,7 @@ def submission_submit(*, campaign: Campaign, org: Organization, form_slug: str,
     """Freeze the form as it is now for `org` and hand it up. Refused while any of the form's
     checks fails; a resubmission after return, or a correction after acceptance, is a new
     version and the earlier ones stay."""
-    from paicha.forms.declarations import get_form
+    from paicha.reports.declarations import get_form
 
     _require(acting_user, Perm.EDIT_MEMBERS)
     _require_reach(acting_user, org)

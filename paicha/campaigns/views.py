@@ -13,7 +13,7 @@ from paicha.accounts.permissions import Perm, has_perm
 from paicha.accounts.scope import require
 from paicha.audit.services import audit_export
 from paicha.core.forms import errors_into
-from paicha.forms.declarations import get_form
+from paicha.reports.declarations import get_form
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
 

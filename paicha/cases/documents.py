@@ -18,7 +18,7 @@ from paicha.codes import (
 )
 from paicha.core.dates import format_cn_date, format_cn_month
 from paicha.core.privacy import mask_identity
-from paicha.forms.documents import Cell, Document, Page, block, label, value
+from paicha.reports.documents import Cell, Document, Page, block, label, value
 
 from .rules import STEP_SEAL, STEP_TITLE_JISHI
 

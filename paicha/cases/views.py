@@ -309,8 +309,8 @@ DOCUMENTS = {"record": "case-search-record", "jishi": "case-jishi"}
 
 
 def _document(request, pk, kind, fmt):
-    from paicha.forms.documents import get_document
-    from paicha.forms.views import document_response
+    from paicha.reports.documents import get_document
+    from paicha.reports.views import document_response
 
     if kind not in DOCUMENTS:
         raise Http404("没有这种文书")

@@ -251,7 +251,7 @@ def _demo_password_hash() -> str:
 
 
 # Apps that add their own demo situations (evidence, transfers, cases …), in this order.
-DEMO_APPS = ("evidence", "transfers", "cases", "campaigns", "forms")
+DEMO_APPS = ("evidence", "transfers", "cases", "campaigns", "reports")
 
 
 def _app_demo_steps():

@@ -102,7 +102,7 @@ def _member_actions(user, member: Member) -> list[tuple[str, str]]:
     areas keep about him, each form already knowing who he is."""
     actions = [("联系证据", reverse("evidence:member", args=[member.pk]))]
     if user.can(Perm.EXPORT):
-        registration = reverse("forms:document", args=["member-registration", member.pk])
+        registration = reverse("reports:document", args=["member-registration", member.pk])
         actions += [("登记表（打印）", registration), ("登记表（Word）", registration + "?format=docx")]
     if user.can(Perm.EDIT_MEMBERS) and member.status in ON_ROSTER:
         actions += [

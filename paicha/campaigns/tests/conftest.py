@@ -8,7 +8,7 @@ import pytest
 from paicha.campaigns import services
 from paicha.campaigns.choices import Level, Recurrence
 from paicha.campaigns.models import RequiredForm
-from paicha.forms.declarations import _REGISTRY, Check, Column, FormDeclaration
+from paicha.reports.declarations import _REGISTRY, Check, Column, FormDeclaration
 
 START = datetime.date(2016, 1, 27)
 DUE = datetime.date(2016, 4, 20)
@@ -42,7 +42,7 @@ class CountsForm(FormDeclaration):
 
 @pytest.fixture
 def counts_form():
-    from paicha.forms.declarations import get_form
+    from paicha.reports.declarations import get_form
 
     get_form("branch-roster")  # the catalogue registers itself first
     _REGISTRY[CountsForm.slug] = CountsForm

@@ -19,7 +19,7 @@ from .conftest import DUE, FIGURES, START, submit
 def _seed_002_steps() -> list[str]:
     import re
 
-    from paicha.forms.tests.seeds import seed_text
+    from paicha.reports.tests.seeds import seed_text
 
     text = seed_text("002")  # skips where the seeds are not beside the repository
     flow = text.split("中国共产党党员基本情况登记表\n")[0]

@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from paicha.audit.services import audit_export
 from paicha.core.dates import LooseDateError, parse_loose_date
-from paicha.forms.declarations import all_forms, get_form
-from paicha.forms.renderers.docx import render_docx
-from paicha.forms.renderers.xlsx import render_xlsx
+from paicha.reports.declarations import all_forms, get_form
+from paicha.reports.renderers.docx import render_docx
+from paicha.reports.renderers.xlsx import render_xlsx
 from paicha.organizations.models import Organization
 
 

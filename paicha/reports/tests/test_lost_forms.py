@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from paicha.codes import CaseOutcome, DispositionState, Ethnicity, Gender, MemberType
 from paicha.conftest import make_member
-from paicha.forms.declarations import get_form
-from paicha.forms.renderers.xlsx import render_xlsx
+from paicha.reports.declarations import get_form
+from paicha.reports.renderers.xlsx import render_xlsx
 
 from .seeds import seed_cells
 
@@ -128,15 +128,15 @@ def test_attachment5_xlsx_headers_letters_and_merges(tree, cases):
 
 def test_attachment5_numbers_lead_to_the_members_behind(tree, cases, personas, client_for):
     client = client_for(personas["reviewer_a"])
-    page = client.get(reverse("forms:form", args=["attachment5"]),
+    page = client.get(reverse("reports:form", args=["attachment5"]),
                       {"org": tree.college_a.code, "date": "2016-09-20"}).content.decode()
-    assert "/forms/attachment5/members/?" in page
-    body = client.get(reverse("forms:members_behind", args=["attachment5"]), {
+    assert "/reports/attachment5/members/?" in page
+    body = client.get(reverse("reports:members_behind", args=["attachment5"]), {
         "org": tree.college_a.code, "date": "2016-09-20", "row": tree.branch_a1.code,
         "col": "W"}).content.decode()
     assert "丁" in body and "甲" not in body
     # A reviewer of college A cannot drill into college B's numbers.
-    response = client.get(reverse("forms:members_behind", args=["attachment5"]), {
+    response = client.get(reverse("reports:members_behind", args=["attachment5"]), {
         "org": tree.root.code, "date": "2016-09-20", "row": tree.branch_b1.code, "col": "B"})
     assert response.status_code == 404
 
@@ -179,15 +179,15 @@ def test_receipt_statistics_title_and_rows(tree):
 
 
 def test_cross_checks_agree_on_consistent_data(tree, cases):
-    from paicha.forms.crosschecks import cross_checks
+    from paicha.reports.crosschecks import cross_checks
 
     checks = cross_checks(org=tree.root, as_of=FILL)
     assert len(checks) == 5 and all(c.ok for c in checks), [c.detail for c in checks]
 
 
 def test_cross_checks_name_the_disagreeing_forms(tree, cases, monkeypatch):
-    from paicha.forms.crosschecks import cross_checks
-    from paicha.forms.declarations import _REGISTRY
+    from paicha.reports.crosschecks import cross_checks
+    from paicha.reports.declarations import _REGISTRY
 
     register = _REGISTRY["regained-register"]
     monkeypatch.setattr(register, "rows", lambda self, *, org, as_of: [{}])  # one row, not 3
@@ -200,7 +200,7 @@ def test_cross_checks_name_the_disagreeing_forms(tree, cases, monkeypatch):
 def test_cross_check_page_is_scoped(tree, cases, personas, client_for):
     from django.urls import reverse
 
-    url = reverse("forms:crosschecks")
+    url = reverse("reports:crosschecks")
     body = client_for(personas["reviewer_a"]).get(url, {"date": "2016-09-20"}).content.decode()
     assert "一致" in body
     assert client_for(personas["worker_b1"]).get(url, {"org": tree.college_a.code}).status_code == 404

@@ -17,7 +17,7 @@ RENDERERS = {"xlsx": render_xlsx, "docx": render_docx}
 
 
 def catalogue(request):
-    return render(request, "forms/catalogue.html", {"forms": all_forms()})
+    return render(request, "reports/catalogue.html", {"forms": all_forms()})
 
 
 def form_view(request, slug):
@@ -61,8 +61,8 @@ def form_view(request, slug):
         from paicha.audit.services import audit_export
 
         audit_export(acting_user=request.user, what=f"{result.title}（打印）", org=org, params=params)
-        return render(request, "forms/print.html", context)
-    return render(request, "forms/form.html", context)
+        return render(request, "reports/print.html", context)
+    return render(request, "reports/form.html", context)
 
 
 def _drilldown_url(slug, base, params):
@@ -72,7 +72,7 @@ def _drilldown_url(slug, base, params):
 
     if not params:
         return None
-    return reverse("forms:members_behind", args=[slug]) + "?" + urlencode({**base, **params})
+    return reverse("reports:members_behind", args=[slug]) + "?" + urlencode({**base, **params})
 
 
 def members_behind(request, slug):
@@ -97,7 +97,7 @@ def members_behind(request, slug):
     members = Member.objects.visible_to(request.user).filter(pk__in=members.values("pk"))
     page = Paginator(members.select_related("organization").order_by("org_path", "name"), 50)
     column = next((c for c in form.columns if c.letter == letter or c.key == letter), None)
-    return render(request, "forms/members_behind.html", {
+    return render(request, "reports/members_behind.html", {
         "form": form, "org": org, "unit": unit, "as_of": as_of, "column": column,
         "page": page.get_page(request.GET.get("page")),
     })
@@ -145,7 +145,7 @@ def document_response(request, declaration, obj, *, fmt: str):
                              content=to_docx(document, exported_by=exported_by_line(request.user)),
                              what=f"{document.title}：{obj}", org=org)
     audit_export(acting_user=request.user, what=f"{document.title}：{obj}（打印）", org=org)
-    return render(request, "forms/document_print.html", {
+    return render(request, "reports/document_print.html", {
         "document": document, "back": obj.get_absolute_url(),
         "exported_by": exported_by_line(request.user),
     })
@@ -161,5 +161,5 @@ def crosscheck_view(request):
     except ValueError as exc:
         messages.error(request, str(exc))
         as_of = timezone.localdate()
-    return render(request, "forms/crosschecks.html", {
+    return render(request, "reports/crosschecks.html", {
         "org": org, "as_of": as_of, "checks": cross_checks(org=org, as_of=as_of)})

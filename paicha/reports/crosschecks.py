@@ -1,4 +1,4 @@
-"""Cross-checks between forms: the summaries must agree with the registers they summarize."""
+"""Cross-checks between reports: the summaries must agree with the registers they summarize."""
 
 import datetime
 

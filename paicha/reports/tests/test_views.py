@@ -11,7 +11,7 @@ from paicha.conftest import make_member
 
 
 def _roster_url(org, fmt=None):
-    url = reverse("forms:form", args=["branch-roster"]) + f"?org={org.code}&date=2016-09-20"
+    url = reverse("reports:form", args=["branch-roster"]) + f"?org={org.code}&date=2016-09-20"
     return url + (f"&format={fmt}" if fmt else "")
 
 
@@ -43,7 +43,7 @@ def test_registration_of_another_subtree_is_not_found(tree, personas, client_for
     member = make_member(tree.branch_a1, "王秘密")
     client = client_for(personas[persona])
     for fmt in ("", "?format=docx"):
-        url = reverse("forms:document", args=["member-registration", member.pk]) + fmt
+        url = reverse("reports:document", args=["member-registration", member.pk]) + fmt
         assert client.get(url).status_code == 404
 
 
@@ -54,7 +54,7 @@ def test_every_document_is_served_in_scope_only_and_masked_for_readers(
 
     member = make_member(tree.branch_a1, "王秘密")
     obj = member if slug == "member-registration" else make_case(member)
-    url = reverse("forms:document", args=[slug, obj.pk])
+    url = reverse("reports:document", args=[slug, obj.pk])
     for persona in ("worker_b1", "outsider"):
         for fmt in ("", "?format=docx"):
             response = client_for(personas[persona]).get(url + fmt)
@@ -67,7 +67,7 @@ def test_every_document_is_served_in_scope_only_and_masked_for_readers(
 def test_registration_print_and_docx(tree, personas, client_for):
     member = make_member(tree.branch_a1, "张三")
     client = client_for(personas["worker_a1"])
-    url = reverse("forms:document", args=["member-registration", member.pk])
+    url = reverse("reports:document", args=["member-registration", member.pk])
     body = client.get(url).content.decode()
     assert body.count("中国共产党党员基本情况登记表</h1>") == 2 and member.id_number in body
     assert client.get(url + "?format=docx")["Content-Type"].endswith("wordprocessingml.document")
@@ -77,7 +77,7 @@ def test_registration_print_and_docx(tree, personas, client_for):
 
 def test_unknown_form_is_404(personas, client_for):
     assert client_for(personas["worker_a1"]).get(
-        reverse("forms:form", args=["no-such-form"])).status_code == 404
+        reverse("reports:form", args=["no-such-form"])).status_code == 404
 
 
 def test_command_line_writes_json_and_xlsx(tree, tmp_path):

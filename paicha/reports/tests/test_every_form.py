@@ -13,10 +13,10 @@ from python_calamine import CalamineWorkbook
 
 from paicha.codes import CaseOutcome
 from paicha.conftest import make_member
-from paicha.forms.declarations import all_forms
-from paicha.forms.documents import all_documents, to_docx
-from paicha.forms.renderers.docx import render_docx
-from paicha.forms.renderers.xlsx import render_xlsx
+from paicha.reports.declarations import all_forms
+from paicha.reports.documents import all_documents, to_docx
+from paicha.reports.renderers.docx import render_docx
+from paicha.reports.renderers.xlsx import render_xlsx
 
 from .test_lost_forms import make_case
 

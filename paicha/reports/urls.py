@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "forms"
+app_name = "reports"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("checks/", views.crosscheck_view, name="crosschecks"),
