@@ -33,6 +33,12 @@ class MemberQuerySet(ScopedQuerySet):
         """Members whose relationship is in their branch (SPEC §5: pocket members included)."""
         return self.filter(status__in=ON_ROSTER)
 
+    def on_roster_on(self, as_of):
+        """Members on the roster on `as_of` (SPEC §4): still on it, or left it (除名, 开除, 停止党籍,
+        死亡, transferred out with receipt) only after `as_of` — `status_date` is the day the
+        change took effect."""
+        return self.filter(Q(status__in=ON_ROSTER) | Q(status_date__gt=as_of))
+
 
 # Statuses that keep a member on the branch's roster (支部党员名册).
 ON_ROSTER = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
@@ -111,6 +117,10 @@ class Member(OrgScopedModel):
     status = models.CharField("状态", max_length=20, choices=MemberStatus.choices,
                               default=MemberStatus.ACTIVE, db_default=MemberStatus.ACTIVE)
     status_date = models.DateField("状态变化日期", null=True, blank=True)
+    # The dates a roster file gives for the last 组织生活 and the last 党费: evidence of contact
+    # (SPEC §4) where the branch's own records do not go back that far.
+    declared_last_org_life = models.DateField("最近一次参加组织生活时间", null=True, blank=True)
+    declared_last_dues = models.DateField("最近一次交纳党费时间", null=True, blank=True)
     remarks = models.TextField("备注", **OPTIONAL_TEXT)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

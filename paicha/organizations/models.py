@@ -40,6 +40,9 @@ class Organization(models.Model):
     intranet_address = models.CharField("网上支部地址", max_length=200, blank=True,
                                         help_text="内网地址（IP 或网址），印在联心卡上")
     wechat_group = models.CharField("支部微信群", max_length=100, blank=True)
+    # From this date the organization's 组织生活 and 党费 records are complete (SPEC §4); the
+    # subtree inherits it. Empty: derived from the records (evidence app).
+    books_opened_on = models.DateField("建账日期", null=True, blank=True)
     is_active = models.BooleanField("有效", default=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
