@@ -1,20 +1,20 @@
 """Running a roster import outside the request: check, then (after confirmation) write.
 
-A request starts the work in a background thread and returns at once; the page polls the
-progress (htmx) which the worker writes to a small file cache, readable from every worker
+A request queues the work for `paicha worker` and returns at once; the page polls the
+progress (htmx) which the worker writes to a small file cache, readable from every web
 process and writable while the import's transaction holds SQLite's write lock. Tests and the
 command line run the same functions inline (settings.MEMBER_IMPORT_IN_BACKGROUND = False).
 """
 
 import dataclasses
 import logging
-import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
-from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
+
+from paicha.core.jobs import on_interrupt, run_later
 
 from .importing import (
     PREVIEW_ROWS,
@@ -106,7 +106,6 @@ def run_commit(job_id: int) -> None:
 
 
 def _guarded(function, job_id: int) -> None:
-    close_old_connections()
     try:
         function(job_id)
     except Exception:  # the page must not poll forever
@@ -114,16 +113,39 @@ def _guarded(function, job_id: int) -> None:
         MemberImport.objects.filter(pk=job_id).update(
             state=ImportState.FAILED, message="系统错误，未导入任何数据，请联系管理员",
             finished_at=timezone.now())
-    finally:
-        connections.close_all()
+
+
+STEPS = {"check": run_check, "commit": run_commit}
+
+
+def run_step(step: str, job_id: int) -> None:
+    """One step of an import, in the worker. After a write, the evidence rows of the new
+    members are computed there too, not in the first request that lists 失联 members."""
+    _guarded(STEPS[step], job_id)
+    if step == "commit":
+        run_later("paicha.evidence.gaps.catch_up")
+
+
+def interrupted(step: str, job_id: int) -> None:
+    """The worker died during a step (its transaction rolled back): a write can be confirmed
+    again, a check needs the file uploaded again."""
+    if step == "commit":
+        MemberImport.objects.filter(pk=job_id, state=ImportState.IMPORTING).update(
+            state=ImportState.CHECKED, message="导入过程中断，未写入任何数据，可以再次确认导入")
+    else:
+        MemberImport.objects.filter(pk=job_id, state=ImportState.CHECKING).update(
+            state=ImportState.FAILED, finished_at=timezone.now(),
+            message="检查过程中断，未导入任何数据，请重新上传")
+
+
+on_interrupt("paicha.members.jobs.run_step", "paicha.members.jobs.interrupted")
 
 
 def launch(function, job_id: int) -> None:
-    """Run `function(job_id)` in a background thread once the caller's transaction has
-    committed (the thread must see the job row), or inline when so configured."""
-    if getattr(settings, "MEMBER_IMPORT_IN_BACKGROUND", True):
-        transaction.on_commit(lambda: threading.Thread(
-            target=_guarded, args=(function, job_id), daemon=True,
-            name=f"member-import-{job_id}").start())
-    else:
+    """Run `function(job_id)` in the worker once the caller's transaction has committed
+    (the worker must see the job row), or inline when so configured."""
+    if not getattr(settings, "MEMBER_IMPORT_IN_BACKGROUND", True):
         function(job_id)
+        return
+    step = next(name for name, step_function in STEPS.items() if step_function is function)
+    run_later("paicha.members.jobs.run_step", step, job_id)
