@@ -6,10 +6,10 @@ Two ways in:
   worker once the caller's transaction has committed (imports, the evidence catch-up,
   housekeeping). The arguments are JSON values (ids, not objects). The function makes its own
   writes atomic: a worker killed half-way leaves the database as it was.
-* A *file job* prepares a file a user waits for (a large export): declare the builder once
-  with `@file_job("kind")`, start it from a view with `file_job_start(...)` and redirect to
-  `job_url(job)`; the page shows the progress and offers the file when it is ready, or the
-  reason and a retry button when it failed.
+* A *file job* prepares a file a user waits for (a large export): a view calls
+  `file_job_start(acting_user=..., builder="paicha.app.module.build", title=..., params=...)`
+  and redirects to `job_url(job)`; the page shows the progress and offers the file when it
+  is ready, or the reason and a retry button when it failed.
 
 The queue is django-tasks with its database backend (a table of the product's own database,
 SQLite or PostgreSQL), so nothing else has to be installed or run besides the worker.
@@ -24,7 +24,6 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -70,33 +69,14 @@ def run_later(path: str, *args) -> None:
 # ----------------------------------------------------------------------------- file jobs
 
 
-@dataclass(frozen=True)
-class FileJobKind:
-    kind: str
-    build: Callable  # build(job, progress) -> (filename, bytes)
+def file_job_start(*, acting_user, builder: str, title: str, params: dict) -> BackgroundJob:
+    """Queue the file `builder(job, progress) -> (filename, content: bytes)` for the user.
 
-
-FILE_JOBS: dict[str, FileJobKind] = {}
-
-
-def file_job(kind: str):
-    """Declare how a kind of file is built: `build(job, progress) -> (filename, content)`,
-    reading its parameters from `job.params` and the user from `job.created_by`, calling
-    `progress(stage, done, total)` now and then. It must only read the database."""
-
-    def register(build: Callable) -> Callable:
-        if kind in FILE_JOBS:
-            raise ValueError(f"file job {kind} declared twice")
-        FILE_JOBS[kind] = FileJobKind(kind, build)
-        return build
-
-    return register
-
-
-def file_job_start(*, acting_user, kind: str, title: str, params: dict) -> BackgroundJob:
-    if kind not in FILE_JOBS:
-        raise ValueError(f"no file job {kind}")
-    job = BackgroundJob.objects.create(kind=kind, title=title[:200], params=params,
+    `builder` is the dotted path of a function of the product; it reads its parameters from
+    `job.params` and the user from `job.created_by`, calls `progress(stage, done, total)` now
+    and then, and only reads the database. Redirect the user to `job_url(job)`."""
+    _resolve(builder)
+    job = BackgroundJob.objects.create(kind=builder, title=title[:200], params=params,
                                        created_by=acting_user)
     run_later("paicha.core.jobs.run_file_job", job.pk)
     return job
@@ -141,18 +121,19 @@ def run_file_job(job_id: int) -> None:
     job = BackgroundJob.objects.select_related("created_by").get(pk=job_id)
     BackgroundJob.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
     try:
-        filename, content = FILE_JOBS[job.kind].build(job, _progress(job_id))
+        filename, content = _resolve(job.kind)(job, _progress(job_id))
     except Exception:
         log.exception("file job %s (%s) failed", job_id, job.kind)
         BackgroundJob.objects.filter(pk=job_id).update(
             state=JobState.FAILED, finished_at=timezone.now(),
             message="生成文件时发生系统错误，可以重试；如果仍然失败，请联系系统管理员")
         return
+    total = BackgroundJob.objects.filter(pk=job_id).values_list("total", flat=True)[0] or 1
     with transaction.atomic():
         job.file.save(filename, ContentFile(content), save=False)
         BackgroundJob.objects.filter(pk=job_id).update(
             state=JobState.DONE, finished_at=timezone.now(), file=job.file.name,
-            filename=filename, done=1 if not job.total else job.total)
+            filename=filename, done=total, total=total)
 
 
 # ----------------------------------------------------------------------------- the worker

@@ -15,7 +15,7 @@ class BackgroundJob(models.Model):
     """A file prepared by the worker (a large export): progress while it runs, the file when
     it is done, the reason when it failed. Only its creator sees it."""
 
-    kind = models.CharField("类型", max_length=60)
+    kind = models.CharField("生成函数", max_length=200)
     title = models.CharField("名称", max_length=200)
     params = models.JSONField("参数", default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
