@@ -6,6 +6,8 @@ Every queryset of organizations, members, cases, forms and files goes through `v
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.http import Http404
 
 from paicha.organizations.tree import is_in_subtree
@@ -34,6 +36,11 @@ def get_for_user(queryset, user, *, for_write: bool = False, perm: Perm | None =
     """
     queryset = queryset.visible_to(user)
     if for_write:
+        if not transaction.get_connection(queryset.db).in_atomic_block:
+            # PostgreSQL refuses the lock outside a transaction; SQLite would silently take
+            # none. Fail the same way on both, so that the tests find such a view.
+            raise TransactionManagementError(
+                "get_for_user(for_write=True) must run inside transaction.atomic()")
         queryset = queryset.select_for_update()
     obj = queryset.filter(**lookup).first()
     if obj is None:

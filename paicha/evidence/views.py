@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import get_for_user, require
+from paicha.core.transactions import atomic_post
 from paicha.codes import AttendanceStatus, OrgKind
 from paicha.core.forms import errors_into
 from paicha.members.models import ON_ROSTER, Member
@@ -137,6 +138,7 @@ def meeting_detail(request, pk):
     return render(request, "evidence/meeting_detail.html", {"meeting": meeting, "rows": rows})
 
 
+@atomic_post
 def meeting_edit(request, pk):
     meeting = _get_meeting(request, pk, for_write=request.method == "POST")
     require(request.user, Perm.EDIT_MEMBERS)
@@ -163,6 +165,7 @@ def meeting_edit(request, pk):
                          attendance=attendance, meeting=meeting, errors=errors)
 
 
+@atomic_post
 def meeting_delete(request, pk):
     meeting = _get_meeting(request, pk, for_write=request.method == "POST")
     require(request.user, Perm.EDIT_MEMBERS)
@@ -222,6 +225,7 @@ def dues_ledger(request):
     })
 
 
+@atomic_post
 def dues_new(request, member_pk):
     member = get_member_for_user(request.user, member_pk, for_write=request.method == "POST")
     require(request.user, Perm.EDIT_MEMBERS)
@@ -284,6 +288,7 @@ def member_evidence(request, member_pk):
     })
 
 
+@atomic_post
 def contact_new(request, member_pk):
     member = get_member_for_user(request.user, member_pk, for_write=request.method == "POST")
     require(request.user, Perm.EDIT_MEMBERS)
