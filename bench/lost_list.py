@@ -1,4 +1,4 @@
-"""The 失联 list of a 1,000,000-member subtree as of a date, on PostgreSQL (issue 4: < 2 s).
+"""The 失联 list of a 1,000,000-member subtree as of a date, on PostgreSQL (target: < 2 s).
 
 Usage:
     .venv/bin/python bench/lost_list.py [--members 1000000] [--orgs 20000] [--fresh]

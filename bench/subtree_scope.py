@@ -1,4 +1,4 @@
-"""Subtree queries at province scale (issue 2): are they index range scans, and how fast?
+"""Subtree queries at province scale: are they index range scans, and how fast?
 
 Usage (against a database that `paicha demo --members N --orgs M` has filled, or that this
 script fills when it holds no synthetic data yet):
