@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from paicha.codes import AbroadKind, MemberStatus, TransferDirection, TransferState
-from paicha.core import demo
+from paicha.workspace import demo
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
 from paicha.transfers import selectors
