@@ -28,7 +28,6 @@ def test_demo_university_has_transfers_of_every_kind():
         assert t.member.status == MemberStatus.TRANSFERRED_OUT
     assert Transfer.objects.filter(direction=TransferDirection.IN).exists()
     assert Transfer.objects.filter(mirror__isnull=False).exists()
-    assert selectors.incoming_for_user is not None
     assert PocketRecord.objects.count() == Member.objects.filter(pocket=True).count() > 0
     assert FlowRecord.objects.count() == Member.objects.filter(flowing=True).count() > 0
     assert selectors.flowing_members_count(org=root, start=datetime.date(2016, 1, 1), end=ref) > 0
