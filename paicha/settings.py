@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "paicha.cases",
     "paicha.campaigns",
     "paicha.reports",
+    "paicha.workspace",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "paicha.workspace.middleware.FirstRunMiddleware",
     "paicha.accounts.middleware.LoginRequiredMiddleware",
     "paicha.accounts.middleware.IdleSessionMiddleware",
     "paicha.audit.middleware.AuditContextMiddleware",
@@ -91,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "paicha.core.context_processors.shell",
+                "paicha.accounts.context_processors.shell",
             ],
         },
     },

@@ -13,10 +13,10 @@ class AccountsConfig(AppConfig):
 
 def _logged_in(sender, request, user, **kwargs):
     """Every login leaves an audit row, filed under the account's organization."""
+    import time
+
     from paicha.audit.models import AuditAction
     from paicha.audit.services import audit_record
-
-    import time
 
     address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
     if request is not None and hasattr(request, "session"):

@@ -4,13 +4,11 @@ import time
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError
-from django.shortcuts import redirect
 
 log = logging.getLogger(__name__)
 
 # Pages anyone may open: the login page, the first-run page of an empty installation, the
 # health check and the static assets.
-LOGIN_PATH = "/accounts/login/"
 PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/favicon.ico", "/healthz", "/setup/")
 
 
@@ -21,14 +19,8 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.user.is_authenticated:
-            if request.path == LOGIN_PATH and request.method == "GET":
-                from paicha.core.installation import is_empty
-
-                if is_empty():
-                    return redirect("setup")
-            if not request.path.startswith(PUBLIC_PREFIXES):
-                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
 
 

@@ -7,9 +7,9 @@ is shown, otherwise the page's own explanation.
 
 import re
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

@@ -37,9 +37,9 @@ class BackgroundJob(models.Model):
     class Meta:
         verbose_name = "后台任务"
         verbose_name_plural = "后台任务"
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["created_by", "-created_at"]),
-                   models.Index(fields=["state"])]
+        ordering = ("-created_at", "-id")
+        indexes = (models.Index(fields=["created_by", "-created_at"]),
+                   models.Index(fields=["state"]))
 
     def __str__(self):
         return self.title

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,10 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from paicha.codes import OrgCategory
+from paicha.core import jobs
+from paicha.core.models import BackgroundJob
 
-from . import jobs
 from .installation import installation_init, is_empty
-from .models import BackgroundJob
 
 
 @never_cache
@@ -27,7 +27,7 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
         checks["database"] = "ok"
-    except Exception:  # any failure of the database is the answer itself
+    except DatabaseError:  # a database that does not answer is the answer itself
         checks["database"] = "error"
     if checks["database"] == "ok":
         checks["worker"] = "ok" if jobs.worker_alive(now=timezone.now()) else "stale"
@@ -73,7 +73,7 @@ def setup(request):
         else:
             login(request, account, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("home")
-    return render(request, "core/setup.html", {"form": form})
+    return render(request, "workspace/setup.html", {"form": form})
 
 
 def _job_for(request, pk) -> BackgroundJob:
@@ -84,7 +84,7 @@ def _job_for(request, pk) -> BackgroundJob:
 
 
 def job_detail(request, pk):
-    return render(request, "core/job.html", {"job": _job_for(request, pk)})
+    return render(request, "workspace/job.html", {"job": _job_for(request, pk)})
 
 
 def job_progress(request, pk):
@@ -93,7 +93,7 @@ def job_progress(request, pk):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "core/_job_progress.html", {"job": job})
+    return render(request, "workspace/_job_progress.html", {"job": job})
 
 
 def job_download(request, pk):
@@ -109,5 +109,5 @@ def job_retry(request, pk):
     try:
         jobs.file_job_retry(acting_user=request.user, job=job)
     except ValueError as exc:
-        return render(request, "core/job.html", {"job": job, "error": str(exc)}, status=400)
+        return render(request, "workspace/job.html", {"job": job, "error": str(exc)}, status=400)
     return redirect(jobs.job_url(job))

@@ -15,7 +15,8 @@ def _check(env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
     env.update({"PAICHA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "paicha.settings"},
                **env_extra)
     return subprocess.run([sys.executable, "-m", "paicha.cli", "check", "--deploy",
-                           "--fail-level", "WARNING"], env=env, capture_output=True, text=True)
+                           "--fail-level", "WARNING"], env=env, capture_output=True, text=True,
+                          check=False)
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):
@@ -35,7 +36,8 @@ def test_data_directory_and_database_are_private(tmp_path):
     done = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env={**os.environ, "PAICHA_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": "",
-             "DJANGO_SETTINGS_MODULE": "paicha.settings"}, capture_output=True, text=True)
+             "DJANGO_SETTINGS_MODULE": "paicha.settings"}, capture_output=True, text=True,
+        check=False)
     assert done.returncode == 0, done.stderr
     data = tmp_path / "data"
     assert data.stat().st_mode & 0o777 == 0o700

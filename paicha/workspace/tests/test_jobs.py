@@ -11,9 +11,10 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from paicha.core import housekeeping, jobs
+from paicha.core import jobs
 from paicha.core.models import BackgroundJob, JobState, WorkerHeartbeat
 from paicha.members.models import ImportState, Member, MemberImport
+from paicha.workspace import housekeeping
 
 BUILT = "paicha.core.tests.test_jobs.build_numbers"
 CALLS = []
@@ -94,8 +95,8 @@ def test_work_waits_in_the_database_until_the_worker_runs_it(settings):
 def test_member_import_runs_in_the_worker_and_catches_up_the_evidence(tree, personas,
                                                                       client_for, settings):
     from paicha.evidence.models import GapWatermark
-    from paicha.members.tests.test_importing import good_rows, xlsx
     from paicha.members.tests.test_import_views import upload
+    from paicha.members.tests.test_importing import good_rows, xlsx
 
     settings.TASKS_INLINE = False
     settings.MEMBER_IMPORT_IN_BACKGROUND = True

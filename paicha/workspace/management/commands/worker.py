@@ -36,7 +36,7 @@ class _Beat(threading.Thread):
                 close_old_connections()
                 jobs.heartbeat(self.worker, started_at=self.started_at, now=now)
                 if self.last_housekeeping is None or now - self.last_housekeeping > HOUSEKEEPING_EVERY:
-                    jobs.run_later("paicha.core.housekeeping.run")
+                    jobs.run_later("paicha.workspace.housekeeping.run")
                     self.last_housekeeping = now
             except DatabaseError:
                 # SQLite busy under a long import write: the next beat will get through.

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from paicha.codes import OrgCategory
-from paicha.core.installation import installation_init, is_empty
+from paicha.workspace.installation import installation_init, is_empty
 
 FIELDS = {"org_name": "组织名称", "org_code": "组织代码", "org_category": "党组织类别",
           "username": "用户名", "password": "密码", "full_name": "姓名"}

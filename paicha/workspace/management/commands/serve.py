@@ -65,4 +65,3 @@ class Command(BaseCommand):
                         process.wait(timeout=40)
                     except subprocess.TimeoutExpired:
                         process.kill()
-        return None
