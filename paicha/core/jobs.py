@@ -56,14 +56,28 @@ def call(path: str, args: list) -> None:
     _resolve(path)(*args)
 
 
-def run_later(path: str, *args) -> None:
+def run_later(path: str, *args, once: bool = False) -> None:
     """Run `path(*args)` in the worker after the current transaction commits (at once with
-    settings.TASKS_INLINE)."""
+    settings.TASKS_INLINE). With `once`, nothing is queued while the same call still waits."""
     _resolve(path)  # a wrong path fails here, in the caller, not later in the worker
     if settings.TASKS_INLINE:
         _resolve(path)(*args)
         return
-    transaction.on_commit(lambda: call.enqueue(path, list(args)))
+
+    def enqueue():
+        if once and _waiting(path, list(args)):
+            return
+        call.enqueue(path, list(args))
+
+    transaction.on_commit(enqueue)
+
+
+def _waiting(path: str, args: list) -> bool:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY,
+                                       args_kwargs__args=[path, args]).exists()
 
 
 # ----------------------------------------------------------------------------- file jobs

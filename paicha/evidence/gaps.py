@@ -4,8 +4,9 @@
 one INSERT … SELECT with a window function, so a million members take one statement. Every
 service that writes evidence calls it for the members it touched; a member saved through the
 ORM is refreshed by a signal (apps.py); members added in bulk by other apps (COPY imports) are
-caught up by `catch_up()`, which the 失联 selector runs first: it looks only at member ids above
-the watermark, so it costs nothing when there are none.
+caught up by `catch_up()`, which the worker runs after an import and which the 失联 selector asks
+the worker for (`catch_up_soon`) when members are waiting: it looks only at member ids above the
+watermark, so it costs nothing when there are none.
 
 Members changed by a bulk UPDATE elsewhere (their 进入支部日期 / 入党日期, which start the count
 when they have no evidence) keep their old rows until `paicha evidence_refresh` or their next
@@ -105,6 +106,24 @@ def catch_up() -> int:
             refresh_gaps(ids)
         GapWatermark.objects.filter(pk=1).update(members_up_to=newest)
     return len(ids)
+
+
+def catch_up_soon() -> None:
+    """What a request does instead of `catch_up()`: when members wait to be caught up, ask the
+    worker to do it (once), never waiting on the lock of a catch-up or an import under way.
+    The page shows the rows as they are meanwhile. Inline (tests) it catches up at once."""
+    from django.db import DatabaseError
+
+    from paicha.core.jobs import run_later
+
+    newest = Member.objects.aggregate(n=Max("id"))["n"] or 0
+    mark = GapWatermark.objects.filter(pk=1).values_list("members_up_to", flat=True).first()
+    if mark is not None and mark >= newest:
+        return
+    try:
+        run_later("paicha.evidence.gaps.catch_up", once=True)
+    except DatabaseError:
+        pass  # the database is busy writing (SQLite): the worker is already at work
 
 
 def mark_all_current() -> None:

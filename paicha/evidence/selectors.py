@@ -46,7 +46,7 @@ from paicha.codes import AttendanceStatus, MemberStatus
 from paicha.core.dates import add_months
 from paicha.members.models import ON_ROSTER, Member
 
-from .gaps import catch_up
+from .gaps import catch_up_soon
 from .models import AWAY_WORD, Attendance, ContactRecord, DuesPayment, EvidenceGap
 
 LOST_AFTER_MONTHS = 6
@@ -166,7 +166,7 @@ def lost_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
     paging the list computes only for the rows it returns (bench/lost_list.py). The result is
     the same as `lost_members_by_rule` (tested on random histories).
     """
-    catch_up()
+    catch_up_soon()
     cutoff = latest_start(as_of, LOST_AFTER_MONTHS)
     # A join, not a semi-join: the stretch that makes him lost also gives the start of the
     # count. A member's stretches do not overlap, so at most one matches a date.

@@ -16,7 +16,7 @@ from paicha.core.models import BackgroundJob, JobState, WorkerHeartbeat
 from paicha.members.models import ImportState, Member, MemberImport
 from paicha.workspace import housekeeping
 
-BUILT = "paicha.core.tests.test_jobs.build_numbers"
+BUILT = "paicha.workspace.tests.test_jobs.build_numbers"
 CALLS = []
 
 
@@ -81,7 +81,7 @@ def test_work_waits_in_the_database_until_the_worker_runs_it(settings):
     settings.TASKS_INLINE = False
     CALLS.clear()
     with transaction.atomic():
-        jobs.run_later("paicha.core.tests.test_jobs.remember", 7)
+        jobs.run_later("paicha.workspace.tests.test_jobs.remember", 7)
         assert not DBTaskResult.objects.exists()  # queued only once the caller commits
     queued = DBTaskResult.objects.get()
     assert queued.status == TaskResultStatus.READY and CALLS == []
@@ -191,3 +191,26 @@ def test_housekeeping_purges_old_import_files_but_keeps_their_results(tree, pers
     assert contents[old_done.pk] == (b"", ImportState.DONE, {"create": 3})
     assert contents[old_checked.pk][:2] == (b"", ImportState.REJECTED)
     assert contents[old_running.pk][0] == b"roster" and contents[recent.pk][0] == b"roster"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_asks_the_worker_to_catch_up_once_and_does_not_wait(tree, settings):
+    """Members written in bulk (no signal) wait for the catch-up; the 失联 list queues it for
+    the worker once, however many pages ask, and the worker computes their rows."""
+    from paicha.conftest import make_member
+    from paicha.evidence.gaps import catch_up, catch_up_soon
+    from paicha.evidence.models import EvidenceGap, GapWatermark
+    from paicha.evidence.selectors import lost_members
+
+    make_member(tree.branch_a1, "张已算")
+    catch_up()
+    settings.TASKS_INLINE = False
+    newcomer = make_member(tree.branch_a1, "李新人", join_date=datetime.date(2010, 1, 1))
+    EvidenceGap.objects.filter(member=newcomer).delete()  # as a COPY import leaves him
+    lost_members(Member.objects.all(), as_of=datetime.date(2016, 9, 20))
+    catch_up_soon()
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
+    _worker_batch()
+    assert GapWatermark.objects.get(pk=1).members_up_to == newcomer.pk
+    lost = lost_members(Member.objects.all(), as_of=datetime.date(2016, 9, 20))
+    assert [m.name for m in lost] == ["李新人"]
