@@ -211,6 +211,10 @@ class EvidenceGap(OrgScopedModel):
     next_seen = models.DateField("下一次证据日期", null=True, blank=True)
     open_since = models.DateField("最近一次证据日期（未结束的时段）", null=True, blank=True)
 
+    def __str__(self) -> str:
+        start = self.open_since or self.seen_on
+        return f"无联系证据的时段（{start:%Y年%m月%d日}起）" if start else "无联系证据的时段"
+
     class Meta:
         verbose_name = "无联系证据的时段"
         verbose_name_plural = "无联系证据的时段"
