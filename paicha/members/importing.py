@@ -2,8 +2,9 @@
 
 Three steps, like NetBox's bulk import:
 
-1. `read_table` turns the file into rows of cells (python-calamine; CSV through the csv module,
-   UTF-8 or GB18030 as Excel/WPS save it in China), with merged cells filled in.
+1. `core.importing.read_table` turns the file into rows of cells (python-calamine; CSV through
+   the csv module, UTF-8 or GB18030 as Excel/WPS save it in China), with merged header cells
+   filled in, after refusing files too big or built to exhaust memory.
 2. `plan_import` finds the header (below any title rows, possibly two rows deep), maps the
    columns by their titles in any order and spelling ("姓 名", "出生\\n年月"), reads every cell
    with the same rules as the edit form (`validators.py`), deduplicates within the file and
@@ -19,10 +20,8 @@ The hot loop is plain Python over tuples; a Django form per row would be 50× sl
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +47,17 @@ from paicha.codes import (
 )
 from paicha.core.bulk import BackgroundInsert, batched, existing_values
 from paicha.core.dates import LooseDateError, format_cn_date, parse_cell_date
+from paicha.core.importing import (
+    Header,
+    ImportFileError,
+    RowError,
+    cell_text,
+    find_header as find_columns,
+    is_blank,
+    read_table as read_file,
+    title_key,
+)
+from paicha.core.importing.reading import SUPPORTED_EXTENSIONS
 from paicha.core.pinyin import initials
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
@@ -58,14 +68,10 @@ from .selectors import duplicate_message
 from .signals import members_changed_in_bulk
 from .validators import HOUSEHOLD_REGISTER_MAX, MOBILE_RE, normalize_mobile, rule_errors
 
-SUPPORTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 HEADER_SEARCH_ROWS = 30
 MAX_LISTED_ERRORS = 5000
 PREVIEW_ROWS = 2000  # rows to create or update listed on the check and result pages
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (format, no header, missing columns)."""
+__all__ = ["SUPPORTED_EXTENSIONS", "ImportFileError"]
 
 
 class CellError(ValueError):
@@ -75,22 +81,8 @@ class CellError(ValueError):
 # ---- Reading cells ---------------------------------------------------------------------------
 
 _BLANK = ("", None)
-
-
-def _text(value) -> str:
-    if type(value) is str:  # the common case first: this runs for most cells
-        return " ".join(value.split())
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return format_cn_date(value if not isinstance(value, datetime.datetime) else value.date())
-    return " ".join(str(value).split())
-
-
-def _is_blank(cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
+_text = cell_text
+_is_blank = is_blank
 
 
 read_text = _text
@@ -135,8 +127,7 @@ def _choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, st
     return table
 
 
-def _key(text) -> str:
-    return re.sub(r"[\s“”\"'‘’*＊]", "", unicodedata.normalize("NFKC", str(text))).lower()
+_key = title_key
 
 
 _GENDERS = _choice_lookup(Gender.choices, {"男性": "M", "女性": "F"})
@@ -309,7 +300,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("org_code", "所在党组织代码", ("支部代码", "党组织代码"), read_text),
 )
 ROSTER_COLUMNS = tuple(c for c in COLUMNS if c.in_template_roster)
-_BY_TITLE = {_key(t): c for c in COLUMNS for t in (c.title, *c.aliases)}
 _REQUIRED_COLUMNS = ("name", "id_number", "join_date")
 # Fields that an update may change (a blank cell keeps what is stored).
 _UPDATABLE = tuple(c.key for c in COLUMNS if c.key not in ("seq", "phone", "org_code",
@@ -320,111 +310,20 @@ _UPDATABLE = tuple(c.key for c in COLUMNS if c.key not in ("seq", "phone", "org_
 
 
 def read_table(content: bytes, filename: str) -> list[list]:
-    """All rows of the first sheet as lists of cell values ('' for blank), merged cells filled."""
-    name = filename.lower()
-    if not name.endswith(SUPPORTED_EXTENSIONS):
-        raise ImportFileError(f"不支持的文件类型“{filename}”：请上传 .xlsx、.xls、.ods 或 .csv 文件")
-    if name.endswith(".csv"):
-        return _read_csv(content)
-    from python_calamine import CalamineError, load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-        merged = sheet.merged_cell_ranges or []
-    except (CalamineError, ValueError, OSError) as exc:
-        raise ImportFileError(f"无法读取文件“{filename}”：文件已损坏或不是表格文件（{exc}）") from None
-    for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(rows) or r0 > HEADER_SEARCH_ROWS:
-            continue  # merged data cells are left as they are: only headers are filled
-        value = rows[r0][c0] if c0 < len(rows[r0]) else ""
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            row = rows[r]
-            for c in range(c0, c1 + 1):
-                if c < len(row):
-                    row[c] = value
-    return rows
+    """All rows of the first sheet as lists of cell values ('' for blank), merged header cells
+    filled (core.importing.read_table, which refuses hostile files first)."""
+    return read_file(content, filename).rows
 
 
-def _read_csv(content: bytes) -> list[list]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError("无法识别 CSV 文件的编码：请另存为 UTF-8 或 .xlsx")
-    return [list(row) for row in csv.reader(io.StringIO(text))]
-
-
-@dataclass
-class Header:
-    row: int  # index of the last header row
-    columns: dict[str, int]  # key -> column index
-    titles: dict[int, str]  # column index -> title as in the file
-    ignored: list[str]
-
-
-def find_header(rows: list[list]) -> Header:
-    best, best_score = None, 0
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = sum(1 for cell in row if isinstance(cell, str) and _key(cell) in _BY_TITLE)
-        if score > best_score:
-            best, best_score = index, score
-    if best is None or best_score < 2:
-        raise ImportFileError("没有找到表头行：前30行中应有“姓名”“身份证号码”等列标题")
-    # A two-level header (group titles merged over sub-titles): the other level holds titles
-    # too, or repeats them where a title cell is merged over both rows.
-    def has_titles(index):
-        return 0 <= index < len(rows) and any(
-            isinstance(c, str) and _key(c) in _BY_TITLE for c in rows[index])
-
-    if has_titles(best - 1):
-        header_rows = [best - 1, best]
-    elif has_titles(best + 1):
-        header_rows = [best, best + 1]
-    else:
-        header_rows = [best]
-    columns, titles, ignored = {}, {}, []
-    width = max(len(rows[r]) for r in header_rows)
-    for i in range(width):
-        title = ""
-        for r in reversed(header_rows):
-            cell = rows[r][i] if i < len(rows[r]) else ""
-            if isinstance(cell, str) and _key(cell) in _BY_TITLE:
-                title = cell
-                break
-        if not title:
-            shown = next((_text(rows[r][i]) for r in header_rows
-                          if i < len(rows[r]) and rows[r][i] not in _BLANK), "")
-            if shown:
-                ignored.append(shown)
-            continue
-        column = _BY_TITLE[_key(title)]
-        if column.key in columns:
-            continue  # the same field twice (e.g. a merged title): the first one counts
-        columns[column.key] = i
-        titles[i] = " ".join(title.split())
-    missing = [next(c.title for c in COLUMNS if c.key == k).replace(" ", "")
-               for k in _REQUIRED_COLUMNS if k not in columns]
-    if missing:
-        raise ImportFileError(f"表头中缺少必需的列：{'、'.join(missing)}")
-    if "full_date" not in columns and "member_type" not in columns:
+def find_header(rows: list[list]):
+    header = find_columns(rows, COLUMNS, required=_REQUIRED_COLUMNS,
+                          search_rows=HEADER_SEARCH_ROWS)
+    if "full_date" not in header.columns and "member_type" not in header.columns:
         raise ImportFileError("表头中应有“转正时间”或“党员类型”列，用以区分正式党员和预备党员")
-    return Header(row=header_rows[-1], columns=columns, titles=titles, ignored=ignored)
+    return header
 
 
 # ---- Planning --------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
 
 
 @dataclass(slots=True)
@@ -530,7 +429,8 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
     while no error has been found, so the database writes while the next rows are checked.
     """
     _target(acting_user, organization)
-    rows = read_table(content, filename)
+    table = read_file(content, filename)
+    rows = table.rows
     header = find_header(rows)
     plan = ImportPlan(organization=organization, filename=filename,
                       fields_filled=_fields_filled(header))
@@ -554,7 +454,7 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
     seen_ids: dict[str, int] = {}
 
     for offset, (row, row_values) in enumerate(zip(data_rows, zip(*read_columns))):
-        number = header.row + 2 + offset  # 1-based row number as the spreadsheet shows it
+        number = table.number(header.row + 1 + offset)  # as the spreadsheet shows it
         if offset % 5000 == 0 and offset:
             progress("check", offset, total)
         name_cell = row[name_index]
