@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -51,6 +50,7 @@ from paicha.core.importing import (
     Header,
     ImportFileError,
     RowError,
+    cell_name,
     cell_text,
     find_header as find_columns,
     is_blank,
@@ -89,12 +89,7 @@ read_text = _text
 
 
 def read_name(value) -> str:
-    text = _text(value)
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    # Rosters pad two-character names to line up ("张  三"); Chinese names have no spaces.
-    if " " in text and all("\u4e00" <= c <= "\u9fff" or c.isspace() or c == "·" for c in text):
-        text = "".join(text.split())
+    text = cell_name(value)
     if len(text) > 30:
         raise CellError("姓名不超过30个字")
     return text

@@ -10,12 +10,20 @@ before python-calamine allocates anything, with a Chinese message that says what
 column's title as the file spells it.
 """
 
-from .cells import cell_code, cell_text, is_blank, title_key
-from .header import ColumnSpec, Header, find_header
-from .reading import ImportFileError, Limits, Table, read_table
+from .cells import cell_code, cell_name, cell_text, is_blank, title_key
+from .header import ColumnSpec, Header, find_header, titled_rows
+from .reading import (
+    ImportFileError,
+    Limits,
+    Table,
+    check_upload_size,
+    read_table,
+    read_upload,
+)
 from .rows import RowError, RowErrors
 
 __all__ = [
     "ColumnSpec", "Header", "ImportFileError", "Limits", "RowError", "RowErrors", "Table",
-    "cell_code", "cell_text", "find_header", "is_blank", "read_table", "title_key",
+    "cell_code", "cell_name", "cell_text", "check_upload_size", "find_header", "is_blank", "read_table",
+    "read_upload", "title_key", "titled_rows",
 ]

@@ -32,6 +32,17 @@ def cell_code(value) -> str:
     return "".join(text.split())
 
 
+def cell_name(value) -> str:
+    """A person's name: full-width letters made half-width; rosters pad two-character names
+    to line up ("张  三"), and Chinese names have no spaces."""
+    text = cell_text(value)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if " " in text and all("\u4e00" <= c <= "\u9fff" or c.isspace() or c == "·" for c in text):
+        text = "".join(text.split())
+    return text
+
+
 def is_blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 

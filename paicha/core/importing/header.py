@@ -85,3 +85,28 @@ def find_header(rows: list[list], specs, *, required=(), min_titles: int = 2,
     if missing:
         raise ImportFileError(f"表头中缺少必需的列：{'、'.join(missing)}")
     return Header(row=header_rows[-1], columns=columns, titles=titles, ignored=ignored)
+
+
+def titled_rows(table, titles: tuple[str, ...], *, required: tuple[str, ...] = (),
+                max_rows: int) -> list[tuple[int, dict]]:
+    """The rows under the header of a sheet whose columns are known by their titles: a list
+    of (row number as the spreadsheet shows it, {title: raw cell}), blank rows left out."""
+    from .reading import ImportFileError
+
+    specs = [ColumnSpec(t, t) for t in titles]
+    header = find_header(table.rows, specs, min_titles=min(2, len(required) or 1))
+    missing = [t for t in required if t not in header.columns]
+    if missing:
+        raise ImportFileError(f"第{table.number(header.row)}行（表头）缺少列：{'、'.join(missing)}"
+                              f"（列标题应为：{'、'.join(titles)}）")
+    index = header.columns
+    body = []
+    for offset, row in enumerate(table.rows[header.row + 1:], start=header.row + 1):
+        cells = {t: (row[i] if i < len(row) else None) for t, i in index.items()}
+        if any(not is_blank(v) for v in cells.values()):
+            body.append((table.number(offset), cells))
+    if not body:
+        raise ImportFileError("文件中没有数据行")
+    if len(body) > max_rows:
+        raise ImportFileError(f"一次最多导入 {max_rows:,} 行，该文件有 {len(body):,} 行")
+    return body

@@ -469,3 +469,15 @@ def _read_csv(content: bytes, filename: str, limits: Limits) -> Table:
 
 def describe_value(value) -> str:
     return cell_text(value)[:50]
+
+
+def read_upload(file, *, limits: Limits | None = None, default_name: str = "上传的表格.xlsx",
+                extensions: tuple[str, ...] = SUPPORTED_EXTENSIONS) -> Table:
+    """An uploaded file (Django's UploadedFile, or any file object) read by `read_table`; its
+    size is checked before a byte is read."""
+    size = getattr(file, "size", None)
+    if size is not None:
+        check_upload_size(size, limits)
+    content = file.read((limits or Limits()).upload_bytes + 1)
+    return read_table(content, getattr(file, "name", "") or default_name, limits=limits,
+                      extensions=extensions)
