@@ -293,7 +293,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("pocket", "“口袋”党员", ("口袋党员",), read_flag),
     Column("religious", "参教信教党员", (), read_flag),
     Column("org_code", "所在党组织代码", ("支部代码", "党组织代码"), read_text),
+    # Evidence of contact the branch kept before the system (SPEC §4).
+    Column("declared_last_org_life", "最近一次参加组织生活时间",
+           ("最近参加组织生活时间", "最近一次组织生活时间", "最近组织生活时间", "最后一次参加组织生活时间"),
+           read_plain_date),
+    Column("declared_last_dues", "最近一次交纳党费时间",
+           ("最近交纳党费时间", "最近一次缴纳党费时间", "最近交党费时间", "最后一次交纳党费时间"),
+           read_plain_date),
 )
+EVIDENCE_KEYS = ("declared_last_org_life", "declared_last_dues")
 ROSTER_COLUMNS = tuple(c for c in COLUMNS if c.in_template_roster)
 _REQUIRED_COLUMNS = ("name", "id_number", "join_date")
 # Fields that an update may change (a blank cell keeps what is stored).
@@ -347,6 +355,7 @@ class ImportPlan:
     error_count: int = 0
     rows_with_errors: int = 0
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # shown apart, before confirming
     fields_filled: frozenset[str] = frozenset()  # Member fields the file's columns fill
 
     @property
@@ -363,7 +372,7 @@ class ImportPlan:
             "file": self.filename, "organization": self.organization.name,
             "rows": self.rows_read, "create": self.create_count, "update": len(self.updates),
             "errors": self.error_count, "rows_with_errors": self.rows_with_errors,
-            "notes": self.notes,
+            "notes": self.notes, "warnings": self.warnings,
         }
 
 
@@ -392,15 +401,38 @@ class _Known:
     scope: str  # the acting user's subtree
 
 
-def _fetch_known(read: dict[str, list], organization: Organization, acting_user) -> _Known:
-    """`read`: each column of the file as its reader returned it (None where unreadable)."""
+def _has_evidence_records(organization: Organization) -> bool:
+    """Whether the organization's subtree has any 组织生活 or 党费 record (evidence registers
+    its models with the app registry; looked up by name, members does not import evidence)."""
+    from django.apps import apps
+
+    return any(apps.get_model("evidence", name).objects.in_subtree(organization).exists()
+               for name in ("OrgLifeMeeting", "DuesPayment"))
+
+
+# What the checks of a stored member read; an update also loads the fields the file fills.
+_KNOWN_FIELDS = ("id", "id_number", "organization_id", "org_path", "name", "birth_date",
+                 "gender", "join_date", "full_date", "member_type")
+
+
+def _fetch_known(read: dict[str, list], organization: Organization, acting_user,
+                 fields_filled: frozenset[str] = frozenset()) -> _Known:
+    """`read`: each column of the file as its reader returned it (None where unreadable).
+
+    Stored members are loaded with only the fields the checks and the update need, and their
+    few organizations once each (not one copy per member): re-importing 100,000 stored IDs
+    stays small."""
     numbers = set(read["id_number"]) - {"", None}
     stored = sorted(existing_values(Member, "id_number", list(numbers)))
     members = {}
+    only = sorted(set(_KNOWN_FIELDS) | (fields_filled & set(_UPDATABLE)))
     for chunk in batched(stored, 900):
-        for member in Member.objects.filter(id_number__in=chunk).select_related(
-                "organization__parent"):
+        for member in Member.objects.filter(id_number__in=chunk).only(*only):
             members[member.id_number] = member
+    orgs = Organization.objects.select_related("parent").in_bulk(
+        {m.organization_id for m in members.values()})
+    for member in members.values():
+        member.organization = orgs[member.organization_id]
     orgs_by_code: dict[str, Organization | None] = {organization.code: organization}
     if "org_code" in read:
         codes = set(read["org_code"]) - {"", None, organization.code}
@@ -433,6 +465,13 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
         plan.notes.append(f"以下列不属于党员信息，未导入：{'、'.join(header.ignored)}")
     if "ethnicity" not in header.columns:
         plan.notes.append("文件中没有“民族”列：新增党员的民族按汉族登记")
+    if not any(key in header.columns for key in EVIDENCE_KEYS) \
+            and not _has_evidence_records(organization):
+        plan.warnings.append(
+            f"文件中没有“最近一次参加组织生活时间”“最近一次交纳党费时间”两列，"
+            f"“{organization.name}”也还没有组织生活和党费记录：导入后，失联党员名单会把这些党员"
+            f"标为“无记录待核实”，直到登记了组织生活或党费（或在名册中补上这两列重新导入）；"
+            f"自建账日期起满6个月仍无记录的，会列为失联党员。")
     width = max(header.columns.values()) + 1
     # Pad short rows (CSV lines, ragged sheets) once, so the loop indexes without checks.
     data_rows = [row if len(row) >= width else [*row, *[""] * (width - len(row))]
@@ -441,7 +480,8 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
     total = len(data_rows)
     progress("check", 0, total)
     keys, read_columns, cell_errors = _read_columns(data_rows, header)
-    known = _fetch_known(dict(zip(keys, read_columns)), organization, acting_user)
+    known = _fetch_known(dict(zip(keys, read_columns)), organization, acting_user,
+                         plan.fields_filled)
     seq_index = header.columns.get("seq")
     id_index = header.columns["id_number"]
     name_index = header.columns["name"]
@@ -609,15 +649,27 @@ def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, org
 
 def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
               known: _Known) -> PlannedRow | None:
-    """A create or an update, or None with the row's errors added; an ID registered outside
-    the user's scope is 一人两籍."""
+    """A create or an update, or None with the row's errors added.
+
+    An ID registered outside the import's target (its branch, or its subtree) is 一人两籍,
+    whoever imports: the rule does not depend on the acting user's scope, so the command line,
+    acting for a whole tree, refuses it too. An update never moves a member to another branch:
+    that is a transfer.
+    """
     explicit_org = values.pop("organization", None)
     member = known.members.get(values["id_number"])
-    if member is not None and not is_in_subtree(member.org_path, known.scope):
+    if member is not None and not (is_in_subtree(member.org_path, plan.organization.path)
+                                   and is_in_subtree(member.org_path, known.scope)):
         plan.add_error(number, _title(header, "id_number"), values["id_number"],
                        duplicate_message(values["id_number"],
                                          here=explicit_org or plan.organization,
                                          there=member.organization))
+        return None
+    if member is not None and explicit_org is not None \
+            and explicit_org.pk != member.organization_id:
+        plan.add_error(number, _title(header, "org_code"), explicit_org.code,
+                       f"身份证号码 {values['id_number']} 已在“{member.organization.name}”登记，"
+                       f"导入不能把党员转到“{explicit_org.name}”：请办理组织关系转接")
         return None
     if member is None:
         merged = values
@@ -640,6 +692,11 @@ def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
             member_type=merged.get("member_type", "")).items():
         if key not in problems:
             problems[key] = messages
+    join_date = merged.get("join_date")
+    for key in EVIDENCE_KEYS:
+        if (value := merged.get(key)) and join_date and value < join_date:
+            problems.setdefault(key, []).append(
+                f"{_title(header, key)}不能早于入党时间{format_cn_date(join_date)}")
     if problems:
         for key, messages in problems.items():
             value = merged.get(key)
@@ -649,7 +706,7 @@ def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
         return None
     if member is None:
         return PlannedRow(number, values, explicit_org or plan.organization)
-    return PlannedRow(number, given, explicit_org or member.organization, member)
+    return PlannedRow(number, given, member.organization, member)
 
 
 # ---- Writing ---------------------------------------------------------------------------------
@@ -662,7 +719,8 @@ CREATE_FIELDS = (
     "branch_entry_date", "party_post", "former_party_post", "monthly_dues", "member_type",
     "sector", "person_category", "student_level", "in_hardship", "retired", "flowing",
     "flow_destination", "employed_reported", "reported_community", "pocket", "religious",
-    "status", "status_date", "remarks", "created_at", "updated_at",
+    "status", "status_date", "remarks", "declared_last_org_life", "declared_last_dues",
+    "created_at", "updated_at",
 )
 
 
@@ -730,7 +788,7 @@ def import_commit(*, content: bytes, filename: str, organization: Organization, 
             except BaseException:
                 writer.abort()
                 raise
-            updated = _write_updates(plan.updates, now)
+            updated = _write_updates(plan.updates, now, progress, created, total)
             if plan.updates:
                 members_changed_in_bulk.send(Member, member_ids=[p.member.pk
                                                                  for p in plan.updates])
@@ -777,7 +835,8 @@ class ImportRejected(Exception):
         self.plan = plan
 
 
-def _write_updates(updates: list[PlannedRow], now) -> int:
+def _write_updates(updates: list[PlannedRow], now, progress: Progress = _no_progress,
+                   done: int = 0, total: int = 0) -> int:
     if not updates:
         return 0
     changed: set[str] = {"updated_at"}
@@ -788,16 +847,15 @@ def _write_updates(updates: list[PlannedRow], now) -> int:
             if key in _UPDATABLE and value not in ("", None) and getattr(member, key) != value:
                 setattr(member, key, value)
                 changed.add(key)
-        if planned.organization.pk != member.organization_id:
-            member.organization = planned.organization
-            member.org_path = planned.organization.path
-            changed.update(("organization", "org_path"))
         if "name" in changed:
             member.name_initials = initials(member.name)
             changed.add("name_initials")
         member.updated_at = now
         members.append(member)
-    Member.objects.bulk_update(members, sorted(changed), batch_size=500)
+    fields = sorted(changed)
+    for start in range(0, len(members), 5000):  # progress between chunks: the job's heartbeat
+        Member.objects.bulk_update(members[start:start + 5000], fields, batch_size=500)
+        progress("write", done + min(start + 5000, len(members)), total)
     return len(members)
 
 
