@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 
+from paicha.core.importing.fields import SpreadsheetField
 from paicha.codes import ContactChannel, OrgLifeKind
 from paicha.core.dates import LooseDateError, parse_loose_date
 
@@ -61,11 +62,11 @@ class MeetingForm(BootstrapMixin, forms.Form):
 
 
 class MeetingImportForm(MeetingForm):
-    file = forms.FileField(label="出席情况表（Excel）")
+    file = SpreadsheetField(label="出席情况表（Excel）")
 
 
 class DuesImportForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(label="党费收缴台账（Excel）")
+    file = SpreadsheetField(label="党费收缴台账（Excel）")
 
 
 class DuesForm(BootstrapMixin, forms.Form):

@@ -254,6 +254,7 @@ class MemberImport(OrgScopedModel):
     preview = models.JSONField("将新增或更新的党员", default=list, blank=True)
     message = models.CharField("说明", max_length=300, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    started_at = models.DateTimeField("本步开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:

@@ -1,5 +1,6 @@
 from django import forms
 
+from paicha.core.importing.fields import SpreadsheetField
 from paicha.codes import (
     AbroadKind, Education, Ethnicity, MemberType, PersonCategory, ProvinceScope,
     StudentLevel,
@@ -243,7 +244,7 @@ class AbroadForm(BootstrapMixin, forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx / .xls）")
+    file = SpreadsheetField(label="Excel 文件")
 
 
 class OrgYearForm(BootstrapMixin, forms.Form):
