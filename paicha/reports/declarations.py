@@ -100,6 +100,8 @@ class FormResult:
     checks: list[Check] = field(default_factory=list)
     header: dict[str, str] = field(default_factory=dict)
     footer: dict[str, str] = field(default_factory=dict)
+    # Figures printed outside the table (附件3's 补充资料), as numbers for machines.
+    figures: dict[str, int] = field(default_factory=dict)
     mask: bool = False
 
     @property
@@ -132,6 +134,9 @@ class FormResult:
                 {c.key: _json_value(self.value(c, row)) for c in self.form.columns}
                 for row in self.rows
             ],
+            # The fields printed below the table (附件3's 补充资料 among them).
+            "footer": self.footer,
+            "figures": self.figures,
             "checks": [{"rule": c.rule, "where": c.where, "ok": c.ok, "detail": c.detail}
                        for c in self.checks],
         }
@@ -182,6 +187,10 @@ class FormDeclaration:
                   "填报时间": format_cn_date(as_of)}
         return {k: values.get(k, "") for k in self.header_fields}
 
+    def figures(self, *, org, as_of: datetime.date) -> dict[str, int]:
+        """Numbers the form prints outside its table, by the label it prints them under."""
+        return {}
+
     def footer_values(self, *, org, as_of: datetime.date, user=None) -> dict[str, str]:
         values = {"填表人": str(user) if user else "",
                   "联系电话": getattr(user, "phone", "") or org.office_phone}
@@ -197,6 +206,7 @@ class FormDeclaration:
             checks=self.checks(rows, org=org, as_of=as_of),
             header=self.header_values(org=org, as_of=as_of, user=user),
             footer=self.footer_values(org=org, as_of=as_of, user=user),
+            figures=self.figures(org=org, as_of=as_of),
         )
 
 

@@ -1,4 +1,10 @@
-"""The registers of members found and not found (seeds 000, 002, 004)."""
+"""The registers of members found and not found (seeds 000, 002, 004).
+
+Each register dated D shows the members on the roster on D (SPEC §4): a case counts when its
+outcome is dated on or before D, and its member had not left the roster by D (除名, 开除, 停止
+党籍, 死亡 or transferred out with receipt, each effective on or before D). Outcomes,
+approvals and receipts dated after D change nothing on it.
+"""
 
 from paicha.codes import LossReason, Occupation, OrgCategory
 from paicha.core.dates import full_years_between
@@ -17,11 +23,17 @@ def numbered(*lines: str, sep: str = "、") -> str:
     return "\n".join(f"{i}{sep}{line}" for i, line in enumerate(lines, start=1))
 
 
-def _cases(org, as_of, outcome):
+def register_cases(org, as_of):
+    """The cases of org's subtree whose member is on the roster on `as_of`."""
     from paicha.cases.models import LostContactCase
+    from paicha.members.models import roster_status_q
 
-    return (LostContactCase.objects.in_subtree(org)
-            .filter(outcome=outcome, outcome_on__lte=as_of).order_by("org_path", "outcome_on", "id"))
+    return LostContactCase.objects.in_subtree(org).filter(roster_status_q(as_of, "member__"))
+
+
+def _cases(org, as_of, outcome):
+    return (register_cases(org, as_of).filter(outcome=outcome, outcome_on__lte=as_of)
+            .order_by("org_path", "outcome_on", "id"))
 
 
 def case_row(case, as_of) -> dict:
@@ -136,11 +148,10 @@ class LostRoster(FormDeclaration):
                Column("lost_period", "与党组织失去联系时间", width=24), REASON, CATEGORY, REMARKS]
 
     def rows(self, *, org, as_of):
-        from paicha.cases.models import LostContactCase
         from paicha.codes import CaseOutcome
 
         # Still lost at the fill date: searching, or found unreachable.
-        cases = (LostContactCase.objects.in_subtree(org).filter(opened_on__lte=as_of)
+        cases = (register_cases(org, as_of).filter(opened_on__lte=as_of)
                  .exclude(outcome__in=(CaseOutcome.REGAINED, CaseOutcome.DECEASED),
                           outcome_on__lte=as_of).order_by("org_path", "opened_on", "id"))
         return [{**case_row(c, as_of), "seq": i, "org_name": c.org_name}

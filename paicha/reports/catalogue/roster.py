@@ -59,9 +59,10 @@ class BranchRoster(FormDeclaration):
                 "填表日期": format_cn_date(as_of)}
 
     def rows(self, *, org, as_of):
-        # The roster as of the fill date: members who had entered the branch by then.
-        members = (Member.objects.in_subtree(org).on_roster()
-                   .exclude(branch_entry_date__gt=as_of)
+        # The roster on the fill date (SPEC §4): members who had entered the branch by then
+        # and had not left it; a member moved within the system after it is listed where he
+        # was (Member.objects.on_roster_of).
+        members = (Member.objects.on_roster_of(org, as_of)
                    .order_by("org_path", "join_date", "id"))
         return [
             {
