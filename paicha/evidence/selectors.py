@@ -435,3 +435,33 @@ def pre_campaign_lost(*, org, as_of: datetime.date) -> PreCampaignLost:
     """排查前在册失联党员 of org's subtree as of a campaign's start date."""
     lost = lost_members(Member.objects.in_subtree(org), as_of=as_of)
     return PreCampaignLost(as_of, lost, unreceipted_transfers_out(None, org=org, as_of=as_of))
+
+
+# ---- 无记录待核实 by branch (data quality) ------------------------------------------------------
+
+
+MOSTLY_UNVERIFIED = 0.5
+
+
+def unverified_by_branch(members_qs: QuerySet, *, as_of: datetime.date) -> list[dict]:
+    """Per organization holding members of `members_qs` on the roster of as_of: the roster
+    count, the 无记录待核实 count and share, and the 建账日期 in force (BooksDate), the branches
+    whose members are mostly 无记录待核实 first."""
+    from django.db.models import Count
+
+    from paicha.organizations.models import Organization
+
+    roster = dict(members_qs.filter(on_roster_q(as_of)).order_by()
+                  .values_list("organization_id").annotate(n=Count("id")))
+    unverified = dict(unverified_members(members_qs, as_of=as_of).order_by()
+                      .values_list("organization_id").annotate(n=Count("id")))
+    orgs = Organization.objects.filter(pk__in=list(roster)).select_related(
+        "books_date", "books_date__source_org")
+    rows = []
+    for org in orgs:
+        n, u = roster[org.pk], unverified.get(org.pk, 0)
+        books = getattr(org, "books_date", None)
+        rows.append({"org": org, "members": n, "unverified": u, "share": u / n if n else 0,
+                     "mostly": n > 0 and u / n > MOSTLY_UNVERIFIED, "books": books})
+    rows.sort(key=lambda r: (-r["share"], -r["unverified"], r["org"].path))
+    return rows
