@@ -98,12 +98,21 @@ def plan_date(start: datetime.date, month_day: tuple[int, int] | None, *,
     return first.replace(day=min(day, last_day) if day else last_day)
 
 
+def _campaigns_over(org: Organization, on: datetime.date):
+    ancestors = [org.path[:i] for i in range(SEGMENT_WIDTH, len(org.path) + 1, SEGMENT_WIDTH)]
+    return Campaign.objects.filter(org_path__in=ancestors, start__lte=on, end__gte=on)
+
+
+def consult_required(org: Organization, *, on: datetime.date) -> bool:
+    """Whether a campaign running over `org` on `on` has every 处置 discussed with the 上级党委
+    组织部门 first (seed 001)."""
+    return _campaigns_over(org, on).filter(consult_department=True).exists()
+
+
 def notes_document_for(org: Organization, *, as_of: datetime.date) -> str:
     """The document whose 填表说明 the forms of `org` print on `as_of`: that of the latest
     campaign running over `org` on that date ("" when none runs)."""
-    ancestors = [org.path[:i] for i in range(SEGMENT_WIDTH, len(org.path) + 1, SEGMENT_WIDTH)]
-    campaign = (Campaign.objects.filter(org_path__in=ancestors, start__lte=as_of,
-                                        end__gte=as_of).exclude(forms_document="")
+    campaign = (_campaigns_over(org, as_of).exclude(forms_document="")
                 .order_by("-start", "-pk").only("forms_document").first())
     return campaign.forms_document if campaign else ""
 

@@ -20,7 +20,7 @@ from paicha.core.dates import format_cn_date, format_cn_month
 from paicha.core.privacy import mask_identity
 from paicha.reports.documents import Cell, Document, Page, block, label, value
 
-from .rules import STEP_SEAL, STEP_TITLE_JISHI
+from .rules import JISHI_STEPS, STEP_SEAL, STEP_TITLE_JISHI
 
 BLANK_DATE = "年    月    日"
 CN_DIGITS = "零一二三四五六七八九"
@@ -214,7 +214,7 @@ def jishi_page(case, *, as_of: datetime.date, mask: bool, copy_note: str = "") -
                    (case.conduct_record, "left")]
     rows.append([label("失联党员表现调查核实情况", 2),
                  block(conduct + [("党支部（盖章）", "right")], 8)])
-    for step in ApprovalStep:
+    for step in JISHI_STEPS:
         rows.append([label(STEP_TITLE_JISHI[step], 2),
                      block(_jishi_step_paras(by_step.get(step, []), STEP_SEAL[step]), 8)])
     disposition = getattr(case, "disposition", None)
@@ -222,6 +222,9 @@ def jishi_page(case, *, as_of: datetime.date, mask: bool, copy_note: str = "") -
     if disposition is not None:
         remarks.append(f"处置情况：{disposition.get_category_display()}"
                        f"（{disposition.get_state_display()}）")
+        for a in by_step.get(ApprovalStep.DEPARTMENT_CONSULT, []):
+            remarks.append(f"处置前与上级党委组织部门沟通：{a.signer_org_name}"
+                           f"{format_cn_date(a.signed_on)}，{a.opinion}")
         if disposition.period_start:
             remarks.append(f"期限：{format_cn_date(disposition.period_start)}至"
                            f"{format_cn_date(disposition.period_end)}")
