@@ -95,6 +95,7 @@ def _signature_line(signature) -> str:
 RECORD_TITLE = "与党组织失去联系党员联系查找情况记录表"
 RECORD_WIDTHS = [2.3, 2.6, 2.0, 2.6, 2.4, 2.6, 2.6]
 ATTEMPTS_PER_PAGE = 4
+RECORD_COPIES = ("报县级党委组织部门备案", "存入党员档案")
 
 
 def search_record(case, *, as_of: datetime.date, mask: bool = False) -> Document:
@@ -149,7 +150,11 @@ def search_record(case, *, as_of: datetime.date, mask: bool = False) -> Document
             after=["注：此表由党支部填写，一式二份，其中一份报县级党委组织部门备案，一份存入党员档案。"]
             if last else [],
         ))
-    return Document(RECORD_TITLE, f"联系查找情况记录表-{case.name}.docx", pages)
+    # 一式二份: every page once for each copy, each saying where it goes.
+    copies = [Page(title=p.title, widths=p.widths, rows=p.rows, before=p.before, after=p.after,
+                   copy_note=note)
+              for note in RECORD_COPIES for p in pages]
+    return Document(RECORD_TITLE, f"联系查找情况记录表-{case.name}.docx", copies)
 
 
 def _opinion_paras(signatures, sign_label: str) -> list[tuple[str, str]]:
