@@ -24,7 +24,7 @@ from paicha.transfers.selectors import unreceipted_transfers_out
 
 from . import forms, services
 from .models import LostContactCase, SearchAttempt
-from .rules import steps_for
+from .rules import disposition_steps
 from .selectors import (
     attempts_missing_signature, case_list, cases_waiting_for, cases_without_recent_attempt,
     current_signatures, get_attachment_for_user, get_case_for_user, grassroots_of, next_step,
@@ -129,7 +129,7 @@ def detail(request, pk):
     chain = []
     if disposition:
         signed = {a.step: a for a in current_signatures(disposition)}
-        chain = [(s, signed.get(s)) for s in steps_for(disposition.category)]
+        chain = [(s, signed.get(s)) for s in disposition_steps(disposition)]
     return render(request, "cases/detail.html", {
         "case": case, "disposition": disposition, "chain": chain, "next_step": step,
         "can_sign": step is not None and signer_org_problem(step, case, request.user) is None,

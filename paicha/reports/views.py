@@ -31,8 +31,11 @@ def form_view(request, slug):
         messages.error(request, str(exc))
         as_of = today
     fmt = request.GET.get("format", "html")
-    result = form.build(org=org, as_of=as_of, user=request.user)
-    params = {"org": org.code, "date": as_of.isoformat()}
+    notes_from = request.GET.get("notes") or None
+    result = form.build(org=org, as_of=as_of, user=request.user, notes_from=notes_from)
+    form = result.form  # with the 填表说明 of the chosen document
+    params = {"org": org.code, "date": as_of.isoformat(),
+              **({"notes": notes_from} if notes_from else {})}
     filename = f"{result.title.replace(' ', '')}_{org.code}_{as_of:%Y%m%d}.{fmt}"
     if fmt in RENDERERS or fmt == "json":
         require(request.user, Perm.EXPORT)
