@@ -119,7 +119,13 @@ class FormResult:
         return value
 
     def display_rows(self) -> list[list[Any]]:
-        return [[self.value(c, row) for c in self.form.columns] for row in self.rows]
+        return list(self.iter_display_rows())
+
+    def iter_display_rows(self):
+        """The rows as printed, one list of cell values at a time (what the renderers stream)."""
+        columns = self.form.columns
+        for row in self.rows:
+            yield [self.value(c, row) for c in columns]
 
     def as_json(self) -> dict:
         return {
