@@ -12,6 +12,8 @@ import io
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from paicha.core.cells import safe_cell
+
 CHECKED, UNCHECKED = "☑", "□"
 
 
@@ -158,7 +160,7 @@ def to_docx(document: Document, *, exported_by: str = "") -> bytes:
                 for i, (text, align) in enumerate(cell.paras):
                     para = target.paragraphs[0] if i == 0 else target.add_paragraph()
                     para.alignment = aligns[align]
-                    _font(para.add_run(text), 10.5, bold=cell.label)
+                    _font(para.add_run(safe_cell(text)), 10.5, bold=cell.label)
                 if cell.tall and len(cell.paras) < 3:
                     target.add_paragraph()
                 c += cell.colspan

@@ -9,6 +9,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from paicha.core.cells import safe_cell
+
 from ..declarations import FormResult, header_grid
 
 
@@ -65,7 +67,7 @@ def render_docx(result: FormResult, *, exported_by: str = "") -> bytes:
             table.cell(depth, i).text = column.letter
     for r, values in enumerate(padded, start=depth + int(letters)):
         for c, value in enumerate(values):
-            table.cell(r, c).text = "" if value is None else str(value)
+            table.cell(r, c).text = "" if value is None else safe_cell(str(value))
     if result.footer:
         document.add_paragraph("        ".join(f"{k}：{v}" for k, v in result.footer.items()))
     if form.notes:

@@ -11,6 +11,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from paicha.core.cells import safe_cell
+
 from ..declarations import FormResult, header_grid
 
 THIN = Side(style="thin", color="000000")
@@ -85,7 +87,7 @@ def render_xlsx(result: FormResult, *, exported_by: str = "") -> bytes:
     padded = data + [[""] * width] * max(0, form.min_rows - len(data))
     for r, values in enumerate(padded):
         for c, value in enumerate(values):
-            cell = sheet.cell(first_data + r, 1 + c, value)
+            cell = sheet.cell(first_data + r, 1 + c, safe_cell(value))
             cell.border = BORDER
             cell.alignment = CENTER if columns[c].kind != "text" else LEFT
             cell.font = Font(name=FONT, size=10)
