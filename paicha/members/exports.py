@@ -56,9 +56,6 @@ def export_roster(members, *, title: str, filters_text: str, exported_by: str,
                                    .iterator(chunk_size=2000), start=1):
         row = [count]
         for name in EXPORT_FIELDS:
-            if name == "other_contacts" and not show_identity:
-                row.append("****" if member.other_contacts else "")
-                continue
             row.append(safe_cell(display_value(member, name, show_identity=show_identity)))
         ws.append(row)
     ws.append([])
