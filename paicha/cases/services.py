@@ -410,6 +410,8 @@ def _sign(*, case: LostContactCase, acting_user, step: str, decision: str, opini
     if disposition is None:
         raise ValidationError("该案件还没有处置意见")
     expected = next_step(disposition)
+    if step not in ApprovalStep.values:
+        raise ValidationError({"step": f"审批环节“{step}”不存在"})
     label = ApprovalStep(step).label
     if expected is None:
         raise ValidationError(f"该处置{disposition.get_state_display()}，没有待签署的审批环节")

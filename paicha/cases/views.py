@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -276,6 +276,8 @@ def approve(request, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         expected = request.POST.get("step", step)
+        if expected not in ApprovalStep.values:
+            return HttpResponseBadRequest(f"审批环节“{expected}”不存在".encode())
         try:
             if d["decision"] == ApprovalDecision.REJECTED:
                 services.disposition_reject(case=case, acting_user=request.user, step=expected,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from paicha.codes import CircledChoices
-from paicha.core.privacy import mask_identity
+from paicha.core.privacy import mask_identity, mask_text
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,8 @@ class FormResult:
         value = column.display(row.get(column.key))
         if self.mask and column.sensitive and value:
             return mask_identity(str(value))
+        if self.mask and isinstance(value, str):
+            return mask_text(value)
         return value
 
     def display_rows(self) -> list[list[Any]]:

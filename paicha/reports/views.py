@@ -160,6 +160,8 @@ def document_response(request, declaration, obj, *, fmt: str):
     require(request.user, Perm.EXPORT)
     mask = not has_perm(request.user, Perm.VIEW_IDENTITY)
     document = declaration.build(obj, as_of=timezone.localdate(), mask=mask)
+    if mask:
+        document = document.masked()
     org = getattr(obj, "organization", None)
     if fmt == "docx":
         return file_response(user=request.user, fmt="docx", filename=document.filename,

@@ -18,6 +18,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from paicha.core.cells import safe_cell
+
 from ..declarations import FormResult, header_grid
 
 DOCUMENT_PART = "word/document.xml"
@@ -61,7 +63,7 @@ def to_bytes(document) -> bytes:
 def run_xml(value) -> str:
     """A cell's run as python-docx writes `cell.text = value`: lines split by <w:br/>, tabs as
     <w:tab/>, spaces kept where they lead or trail."""
-    text = "" if value is None else _NOT_XML.sub("", str(value))
+    text = "" if value is None else _NOT_XML.sub("", str(safe_cell(str(value))))
     if not text:
         return "<w:r/>"
     parts = []

@@ -17,6 +17,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from paicha.core.cells import safe_cell
+
 from ..declarations import FormResult, header_grid
 
 THIN = Side(style="thin", color="000000")
@@ -135,7 +137,7 @@ def write_xlsx(result: FormResult, out, *, exported_by: str = "") -> None:
     dimensions = sheet.row_dimensions
     for values in _padded(result.iter_display_rows(), width, form.min_rows):
         dimensions[row].height = _height(max(_lines(v, widths[c]) for c, v in enumerate(values)))
-        sheet.append([styles.cell(v, font=body, border=BORDER, alignment=aligns[c])
+        sheet.append([styles.cell(safe_cell(v), font=body, border=BORDER, alignment=aligns[c])
                       for c, v in enumerate(values)])
         del dimensions[row]  # written with its row; keep memory flat
         row += 1
