@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from . import forms, services
 from .models import LostContactCase, SearchAttempt
 from .rules import steps_for
 from .selectors import (
-    attempts_missing_signature, case_list, cases_waiting_for, cases_without_recent_attempt,
+    attempts_missing_signature, case_list, cases_returned_to, cases_waiting_for, cases_without_recent_attempt,
     current_signatures, get_attachment_for_user, get_case_for_user, grassroots_of, next_step,
     signer_org_problem,
 )
@@ -69,6 +69,7 @@ def work(request):
             SearchAttempt.objects.visible_to(request.user).filter(case__closed_on__isnull=True)
         )[:200],
         "waiting": cases_waiting_for(request.user),
+        "returned": cases_returned_to(request.user, cases)[:200],
     })
 
 
@@ -186,7 +187,8 @@ def attempt_new(request, pk):
     case = get_case_for_user(request.user, pk, perm=Perm.EDIT_MEMBERS)
     return _case_form(
         request, pk, forms.AttemptForm, call, f"记录对{case.name}的联系查找",
-        initial={"date": _today()}, multipart=True, form_kwargs=lambda c: {"case": c},
+        initial={"date": _today()}, multipart=True,
+        form_kwargs=lambda c: {"case": c, "user": request.user},
         explain="每次查找须至少两名正式党员作为查找人签名；签名也可以稍后补登。",
         done="已记录本次联系查找")
 
@@ -201,7 +203,8 @@ def attempt_sign(request, pk, seq):
         lambda c, d: services.attempt_sign(attempt=attempt, signer=d["signer"],
                                            acting_user=request.user, signed_on=d["signed_on"]),
         f"第{attempt.seq}次联系查找：登记查找人签名", initial={"signed_on": _today()},
-        form_kwargs=lambda c: {"attempt": attempt}, done="已登记查找人签名")
+        form_kwargs=lambda c: {"attempt": attempt, "user": request.user},
+        done="已登记查找人签名")
 
 
 def attachment_new(request, pk):
@@ -263,7 +266,21 @@ def propose(request, pk):
         request, pk, forms.DispositionForm,
         lambda c, d: services.disposition_propose(case=c, acting_user=request.user, **d),
         f"提出对{case.name}的处置意见", initial={"proposed_on": _today()}, explain=explain,
-        done="已提出处置意见")
+        form_kwargs=lambda c: {"case": c}, done="已提出处置意见")
+
+
+def search_again(request, pk):
+    """The branch answers a return by searching more: one POST, then the attempt form."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    case = get_case_for_user(request.user, pk, perm=Perm.EDIT_MEMBERS)
+    try:
+        services.case_search_again(case=case, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(case)
+    messages.success(request, f"{case.name}的案件已恢复为“正在查找”，请记录新的一次查找")
+    return redirect("cases:attempt_new", pk=case.pk)
 
 
 def approve(request, pk):

@@ -353,3 +353,23 @@ def pre_campaign_lost(*, org, as_of: datetime.date) -> PreCampaignLost:
         return PreCampaignLost(as_of, lost, None, [
             "2007年以来组织关系转出后未收到回执的党员：组织关系转接功能尚未提供，暂不能统计"])
     return PreCampaignLost(as_of, lost, unreceipted_transfers_out(None, org=org, as_of=as_of))
+
+
+# ---- marks on a roster ------------------------------------------------------------------------
+
+
+def roster_marks(members_qs: QuerySet, *, as_of: datetime.date,
+                 books_opened_on: datetime.date | None = None) -> dict[int, str]:
+    """Member id → "失联" or "无记录待核实" for the members of `members_qs` that carry either
+    mark on as_of (the others are absent): what a branch must see beside each name when it
+    records attendance. 无记录待核实: no evidence at all, or none since the 建账日期."""
+    marks = {pk: "失联" for pk in lost_members(members_qs, as_of=as_of).values_list("pk", flat=True)}
+    unrecorded = annotate_last_evidence(members_qs.filter(status__in=ON_ROSTER), as_of=as_of)
+    if books_opened_on is not None:
+        unrecorded = unrecorded.filter(Q(last_evidence__isnull=True)
+                                       | Q(last_evidence__lt=books_opened_on))
+    else:
+        unrecorded = unrecorded.filter(last_evidence__isnull=True)
+    for pk in unrecorded.values_list("pk", flat=True):
+        marks[pk] = f"{marks[pk]}，无记录待核实" if pk in marks else "无记录待核实"
+    return marks

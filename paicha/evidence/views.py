@@ -94,23 +94,48 @@ def _attendance_from_post(request, roster) -> dict[int, tuple[str, str]]:
     return attendance
 
 
-def _meeting_page(request, *, org, form, roster, attendance, meeting=None, errors=()):
+def _meeting_page(request, *, org, form, roster, attendance, meeting=None, errors=(),
+                  marks=None):
+    marks = marks if marks is not None else {}
     return render(request, "evidence/meeting_form.html", {
         "org": org, "form": form, "meeting": meeting, "errors": errors,
-        "rows": [(m, *attendance.get(m.pk, (AttendanceStatus.PRESENT, ""))) for m in roster],
+        "rows": [(m, *attendance.get(m.pk, ("", "")), marks.get(m.pk, "")) for m in roster],
         "statuses": AttendanceStatus.choices,
     })
 
 
+def _roster_marks(org, roster, as_of) -> dict[int, str]:
+    return selectors.roster_marks(Member.objects.filter(pk__in=[m.pk for m in roster]),
+                                  as_of=as_of, books_opened_on=org.books_opened_on)
+
+
+def _lost_marked_present(attendance, marks, roster) -> list[str]:
+    """Names of 失联 members marked 出席 (a careless save would take them off the list)."""
+    return [m.name for m in roster if "失联" in marks.get(m.pk, "")
+            and attendance.get(m.pk, ("",))[0] == AttendanceStatus.PRESENT]
+
+
+def _confirm_lost(request, attendance, marks, roster) -> list[str]:
+    names = _lost_marked_present(attendance, marks, roster)
+    if names and request.POST.get("confirm_lost") != "1":
+        return [f"{'、'.join(names)}目前是失联党员，登记为出席后将不再列入失联名单。"
+                "确认他们确实出席了本次组织生活，请勾选下方的确认后再保存。"]
+    return []
+
+
 def meeting_new(request):
-    """The roster of one branch with a radio per member, everyone present unless changed."""
+    """The roster of one branch with a radio per member, blank until chosen; 失联 and
+    无记录待核实 members are marked, and marking a lost member present asks for confirmation."""
     require(request.user, Perm.EDIT_MEMBERS)
     org = _org(request)
     roster = list(services.branch_roster(org))
+    marks = _roster_marks(org, roster, _today())
     form = MeetingForm(request.POST or None, initial={"date": _today()})
     attendance = _attendance_from_post(request, roster) if request.method == "POST" else {}
     errors = []
     if request.method == "POST" and form.is_valid():
+        errors = _confirm_lost(request, attendance, marks, roster)
+    if request.method == "POST" and form.is_valid() and not errors:
         try:
             meeting = services.meeting_record(
                 organization=org, attendance=attendance, acting_user=request.user,
@@ -120,10 +145,13 @@ def meeting_new(request):
             if exc.message_dict:
                 errors_into(form, ValidationError(exc.message_dict))
         else:
-            messages.success(request, f"已登记组织生活，出席 {meeting.attendances.filter(status=AttendanceStatus.PRESENT).count()} 人")
+            present = meeting.attendances.filter(status=AttendanceStatus.PRESENT).count()
+            unmarked = len(roster) - len(attendance)
+            messages.success(request, f"已登记组织生活，出席 {present} 人"
+                             + (f"；{unmarked} 人未登记出席情况" if unmarked else ""))
             return redirect(meeting.get_absolute_url())
     return _meeting_page(request, org=org, form=form, roster=roster, attendance=attendance,
-                         errors=errors)
+                         errors=errors, marks=marks)
 
 
 def _get_meeting(request, pk, *, for_write=False) -> OrgLifeMeeting:
@@ -148,7 +176,10 @@ def meeting_edit(request, pk):
         "date": meeting.date, "kind": meeting.kind, "topic": meeting.topic, "notes": meeting.notes})
     attendance = _attendance_from_post(request, roster) if request.method == "POST" else current
     errors = []
+    marks = _roster_marks(meeting.organization, roster, _today())
     if request.method == "POST" and form.is_valid():
+        errors = _confirm_lost(request, attendance, marks, roster)
+    if request.method == "POST" and form.is_valid() and not errors:
         try:
             services.meeting_update(meeting=meeting, attendance=attendance,
                                     acting_user=request.user, as_of=_today(), **form.cleaned_data)
@@ -160,7 +191,7 @@ def meeting_edit(request, pk):
             messages.success(request, "已保存")
             return redirect(meeting.get_absolute_url())
     return _meeting_page(request, org=meeting.organization, form=form, roster=roster,
-                         attendance=attendance, meeting=meeting, errors=errors)
+                         attendance=attendance, meeting=meeting, errors=errors, marks=marks)
 
 
 def meeting_delete(request, pk):
