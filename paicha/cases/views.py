@@ -17,6 +17,7 @@ from paicha.codes import (
     ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, DispositionState,
 )
 from paicha.core.forms import errors_into
+from paicha.core.listexport import Column, list_export_response, wants_xlsx
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -45,12 +46,39 @@ def _form_page(request, case, form, title, *, explain="", multipart=False, submi
 
 # ---- lists ------------------------------------------------------------------------------------
 
+def _disposition_text(case) -> str:
+    disposition = getattr(case, "disposition", None)
+    if disposition is None:
+        return ""
+    return f"{disposition.get_category_display()}（{disposition.get_state_display()}）"
+
+
+CASE_COLUMNS = [
+    Column("姓名", lambda c: c.name, 10),
+    Column("所在党组织", lambda c: c.org_name, 28),
+    Column("立案日期", lambda c: c.opened_on, 16),
+    Column("失联原因", lambda c: c.loss_reason_text, 24),
+    Column("查找次数", lambda c: c.n_attempts, 8),
+    Column("查找结果", lambda c: c.get_outcome_display(), 18),
+    Column("处置情况", _disposition_text, 24),
+    Column("结案日期", lambda c: c.closed_on, 16),
+]
+
+
 def case_list_view(request):
     org = None
     if code := request.GET.get("org"):
         org = Organization.objects.visible_to(request.user).filter(code=code).first()
     cases = case_list(request.user, org=org, outcome=request.GET.get("outcome", ""),
                       state=request.GET.get("state", ""))
+    if wants_xlsx(request):
+        filters = "；".join(filter(None, (
+            CaseOutcome(request.GET["outcome"]).label
+            if request.GET.get("outcome") in CaseOutcome.values else "",
+            {"open": "查找中的案件", "closed": "已结案"}.get(request.GET.get("state", ""), ""))))
+        return list_export_response(request, title="失联党员查找案件", columns=CASE_COLUMNS,
+                                    org=org or request.user.organization, rows=cases,
+                                    filters=filters)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(request, "cases/list.html", {
         "page": page, "outcomes": CaseOutcome.choices, "outcome": request.GET.get("outcome", ""),
