@@ -88,6 +88,16 @@ TARGET_STATUS = {
 
 # Categories that only a probationary member can receive.
 PROBATIONARY_ONLY = {D.PROBATION_CANCELLED, D.LOST_PROBATION_CANCELLED}
+def category_fits(category: str, *, outcome: str, member_type: str) -> bool:
+    """Whether `category` may be proposed for a case with this outcome and member type."""
+    from paicha.codes import MemberType
+
+    allowed = OUTCOMES_FOR_CATEGORY.get(category, OUTCOMES_FOR_SIDE[SIDE[category]])
+    if outcome not in allowed:
+        return False
+    return category not in PROBATIONARY_ONLY or member_type == MemberType.PROBATIONARY
+
+
 # Categories that run for a period with follow-up.
 WITH_PERIOD = {D.RETAINED, D.CORRECTION}
 

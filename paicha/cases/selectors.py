@@ -176,6 +176,19 @@ def cases_waiting_for(user, queryset=None):
     return waiting
 
 
+def cases_returned_to(user, queryset=None):
+    """Open cases whose proposal came back to the branch that made it: its to-do, with the
+    reason, until the branch acts: searches again (the case is back to 正在查找) or proposes
+    anew. Only the member's own branch may propose again, so only its workers see them."""
+    if user.organization_id is None or user.role != Role.BRANCH_WORKER:
+        return LostContactCase.objects.none()
+    base = queryset if queryset is not None else LostContactCase.objects.visible_to(user)
+    return (base.open().filter(organization=user.organization,
+                               disposition__state=DispositionState.RETURNED)
+            .exclude(outcome=CaseOutcome.SEARCHING)
+            .select_related("disposition").order_by("disposition__proposed_on", "id"))
+
+
 def attempts_visible_to(user):
     return SearchAttempt.objects.visible_to(user)
 

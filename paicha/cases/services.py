@@ -329,6 +329,25 @@ def case_record_outcome(*, case: LostContactCase, acting_user, outcome: str,
     return case
 
 
+@service
+def case_search_again(*, case: LostContactCase, acting_user) -> LostContactCase:
+    """After a return, the branch goes back to searching in one step: the outcome returns to
+    正在查找 (the returned proposal and its reason stay on record) so that attempts can be
+    added and a new outcome and proposal follow."""
+    case = _lock(case)
+    _require_open(case)
+    _require_branch_worker(case, acting_user, "继续查找")
+    disposition = getattr(case, "disposition", None)
+    if disposition is None or disposition.state != DispositionState.RETURNED:
+        raise ValidationError("只有处置意见被退回的案件才能从这里继续查找")
+    if case.outcome == CaseOutcome.SEARCHING:
+        return case
+    case.outcome, case.outcome_on = CaseOutcome.SEARCHING, None
+    case.regained_place = case.new_mobile = case.new_contacts = ""
+    case.save()
+    return case
+
+
 # ---- the disposition and its chain ----------------------------------------------------------
 
 def _check_category(case: LostContactCase, category: str, period_start, period_end) -> None:

@@ -465,3 +465,16 @@ def unverified_by_branch(members_qs: QuerySet, *, as_of: datetime.date) -> list[
                      "mostly": n > 0 and u / n > MOSTLY_UNVERIFIED, "books": books})
     rows.sort(key=lambda r: (-r["share"], -r["unverified"], r["org"].path))
     return rows
+
+
+# ---- marks on a roster ------------------------------------------------------------------------
+
+
+def roster_marks(members_qs: QuerySet, *, as_of: datetime.date) -> dict[int, str]:
+    """Member id → "失联", "无记录待核实" or both, for the members of `members_qs` that carry a
+    mark on as_of (the others are absent): what a branch must see beside each name when it
+    records attendance."""
+    marks = {pk: "失联" for pk in lost_members(members_qs, as_of=as_of).values_list("pk", flat=True)}
+    for pk in unverified_members(members_qs, as_of=as_of).values_list("pk", flat=True):
+        marks[pk] = f"{marks[pk]}，无记录待核实" if pk in marks else "无记录待核实"
+    return marks

@@ -117,7 +117,9 @@ def test_record_a_meeting_for_the_whole_branch(world, personas, client_for, tree
     client = client_for(personas["worker_a1"])
     url = reverse("evidence:meeting_new") + f"?org={tree.branch_a1.code}"
     page = client.get(url).content.decode()
-    assert page.count('value="present"') == 2 and page.count("checked>") == 2
+    # Nobody is marked until the worker says so; the lost member carries his mark.
+    assert page.count('value="present"') == 2 and page.count("checked>") == 0
+    assert 'data-member="王秘密" data-mark="失联' in page
     lost, kept = world["lost"], world["kept"]
     today = timezone.localdate()
     response = client.post(url, {
@@ -130,6 +132,12 @@ def test_record_a_meeting_for_the_whole_branch(world, personas, client_for, tree
         "date": today.isoformat(), "kind": OrgLifeKind.GENERAL_MEETING, "topic": "学习党章",
         f"status_{lost.pk}": AttendanceStatus.PRESENT, f"status_{kept.pk}": AttendanceStatus.EXCUSED,
         f"reason_{kept.pk}": "外出务工"})
+    assert "王秘密目前是失联党员" in response.content.decode()
+    assert OrgLifeMeeting.objects.count() == 1
+    response = client.post(url, {
+        "date": today.isoformat(), "kind": OrgLifeKind.GENERAL_MEETING, "topic": "学习党章",
+        f"status_{lost.pk}": AttendanceStatus.PRESENT, f"status_{kept.pk}": AttendanceStatus.EXCUSED,
+        f"reason_{kept.pk}": "外出务工", "confirm_lost": "1"})
     assert response.status_code == 302
     meeting = OrgLifeMeeting.objects.get(topic="学习党章")
     assert dict(meeting.attendances.values_list("member__name", "status")) == {
