@@ -7,7 +7,7 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from .models import BackgroundJob
+from paicha.core.models import BackgroundJob
 
 log = logging.getLogger(__name__)
 DOWNLOADS_KEEP = datetime.timedelta(days=7)

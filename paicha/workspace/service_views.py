@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from paicha.codes import OrgCategory
 
-from . import jobs
+from paicha.core import jobs
 from .installation import installation_init, is_empty
-from .models import BackgroundJob
+from paicha.core.models import BackgroundJob
 
 
 @never_cache
