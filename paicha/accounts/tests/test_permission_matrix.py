@@ -46,7 +46,7 @@ def test_every_url_pattern_is_declared():
 def world(django_db_setup, django_db_blocker):
     """The demo university (built once for the module, rolled back after it), another unit with
     its own branch worker, and an import job whose errors quote ID numbers."""
-    from paicha.core import demo
+    from paicha.workspace import demo
     from paicha.members.models import MemberImport
     from paicha.codes import OrgKind
     from paicha.conftest import make_org
