@@ -781,6 +781,8 @@ def import_commit(*, content: bytes, filename: str, organization: Organization, 
                 plan = plan_import(content=content, filename=filename, organization=organization,
                                    acting_user=acting_user, progress=progress, on_create=writer)
                 if not plan.ok:
+                    if not plan.error_count:
+                        plan.add_error(0, "", "", "文件中没有党员数据：表头下面没有可导入的行")
                     raise ImportRejected(plan)
                 total = plan.create_count + len(plan.updates)
                 progress("write", 0, total)

@@ -26,6 +26,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from .cells import cell_text
@@ -200,7 +201,8 @@ def _check_zip(content: bytes, filename: str, limits: Limits) -> str:
             _check_ods(archive, filename, limits, content)
             _check_declared_sizes(archive, content, filename, skip=lambda n: n == "content.xml")
             return "ods"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            KeyError, zlib.error) as exc:
         if isinstance(exc, ImportFileError):
             raise
         raise ImportFileError(f"无法读取文件“{filename}”：文件已损坏（{exc}）") from None
@@ -214,8 +216,6 @@ def _check_zip(content: bytes, filename: str, limits: Limits) -> str:
 def _inflate(content: bytes, info: zipfile.ZipInfo, filename: str, chunk: int = 4 << 20):
     """The member's bytes, a chunk at a time, refusing it as soon as it inflates beyond the
     size the zip declares (calamine would believe the data, not the declaration)."""
-    import zlib
-
     offset = info.header_offset
     if content[offset:offset + 4] != b"PK\x03\x04":
         raise ValueError("bad local header")
