@@ -52,10 +52,14 @@ from paicha.core.importing import (
     RowError,
     cell_name,
     cell_text,
-    find_header as find_columns,
     is_blank,
-    read_table as read_file,
     title_key,
+)
+from paicha.core.importing import (
+    find_header as find_columns,
+)
+from paicha.core.importing import (
+    read_table as read_file,
 )
 from paicha.core.importing.reading import SUPPORTED_EXTENSIONS
 from paicha.core.pinyin import initials

@@ -65,7 +65,7 @@ def test_the_last_allowed_column_is_read():
 
 
 def test_a_csv_field_of_a_megabyte_names_its_line():
-    content = b"name,id\nok,1\n\"" + b"x" * 1_200_000 + b"\",2\n"
+    content = b'name,id\nok,1\n"' + b"x" * 1_200_000 + b'",2\n'
     assert "第3行附近有一个单元格超过了 32,767 个字符" in refused(content, "名册.csv")
 
 
@@ -99,8 +99,10 @@ def test_empty_and_oversize_files_are_refused():
 
 
 def test_rows_keep_their_spreadsheet_numbers_after_leading_blank_rows():
-    rows = {4: [hostile.inline("B4", "姓名"), hostile.inline("C4", "身份证号码")],
-            5: [hostile.inline("B5", "张三"), hostile.inline("C5", "1")]}
+    rows = {
+        4: [hostile.inline("B4", "姓名"), hostile.inline("C4", "身份证号码")],
+        5: [hostile.inline("B5", "张三"), hostile.inline("C5", "1")],
+    }
     table = read_table(hostile.xlsx(hostile.sheet_xml(rows)), "a.xlsx")
     header = find_header(table.rows, [ColumnSpec("name", "姓名"), ColumnSpec("id", "身份证号码")])
     assert table.number(header.row) == 4 and table.number(header.row + 1) == 5

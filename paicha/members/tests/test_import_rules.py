@@ -22,9 +22,15 @@ from .test_importing import ID1, ROSTER, good_rows, xlsx
 
 
 def test_command_without_user_refuses_a_person_of_another_branch_naming_both(
-        tree, tmp_path, capsys):
-    other = make_member(tree.branch_b1, "外支部人", birth=datetime.date(1985, 3, 9),
-                        id_number=ID1, work_unit="理学院")
+    tree, tmp_path, capsys
+):
+    other = make_member(
+        tree.branch_b1,
+        "外支部人",
+        birth=datetime.date(1985, 3, 9),
+        id_number=ID1,
+        work_unit="理学院",
+    )
     path = tmp_path / "名册.xlsx"
     path.write_bytes(xlsx(good_rows()))
     for dry_run in (True, False):
@@ -40,34 +46,55 @@ def test_command_without_user_refuses_a_person_of_another_branch_naming_both(
 
 def test_department_importing_into_one_branch_refuses_a_member_of_a_sibling(tree, personas):
     make_member(tree.branch_a2, "学生支部人", birth=datetime.date(1985, 3, 9), id_number=ID1)
-    plan = plan_import(content=xlsx(good_rows()), filename="名册.xlsx",
-                       organization=tree.branch_a1, acting_user=personas["department"])
+    plan = plan_import(
+        content=xlsx(good_rows()),
+        filename="名册.xlsx",
+        organization=tree.branch_a1,
+        acting_user=personas["department"],
+    )
     (error,) = plan.errors
     assert error.row == 4 and "文学院学生党支部" in error.message and "一人两籍" in error.message
 
 
 def test_an_import_into_a_committee_updates_its_branches_members_in_place(tree, personas):
-    member = make_member(tree.branch_a2, "张伟", birth=datetime.date(1985, 3, 9),
-                         id_number=ID1, join_date=datetime.date(2008, 6, 1),
-                         full_date=datetime.date(2009, 6, 1))
+    member = make_member(
+        tree.branch_a2,
+        "张伟",
+        birth=datetime.date(1985, 3, 9),
+        id_number=ID1,
+        join_date=datetime.date(2008, 6, 1),
+        full_date=datetime.date(2009, 6, 1),
+    )
     rows = good_rows()
     rows[1][10] = "新单位"
-    result = import_commit(content=xlsx(rows), filename="名册.xlsx",
-                           organization=tree.college_a, acting_user=personas["department"])
+    result = import_commit(
+        content=xlsx(rows),
+        filename="名册.xlsx",
+        organization=tree.college_a,
+        acting_user=personas["department"],
+    )
     assert result.updated == 1
     member.refresh_from_db()
     assert member.organization_id == tree.branch_a2.pk and member.work_unit == "新单位"
 
 
 def test_an_org_code_column_cannot_move_a_member_to_another_branch(tree, personas):
-    member = make_member(tree.branch_a2, "张伟", birth=datetime.date(1985, 3, 9),
-                         id_number=ID1, join_date=datetime.date(2008, 6, 1),
-                         full_date=datetime.date(2009, 6, 1))
-    rows = [[*good_rows()[0], "所在党组织代码"],
-            [*good_rows()[1], tree.branch_a1.code]]
+    member = make_member(
+        tree.branch_a2,
+        "张伟",
+        birth=datetime.date(1985, 3, 9),
+        id_number=ID1,
+        join_date=datetime.date(2008, 6, 1),
+        full_date=datetime.date(2009, 6, 1),
+    )
+    rows = [[*good_rows()[0], "所在党组织代码"], [*good_rows()[1], tree.branch_a1.code]]
     with pytest.raises(ImportRejected) as exc:
-        import_commit(content=xlsx(rows), filename="名册.xlsx", organization=tree.college_a,
-                      acting_user=personas["department"])
+        import_commit(
+            content=xlsx(rows),
+            filename="名册.xlsx",
+            organization=tree.college_a,
+            acting_user=personas["department"],
+        )
     (error,) = exc.value.plan.errors
     assert error.column == "所在党组织代码" and "文学院学生党支部" in error.message
     assert "组织关系转接" in error.message
@@ -84,23 +111,33 @@ def roster_with_evidence(org_life, dues):
 
 
 def test_declared_evidence_columns_are_stored_and_checked_against_joining(tree, personas):
-    result = import_commit(content=roster_with_evidence("2016.03", "2016年5月20日"),
-                           filename="名册.xlsx", organization=tree.branch_a1,
-                           acting_user=personas["worker_a1"])
+    result = import_commit(
+        content=roster_with_evidence("2016.03", "2016年5月20日"),
+        filename="名册.xlsx",
+        organization=tree.branch_a1,
+        acting_user=personas["worker_a1"],
+    )
     assert result.created == 2 and result.plan.warnings == []
     zhang = Member.objects.get(name="张伟")
     assert (zhang.declared_last_org_life, zhang.declared_last_dues) == (
-        datetime.date(2016, 3, 1), datetime.date(2016, 5, 20))
+        datetime.date(2016, 3, 1),
+        datetime.date(2016, 5, 20),
+    )
     assert Member.objects.get(name="李娜").declared_last_dues is None
-    plan = plan_import(content=roster_with_evidence("2007-01-01", ""), filename="名册.xlsx",
-                       organization=tree.branch_a1, acting_user=personas["worker_a1"])
+    plan = plan_import(
+        content=roster_with_evidence("2007-01-01", ""),
+        filename="名册.xlsx",
+        organization=tree.branch_a1,
+        acting_user=personas["worker_a1"],
+    )
     (error,) = plan.errors
     assert error.column == "最近一次参加组织生活时间"
     assert "不能早于入党时间2008年6月1日" in error.message
 
 
 def test_without_evidence_columns_or_records_the_check_warns_what_the_lost_list_shows(
-        tree, personas, client_for):
+    tree, personas, client_for
+):
     client = client_for(personas["worker_a1"])
     upload(client, xlsx(good_rows()), tree.branch_a1)
     job = MemberImport.objects.get()
@@ -112,13 +149,17 @@ def test_without_evidence_columns_or_records_the_check_warns_what_the_lost_list_
     assert job.summary["warnings"] == []
 
 
-def test_a_job_whose_process_died_ends_failed_and_can_be_checked_again(
-        tree, personas, client_for):
+def test_a_job_whose_process_died_ends_failed_and_can_be_checked_again(tree, personas, client_for):
     client = client_for(personas["worker_a1"])
     long_ago = timezone.now() - datetime.timedelta(seconds=jobs.LEASE_SECONDS + 60)
-    job = MemberImport.objects.create(organization=tree.branch_a1, filename="名册.xlsx",
-                                      content=xlsx(good_rows()), created_by=personas["worker_a1"],
-                                      state=ImportState.IMPORTING, started_at=long_ago)
+    job = MemberImport.objects.create(
+        organization=tree.branch_a1,
+        filename="名册.xlsx",
+        content=xlsx(good_rows()),
+        created_by=personas["worker_a1"],
+        state=ImportState.IMPORTING,
+        started_at=long_ago,
+    )
     MemberImport.objects.filter(pk=job.pk).update(created_at=long_ago)
     # A live job (recent heartbeat) is left alone.
     jobs._reporter(job.pk)("write", 10, 100)
@@ -140,24 +181,33 @@ def test_a_job_whose_process_died_ends_failed_and_can_be_checked_again(
 
 def test_a_job_never_seen_alive_expires_from_its_upload_time(tree, personas, client_for):
     client = client_for(personas["worker_a1"])
-    job = MemberImport.objects.create(organization=tree.branch_a1, filename="名册.xlsx",
-                                      content=b"", created_by=personas["worker_a1"],
-                                      state=ImportState.CHECKING)
+    job = MemberImport.objects.create(
+        organization=tree.branch_a1,
+        filename="名册.xlsx",
+        content=b"",
+        created_by=personas["worker_a1"],
+        state=ImportState.CHECKING,
+    )
     MemberImport.objects.filter(pk=job.pk).update(
-        created_at=timezone.now() - datetime.timedelta(hours=1))
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
     client.get(job.get_absolute_url())
     job.refresh_from_db()
     assert job.state == ImportState.FAILED
 
 
-@pytest.mark.parametrize("content, name, expected", [
-    (hostile.far_cell_xlsx(["姓名", "身份证号码", "入党时间"]), "名册.xlsx", "XFD1048576"),
-    (hostile.zip_bomb_xlsx(900), "名册.xlsx", "解压后有 900 MB"),
-    (b"a,b\n\"" + b"x" * 1_200_000 + b"\"\n", "名册.csv", "超过了 32,767 个字符"),
-    (b"%PDF-1.4 x", "名册.xlsx", "PDF 文档"),
-])
-def test_hostile_uploads_end_rejected_with_the_reason(tree, personas, client_for, content,
-                                                      name, expected):
+@pytest.mark.parametrize(
+    "content, name, expected",
+    [
+        (hostile.far_cell_xlsx(["姓名", "身份证号码", "入党时间"]), "名册.xlsx", "XFD1048576"),
+        (hostile.zip_bomb_xlsx(900), "名册.xlsx", "解压后有 900 MB"),
+        (b'a,b\n"' + b"x" * 1_200_000 + b'"\n', "名册.csv", "超过了 32,767 个字符"),
+        (b"%PDF-1.4 x", "名册.xlsx", "PDF 文档"),
+    ],
+)
+def test_hostile_uploads_end_rejected_with_the_reason(
+    tree, personas, client_for, content, name, expected
+):
     client = client_for(personas["worker_a1"])
     upload(client, content, tree.branch_a1, name=name)
     job = MemberImport.objects.get()
@@ -168,8 +218,9 @@ def test_hostile_uploads_end_rejected_with_the_reason(tree, personas, client_for
 
 def test_an_oversize_upload_is_refused_on_the_form(tree, personas, client_for, settings):
     settings.IMPORT_MAX_BYTES = 1024
-    response = upload(client_for(personas["worker_a1"]), b"a," * 1000, tree.branch_a1,
-                      name="名册.csv")
+    response = upload(
+        client_for(personas["worker_a1"]), b"a," * 1000, tree.branch_a1, name="名册.csv"
+    )
     assert "超过了" in response.content.decode() and not MemberImport.objects.exists()
 
 
