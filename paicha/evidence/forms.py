@@ -4,9 +4,9 @@ import datetime
 
 from django import forms
 
-from paicha.core.importing.fields import SpreadsheetField
 from paicha.codes import ContactChannel, OrgLifeKind
 from paicha.core.dates import LooseDateError, parse_loose_date
+from paicha.core.importing.fields import SpreadsheetField
 
 
 class BootstrapMixin:

@@ -1,6 +1,5 @@
 from django import forms
 
-from paicha.core.importing.fields import SpreadsheetField
 from paicha.codes import (
     Education,
     Ethnicity,
@@ -11,6 +10,7 @@ from paicha.codes import (
     PersonCategory,
     StudentLevel,
 )
+from paicha.core.importing.fields import SpreadsheetField
 from paicha.organizations.forms import BootstrapMixin
 from paicha.organizations.models import Organization
 

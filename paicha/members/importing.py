@@ -52,10 +52,14 @@ from paicha.core.importing import (
     RowError,
     cell_name,
     cell_text,
-    find_header as find_columns,
     is_blank,
-    read_table as read_file,
     title_key,
+)
+from paicha.core.importing import (
+    find_header as find_columns,
+)
+from paicha.core.importing import (
+    read_table as read_file,
 )
 from paicha.core.importing.reading import SUPPORTED_EXTENSIONS
 from paicha.core.pinyin import initials
@@ -781,6 +785,8 @@ def import_commit(*, content: bytes, filename: str, organization: Organization, 
                 plan = plan_import(content=content, filename=filename, organization=organization,
                                    acting_user=acting_user, progress=progress, on_create=writer)
                 if not plan.ok:
+                    if not plan.error_count:
+                        plan.add_error(0, "", "", "文件中没有党员数据：表头下面没有可导入的行")
                     raise ImportRejected(plan)
                 total = plan.create_count + len(plan.updates)
                 progress("write", 0, total)

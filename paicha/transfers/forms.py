@@ -1,11 +1,16 @@
 from django import forms
 
-from paicha.core.importing.fields import SpreadsheetField
 from paicha.codes import (
-    AbroadKind, Education, Ethnicity, MemberType, PersonCategory, ProvinceScope,
+    AbroadKind,
+    Education,
+    Ethnicity,
+    MemberType,
+    PersonCategory,
+    ProvinceScope,
     StudentLevel,
 )
 from paicha.core.dates import LooseDateError, parse_loose_date
+from paicha.core.importing.fields import SpreadsheetField
 from paicha.organizations.forms import BootstrapMixin
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree

@@ -18,8 +18,14 @@ from django.db import transaction
 from paicha.audit.context import suspended
 from paicha.audit.services import audit_record
 from paicha.codes import (
-    Ethnicity, MemberStatus, PersonCategory, ProvinceScope, StudentLevel, TransferDirection,
-    TransferPermanence, TransferState,
+    Ethnicity,
+    MemberStatus,
+    PersonCategory,
+    ProvinceScope,
+    StudentLevel,
+    TransferDirection,
+    TransferPermanence,
+    TransferState,
 )
 from paicha.core.dates import LooseDateError, parse_cell_date
 from paicha.core.importing import (

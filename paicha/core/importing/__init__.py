@@ -23,7 +23,21 @@ from .reading import (
 from .rows import RowError, RowErrors
 
 __all__ = [
-    "ColumnSpec", "Header", "ImportFileError", "Limits", "RowError", "RowErrors", "Table",
-    "cell_code", "cell_name", "cell_text", "check_upload_size", "find_header", "is_blank", "read_table",
-    "read_upload", "title_key", "titled_rows",
+    "ColumnSpec",
+    "Header",
+    "ImportFileError",
+    "Limits",
+    "RowError",
+    "RowErrors",
+    "Table",
+    "cell_code",
+    "cell_name",
+    "cell_text",
+    "check_upload_size",
+    "find_header",
+    "is_blank",
+    "read_table",
+    "read_upload",
+    "title_key",
+    "titled_rows",
 ]

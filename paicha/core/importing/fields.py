@@ -8,8 +8,9 @@ from .reading import SUPPORTED_EXTENSIONS, ImportFileError, check_upload_size
 class SpreadsheetField(forms.FileField):
     def __init__(self, *args, extensions: tuple[str, ...] = SUPPORTED_EXTENSIONS, **kwargs):
         self.extensions = extensions
-        kwargs.setdefault("help_text", "、".join(e for e in extensions if e != ".xlsm")
-                          + "，第一个工作表")
+        kwargs.setdefault(
+            "help_text", "、".join(e for e in extensions if e != ".xlsm") + "，第一个工作表"
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

@@ -30,8 +30,14 @@ def _lookup(specs) -> dict[str, ColumnSpec]:
     return {title_key(t): spec for spec in specs for t in (spec.title, *spec.aliases)}
 
 
-def find_header(rows: list[list], specs, *, required=(), min_titles: int = 2,
-                search_rows: int = HEADER_SEARCH_ROWS) -> Header:
+def find_header(
+    rows: list[list],
+    specs,
+    *,
+    required=(),
+    min_titles: int = 2,
+    search_rows: int = HEADER_SEARCH_ROWS,
+) -> Header:
     """The row (within the first `search_rows`) holding the most known titles; a two-level
     header (group titles merged over sub-titles) is read as one. Raises ImportFileError when
     no row holds `min_titles` titles or a `required` key has no column."""
@@ -70,8 +76,14 @@ def find_header(rows: list[list], specs, *, required=(), min_titles: int = 2,
                 title = cell
                 break
         if not title:
-            shown = next((cell_text(rows[r][i]) for r in header_rows
-                          if i < len(rows[r]) and not is_blank(rows[r][i])), "")
+            shown = next(
+                (
+                    cell_text(rows[r][i])
+                    for r in header_rows
+                    if i < len(rows[r]) and not is_blank(rows[r][i])
+                ),
+                "",
+            )
             if shown:
                 ignored.append(shown)
             continue
@@ -80,15 +92,17 @@ def find_header(rows: list[list], specs, *, required=(), min_titles: int = 2,
             continue  # the same field twice (e.g. a merged title): the first one counts
         columns[spec.key] = i
         titles[i] = " ".join(title.split())
-    missing = [s.title.replace(" ", "") for s in specs if s.key in required
-               and s.key not in columns]
+    missing = [
+        s.title.replace(" ", "") for s in specs if s.key in required and s.key not in columns
+    ]
     if missing:
         raise ImportFileError(f"表头中缺少必需的列：{'、'.join(missing)}")
     return Header(row=header_rows[-1], columns=columns, titles=titles, ignored=ignored)
 
 
-def titled_rows(table, titles: tuple[str, ...], *, required: tuple[str, ...] = (),
-                max_rows: int) -> list[tuple[int, dict]]:
+def titled_rows(
+    table, titles: tuple[str, ...], *, required: tuple[str, ...] = (), max_rows: int
+) -> list[tuple[int, dict]]:
     """The rows under the header of a sheet whose columns are known by their titles: a list
     of (row number as the spreadsheet shows it, {title: raw cell}), blank rows left out."""
     from .reading import ImportFileError
@@ -97,11 +111,13 @@ def titled_rows(table, titles: tuple[str, ...], *, required: tuple[str, ...] = (
     header = find_header(table.rows, specs, min_titles=min(2, len(required) or 1))
     missing = [t for t in required if t not in header.columns]
     if missing:
-        raise ImportFileError(f"第{table.number(header.row)}行（表头）缺少列：{'、'.join(missing)}"
-                              f"（列标题应为：{'、'.join(titles)}）")
+        raise ImportFileError(
+            f"第{table.number(header.row)}行（表头）缺少列：{'、'.join(missing)}"
+            f"（列标题应为：{'、'.join(titles)}）"
+        )
     index = header.columns
     body = []
-    for offset, row in enumerate(table.rows[header.row + 1:], start=header.row + 1):
+    for offset, row in enumerate(table.rows[header.row + 1 :], start=header.row + 1):
         cells = {t: (row[i] if i < len(row) else None) for t, i in index.items()}
         if any(not is_blank(v) for v in cells.values()):
             body.append((table.number(offset), cells))

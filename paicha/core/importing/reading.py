@@ -26,6 +26,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from .cells import cell_text
@@ -81,9 +82,14 @@ def check_upload_size(size: int, limits: Limits | None = None) -> None:
         raise ImportFileError(f"文件有 {_mb(size)}，超过了 {_mb(limit)} 的上限：请分成几个文件导入")
 
 
-def read_table(content: bytes, filename: str, *, limits: Limits | None = None,
-               extensions: tuple[str, ...] = SUPPORTED_EXTENSIONS,
-               fill_merged_rows: int = 30) -> Table:
+def read_table(
+    content: bytes,
+    filename: str,
+    *,
+    limits: Limits | None = None,
+    extensions: tuple[str, ...] = SUPPORTED_EXTENSIONS,
+    fill_merged_rows: int = 30,
+) -> Table:
     """The first sheet's rows (cells as calamine gives them, '' for blank), merged cells in
     the first `fill_merged_rows` rows filled with their value (two-level headers)."""
     limits = limits or Limits()
@@ -105,7 +111,9 @@ def read_table(content: bytes, filename: str, *, limits: Limits | None = None,
     else:
         raise ImportFileError(_not_a_spreadsheet(content, filename))
     if name.endswith(".csv"):
-        raise ImportFileError(f"文件“{filename}”是 Excel/WPS 表格而不是 CSV：请把扩展名改为 .xlsx 或 .xls")
+        raise ImportFileError(
+            f"文件“{filename}”是 Excel/WPS 表格而不是 CSV：请把扩展名改为 .xlsx 或 .xls"
+        )
     return _read_workbook(content, filename, limits, kind, fill_merged_rows)
 
 
@@ -121,8 +129,10 @@ def _not_a_spreadsheet(content: bytes, filename: str) -> str:
         what = "XML 文档"
     else:
         what = "无法识别的格式"
-    return (f"无法读取文件“{filename}”：它不是 Excel/WPS 表格（{what}），请用 Excel 或 WPS 打开后"
-            f"“另存为” .xlsx 文件再上传")
+    return (
+        f"无法读取文件“{filename}”：它不是 Excel/WPS 表格（{what}），请用 Excel 或 WPS 打开后"
+        f"“另存为” .xlsx 文件再上传"
+    )
 
 
 # ---- .xlsx / .ods: the zip and the first sheet ----------------------------------------------
@@ -162,8 +172,9 @@ def _columns_over(limit: int) -> list[re.Pattern]:
         if first != "Z":
             patterns.append(re.compile(rb"r=\"[%s-Z][A-Z]\d" % chr(ord(first) + 1).encode()))
         if second != "Z":
-            patterns.append(re.compile(rb"r=\"%s[%s-Z]\d" % (first.encode(),
-                                                              chr(ord(second) + 1).encode())))
+            patterns.append(
+                re.compile(rb"r=\"%s[%s-Z]\d" % (first.encode(), chr(ord(second) + 1).encode()))
+            )
     else:
         raise ValueError("column limit beyond ZZ")
     return patterns
@@ -173,7 +184,8 @@ def _too_big(filename: str, what: str, limits: Limits) -> ImportFileError:
     return ImportFileError(
         f"文件“{filename}”的{what}，超出了可导入的范围（最多 {limits.max_rows:,} 行、"
         f"{limits.max_columns} 列，即 A–{_column_letters(limits.max_columns)} 列）："
-        f"请删除表格右边和下边多余的单元格（或把数据复制到一个新工作表）后再上传")
+        f"请删除表格右边和下边多余的单元格（或把数据复制到一个新工作表）后再上传"
+    )
 
 
 def _check_zip(content: bytes, filename: str, limits: Limits) -> str:
@@ -181,31 +193,48 @@ def _check_zip(content: bytes, filename: str, limits: Limits) -> str:
         archive = zipfile.ZipFile(io.BytesIO(content))
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        raise ImportFileError(f"无法读取文件“{filename}”：文件已损坏或不完整，请重新保存后上传") from None
+        raise ImportFileError(
+            f"无法读取文件“{filename}”：文件已损坏或不完整，请重新保存后上传"
+        ) from None
     total = sum(i.file_size for i in infos)
     if total > limits.max_unzipped_bytes or len(infos) > 10_000:
         raise ImportFileError(
             f"文件“{filename}”解压后有 {_mb(total)}，超过了 {_mb(limits.max_unzipped_bytes)} 的上限"
-            f"（文件可能被恶意构造）：请分成几个文件导入")
+            f"（文件可能被恶意构造）：请分成几个文件导入"
+        )
     if any(i.flag_bits & 0x1 for i in infos):
         raise ImportFileError(f"文件“{filename}”设置了密码：请取消密码后再上传")
     names = {i.filename for i in infos}
     try:
         if "xl/workbook.xml" in names:
             sheet = _check_xlsx_sheet(archive, names, filename, limits, content)
-            _check_declared_sizes(archive, content, filename, skip=lambda n: n.startswith(
-                "xl/worksheets/") and n != sheet)
+            _check_declared_sizes(
+                archive,
+                content,
+                filename,
+                skip=lambda n: n.startswith("xl/worksheets/") and n != sheet,
+            )
             return "xlsx"
         if "content.xml" in names:
             _check_ods(archive, filename, limits, content)
             _check_declared_sizes(archive, content, filename, skip=lambda n: n == "content.xml")
             return "ods"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        KeyError,
+        zlib.error,
+    ) as exc:
         if isinstance(exc, ImportFileError):
             raise
         raise ImportFileError(f"无法读取文件“{filename}”：文件已损坏（{exc}）") from None
     if "xl/workbook.bin" in names:
-        raise ImportFileError(f"文件“{filename}”是 Excel 二进制工作簿（.xlsb）：请另存为 .xlsx 后上传")
+        raise ImportFileError(
+            f"文件“{filename}”是 Excel 二进制工作簿（.xlsb）：请另存为 .xlsx 后上传"
+        )
     if "word/document.xml" in names:
         raise ImportFileError(f"文件“{filename}”是 Word 文档，不是表格：请上传 Excel/WPS 表格")
     raise ImportFileError(_not_a_spreadsheet(b"", filename))
@@ -214,21 +243,25 @@ def _check_zip(content: bytes, filename: str, limits: Limits) -> str:
 def _inflate(content: bytes, info: zipfile.ZipInfo, filename: str, chunk: int = 4 << 20):
     """The member's bytes, a chunk at a time, refusing it as soon as it inflates beyond the
     size the zip declares (calamine would believe the data, not the declaration)."""
-    import zlib
-
     offset = info.header_offset
-    if content[offset:offset + 4] != b"PK\x03\x04":
+    if content[offset : offset + 4] != b"PK\x03\x04":
         raise ValueError("bad local header")
-    start = offset + 30 + int.from_bytes(content[offset + 26:offset + 28], "little") + \
-        int.from_bytes(content[offset + 28:offset + 30], "little")
-    raw = memoryview(content)[start:start + info.compress_size]
+    start = (
+        offset
+        + 30
+        + int.from_bytes(content[offset + 26 : offset + 28], "little")
+        + int.from_bytes(content[offset + 28 : offset + 30], "little")
+    )
+    raw = memoryview(content)[start : start + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
         data = raw
         for at in range(0, len(data), chunk):
-            yield bytes(data[at:at + chunk])
+            yield bytes(data[at : at + chunk])
         return
     if info.compress_type != zipfile.ZIP_DEFLATED:
-        raise ImportFileError(f"文件“{filename}”使用了不支持的压缩方式：请用 Excel 或 WPS 重新保存后上传")
+        raise ImportFileError(
+            f"文件“{filename}”使用了不支持的压缩方式：请用 Excel 或 WPS 重新保存后上传"
+        )
     inflater = zlib.decompressobj(-15)
     produced, position = 0, 0
     pending = b""
@@ -236,7 +269,7 @@ def _inflate(content: bytes, info: zipfile.ZipInfo, filename: str, chunk: int = 
         if not pending:
             if position >= len(raw):
                 break
-            pending = bytes(raw[position:position + chunk])
+            pending = bytes(raw[position : position + chunk])
             position += chunk
         out = inflater.decompress(pending, chunk)
         pending = inflater.unconsumed_tail
@@ -244,7 +277,8 @@ def _inflate(content: bytes, info: zipfile.ZipInfo, filename: str, chunk: int = 
         if produced > info.file_size:
             raise ImportFileError(
                 f"文件“{filename}”中的“{info.filename}”解压后比文件声明的大小（{info.file_size:,} 字节）"
-                f"更大：文件已损坏或被恶意构造，请用 Excel 或 WPS 重新保存后上传")
+                f"更大：文件已损坏或被恶意构造，请用 Excel 或 WPS 重新保存后上传"
+            )
         if out:
             yield out
         if inflater.eof:
@@ -296,14 +330,18 @@ def _check_xlsx_sheet(archive, names, filename, limits, content) -> str | None:
             first = False
             if (dim := _DIMENSION.search(data[:4096])) is not None:
                 last_col, last_row = dim.group(3) or dim.group(1), dim.group(4) or dim.group(2)
-                if (int(last_row) > limits.max_rows
-                        or _column_number(last_col) > limits.max_columns):
+                if int(last_row) > limits.max_rows or _column_number(last_col) > limits.max_columns:
                     ref = f"{last_col.decode()}{int(last_row)}"
                     raise _too_big(filename, f"工作表声明的范围到单元格 {ref}", limits)
         for pattern in column_patterns:
             if (found := pattern.search(data)) is not None:
-                ref = re.match(rb"r=\"([A-Z]+\d*)", found.group(0) + data[
-                    found.end():found.end() + 8]).group(1).decode()
+                ref = (
+                    re.match(
+                        rb"r=\"([A-Z]+\d*)", found.group(0) + data[found.end() : found.end() + 8]
+                    )
+                    .group(1)
+                    .decode()
+                )
                 raise _too_big(filename, f"单元格 {ref} 超出了列数上限", limits)
         if (found := _ROW_DIGITS_OVER.search(data)) is not None:
             raise _too_big(filename, "有单元格超过了第 1,000,000 行", limits)
@@ -332,18 +370,16 @@ def _check_ods(archive, filename, limits, content) -> None:
         for found in _ODS_REPEAT.finditer(data):
             if int(found.group(2)) < threshold:
                 continue
-            end_tag = (b"</table:table-row>" if found.group(1) == b"rows"
-                       else b"</table:table-cell>")
+            end_tag = b"</table:table-row>" if found.group(1) == b"rows" else b"</table:table-cell>"
             start = data.rfind(b"<", 0, found.start())
-            element = data[start:data.find(b">", found.end()) + 1]
+            element = data[start : data.find(b">", found.end()) + 1]
             if element.endswith(b"/>"):
                 continue  # an empty cell (or row) repeated
             body_end = data.find(end_tag, found.end())
-            body = data[found.end():body_end if body_end != -1 else found.end() + 65536]
+            body = data[found.end() : body_end if body_end != -1 else found.end() + 65536]
             if b"value-type" in element or b"value-type" in body or b"<text:" in body:
                 what = "行" if found.group(1) == b"rows" else "列"
-                raise _too_big(filename, f"有内容的{what}重复了 {int(found.group(2)):,} 次",
-                               limits)
+                raise _too_big(filename, f"有内容的{what}重复了 {int(found.group(2)):,} 次", limits)
         tail = data[-200_000:] if len(data) > 200_000 else b""
 
 
@@ -360,12 +396,14 @@ def _check_ole(content: bytes, filename: str, limits: Limits) -> None:
         raise ImportFileError(f"文件“{filename}”是 Word 文档，不是表格：请上传 Excel/WPS 表格")
     for found in _XLS_DIMENSIONS.finditer(content):
         first_row, last_row, first_col, last_col = (
-            int.from_bytes(found.group(i), "little") for i in (1, 2, 3, 4))
+            int.from_bytes(found.group(i), "little") for i in (1, 2, 3, 4)
+        )
         if first_row > last_row or first_col > last_col or last_row > 1 << 20:
             continue  # bytes that only look like the record
         if last_row > limits.max_rows or last_col > limits.max_columns:
-            raise _too_big(filename, f"工作表声明的范围到第 {last_row:,} 行、第 {last_col} 列",
-                           limits)
+            raise _too_big(
+                filename, f"工作表声明的范围到第 {last_row:,} 行、第 {last_col} 列", limits
+            )
 
 
 # ---- Reading with calamine ------------------------------------------------------------------
@@ -382,17 +420,22 @@ def _read_workbook(content, filename, limits, kind, fill_merged_rows) -> Table:
         start = sheet.start or (0, 0)
         end = sheet.end or (0, 0)
         if end[0] + 1 > limits.max_rows or end[1] + 1 > limits.max_columns:
-            raise _too_big(filename, f"第一个工作表到第 {end[0] + 1:,} 行、第 {end[1] + 1} 列",
-                           limits)
+            raise _too_big(
+                filename, f"第一个工作表到第 {end[0] + 1:,} 行、第 {end[1] + 1} 列", limits
+            )
         rows = sheet.to_python()
         merged = sheet.merged_cell_ranges or []
     except ImportFileError:
         raise
     except (CalamineError, ValueError, OSError, IndexError, TypeError) as exc:
-        raise ImportFileError(f"无法读取文件“{filename}”：文件已损坏或不是表格文件（{exc}）") from None
+        raise ImportFileError(
+            f"无法读取文件“{filename}”：文件已损坏或不是表格文件（{exc}）"
+        ) from None
     except BaseException as exc:  # calamine raises its own exception types per format
         if type(exc).__module__.startswith("python_calamine"):
-            raise ImportFileError(f"无法读取文件“{filename}”：文件已损坏或不是表格文件（{exc}）") from None
+            raise ImportFileError(
+                f"无法读取文件“{filename}”：文件已损坏或不是表格文件（{exc}）"
+            ) from None
         raise
     table = Table(rows=rows, first_row=start[0] + 1)
     _fill_merged(table, merged, start, fill_merged_rows)
@@ -420,7 +463,8 @@ def _check_cells(table: Table, filename: str, limits: Limits) -> None:
             if type(cell) is str and len(cell) > longest:
                 raise ImportFileError(
                     f"文件“{filename}”第{table.number(index)}行第{column + 1}列的内容有 "
-                    f"{len(cell):,} 个字符，超过了 {longest:,} 个字符的上限")
+                    f"{len(cell):,} 个字符，超过了 {longest:,} 个字符的上限"
+                )
 
 
 # ---- .csv -----------------------------------------------------------------------------------
@@ -443,7 +487,9 @@ def _decode(content: bytes, filename: str) -> str:
 def _read_csv(content: bytes, filename: str, limits: Limits) -> Table:
     text = _decode(content, filename)
     if "\x00" in text:
-        raise ImportFileError(f"文件“{filename}”含有空字符，不是文本格式的 CSV：请另存为 .xlsx 后上传")
+        raise ImportFileError(
+            f"文件“{filename}”含有空字符，不是文本格式的 CSV：请另存为 .xlsx 后上传"
+        )
     delimiter = "\t" if "\t" in text[:4096] and "," not in text[:4096] else ","
     rows: list[list] = []
     previous = csv.field_size_limit(limits.max_cell_chars)
@@ -460,7 +506,8 @@ def _read_csv(content: bytes, filename: str, limits: Limits) -> Table:
         if "field larger than field limit" in str(exc):
             raise ImportFileError(
                 f"文件“{filename}”第{line}行附近有一个单元格超过了 {limits.max_cell_chars:,} 个字符"
-                f"（可能缺少配对的引号）") from None
+                f"（可能缺少配对的引号）"
+            ) from None
         raise ImportFileError(f"文件“{filename}”第{line}行不是有效的 CSV（{exc}）") from None
     finally:
         csv.field_size_limit(previous)
@@ -471,13 +518,19 @@ def describe_value(value) -> str:
     return cell_text(value)[:50]
 
 
-def read_upload(file, *, limits: Limits | None = None, default_name: str = "上传的表格.xlsx",
-                extensions: tuple[str, ...] = SUPPORTED_EXTENSIONS) -> Table:
+def read_upload(
+    file,
+    *,
+    limits: Limits | None = None,
+    default_name: str = "上传的表格.xlsx",
+    extensions: tuple[str, ...] = SUPPORTED_EXTENSIONS,
+) -> Table:
     """An uploaded file (Django's UploadedFile, or any file object) read by `read_table`; its
     size is checked before a byte is read."""
     size = getattr(file, "size", None)
     if size is not None:
         check_upload_size(size, limits)
     content = file.read((limits or Limits()).upload_bytes + 1)
-    return read_table(content, getattr(file, "name", "") or default_name, limits=limits,
-                      extensions=extensions)
+    return read_table(
+        content, getattr(file, "name", "") or default_name, limits=limits, extensions=extensions
+    )

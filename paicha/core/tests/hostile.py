@@ -10,21 +10,25 @@ CONTENT_TYPES = (
     'application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
     'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/'
     'worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-    'spreadsheetml.worksheet+xml"/></Types>')
+    'spreadsheetml.worksheet+xml"/></Types>'
+)
 ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
     '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
     'formats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-    '</Relationships>')
+    "</Relationships>"
+)
 WORKBOOK = (
     '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
     'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    'relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
 WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
     '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
     'formats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    '</Relationships>')
+    "</Relationships>"
+)
 
 
 def inline(ref: str, text: str) -> str:
@@ -35,8 +39,10 @@ def sheet_xml(rows: dict[int, list[str]], dimension: str | None = None) -> str:
     """rows: row number -> cells (each from `inline`)."""
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     body = "".join(f'<row r="{n}">{"".join(cells)}</row>' for n, cells in sorted(rows.items()))
-    return ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
-            f'.org/spreadsheetml/2006/main">{dim}<sheetData>{body}</sheetData></worksheet>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+        f'.org/spreadsheetml/2006/main">{dim}<sheetData>{body}</sheetData></worksheet>'
+    )
 
 
 def xlsx(sheet: str | bytes, *, stored_sheet_size: int | None = None) -> bytes:
@@ -63,13 +69,13 @@ def _declare_size(data: bytes, name: str, size: int) -> bytes:
     raw = bytearray(data)
     # the local header (offset 22) and the central directory entry (offset 24) both say it
     local = info.header_offset
-    raw[local + 22:local + 26] = fake
+    raw[local + 22 : local + 26] = fake
     central = raw.find(b"PK\x01\x02")
     while central != -1:
-        name_len = int.from_bytes(raw[central + 28:central + 30], "little")
-        if raw[central + 46:central + 46 + name_len] == name.encode():
-            assert raw[central + 24:central + 28] == real
-            raw[central + 24:central + 28] = fake
+        name_len = int.from_bytes(raw[central + 28 : central + 30], "little")
+        if raw[central + 46 : central + 46 + name_len] == name.encode():
+            assert raw[central + 24 : central + 28] == real
+            raw[central + 24 : central + 28] = fake
             break
         central = raw.find(b"PK\x01\x02", central + 4)
     return bytes(raw)
@@ -95,8 +101,10 @@ def zip_bomb_xlsx(megabytes: int) -> bytes:
         archive.writestr("xl/workbook.xml", WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats'
-                        b'.org/spreadsheetml/2006/main"><sheetData>')
+            sheet.write(
+                b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats'
+                b'.org/spreadsheetml/2006/main"><sheetData>'
+            )
             block = b" " * (1 << 20)
             for _ in range(megabytes):
                 sheet.write(block)
