@@ -18,7 +18,7 @@ from paicha.codes import (
     StudentLevel, TransferDirection, TransferState,
 )
 from paicha.core.dates import add_months
-from paicha.members.models import Member
+from paicha.members.models import Member, roster_status_q
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import SEGMENT_WIDTH, subtree_q
 
@@ -159,7 +159,9 @@ def _active_on(as_of: datetime.date) -> Q:
 
 
 def flow_records(*, org: Organization, as_of: datetime.date):
+    """Flow records open on as_of whose member was on the roster then (SPEC §4)."""
     return (FlowRecord.objects.in_subtree(org).filter(_active_on(as_of))
+            .filter(roster_status_q(as_of, "member__"))
             .select_related("member", "organization").order_by("org_path", "since", "id"))
 
 
@@ -249,8 +251,9 @@ def flow_summary_rows(*, org: Organization, as_of: datetime.date) -> list[dict]:
 
 
 def pocket_records(*, org: Organization, as_of: datetime.date):
+    """Pocket members marked by as_of and not resolved then, still on the roster (SPEC §4)."""
     return (PocketRecord.objects.in_subtree(org)
-            .filter(marked_on__lte=as_of)
+            .filter(marked_on__lte=as_of).filter(roster_status_q(as_of, "member__"))
             .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
             .select_related("member", "organization", "transfer").order_by("org_path", "marked_on"))
 

@@ -15,11 +15,13 @@ from paicha.reports.declarations import get_form
 from .test_lost_forms import make_case
 
 D = datetime.date
+FILL = D(2016, 10, 31)
+BIRTH, JOIN, FULL = D(1980, 1, 1), D(2000, 1, 1), D(2001, 1, 1)
+LOST_SINCE, OUTCOME_ON = D(2015, 3, 2), D(2016, 5, 1)
 
 
-def regained_row_bands(tree, group, *, as_of=D(2016, 10, 31), birth=D(1980, 1, 1),
-                       join=D(2000, 1, 1), full=D(2001, 1, 1), lost_since=D(2015, 3, 2),
-                       outcome_on=D(2016, 5, 1), **member):
+def regained_row_bands(tree, group, *, as_of=FILL, birth=BIRTH, join=JOIN, full=FULL,
+                       lost_since=LOST_SINCE, outcome_on=OUTCOME_ON, **member):
     """The columns of `group` where one regained member counts on row 2 of 附件3."""
     person = make_member(tree.branch_a1, "边界", birth=birth, join_date=join, full_date=full,
                          education="2", **member)
