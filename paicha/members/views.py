@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -220,10 +220,10 @@ def import_progress(request, pk):
 
 
 def import_confirm(request, pk):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     with transaction.atomic():
         job = _get_import(request, pk, for_write=True)
-        if request.method != "POST":
-            return redirect(job)
         if job.state != ImportState.CHECKED:
             messages.error(request, "该文件不处于待确认状态")
             return redirect(job)
