@@ -39,7 +39,7 @@ def _url_names(patterns=None, prefix=""):
 def test_every_url_pattern_is_declared():
     names = set(_url_names())
     undeclared = names - set(PAGES) - OPEN_PAGES
-    assert not undeclared, f"declare these pages in accounts/tests/pages.py: {sorted(undeclared)}"
+    assert not undeclared, f"declare these pages in workspace/tests/pages.py: {sorted(undeclared)}"
     assert not (set(PAGES) | OPEN_PAGES) - names
 
 
@@ -49,8 +49,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     its own branch worker, and an import job whose errors quote ID numbers."""
     from paicha.codes import OrgKind
     from paicha.conftest import make_org
-    from paicha.core import demo
     from paicha.members.models import MemberImport
+    from paicha.workspace import demo
 
     media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
     media.enable()
