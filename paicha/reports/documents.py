@@ -57,6 +57,9 @@ class Page:
     before: list[tuple[str, str]] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
     copy_note: str = ""                 # which copy of 一式几份 this page is
+    # 填表说明 printed on the back of the page (a page of its own), e.g. the 登记表's 19 items.
+    notes_title: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -187,6 +190,17 @@ def to_docx(document: Document, *, exported_by: str = "") -> bytes:
             p = out.add_paragraph()
             p.paragraph_format.space_before = Pt(4)
             _font(p.add_run(text), 9)
+        if page.notes:
+            out.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            for line in page.notes_title.splitlines():
+                p = out.add_paragraph()
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _font(p.add_run(line), 14, bold=True)
+            for text in page.notes:
+                p = out.add_paragraph()
+                p.paragraph_format.first_line_indent = Pt(21)
+                p.paragraph_format.space_after = Pt(2)
+                _font(p.add_run(text), 10.5)
     if exported_by:
         out.sections[0].footer.paragraphs[0].text = exported_by
     buffer = io.BytesIO()
