@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import get_for_user, require
+from paicha.audit.locking import is_stale, stale_message, version_of
 from paicha.audit.services import audit_export
 from paicha.core.forms import errors_into
 from paicha.organizations.models import Organization
@@ -159,7 +160,11 @@ def edit(request, pk):
     with transaction.atomic():
         member = get_member_for_user(request.user, pk, for_write=True)
         form = MemberForm(request.POST or None, instance=member, user=request.user)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and is_stale(member, request.POST):
+            # Saved by someone else since this page was opened: show their changes, keep ours.
+            form.is_valid()
+            form.add_error(None, stale_message(member, request.POST))
+        elif request.method == "POST" and form.is_valid():
             try:
                 services.member_update(member=member, acting_user=request.user,
                                        **{f: form.cleaned_data[f] for f in form.changed_data})
@@ -169,7 +174,8 @@ def edit(request, pk):
                 messages.success(request, f"已保存“{member.name}”的信息")
                 return redirect(member)
     return render(request, "members/form.html",
-                  {"form": form, "member": member, "title": f"修改“{member.name}”的信息"})
+                  {"form": form, "member": member, "title": f"修改“{member.name}”的信息",
+                   "version": version_of(member)})
 
 
 # ---- Roster import ---------------------------------------------------------------------------
@@ -224,10 +230,10 @@ def import_progress(request, pk):
 
 
 def import_confirm(request, pk):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     with transaction.atomic():
         job = _get_import(request, pk, for_write=True)
-        if request.method != "POST":
-            return redirect(job)
         if job.state != ImportState.CHECKED:
             messages.error(request, "该文件不处于待确认状态")
             return redirect(job)

@@ -17,6 +17,7 @@ class Page:
     build: object                 # World -> address, or None when the demo has no such record
     post_only: bool = False       # a state-changing action: GET is refused with 405
     export: bool = False          # a download: a file, not a page
+    own_unit: bool = False        # a list of the reader's own unit, whatever its address says
 
 
 def _first(queryset):
@@ -136,7 +137,7 @@ PAGES = {
     "evidence:uncontrolled": Page(lambda w: _url("evidence:uncontrolled")),
     "evidence:pre_campaign": Page(lambda w: _url("evidence:pre_campaign")),
     "evidence:dashboard": Page(lambda w: _url("evidence:dashboard")),
-    "evidence:by_reason": Page(lambda w: _url("evidence:by_reason", "1")),
+    "evidence:by_reason": Page(lambda w: _url("evidence:by_reason", "1"), own_unit=True),
     # transfers
     "transfers:list": Page(lambda w: _url("transfers:list")),
     "transfers:incoming": Page(lambda w: _url("transfers:incoming")),
@@ -225,10 +226,10 @@ PAGES = {
                                             _pk(w.member), query="?format=docx"), export=True),
     # audit and accounts
     "audit:list": Page(lambda w: _url("audit:list")),
-    "accounts:user_list": Page(lambda w: _url("accounts:user_list")),
-    "accounts:user_create": Page(lambda w: _url("accounts:user_create")),
-    "accounts:user_edit": Page(lambda w: _url("accounts:user_edit", _pk(w.objects.get("user")))),
+    "user_list": Page(lambda w: _url("user_list")),
+    "user_create": Page(lambda w: _url("user_create")),
+    "user_edit": Page(lambda w: _url("user_edit", _pk(w.objects.get("user")))),
 }
 
 # Pages about no organization's data: anyone signed in (or anyone at all) may open them.
-OPEN_PAGES = {"accounts:login", "accounts:logout", "accounts:password_change"}
+OPEN_PAGES = {"login", "logout", "password_change"}
