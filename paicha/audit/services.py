@@ -34,6 +34,15 @@ def _context_of(obj) -> tuple[str, int | None, str]:
     return org_path, None, ""
 
 
+def _repr(obj) -> str:
+    """The record's own name; for a record without one (Django's "EvidenceGap object (5)"),
+    the record's Chinese name and number."""
+    text = str(obj)
+    if text == f"{type(obj).__name__} object ({obj.pk})":
+        return f"{obj._meta.verbose_name}（编号{obj.pk}）"
+    return text
+
+
 def audit_record(*, acting_user=None, action: str, obj=None, changes: dict | None = None,
                  note: str = "", org_path: str | None = None) -> AuditEntry:
     actor = acting_user if acting_user is not None else current_user()
@@ -48,7 +57,7 @@ def audit_record(*, acting_user=None, action: str, obj=None, changes: dict | Non
         entry.model = obj._meta.label
         entry.model_label = str(obj._meta.verbose_name)
         entry.object_id = str(obj.pk or "")
-        entry.object_repr = str(obj)[:200]
+        entry.object_repr = _repr(obj)[:200]
         entry.org_path, entry.member_id, entry.member_name = _context_of(obj)
     if org_path is not None:
         entry.org_path = org_path

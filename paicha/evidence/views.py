@@ -19,7 +19,8 @@ from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import get_for_user, require
 from paicha.codes import AttendanceStatus, MemberStatus, OrgKind
 from paicha.core.forms import errors_into
-from paicha.core.listexport import Column, list_export_response, wants_xlsx
+from paicha.core.listexport import Column, wants_xlsx
+from paicha.reports.exports import list_export_response
 from paicha.members.models import ON_ROSTER, Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
