@@ -407,6 +407,21 @@ LOST_COLUMNS = [
 ]
 
 
+def _lost_boundary_example(last=datetime.date(2016, 3, 20)):
+    """The list's rule told with the SPEC's own example, worked out from the rule the list
+    uses (`selectors.latest_start`), so the words can never disagree with the names: the first
+    day a member last seen on `last` is listed, and whether the six months include the day they
+    run out (6个月以上, 含本数) or not (超过6个月)."""
+    from paicha.core.dates import add_months
+
+    full = add_months(last, selectors.LOST_AFTER_MONTHS)
+    first = full - datetime.timedelta(days=2)
+    while selectors.latest_start(first, selectors.LOST_AFTER_MONTHS) < last:
+        first += datetime.timedelta(days=1)
+    return {"last": last, "full": full, "first": first, "inclusive": first <= full,
+            "before": first - datetime.timedelta(days=1)}
+
+
 def lost_list(request):
     org, as_of, form = _org_and_date(request)
     members = Member.objects.visible_to(request.user).in_subtree(org)
@@ -427,8 +442,7 @@ def lost_list(request):
     return render(request, "evidence/lost.html", {
         "org": org, "as_of": as_of, "form": form, "page": page, "rows": rows,
         "apart_rows": apart_rows, "cutoff": selectors.latest_start(as_of, 6),
-        "boundary_example": (datetime.date(2016, 3, 20), datetime.date(2016, 9, 20),
-                             datetime.date(2016, 9, 21)),
+        "boundary": _lost_boundary_example(),
     })
 
 

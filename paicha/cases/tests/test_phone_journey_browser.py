@@ -48,7 +48,7 @@ def test_field_work_on_a_phone(transactional_db, tree, live_server, browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)
     try:
         login(page, live_server, "zb_a1", PASSWORD)
         page.goto(live_server.url + "/evidence/lost/")
