@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from paicha.transfers.selectors import unreceipted_transfers_out
 
 from . import forms, services
 from .models import LostContactCase, SearchAttempt
-from .rules import steps_for
+from .rules import disposition_steps
 from .selectors import (
     attempts_missing_signature, case_list, cases_returned_to, cases_waiting_for, cases_without_recent_attempt,
     current_signatures, get_attachment_for_user, get_case_for_user, grassroots_of, next_step,
@@ -159,7 +159,7 @@ def detail(request, pk):
     chain = []
     if disposition:
         signed = {a.step: a for a in current_signatures(disposition)}
-        chain = [(s, signed.get(s)) for s in steps_for(disposition.category)]
+        chain = [(s, signed.get(s)) for s in disposition_steps(disposition)]
     return render(request, "cases/detail.html", {
         "case": case, "disposition": disposition, "chain": chain, "next_step": step,
         "can_sign": step is not None and signer_org_problem(step, case, request.user) is None,
@@ -323,6 +323,8 @@ def approve(request, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         expected = request.POST.get("step", step)
+        if expected not in ApprovalStep.values:
+            return HttpResponseBadRequest(f"审批环节“{expected}”不存在".encode())
         try:
             if d["decision"] == ApprovalDecision.REJECTED:
                 services.disposition_reject(case=case, acting_user=request.user, step=expected,

@@ -7,6 +7,7 @@ from django import forms
 from paicha.codes import ContactChannel, OrgLifeKind
 from paicha.core.dates import LooseDateError, parse_loose_date
 from paicha.core.forms import DateTextInput
+from paicha.core.importing.fields import SpreadsheetField
 
 
 class BootstrapMixin:
@@ -64,11 +65,11 @@ class MeetingForm(BootstrapMixin, forms.Form):
 
 
 class MeetingImportForm(MeetingForm):
-    file = forms.FileField(label="出席情况表（Excel）")
+    file = SpreadsheetField(label="出席情况表（Excel）")
 
 
 class DuesImportForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(label="党费收缴台账（Excel）")
+    file = SpreadsheetField(label="党费收缴台账（Excel）")
 
 
 class DuesForm(BootstrapMixin, forms.Form):
@@ -88,3 +89,9 @@ class ContactForm(BootstrapMixin, forms.Form):
     away_since = LooseDateField(label="外出日期", required=False,
                                 help_text="党员离开本地外出时填写离开的日期")
     note = forms.CharField(label="情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BooksForm(BootstrapMixin, forms.Form):
+    books_opened_on = LooseDateField(
+        label="建账日期", required=False,
+        help_text="自该日期起本组织的组织生活、党费记录完整；下级党组织沿用。留空则按最早的记录推算")

@@ -1,7 +1,7 @@
 """Import a meeting's attendance sheet and a branch's 党费 ledger from Excel: all rows or none.
 
-The first sheet's first row holds the column titles (in any order); each later row is one
-member (attendance) or one payment (ledger). A member is found on the branch's roster by
+The sheet's title row (the first, or below a title; core.importing finds it) holds the column
+titles in any order; each later row is one member (attendance) or one payment (ledger). A member is found on the branch's roster by
 身份证号码, or by 姓名 when the name is unique there. Every row is checked first and every
 error is reported with its row number; only a file without errors is written, through the same
 services as the web forms, in one transaction.
@@ -17,6 +17,15 @@ from django.db import transaction
 
 from paicha.codes import AttendanceStatus
 from paicha.core.dates import LooseDateError, parse_cell_date
+from paicha.core.importing import (
+    ImportFileError,
+    Limits,
+    cell_code,
+    cell_name,
+    cell_text,
+    read_upload,
+    titled_rows,
+)
 from paicha.members.idcard import normalize_id_number
 from paicha.organizations.models import Organization
 
@@ -38,43 +47,20 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
-def read_sheet(file) -> list[list]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(file)
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except (CalamineError, ValueError, OSError, IndexError) as exc:
-        raise ImportRejected([f"无法读取该文件，请上传 Excel 文件（.xlsx 或 .xls）：{exc}"]) from None
+SHEET_LIMITS = Limits(max_rows=MAX_ROWS + 1000)
 
 
 def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+    return cell_text(value)
 
 
-def _table(rows: list[list], columns, required):
-    """(index of each title, [(row number, {title: raw value})]) or ImportRejected."""
-    if not rows:
-        raise ImportRejected(["文件是空的：第一行应为列标题"])
-    header = [_text(c) for c in rows[0]]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise ImportRejected([f"第1行缺少列：{'、'.join(missing)}（列标题应为：{'、'.join(columns)}）"])
-    index = {title: header.index(title) for title in columns if title in header}
-    body = []
-    for number, row in enumerate(rows[1:], start=2):
-        cells = {t: (row[i] if i < len(row) else None) for t, i in index.items()}
-        if any(_text(v) for v in cells.values()):
-            body.append((number, cells))
-    if not body:
-        raise ImportRejected(["文件中没有数据行"])
-    if len(body) > MAX_ROWS:
-        raise ImportRejected([f"一次最多导入 {MAX_ROWS} 行，该文件有 {len(body)} 行"])
-    return body
+def _table(file, columns, required):
+    """[(row number, {title: raw value})] of the uploaded sheet, or ImportRejected."""
+    try:
+        return titled_rows(read_upload(file, limits=SHEET_LIMITS), columns, required=required,
+                           max_rows=MAX_ROWS)
+    except ImportFileError as exc:
+        raise ImportRejected([str(exc)]) from None
 
 
 class RosterLookup:
@@ -124,12 +110,12 @@ def import_attendance(file, *, organization: Organization, date: datetime.date, 
                       topic: str, notes: str = "", acting_user, as_of: datetime.date):
     """One meeting and its attendance from a sheet with 姓名, 身份证号码, 出席情况 (出席/请假/
     缺席), 请假事由. Returns the meeting; raises ImportRejected with every row's errors."""
-    body = _table(read_sheet(file), ATTENDANCE_COLUMNS, ATTENDANCE_REQUIRED)
+    body = _table(file, ATTENDANCE_COLUMNS, ATTENDANCE_REQUIRED)
     roster = RosterLookup(organization)
     errors, attendance, seen = [], {}, {}
     for number, cells in body:
         problems = []
-        name, id_number = _text(cells.get("姓名")), _text(cells.get("身份证号码"))
+        name, id_number = cell_name(cells.get("姓名")), cell_code(cells.get("身份证号码"))
         member, problem = roster.find(name, id_number)
         if problem:
             problems.append(problem)
@@ -162,12 +148,13 @@ def import_attendance(file, *, organization: Organization, date: datetime.date, 
 
 def import_dues(file, *, organization: Organization, acting_user, as_of: datetime.date) -> int:
     """A branch's dues ledger: one payment a row. Returns the number of payments written."""
-    body = _table(read_sheet(file), DUES_COLUMNS, DUES_REQUIRED)
+    body = _table(file, DUES_COLUMNS, DUES_REQUIRED)
     roster = RosterLookup(organization)
     errors, payments = [], []
     for number, cells in body:
         problems = []
-        member, problem = roster.find(_text(cells.get("姓名")), _text(cells.get("身份证号码")))
+        member, problem = roster.find(cell_name(cells.get("姓名")),
+                                      cell_code(cells.get("身份证号码")))
         if problem:
             problems.append(problem)
         paid_on = _date(cells, "交纳日期", problems)
@@ -175,7 +162,9 @@ def import_dues(file, *, organization: Organization, acting_user, as_of: datetim
         month_to = _date(cells, "交纳截止月份", problems, required=False) or month_from
         amount = None
         try:
-            amount = Decimal(_text(cells.get("金额（元）")).replace("元", "").replace(",", ""))
+            amount = Decimal(cell_code(cells.get("金额（元）")).replace("元", "").replace(",", ""))
+            if not amount.is_finite():
+                raise InvalidOperation
         except InvalidOperation:
             problems.append(f"“金额（元）”应为数字，而不是“{_text(cells.get('金额（元）'))}”")
         if member is not None and None not in (paid_on, month_from):

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm
+from paicha.accounts.permissions import Perm, has_perm
 from paicha.accounts.scope import get_for_user, require
-from paicha.codes import AttendanceStatus, MemberStatus, OrgKind
+from paicha.codes import AttendanceStatus, LossReason, MemberStatus, OrgKind
 from paicha.core.forms import errors_into
 from paicha.core.listexport import Column, wants_xlsx
 from paicha.reports.exports import list_export_response
@@ -27,8 +27,9 @@ from paicha.organizations.models import Organization
 
 from . import dashboard as board
 from . import importing, selectors, services
+from .books import books_for
 from .forms import (
-    AsOfForm, ContactForm, DuesForm, DuesImportForm, MeetingForm, MeetingImportForm,
+    AsOfForm, BooksForm, ContactForm, DuesForm, DuesImportForm, MeetingForm, MeetingImportForm,
 )
 from .models import Attendance, DuesPayment, OrgLifeMeeting
 
@@ -122,7 +123,7 @@ def _meeting_page(request, *, org, form, roster, attendance, meeting=None, error
 
 def _roster_marks(org, roster, as_of) -> dict[int, str]:
     return selectors.roster_marks(Member.objects.filter(pk__in=[m.pk for m in roster]),
-                                  as_of=as_of, books_opened_on=org.books_opened_on)
+                                  as_of=as_of)
 
 
 def _lost_marked_present(attendance, marks, roster) -> list[str]:
@@ -134,8 +135,8 @@ def _lost_marked_present(attendance, marks, roster) -> list[str]:
 def _confirm_lost(request, attendance, marks, roster) -> list[str]:
     names = _lost_marked_present(attendance, marks, roster)
     if names and request.POST.get("confirm_lost") != "1":
-        return [f"{'、'.join(names)}目前是失联党员，登记为出席后将不再列入失联名单。"
-                "确认他们确实出席了本次组织生活，请勾选下方的确认后再保存。"]
+        return [(f"{'、'.join(names)}目前是失联党员，登记为出席后将不再列入失联名单。"
+                 "确认他们确实出席了本次组织生活，请勾选下方的确认后再保存。")]
     return []
 
 
@@ -374,12 +375,10 @@ def _last_excuse():
 
 
 def _with_open_case(members):
-    """The member's open search case, if the cases app has one: the list links to it instead
-    of offering to open a second."""
-    try:
-        from paicha.cases.models import LostContactCase
-    except ImportError:
-        return members
+    """The member's open search case: the list links to it instead of offering to open a
+    second."""
+    from paicha.cases.models import LostContactCase
+
     return members.annotate(open_case=Subquery(
         LostContactCase.objects.filter(member=OuterRef("pk"), closed_on__isnull=True)
         .order_by("-pk").values("pk")[:1]))
@@ -407,21 +406,6 @@ LOST_COLUMNS = [
 ]
 
 
-def _lost_boundary_example(last=datetime.date(2016, 3, 20)):
-    """The list's rule told with the SPEC's own example, worked out from the rule the list
-    uses (`selectors.latest_start`), so the words can never disagree with the names: the first
-    day a member last seen on `last` is listed, and whether the six months include the day they
-    run out (6个月以上, 含本数) or not (超过6个月)."""
-    from paicha.core.dates import add_months
-
-    full = add_months(last, selectors.LOST_AFTER_MONTHS)
-    first = full - datetime.timedelta(days=2)
-    while selectors.latest_start(first, selectors.LOST_AFTER_MONTHS) < last:
-        first += datetime.timedelta(days=1)
-    return {"last": last, "full": full, "first": first, "inclusive": first <= full,
-            "before": first - datetime.timedelta(days=1)}
-
-
 def lost_list(request):
     org, as_of, form = _org_and_date(request)
     members = Member.objects.visible_to(request.user).in_subtree(org)
@@ -439,10 +423,20 @@ def lost_list(request):
     apart_rows = board.with_clocks(
         selectors.annotate_dues_arrears(apart.select_related("organization"), as_of=as_of)
         .annotate(last_excuse=_last_excuse()).order_by("lost_since", "name")[:200], as_of=as_of)
+    unverified = selectors.unverified_members(members, as_of=as_of)
     return render(request, "evidence/lost.html", {
         "org": org, "as_of": as_of, "form": form, "page": page, "rows": rows,
-        "apart_rows": apart_rows, "cutoff": selectors.latest_start(as_of, 6),
-        "boundary": _lost_boundary_example(),
+        "apart_rows": apart_rows,
+        "cutoff": selectors.latest_start_inclusive(as_of, selectors.LOST_AFTER_MONTHS),
+        "exactly_six": selectors.lost_members(members, as_of=as_of)
+        .filter(evidence_gaps__lost_on=as_of).count(),
+        "books": books_for(org),
+        "unverified_count": unverified.count(),
+        "unverified_lost": unverified.filter(lost=True).count(),
+        "unverified_rows": unverified.select_related("organization")
+        .order_by("org_path", "lost_on", "name", "id")[:200],
+        "boundary_example": (datetime.date(2016, 3, 20), datetime.date(2016, 9, 20),
+                             datetime.date(2016, 9, 21)),
     })
 
 
@@ -478,12 +472,12 @@ def pre_campaign(request):
     org, as_of, form = _org_and_date(request)
     result = selectors.pre_campaign_lost(org=org, as_of=as_of)
     lost = list(result.lost.select_related("organization").order_by("org_path", "name")[:500])
-    transfers = (list(result.unreceipted.select_related("organization").order_by(
-        "org_path", "letter_date")[:500]) if result.unreceipted is not None else None)
+    transfers = list(result.unreceipted.select_related("organization").order_by(
+        "org_path", "letter_date")[:500])
     return render(request, "evidence/pre_campaign.html", {
         "org": org, "as_of": as_of, "form": form, "result": result, "lost": lost,
         "transfers": transfers, "lost_count": result.lost.count(),
-        "transfer_count": result.unreceipted.count() if result.unreceipted is not None else None,
+        "transfer_count": result.unreceipted.count(),
     })
 
 
@@ -502,11 +496,43 @@ def dashboard(request):
 def by_reason(request, reason):
     """Drill-down of the dashboard's 失联原因 chart: the cases of one reason."""
     org, as_of, form = _org_and_date(request)
+    if reason not in LossReason.values:
+        raise Http404("没有这一失联原因")
     cases = board.cases_by_reason(request.user, org=org, as_of=as_of, reason=reason)
-    if cases is None:
-        raise Http404("失联党员查找功能尚未提供")
     return render(request, "evidence/by_reason.html", {
         "org": org, "as_of": as_of, "form": form, "cases": cases[:500],
         "reason": board.reason_label(reason),
     })
 
+
+
+# ---- 建账日期 and 无记录待核实 --------------------------------------------------------------------
+
+
+def books(request):
+    """The 建账日期 in force for an organization and where it comes from, the form to set it
+    (editors of the organization's records), and its branches with their 无记录待核实 members
+    (a branch whose members are mostly so is a data-quality problem)."""
+    org, as_of, form = _org_and_date(request)
+    can_edit = has_perm(request.user, Perm.EDIT_MEMBERS)
+    books_form = BooksForm(request.POST or None,
+                           initial={"books_opened_on": org.books_opened_on})
+    if request.method == "POST":
+        require(request.user, Perm.EDIT_MEMBERS)
+        org = get_for_user(Organization.objects.all(), request.user, for_write=True, pk=org.pk)
+        if books_form.is_valid():
+            try:
+                services.books_set(organization=org, acting_user=request.user, as_of=_today(),
+                                   opened_on=books_form.cleaned_data["books_opened_on"])
+            except ValidationError as exc:
+                errors_into(books_form, exc)
+            else:
+                messages.success(request, "已保存建账日期，失联名单已按新的建账日期重新计算")
+                return redirect(f"{reverse('evidence:books')}?org={org.code}")
+    members = Member.objects.visible_to(request.user).in_subtree(org)
+    rows = selectors.unverified_by_branch(members, as_of=as_of)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "evidence/books.html", {
+        "org": org, "as_of": as_of, "form": form, "books": books_for(org),
+        "books_form": books_form, "can_edit": can_edit, "page": page,
+    })

@@ -11,6 +11,7 @@ from paicha.codes import (
     StudentLevel,
 )
 from paicha.core.forms import DateTextInput, LooseDateField
+from paicha.core.importing.fields import SpreadsheetField
 from paicha.organizations.forms import BootstrapMixin
 from paicha.organizations.models import Organization
 
@@ -130,19 +131,10 @@ class MemberFilterForm(BootstrapMixin, forms.Form):
 
 class ImportForm(BootstrapMixin, forms.Form):
     organization = forms.ModelChoiceField(label="导入到党组织", queryset=Organization.objects.none())
-    file = forms.FileField(label="名册文件", help_text=".xlsx、.xls、.ods 或 .csv，第一个工作表")
+    file = SpreadsheetField(label="名册文件")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("organization", user.organization_id)
         org_field_for(self, "organization", user)
 
-    def clean_file(self):
-        from .importing import SUPPORTED_EXTENSIONS
-
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(SUPPORTED_EXTENSIONS):
-            raise forms.ValidationError("请上传 .xlsx、.xls、.ods 或 .csv 文件")
-        if upload.size > 50 * 1024 * 1024:
-            raise forms.ValidationError("文件超过 50 MB，请分成几个文件导入")
-        return upload

@@ -2,8 +2,9 @@
 
 Three steps, like NetBox's bulk import:
 
-1. `read_table` turns the file into rows of cells (python-calamine; CSV through the csv module,
-   UTF-8 or GB18030 as Excel/WPS save it in China), with merged cells filled in.
+1. `core.importing.read_table` turns the file into rows of cells (python-calamine; CSV through
+   the csv module, UTF-8 or GB18030 as Excel/WPS save it in China), with merged header cells
+   filled in, after refusing files too big or built to exhaust memory.
 2. `plan_import` finds the header (below any title rows, possibly two rows deep), maps the
    columns by their titles in any order and spelling ("姓 名", "出生\\n年月"), reads every cell
    with the same rules as the edit form (`validators.py`), deduplicates within the file and
@@ -19,11 +20,8 @@ The hot loop is plain Python over tuples; a Django form per row would be 50× sl
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -48,6 +46,22 @@ from paicha.codes import (
 )
 from paicha.core.bulk import BackgroundInsert, batched, existing_values
 from paicha.core.dates import LooseDateError, format_cn_date, parse_cell_date
+from paicha.core.importing import (
+    Header,
+    ImportFileError,
+    RowError,
+    cell_name,
+    cell_text,
+    is_blank,
+    title_key,
+)
+from paicha.core.importing import (
+    find_header as find_columns,
+)
+from paicha.core.importing import (
+    read_table as read_file,
+)
+from paicha.core.importing.reading import SUPPORTED_EXTENSIONS
 from paicha.core.pinyin import initials
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
@@ -58,14 +72,10 @@ from .selectors import duplicate_message
 from .signals import members_changed_in_bulk
 from .validators import HOUSEHOLD_REGISTER_MAX, MOBILE_RE, normalize_mobile, rule_errors
 
-SUPPORTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 HEADER_SEARCH_ROWS = 30
 MAX_LISTED_ERRORS = 5000
 PREVIEW_ROWS = 2000  # rows to create or update listed on the check and result pages
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (format, no header, missing columns)."""
+__all__ = ["SUPPORTED_EXTENSIONS", "ImportFileError"]
 
 
 class CellError(ValueError):
@@ -75,34 +85,15 @@ class CellError(ValueError):
 # ---- Reading cells ---------------------------------------------------------------------------
 
 _BLANK = ("", None)
-
-
-def _text(value) -> str:
-    if type(value) is str:  # the common case first: this runs for most cells
-        return " ".join(value.split())
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return format_cn_date(value if not isinstance(value, datetime.datetime) else value.date())
-    return " ".join(str(value).split())
-
-
-def _is_blank(cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
+_text = cell_text
+_is_blank = is_blank
 
 
 read_text = _text
 
 
 def read_name(value) -> str:
-    text = _text(value)
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    # Rosters pad two-character names to line up ("张  三"); Chinese names have no spaces.
-    if " " in text and all("\u4e00" <= c <= "\u9fff" or c.isspace() or c == "·" for c in text):
-        text = "".join(text.split())
+    text = cell_name(value)
     if len(text) > 30:
         raise CellError("姓名不超过30个字")
     return text
@@ -135,8 +126,7 @@ def _choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, st
     return table
 
 
-def _key(text) -> str:
-    return re.sub(r"[\s“”\"'‘’*＊]", "", unicodedata.normalize("NFKC", str(text))).lower()
+_key = title_key
 
 
 _GENDERS = _choice_lookup(Gender.choices, {"男性": "M", "女性": "F"})
@@ -307,9 +297,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("pocket", "“口袋”党员", ("口袋党员",), read_flag),
     Column("religious", "参教信教党员", (), read_flag),
     Column("org_code", "所在党组织代码", ("支部代码", "党组织代码"), read_text),
+    # Evidence of contact the branch kept before the system (SPEC §4).
+    Column("declared_last_org_life", "最近一次参加组织生活时间",
+           ("最近参加组织生活时间", "最近一次组织生活时间", "最近组织生活时间", "最后一次参加组织生活时间"),
+           read_plain_date),
+    Column("declared_last_dues", "最近一次交纳党费时间",
+           ("最近交纳党费时间", "最近一次缴纳党费时间", "最近交党费时间", "最后一次交纳党费时间"),
+           read_plain_date),
 )
+EVIDENCE_KEYS = ("declared_last_org_life", "declared_last_dues")
 ROSTER_COLUMNS = tuple(c for c in COLUMNS if c.in_template_roster)
-_BY_TITLE = {_key(t): c for c in COLUMNS for t in (c.title, *c.aliases)}
 _REQUIRED_COLUMNS = ("name", "id_number", "join_date")
 # Fields that an update may change (a blank cell keeps what is stored).
 _UPDATABLE = tuple(c.key for c in COLUMNS if c.key not in ("seq", "phone", "org_code",
@@ -320,111 +317,20 @@ _UPDATABLE = tuple(c.key for c in COLUMNS if c.key not in ("seq", "phone", "org_
 
 
 def read_table(content: bytes, filename: str) -> list[list]:
-    """All rows of the first sheet as lists of cell values ('' for blank), merged cells filled."""
-    name = filename.lower()
-    if not name.endswith(SUPPORTED_EXTENSIONS):
-        raise ImportFileError(f"不支持的文件类型“{filename}”：请上传 .xlsx、.xls、.ods 或 .csv 文件")
-    if name.endswith(".csv"):
-        return _read_csv(content)
-    from python_calamine import CalamineError, load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-        merged = sheet.merged_cell_ranges or []
-    except (CalamineError, ValueError, OSError) as exc:
-        raise ImportFileError(f"无法读取文件“{filename}”：文件已损坏或不是表格文件（{exc}）") from None
-    for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(rows) or r0 > HEADER_SEARCH_ROWS:
-            continue  # merged data cells are left as they are: only headers are filled
-        value = rows[r0][c0] if c0 < len(rows[r0]) else ""
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            row = rows[r]
-            for c in range(c0, c1 + 1):
-                if c < len(row):
-                    row[c] = value
-    return rows
+    """All rows of the first sheet as lists of cell values ('' for blank), merged header cells
+    filled (core.importing.read_table, which refuses hostile files first)."""
+    return read_file(content, filename).rows
 
 
-def _read_csv(content: bytes) -> list[list]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError("无法识别 CSV 文件的编码：请另存为 UTF-8 或 .xlsx")
-    return [list(row) for row in csv.reader(io.StringIO(text))]
-
-
-@dataclass
-class Header:
-    row: int  # index of the last header row
-    columns: dict[str, int]  # key -> column index
-    titles: dict[int, str]  # column index -> title as in the file
-    ignored: list[str]
-
-
-def find_header(rows: list[list]) -> Header:
-    best, best_score = None, 0
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = sum(1 for cell in row if isinstance(cell, str) and _key(cell) in _BY_TITLE)
-        if score > best_score:
-            best, best_score = index, score
-    if best is None or best_score < 2:
-        raise ImportFileError("没有找到表头行：前30行中应有“姓名”“身份证号码”等列标题")
-    # A two-level header (group titles merged over sub-titles): the other level holds titles
-    # too, or repeats them where a title cell is merged over both rows.
-    def has_titles(index):
-        return 0 <= index < len(rows) and any(
-            isinstance(c, str) and _key(c) in _BY_TITLE for c in rows[index])
-
-    if has_titles(best - 1):
-        header_rows = [best - 1, best]
-    elif has_titles(best + 1):
-        header_rows = [best, best + 1]
-    else:
-        header_rows = [best]
-    columns, titles, ignored = {}, {}, []
-    width = max(len(rows[r]) for r in header_rows)
-    for i in range(width):
-        title = ""
-        for r in reversed(header_rows):
-            cell = rows[r][i] if i < len(rows[r]) else ""
-            if isinstance(cell, str) and _key(cell) in _BY_TITLE:
-                title = cell
-                break
-        if not title:
-            shown = next((_text(rows[r][i]) for r in header_rows
-                          if i < len(rows[r]) and rows[r][i] not in _BLANK), "")
-            if shown:
-                ignored.append(shown)
-            continue
-        column = _BY_TITLE[_key(title)]
-        if column.key in columns:
-            continue  # the same field twice (e.g. a merged title): the first one counts
-        columns[column.key] = i
-        titles[i] = " ".join(title.split())
-    missing = [next(c.title for c in COLUMNS if c.key == k).replace(" ", "")
-               for k in _REQUIRED_COLUMNS if k not in columns]
-    if missing:
-        raise ImportFileError(f"表头中缺少必需的列：{'、'.join(missing)}")
-    if "full_date" not in columns and "member_type" not in columns:
+def find_header(rows: list[list]):
+    header = find_columns(rows, COLUMNS, required=_REQUIRED_COLUMNS,
+                          search_rows=HEADER_SEARCH_ROWS)
+    if "full_date" not in header.columns and "member_type" not in header.columns:
         raise ImportFileError("表头中应有“转正时间”或“党员类型”列，用以区分正式党员和预备党员")
-    return Header(row=header_rows[-1], columns=columns, titles=titles, ignored=ignored)
+    return header
 
 
 # ---- Planning --------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
 
 
 @dataclass(slots=True)
@@ -453,6 +359,7 @@ class ImportPlan:
     error_count: int = 0
     rows_with_errors: int = 0
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # shown apart, before confirming
     fields_filled: frozenset[str] = frozenset()  # Member fields the file's columns fill
 
     @property
@@ -469,7 +376,7 @@ class ImportPlan:
             "file": self.filename, "organization": self.organization.name,
             "rows": self.rows_read, "create": self.create_count, "update": len(self.updates),
             "errors": self.error_count, "rows_with_errors": self.rows_with_errors,
-            "notes": self.notes,
+            "notes": self.notes, "warnings": self.warnings,
         }
 
 
@@ -498,15 +405,38 @@ class _Known:
     scope: str  # the acting user's subtree
 
 
-def _fetch_known(read: dict[str, list], organization: Organization, acting_user) -> _Known:
-    """`read`: each column of the file as its reader returned it (None where unreadable)."""
+def _has_evidence_records(organization: Organization) -> bool:
+    """Whether the organization's subtree has any 组织生活 or 党费 record (evidence registers
+    its models with the app registry; looked up by name, members does not import evidence)."""
+    from django.apps import apps
+
+    return any(apps.get_model("evidence", name).objects.in_subtree(organization).exists()
+               for name in ("OrgLifeMeeting", "DuesPayment"))
+
+
+# What the checks of a stored member read; an update also loads the fields the file fills.
+_KNOWN_FIELDS = ("id", "id_number", "organization_id", "org_path", "name", "birth_date",
+                 "gender", "join_date", "full_date", "member_type")
+
+
+def _fetch_known(read: dict[str, list], organization: Organization, acting_user,
+                 fields_filled: frozenset[str] = frozenset()) -> _Known:
+    """`read`: each column of the file as its reader returned it (None where unreadable).
+
+    Stored members are loaded with only the fields the checks and the update need, and their
+    few organizations once each (not one copy per member): re-importing 100,000 stored IDs
+    stays small."""
     numbers = set(read["id_number"]) - {"", None}
     stored = sorted(existing_values(Member, "id_number", list(numbers)))
     members = {}
+    only = sorted(set(_KNOWN_FIELDS) | (fields_filled & set(_UPDATABLE)))
     for chunk in batched(stored, 900):
-        for member in Member.objects.filter(id_number__in=chunk).select_related(
-                "organization__parent"):
+        for member in Member.objects.filter(id_number__in=chunk).only(*only):
             members[member.id_number] = member
+    orgs = Organization.objects.select_related("parent").in_bulk(
+        {m.organization_id for m in members.values()})
+    for member in members.values():
+        member.organization = orgs[member.organization_id]
     orgs_by_code: dict[str, Organization | None] = {organization.code: organization}
     if "org_code" in read:
         codes = set(read["org_code"]) - {"", None, organization.code}
@@ -530,7 +460,8 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
     while no error has been found, so the database writes while the next rows are checked.
     """
     _target(acting_user, organization)
-    rows = read_table(content, filename)
+    table = read_file(content, filename)
+    rows = table.rows
     header = find_header(rows)
     plan = ImportPlan(organization=organization, filename=filename,
                       fields_filled=_fields_filled(header))
@@ -538,6 +469,13 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
         plan.notes.append(f"以下列不属于党员信息，未导入：{'、'.join(header.ignored)}")
     if "ethnicity" not in header.columns:
         plan.notes.append("文件中没有“民族”列：新增党员的民族按汉族登记")
+    if not any(key in header.columns for key in EVIDENCE_KEYS) \
+            and not _has_evidence_records(organization):
+        plan.warnings.append(
+            f"文件中没有“最近一次参加组织生活时间”“最近一次交纳党费时间”两列，"
+            f"“{organization.name}”也还没有组织生活和党费记录：导入后，失联党员名单会把这些党员"
+            f"标为“无记录待核实”，直到登记了组织生活或党费（或在名册中补上这两列重新导入）；"
+            f"自建账日期起满6个月仍无记录的，会列为失联党员。")
     width = max(header.columns.values()) + 1
     # Pad short rows (CSV lines, ragged sheets) once, so the loop indexes without checks.
     data_rows = [row if len(row) >= width else [*row, *[""] * (width - len(row))]
@@ -546,7 +484,8 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
     total = len(data_rows)
     progress("check", 0, total)
     keys, read_columns, cell_errors = _read_columns(data_rows, header)
-    known = _fetch_known(dict(zip(keys, read_columns)), organization, acting_user)
+    known = _fetch_known(dict(zip(keys, read_columns)), organization, acting_user,
+                         plan.fields_filled)
     seq_index = header.columns.get("seq")
     id_index = header.columns["id_number"]
     name_index = header.columns["name"]
@@ -554,7 +493,7 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
     seen_ids: dict[str, int] = {}
 
     for offset, (row, row_values) in enumerate(zip(data_rows, zip(*read_columns))):
-        number = header.row + 2 + offset  # 1-based row number as the spreadsheet shows it
+        number = table.number(header.row + 1 + offset)  # as the spreadsheet shows it
         if offset % 5000 == 0 and offset:
             progress("check", offset, total)
         name_cell = row[name_index]
@@ -714,15 +653,27 @@ def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, org
 
 def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
               known: _Known) -> PlannedRow | None:
-    """A create or an update, or None with the row's errors added; an ID registered outside
-    the user's scope is 一人两籍."""
+    """A create or an update, or None with the row's errors added.
+
+    An ID registered outside the import's target (its branch, or its subtree) is 一人两籍,
+    whoever imports: the rule does not depend on the acting user's scope, so the command line,
+    acting for a whole tree, refuses it too. An update never moves a member to another branch:
+    that is a transfer.
+    """
     explicit_org = values.pop("organization", None)
     member = known.members.get(values["id_number"])
-    if member is not None and not is_in_subtree(member.org_path, known.scope):
+    if member is not None and not (is_in_subtree(member.org_path, plan.organization.path)
+                                   and is_in_subtree(member.org_path, known.scope)):
         plan.add_error(number, _title(header, "id_number"), values["id_number"],
                        duplicate_message(values["id_number"],
                                          here=explicit_org or plan.organization,
                                          there=member.organization))
+        return None
+    if member is not None and explicit_org is not None \
+            and explicit_org.pk != member.organization_id:
+        plan.add_error(number, _title(header, "org_code"), explicit_org.code,
+                       f"身份证号码 {values['id_number']} 已在“{member.organization.name}”登记，"
+                       f"导入不能把党员转到“{explicit_org.name}”：请办理组织关系转接")
         return None
     if member is None:
         merged = values
@@ -745,6 +696,11 @@ def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
             member_type=merged.get("member_type", "")).items():
         if key not in problems:
             problems[key] = messages
+    join_date = merged.get("join_date")
+    for key in EVIDENCE_KEYS:
+        if (value := merged.get(key)) and join_date and value < join_date:
+            problems.setdefault(key, []).append(
+                f"{_title(header, key)}不能早于入党时间{format_cn_date(join_date)}")
     if problems:
         for key, messages in problems.items():
             value = merged.get(key)
@@ -754,7 +710,7 @@ def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
         return None
     if member is None:
         return PlannedRow(number, values, explicit_org or plan.organization)
-    return PlannedRow(number, given, explicit_org or member.organization, member)
+    return PlannedRow(number, given, member.organization, member)
 
 
 # ---- Writing ---------------------------------------------------------------------------------
@@ -767,7 +723,8 @@ CREATE_FIELDS = (
     "branch_entry_date", "party_post", "former_party_post", "monthly_dues", "member_type",
     "sector", "person_category", "student_level", "in_hardship", "retired", "flowing",
     "flow_destination", "employed_reported", "reported_community", "pocket", "religious",
-    "status", "status_date", "remarks", "created_at", "updated_at",
+    "status", "status_date", "remarks", "declared_last_org_life", "declared_last_dues",
+    "created_at", "updated_at",
 )
 
 
@@ -828,6 +785,8 @@ def import_commit(*, content: bytes, filename: str, organization: Organization, 
                 plan = plan_import(content=content, filename=filename, organization=organization,
                                    acting_user=acting_user, progress=progress, on_create=writer)
                 if not plan.ok:
+                    if not plan.error_count:
+                        plan.add_error(0, "", "", "文件中没有党员数据：表头下面没有可导入的行")
                     raise ImportRejected(plan)
                 total = plan.create_count + len(plan.updates)
                 progress("write", 0, total)
@@ -835,7 +794,7 @@ def import_commit(*, content: bytes, filename: str, organization: Organization, 
             except BaseException:
                 writer.abort()
                 raise
-            updated = _write_updates(plan.updates, now)
+            updated = _write_updates(plan.updates, now, progress, created, total)
             if plan.updates:
                 members_changed_in_bulk.send(Member, member_ids=[p.member.pk
                                                                  for p in plan.updates])
@@ -882,7 +841,8 @@ class ImportRejected(Exception):
         self.plan = plan
 
 
-def _write_updates(updates: list[PlannedRow], now) -> int:
+def _write_updates(updates: list[PlannedRow], now, progress: Progress = _no_progress,
+                   done: int = 0, total: int = 0) -> int:
     if not updates:
         return 0
     changed: set[str] = {"updated_at"}
@@ -893,16 +853,15 @@ def _write_updates(updates: list[PlannedRow], now) -> int:
             if key in _UPDATABLE and value not in ("", None) and getattr(member, key) != value:
                 setattr(member, key, value)
                 changed.add(key)
-        if planned.organization.pk != member.organization_id:
-            member.organization = planned.organization
-            member.org_path = planned.organization.path
-            changed.update(("organization", "org_path"))
         if "name" in changed:
             member.name_initials = initials(member.name)
             changed.add("name_initials")
         member.updated_at = now
         members.append(member)
-    Member.objects.bulk_update(members, sorted(changed), batch_size=500)
+    fields = sorted(changed)
+    for start in range(0, len(members), 5000):  # progress between chunks: the job's heartbeat
+        Member.objects.bulk_update(members[start:start + 5000], fields, batch_size=500)
+        progress("write", done + min(start + 5000, len(members)), total)
     return len(members)
 
 

@@ -1,20 +1,29 @@
 """Running a roster import outside the request: check, then (after confirmation) write.
 
-A request starts the work in a background thread and returns at once; the page polls the
-progress (htmx) which the worker writes to a small file cache, readable from every worker
-process and writable while the import's transaction holds SQLite's write lock. Tests and the
-command line run the same functions inline (settings.MEMBER_IMPORT_IN_BACKGROUND = False).
+A job's life: created CHECKING (upload) → `run_import_job` → CHECKED or REJECTED; confirmed
+→ IMPORTING → `run_import_job` → DONE or REJECTED; any failure → FAILED, which can be retried
+(`import_retry`, back to CHECKING). `run_import_job(job_id)` is the one entry point: a request
+queues it for `paicha worker` (`launch`) and returns at once.
+
+The step writes its progress, with the time, to a small file cache, readable from every
+process and writable while the import's transaction holds SQLite's write lock: that is the
+job's heartbeat. A job whose process died (a restart, an OOM kill) stops beating; once
+`LEASE_SECONDS` pass without a beat, the page that polls it (or any caller of
+`expire_if_stale`) marks it FAILED — its transaction died with it, so nothing was written —
+and offers to run it again. Tests and the command line run inline
+(settings.MEMBER_IMPORT_IN_BACKGROUND = False).
 """
 
 import dataclasses
 import logging
-import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
-from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
+
+from paicha.core.jobs import on_interrupt, run_later
 
 from .importing import (
     PREVIEW_ROWS,
@@ -51,9 +60,34 @@ def read_progress(job_id: int) -> dict | None:
 def _reporter(job_id: int):
     def report(stage: str, done: int, total: int) -> None:
         progress_cache().set(_key(job_id), {"stage": STAGES.get(stage, stage), "done": done,
-                                            "total": total})
+                                            "total": total, "at": time.time()})
 
     return report
+
+
+LEASE_SECONDS = 120  # a step reports at least every 5,000 rows, i.e. every few seconds
+STUCK_MESSAGE = "导入过程意外中断（服务器重启或进程被终止），未导入任何数据：可以重新检查后再导入"
+
+
+def last_beat(job: MemberImport) -> float:
+    """When the job last showed it is alive (epoch seconds)."""
+    beats = [(job.started_at or job.created_at).timestamp()]
+    if (progress := read_progress(job.pk)) and "at" in progress:
+        beats.append(progress["at"])
+    return max(beats)
+
+
+def expire_if_stale(job: MemberImport, *, now: float, lease: float = LEASE_SECONDS) -> bool:
+    """Mark a running job whose heartbeat stopped FAILED; True if it was."""
+    if not job.running or now - last_beat(job) <= lease:
+        return False
+    changed = MemberImport.objects.filter(pk=job.pk, state=job.state).update(
+        state=ImportState.FAILED, message=STUCK_MESSAGE, finished_at=timezone.now())
+    if changed:
+        log.warning("member import %s stopped beating in state %s: marked failed", job.pk,
+                    job.state)
+        job.state, job.message = ImportState.FAILED, STUCK_MESSAGE
+    return bool(changed)
 
 
 def _save(job: MemberImport, **fields) -> None:
@@ -105,25 +139,57 @@ def run_commit(job_id: int) -> None:
           **_store_plan(job, result.plan))
 
 
-def _guarded(function, job_id: int) -> None:
-    close_old_connections()
+def run_import_job(job_id: int) -> None:
+    """Run the job's pending step to its end: the check of a CHECKING job, the write of an
+    IMPORTING one; anything else is left alone. It never leaves the job running: an error
+    marks it FAILED (nothing was written: the write is one transaction)."""
+    job = MemberImport.objects.filter(pk=job_id).only("state").first()
+    step = {ImportState.CHECKING: (run_check, "check"),
+            ImportState.IMPORTING: (run_commit, "write")}.get(job.state if job else None)
+    if step is None:
+        return
+    function, stage = step
+    MemberImport.objects.filter(pk=job_id).update(started_at=timezone.now())
+    _reporter(job_id)(stage, 0, 0)
     try:
         function(job_id)
     except Exception:  # the page must not poll forever
         log.exception("member import %s failed", job_id)
         MemberImport.objects.filter(pk=job_id).update(
-            state=ImportState.FAILED, message="系统错误，未导入任何数据，请联系管理员",
+            state=ImportState.FAILED, message="系统错误，未导入任何数据：可以重新检查，仍不成功请联系管理员",
             finished_at=timezone.now())
-    finally:
-        connections.close_all()
+        return
+    if stage == "write":
+        # The new members' evidence rows are computed in the worker too, not in the first
+        # request that lists 失联 members.
+        run_later("paicha.evidence.gaps.catch_up")
 
 
-def launch(function, job_id: int) -> None:
-    """Run `function(job_id)` in a background thread once the caller's transaction has
-    committed (the thread must see the job row), or inline when so configured."""
+def interrupted(job_id: int) -> None:
+    """The worker died during a step (its transaction rolled back): the job ends FAILED and
+    can be checked again."""
+    MemberImport.objects.filter(
+        pk=job_id, state__in=(ImportState.CHECKING, ImportState.IMPORTING)).update(
+        state=ImportState.FAILED, message=STUCK_MESSAGE, finished_at=timezone.now())
+
+
+on_interrupt("paicha.members.jobs.run_import_job", "paicha.members.jobs.interrupted")
+
+
+def import_retry(*, job: MemberImport, acting_user) -> None:
+    """A FAILED job checked again from its stored file (the user confirms again after)."""
+    if job.state != ImportState.FAILED:
+        raise ValueError("只有导入失败的文件可以重新检查")
+    _save(job, state=ImportState.CHECKING, message="", summary={}, errors=[], preview=[],
+          finished_at=None, started_at=None)
+    progress_cache().delete(_key(job.pk))
+    launch(job.pk)
+
+
+def launch(job_id: int) -> None:
+    """Run the job's pending step in the worker once the caller's transaction has committed
+    (the worker must see the job row), or inline when so configured."""
     if getattr(settings, "MEMBER_IMPORT_IN_BACKGROUND", True):
-        transaction.on_commit(lambda: threading.Thread(
-            target=_guarded, args=(function, job_id), daemon=True,
-            name=f"member-import-{job_id}").start())
+        run_later("paicha.members.jobs.run_import_job", job_id)
     else:
-        function(job_id)
+        run_import_job(job_id)

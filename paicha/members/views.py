@@ -1,7 +1,9 @@
+import time
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -182,7 +184,7 @@ def import_start(request):
             job = MemberImport.objects.create(
                 organization=form.cleaned_data["organization"], created_by=request.user,
                 filename=upload.name[:200], content=upload.read())
-            jobs.launch(jobs.run_check, job.pk)
+            jobs.launch(job.pk)
         return redirect(job)
     recent = MemberImport.objects.visible_to(request.user).select_related(
         "organization", "created_by").defer("content", "errors", "preview")[:10]
@@ -204,6 +206,7 @@ def _get_import(request, pk, *, for_write=False):
 
 def import_detail(request, pk):
     job = _get_import(request, pk)
+    jobs.expire_if_stale(job, now=time.time())
     return render(request, "members/import_detail.html", {
         "job": job, "progress": jobs.read_progress(job.pk) if job.running else None,
     })
@@ -211,6 +214,7 @@ def import_detail(request, pk):
 
 def import_progress(request, pk):
     job = _get_import(request, pk)
+    jobs.expire_if_stale(job, now=time.time())
     if not job.running:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
@@ -229,7 +233,20 @@ def import_confirm(request, pk):
             return redirect(job)
         job.state = ImportState.IMPORTING
         job.save(update_fields=["state"])
-        jobs.launch(jobs.run_commit, job.pk)
+        jobs.launch(job.pk)
+    return redirect(job)
+
+
+def import_retry(request, pk):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    with transaction.atomic():
+        job = _get_import(request, pk, for_write=True)
+        require(request.user, Perm.EDIT_MEMBERS)
+        if job.state != ImportState.FAILED:
+            messages.error(request, "只有导入失败的文件可以重新检查")
+            return redirect(job)
+        jobs.import_retry(job=job, acting_user=request.user)
     return redirect(job)
 
 

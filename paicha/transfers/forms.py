@@ -1,10 +1,16 @@
 from django import forms
 
 from paicha.codes import (
-    AbroadKind, Education, Ethnicity, MemberType, PersonCategory, ProvinceScope,
+    AbroadKind,
+    Education,
+    Ethnicity,
+    MemberType,
+    PersonCategory,
+    ProvinceScope,
     StudentLevel,
 )
 from paicha.core.forms import DateTextInput, LooseDateField
+from paicha.core.importing.fields import SpreadsheetField
 from paicha.organizations.forms import BootstrapMixin
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
@@ -234,7 +240,7 @@ class AbroadForm(BootstrapMixin, forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx / .xls）")
+    file = SpreadsheetField(label="Excel 文件")
 
 
 class OrgYearForm(BootstrapMixin, forms.Form):

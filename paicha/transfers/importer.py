@@ -1,7 +1,7 @@
 """Import historical transfers (since 2007) from an Excel sheet: all rows or none.
 
-The first sheet's first row holds the column titles of `COLUMNS` (in any order); each later
-row is one letter. Every row is checked first and every error is reported with its row number;
+The first sheet's title row (the first, or below a title) holds the column titles of
+`COLUMNS` in any order; each later row is one letter. Every row is checked first and every error is reported with its row number;
 only a file without errors is written, in one transaction, with one summary audit entry.
 Members not yet in the system are registered on the importing side's roster (status
 TRANSFERRED_OUT when the receipt of a transfer out has come back; until then the sender keeps
@@ -18,10 +18,25 @@ from django.db import transaction
 from paicha.audit.context import suspended
 from paicha.audit.services import audit_record
 from paicha.codes import (
-    Ethnicity, MemberStatus, PersonCategory, ProvinceScope, StudentLevel, TransferDirection,
-    TransferPermanence, TransferState,
+    Ethnicity,
+    MemberStatus,
+    PersonCategory,
+    ProvinceScope,
+    StudentLevel,
+    TransferDirection,
+    TransferPermanence,
+    TransferState,
 )
 from paicha.core.dates import LooseDateError, parse_cell_date
+from paicha.core.importing import (
+    ImportFileError,
+    Limits,
+    cell_code,
+    cell_name,
+    cell_text,
+    read_upload,
+    titled_rows,
+)
 from paicha.members.idcard import IdNumberError, parse_id_number
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
@@ -52,23 +67,26 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
-def read_sheet(file) -> list[list]:
-    """The first sheet as a list of rows (cells as Python values)."""
-    from python_calamine import CalamineError, CalamineWorkbook
+SHEET_LIMITS = Limits(max_rows=MAX_ROWS + 1000)
+# Codes and numbers are read half-width and without spaces; names as names; the rest as text.
+_CODE_TITLES = {"身份证号码", "本方党组织代码", "对方党组织代码", "介绍信编号", "有效期（天）"}
 
+
+def read_sheet(file) -> list[tuple[int, dict]]:
+    """[(row number as the spreadsheet shows it, {title: raw cell})] under the title row."""
     try:
-        workbook = CalamineWorkbook.from_filelike(file)
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except (CalamineError, ValueError, OSError) as exc:
-        raise ImportRejected([f"无法读取该文件，请上传 Excel 文件（.xlsx 或 .xls）：{exc}"]) from None
+        return titled_rows(read_upload(file, limits=SHEET_LIMITS), COLUMNS, required=REQUIRED,
+                           max_rows=MAX_ROWS)
+    except ImportFileError as exc:
+        raise ImportRejected([str(exc)]) from None
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+def _text(value, title: str = "") -> str:
+    if title in _CODE_TITLES:
+        return cell_code(value)
+    if title == "姓名":
+        return cell_name(value)
+    return cell_text(value)
 
 
 def _by_label(choices, text: str):
@@ -78,30 +96,17 @@ def _by_label(choices, text: str):
     return None
 
 
-def parse_rows(rows: list[list], *, scope_org: Organization, as_of: datetime.date):
+def parse_rows(body: list[tuple[int, dict]], *, scope_org: Organization,
+               as_of: datetime.date):
     """Check every row; return the prepared records or raise ImportRejected with every error."""
-    if not rows:
-        raise ImportRejected(["文件是空的：第一行应为列标题"])
-    header = [_text(c) for c in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ImportRejected([f"第1行缺少列：{'、'.join(missing)}（列标题应为：{'、'.join(COLUMNS)}）"])
-    index = {title: header.index(title) for title in COLUMNS if title in header}
-    body = [r for r in rows[1:] if any(_text(c) for c in r)]
-    if len(body) > MAX_ROWS:
-        raise ImportRejected([f"一次最多导入 {MAX_ROWS} 行，该文件有 {len(body)} 行"])
-
-    code_columns = [index[t] for t in ("本方党组织代码", "对方党组织代码") if t in index]
-    codes = {_text(r[i]) for r in body for i in code_columns if i < len(r)}
-    orgs = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+    code_titles = [t for t in ("本方党组织代码", "对方党组织代码")]
+    codes = {_text(cells.get(t), t) for _, cells in body for t in code_titles}
+    orgs = {o.code: o for o in Organization.objects.filter(code__in=codes - {""})}
     errors: list[str] = []
     prepared = []
     seen = {}
-    for offset, row in enumerate(rows[1:], start=2):
-        if not any(_text(c) for c in row):
-            continue
-        cell = {t: (_text(row[i]) if i < len(row) else "") for t, i in index.items()}
-        raw = {t: (row[i] if i < len(row) else None) for t, i in index.items()}
+    for offset, raw in body:
+        cell = {t: _text(v, t) for t, v in raw.items()}
         problems = []
 
         def need(title):
@@ -141,7 +146,7 @@ def parse_rows(rows: list[list], *, scope_org: Organization, as_of: datetime.dat
             except LooseDateError as exc:
                 problems.append(f"“{title}”{exc}")
         letter_date, receipt_date = dates.get("开具日期"), dates.get("回执日期")
-        if cell.get("开具日期") == "" and "开具日期" in index:
+        if cell.get("开具日期") == "" and "开具日期" in raw:
             need("开具日期")
         if letter_date and letter_date > as_of:
             problems.append("“开具日期”不能晚于今天")

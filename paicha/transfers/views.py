@@ -292,8 +292,15 @@ def card(request, pk):
     transfer, owner = _get_any(request, pk)
     branch = transfer.organization if transfer.is_out else transfer.counterpart_org
     branch = branch or transfer.organization
+    from .card import contact_line, wechat_group_qr_svg
+
     return render(request, "transfers/card.html", {
         "t": transfer, "branch": branch, "committee": branch.grassroots_committee(),
+        "qr_svg": wechat_group_qr_svg(branch),
+        "secretary": contact_line(branch.secretary, branch.secretary_phone,
+                                  branch.secretary_wechat, branch.secretary_email),
+        "organizer": contact_line(branch.organizer, branch.organizer_phone,
+                                  branch.organizer_wechat, branch.organizer_email),
     })
 
 

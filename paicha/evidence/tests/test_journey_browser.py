@@ -54,8 +54,10 @@ def test_member_who_stops_attending_appears_after_six_months(transactional_db, t
     _record(page, live_server, add_months(first, 5), "志愿服务", absent=["曹不来"])
     assert "缺席" in page.inner_text("#attendance-table")
 
+    day_before = _lost_as_of(page, add_months(first, 6) - datetime.timedelta(days=1))
+    assert "曹不来" not in day_before and "孔常来" not in day_before
     on_the_day = _lost_as_of(page, add_months(first, 6))
-    assert "曹不来" not in on_the_day and "孔常来" not in on_the_day
+    assert "曹不来" in on_the_day and "孔常来" not in on_the_day
+    assert "恰满6个月" in on_the_day and "开始查找" in on_the_day
     day_after = _lost_as_of(page, add_months(first, 6) + datetime.timedelta(days=1))
-    assert "曹不来" in day_after and "孔常来" not in day_after
-    assert "开始查找" in day_after
+    assert "曹不来" in day_after and "恰满6个月" not in day_after

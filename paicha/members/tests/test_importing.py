@@ -206,7 +206,8 @@ def test_every_column_of_the_template_is_imported(tree, personas):
         "所在领域": "事业单位", "人员类别": "教职工", "学生类别": "", "生活困难党员": "是",
         "离退休党员": "", "流动党员": "是", "流入地（单位）": "广州", "在职党员": "是",
         "报到社区": "桃子湖社区", "“口袋”党员": "", "参教信教党员": "否",
-        "所在党组织代码": tree.branch_a1.code,
+        "所在党组织代码": tree.branch_a1.code, "最近一次参加组织生活时间": "2026年3月",
+        "最近一次交纳党费时间": "2026-04-15",
     }
     titles = [c.title for c in importing.COLUMNS]
     assert set(values) == set(titles)
@@ -225,6 +226,8 @@ def test_every_column_of_the_template_is_imported(tree, personas):
     assert (zhao.flow_destination, zhao.reported_community, zhao.party_post) == (
         "广州", "桃子湖社区", "组织委员")
     assert zhao.person_category == PersonCategory.STAFF and zhao.remarks == "外出流动"
+    assert (zhao.declared_last_org_life, zhao.declared_last_dues) == (
+        datetime.date(2026, 3, 1), datetime.date(2026, 4, 15))
 
 
 def test_reimport_updates_in_scope_and_blank_cells_keep_values(tree, personas):

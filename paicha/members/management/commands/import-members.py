@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from paicha.accounts.models import User
 from paicha.accounts.permissions import Role
+from paicha.core.importing import check_upload_size
 from paicha.members.importing import (
     ImportFileError,
     ImportRejected,
@@ -37,8 +38,9 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}")
-        content = path.read_bytes()
         try:
+            check_upload_size(path.stat().st_size)
+            content = path.read_bytes()
             if dry_run:
                 plan = plan_import(content=content, filename=path.name,
                                    organization=organization, acting_user=acting_user)
@@ -62,6 +64,8 @@ class Command(BaseCommand):
     def _summary(self, plan, prefix):
         for note in plan.notes:
             self.stdout.write(note)
+        for warning in plan.warnings:
+            self.stdout.write(f"注意：{warning}")
         self.stdout.write(f"{prefix}新增 {plan.create_count} 人，更新 {len(plan.updates)} 人"
                           f"（读取 {plan.rows_read} 行）")
 
