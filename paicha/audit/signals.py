@@ -23,7 +23,8 @@ def _audited(sender) -> bool:
 def _snapshot(instance) -> dict:
     values = {}
     for field in instance._meta.concrete_fields:
-        if field.name in IGNORED_FIELDS:
+        # The record's own key says nothing to a reader; the entry already names the record.
+        if field.name in IGNORED_FIELDS or field.primary_key:
             continue
         if isinstance(field, models.ForeignKey):
             values[str(field.verbose_name)] = getattr(instance, field.attname)
@@ -56,6 +57,12 @@ def _named_relations(model, changes: dict) -> dict:
     return changes
 
 
+def _readable(changes: dict) -> dict:
+    """Yes/no fields as 是/否, as the pages print them."""
+    return {k: [("是" if v else "否") if isinstance(v, bool) else v for v in pair]
+            for k, pair in changes.items()}
+
+
 def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw or is_suspended() or not _audited(sender):
         return
@@ -71,7 +78,8 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
         action = AuditAction.UPDATE
         if not changes:
             return
-    audit_record(action=action, obj=instance, changes=_named_relations(sender, changes))
+    audit_record(action=action, obj=instance,
+                 changes=_readable(_named_relations(sender, changes)))
 
 
 def _after_delete(sender, instance, **kwargs):
@@ -80,8 +88,9 @@ def _after_delete(sender, instance, **kwargs):
     from .services import audit_record
 
     before = _snapshot(instance)
+    changes = {k: [v, None] for k, v in before.items() if v not in (None, "")}
     audit_record(action=AuditAction.DELETE, obj=instance,
-                 changes={k: [v, None] for k, v in before.items() if v not in (None, "")})
+                 changes=_readable(_named_relations(sender, changes)))
 
 
 def connect() -> None:

@@ -2,10 +2,12 @@
 
 from django import forms
 
+from paicha.core.forms import DateTextInput, LooseDateField
+
 from .blueprints import BLUEPRINTS
 from .choices import FORMS_DOCUMENTS, CampaignStatus, Level, Recurrence
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+DATE = DateTextInput(attrs={"class": "form-control"})
 TEXT = forms.TextInput(attrs={"class": "form-control"})
 AREA = forms.Textarea(attrs={"class": "form-control", "rows": 3})
 SELECT = forms.Select(attrs={"class": "form-select"})
@@ -17,8 +19,8 @@ class CampaignNewForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100, widget=TEXT)
     doc_number = forms.CharField(label="文号", max_length=50, required=False, widget=TEXT,
                                  help_text="如 湘组〔2016〕4号")
-    start = forms.DateField(label="开始日期", widget=DATE)
-    end = forms.DateField(label="结束日期", widget=DATE, required=False,
+    start = LooseDateField(label="开始日期", widget=DATE)
+    end = LooseDateField(label="结束日期", widget=DATE, required=False,
                           help_text="不填则取模板最后一个阶段的完成时限")
     notice = forms.CharField(label="通知正文", required=False, widget=AREA)
     keep_document_dates = forms.BooleanField(
@@ -42,8 +44,8 @@ class CampaignEditForm(forms.Form):
     consult_department = forms.BooleanField(
         label="处置前须与上级党委组织部门沟通", required=False,
         help_text="进行相关处置或处分前，基层党委（党总支）必须与上级党委组织部门沟通")
-    start = forms.DateField(label="开始日期", widget=DATE)
-    end = forms.DateField(label="结束日期", widget=DATE)
+    start = LooseDateField(label="开始日期", widget=DATE)
+    end = LooseDateField(label="结束日期", widget=DATE)
     status = forms.ChoiceField(label="状态", choices=CampaignStatus.choices, widget=SELECT)
     notice = forms.CharField(label="通知正文", required=False, widget=AREA)
 
@@ -52,7 +54,7 @@ class PhaseForm(forms.Form):
     order = forms.IntegerField(label="顺序", min_value=1, widget=forms.NumberInput(
         attrs={"class": "form-control"}))
     name = forms.CharField(label="阶段名称", max_length=40, widget=TEXT)
-    deadline = forms.DateField(label="完成时限", required=False, widget=DATE)
+    deadline = LooseDateField(label="完成时限", required=False, widget=DATE)
 
 
 class StepForm(forms.Form):
@@ -63,7 +65,7 @@ class StepForm(forms.Form):
     level = forms.ChoiceField(label="责任层级", choices=Level.choices, widget=SELECT)
     time_note = forms.CharField(label="时间节点", max_length=20, required=False, widget=TEXT,
                                 help_text="如 2月底、4-6月、长期")
-    deadline = forms.DateField(label="完成时限", required=False, widget=DATE,
+    deadline = LooseDateField(label="完成时限", required=False, widget=DATE,
                                help_text="不填则按所在阶段的完成时限")
 
     def __init__(self, *args, campaign, **kwargs):
@@ -75,7 +77,7 @@ class RequiredFormForm(forms.Form):
     form_slug = forms.ChoiceField(label="报表", widget=SELECT)
     level = forms.ChoiceField(label="上报层级", choices=Level.choices, widget=SELECT)
     recurrence = forms.ChoiceField(label="上报周期", choices=Recurrence.choices, widget=SELECT)
-    deadline = forms.DateField(label="截止日期", required=False, widget=DATE,
+    deadline = LooseDateField(label="截止日期", required=False, widget=DATE,
                                help_text="一次性上报时必填")
     note = forms.CharField(label="说明", max_length=100, required=False, widget=TEXT)
 
@@ -87,14 +89,14 @@ class RequiredFormForm(forms.Form):
 
 
 class TickForm(forms.Form):
-    done_on = forms.DateField(label="完成日期", widget=DATE)
+    done_on = LooseDateField(label="完成日期", widget=DATE)
     evidence = forms.CharField(label="完成情况说明", required=False, widget=AREA)
     minutes = forms.FileField(label="会议记录等材料", required=False,
                               widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
 
 
 class SubmitForm(forms.Form):
-    as_of = forms.DateField(label="填表日期", widget=DATE)
+    as_of = LooseDateField(label="填表日期", widget=DATE)
 
 
 class ReturnForm(forms.Form):
@@ -102,11 +104,11 @@ class ReturnForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    date = forms.DateField(label="截止日期", required=False, widget=DATE)
+    date = LooseDateField(label="截止日期", required=False, widget=DATE)
 
 
 class ReportForm(forms.Form):
-    as_of = forms.DateField(label="统计截止日期", widget=DATE)
+    as_of = LooseDateField(label="统计截止日期", widget=DATE)
     work = forms.CharField(label="排查工作开展情况", required=False, widget=AREA)
     results = forms.CharField(label="取得的工作成效和经验", required=False, widget=AREA)
     problems = forms.CharField(label="存在的问题", required=False, widget=AREA)

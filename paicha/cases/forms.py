@@ -8,14 +8,15 @@ from paicha.codes import (
     MemberType, Occupation, SearchMethod,
 )
 
+from paicha.core.forms import DateTextInput, LooseDateField
 from paicha.core.widgets import PersonPicker, SinglePersonPicker
 from paicha.members.models import Member
 
 from . import rules
 from .selectors import signer_pool
 
-# ISO dates, whatever the locale: the browser's date picker reads and writes nothing else.
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+# The one date input (typed as the rosters write dates, or picked from the calendar).
+DATE = DateTextInput(attrs={"class": "form-control"})
 TEXT = {"class": "form-control"}
 
 
@@ -35,7 +36,7 @@ def _circled(choices_cls):
 class CaseFieldsForm(forms.Form):
     loss_reason = forms.ChoiceField(label="失联原因", choices=_circled(LossReason), required=False)
     occupation = forms.ChoiceField(label="职业", choices=_circled(Occupation), required=False)
-    lost_since = forms.DateField(
+    lost_since = LooseDateField(
         label="最近一次参加组织生活或交纳党费日期", required=False, widget=DATE,
         help_text="与党组织失去联系时间从这一天算起；留空则取组织生活和党费记录中的最近日期")
     remarks = forms.CharField(label="备注", required=False,
@@ -50,7 +51,7 @@ class CaseFieldsForm(forms.Form):
 class CaseOpenForm(CaseFieldsForm):
     id_number = forms.CharField(label="党员身份证号码", max_length=18, required=False,
                                 help_text="手工立案时填写，须是本单位名册上的党员")
-    opened_on = forms.DateField(label="立案日期", widget=DATE)
+    opened_on = LooseDateField(label="立案日期", widget=DATE)
     field_order = ["id_number", "opened_on", "loss_reason", "occupation", "lost_since", "remarks"]
 
     def __init__(self, *args, by_hand: bool = True, **kwargs):
@@ -67,7 +68,7 @@ class SignerChoiceField(forms.ModelMultipleChoiceField):
 
 
 class AttemptForm(forms.Form):
-    date = forms.DateField(label="查找日期", widget=DATE)
+    date = LooseDateField(label="查找日期", widget=DATE)
     method = forms.ChoiceField(label="查找方式", choices=SearchMethod.choices)
     reached = forms.CharField(label="查找对象", max_length=200,
                               help_text="联系到的人或单位，如：原工作单位办公室办事员陈某")
@@ -76,7 +77,13 @@ class AttemptForm(forms.Form):
                               help_text="写明查找过程、查找方式、查找对象和了解到的情况")
     remarks = forms.CharField(label="备注", max_length=200, required=False)
     signers = SignerChoiceField(label="查找人（正式党员，至少两名）", queryset=None, required=False)
-    scan = forms.FileField(label="查找材料（可选：jpg、png、pdf，不超过10 MB）", required=False)
+    photo = forms.FileField(
+        label="拍照上传签名的查找记录（可选）", required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text="在手机上点此直接打开相机，拍下查找人签了名的纸质记录")
+    scan = forms.FileField(
+        label="查找材料（可选：jpg、png、pdf，不超过10 MB）", required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf,image/*,application/pdf"}))
 
     def __init__(self, *args, case, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +123,7 @@ class SignerField(forms.ModelChoiceField):
 
 class SignForm(forms.Form):
     signer = SignerField(label="查找人", queryset=None)
-    signed_on = forms.DateField(label="签名日期", widget=DATE)
+    signed_on = LooseDateField(label="签名日期", widget=DATE)
 
     def __init__(self, *args, attempt, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +148,7 @@ class AttachmentForm(forms.Form):
 
 
 class ConductForm(forms.Form):
-    checked_on = forms.DateField(label="调查核实日期", widget=DATE)
+    checked_on = LooseDateField(label="调查核实日期", widget=DATE)
     misconduct = forms.TypedChoiceField(
         label="有无不合格表现或违纪违法行为", coerce=lambda v: v == "1",
         choices=[("0", "无"), ("1", "有")], widget=forms.RadioSelect)
@@ -155,7 +162,7 @@ class ConductForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label="查找结果", choices=CaseOutcome.choices)
-    outcome_on = forms.DateField(label="日期", widget=DATE,
+    outcome_on = LooseDateField(label="日期", widget=DATE,
                                  help_text="取得联系、确认无法取得联系或确认死亡的日期")
     regained_place = forms.CharField(label="取得联系时所在地", max_length=200, required=False)
     new_mobile = forms.CharField(label="新手机号码", max_length=11, required=False)
@@ -197,10 +204,10 @@ def category_choices(case=None):
 class DispositionForm(forms.Form):
     category = forms.ChoiceField(label="处置情况", choices=category_choices)
     proposal = forms.CharField(label="处置意见及理由", widget=forms.Textarea(attrs={"rows": 3}))
-    proposed_on = forms.DateField(label="提出日期", widget=DATE)
-    period_start = forms.DateField(label="期限起始（保留组织关系、限期改正）", required=False,
+    proposed_on = LooseDateField(label="提出日期", widget=DATE)
+    period_start = LooseDateField(label="期限起始（保留组织关系、限期改正）", required=False,
                                    widget=DATE)
-    period_end = forms.DateField(label="期限截止（保留组织关系、限期改正）", required=False,
+    period_end = LooseDateField(label="期限截止（保留组织关系、限期改正）", required=False,
                                  widget=DATE)
 
     def __init__(self, *args, case=None, **kwargs):
@@ -217,7 +224,7 @@ class ApprovalForm(forms.Form):
                                  widget=forms.RadioSelect, initial=ApprovalDecision.APPROVED)
     opinion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 3}),
                               help_text="退回时写明理由")
-    signed_on = forms.DateField(label="签署日期", widget=DATE)
+    signed_on = LooseDateField(label="签署日期", widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,7 +232,7 @@ class ApprovalForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    date = forms.DateField(label="日期", widget=DATE)
+    date = LooseDateField(label="日期", widget=DATE)
     note = forms.CharField(label="跟踪情况", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -234,4 +241,4 @@ class FollowUpForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label="截止日期", required=False, widget=DATE)
+    as_of = LooseDateField(label="截止日期", required=False, widget=DATE)

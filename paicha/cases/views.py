@@ -17,7 +17,8 @@ from paicha.codes import (
     ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, DispositionState,
 )
 from paicha.core.forms import errors_into
-from paicha.core.listexport import Column, list_export_response, wants_xlsx
+from paicha.core.listexport import Column, wants_xlsx
+from paicha.audit.exports import list_export_response
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -208,9 +209,10 @@ def attempt_new(request, pk):
             case=case, acting_user=request.user, date=d["date"], method=d["method"],
             reached=d["reached"], phone=d["phone"], process=d["process"], remarks=d["remarks"],
             signers=list(d["signers"]), as_of=_today())
-        if d.get("scan"):
-            services.attachment_add(case=case, attempt=attempt, uploaded=d["scan"],
-                                    acting_user=request.user, description="查找材料")
+        for key, description in (("photo", "签名的查找记录（拍照）"), ("scan", "查找材料")):
+            if d.get(key):
+                services.attachment_add(case=case, attempt=attempt, uploaded=d[key],
+                                        acting_user=request.user, description=description)
 
     case = get_case_for_user(request.user, pk, perm=Perm.EDIT_MEMBERS)
     return _case_form(

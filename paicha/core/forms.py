@@ -1,9 +1,14 @@
-"""What every form page does with a service: its ValidationError onto the form, success once."""
+"""What every form page does with a service (its ValidationError onto the form, success once),
+and the one date field of every form."""
 
+import datetime
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+
+from paicha.core.dates import LooseDateError, parse_loose_date
 
 
 def errors_into(form, exc: ValidationError, *, unnamed_to: str | None = None) -> None:
@@ -31,3 +36,37 @@ def submitted(request, form, action: Callable[[dict], object],
         return False
     messages.success(request, message(form.cleaned_data) if callable(message) else message)
     return True
+
+
+# ---- dates ----------------------------------------------------------------------------------
+
+DATE_PLACEHOLDER = "如 2016-09-20、2016.9.20、2016年9月20日"
+
+
+class DateTextInput(forms.TextInput):
+    """The one date input: typed the way the roster files write dates (2016.09, 2016年9月 …),
+    with a calendar button beside it (static/paicha/picker.js) that fills in the ISO date."""
+
+    def __init__(self, attrs=None):
+        attrs = {"placeholder": DATE_PLACEHOLDER, "maxlength": "20", "autocomplete": "off",
+                 "data-date-input": "1", "inputmode": "numeric", **(attrs or {})}
+        attrs.pop("type", None)
+        super().__init__(attrs)
+
+    def format_value(self, value):
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+class LooseDateField(forms.DateField):
+    """A date as people type it: 2016-09-20, 2016/9/20, 2016.9.20, 2016年9月20日, and the
+    month-only 2016.09 / 2016年9月 (the first of the month), as the imports read them."""
+
+    widget = DateTextInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_loose_date(value.strip() if isinstance(value, str) else value)
+        except LooseDateError as exc:
+            raise forms.ValidationError(str(exc)) from None

@@ -2,9 +2,10 @@
 
 Each list view declares its columns once (`Column(title, value, sensitive=...)`) and hands the
 same queryset it pages on screen, so the file holds exactly what the user may see, all pages of
-it. Written in openpyxl's write-only mode, row by row; the download is audited and the file
-says who exported it, when, and for which organization and date. Columns marked sensitive
-(身份证号码, phones) are masked for roles without Perm.VIEW_IDENTITY, as on the forms.
+it. Written in openpyxl's write-only mode, row by row; the file says who exported it, when,
+and for which organization and date. Columns marked sensitive (身份证号码, phones) are masked
+when the reader may not see them, as on the forms. `audit.exports.list_export_response`
+sends it, audited.
 """
 
 import dataclasses
@@ -14,8 +15,6 @@ from collections.abc import Callable, Iterable
 
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import require
 from paicha.core.dates import format_cn_date
 from paicha.core.privacy import mask_identity
 
@@ -88,26 +87,6 @@ def render_list_xlsx(*, title: str, subtitle: str, columns: list[Column], rows: 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def list_export_response(request, *, title: str, columns: list[Column], rows: Iterable,
-                         org=None, as_of: datetime.date | None = None, filters: str = ""):
-    """The list as an .xlsx download for `request.user` (Perm.EXPORT), audited."""
-    from paicha.reports.exports import exported_by_line, file_response
-
-    user = request.user
-    require(user, Perm.EXPORT)
-    parts = [f"党组织：{org.name}" if org is not None else "",
-             f"截至{format_cn_date(as_of)}" if as_of else "", filters]
-    subtitle = "；".join(p for p in parts if p)
-    content = render_list_xlsx(title=title, subtitle=subtitle, columns=columns, rows=rows,
-                               exported_by=exported_by_line(user),
-                               show_identity=user.can(Perm.VIEW_IDENTITY))
-    day = (as_of or timezone.localdate()).strftime("%Y%m%d")
-    where = f"{org.name}" if org is not None else ""
-    return file_response(user=user, content=content, filename=f"{title}_{where}{day}.xlsx",
-                         fmt="xlsx", what=title, org=org,
-                         params={"截至": str(as_of or ""), "条件": filters})
 
 
 def wants_xlsx(request) -> bool:

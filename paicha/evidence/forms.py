@@ -6,6 +6,7 @@ from django import forms
 
 from paicha.codes import ContactChannel, OrgLifeKind
 from paicha.core.dates import LooseDateError, parse_loose_date
+from paicha.core.forms import DateTextInput
 from paicha.core.importing.fields import SpreadsheetField
 
 
@@ -23,14 +24,16 @@ class BootstrapMixin:
 
 
 class LooseDateField(forms.Field):
-    """A date typed as 2016-09-20, 2016.9.20, 2016年9月20日 …"""
+    """A date typed as 2016-09-20, 2016.9.20, 2016年9月20日 … (the one date input of
+    core.forms, with its calendar button)."""
 
-    widget = forms.TextInput
+    widget = DateTextInput
 
     def __init__(self, *args, month=False, **kwargs):
         self.month = month
         super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("maxlength", "20")
+        if month:
+            self.widget.attrs["placeholder"] = "如 2016-09、2016.9、2016年9月"
 
     def prepare_value(self, value):
         if isinstance(value, datetime.date):

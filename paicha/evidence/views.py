@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from paicha.accounts.permissions import Perm, has_perm
 from paicha.accounts.scope import get_for_user, require
+from paicha.audit.exports import list_export_response
 from paicha.codes import AttendanceStatus, LossReason, MemberStatus, OrgKind
 from paicha.core.forms import errors_into
-from paicha.core.listexport import Column, list_export_response, wants_xlsx
+from paicha.core.listexport import Column, wants_xlsx
 from paicha.core.transactions import atomic_post
 from paicha.members.models import ON_ROSTER, Member
 from paicha.members.selectors import get_member_for_user
@@ -29,7 +30,13 @@ from . import dashboard as board
 from . import importing, selectors, services
 from .books import books_for
 from .forms import (
-    AsOfForm, BooksForm, ContactForm, DuesForm, DuesImportForm, MeetingForm, MeetingImportForm,
+    AsOfForm,
+    BooksForm,
+    ContactForm,
+    DuesForm,
+    DuesImportForm,
+    MeetingForm,
+    MeetingImportForm,
 )
 from .models import Attendance, DuesPayment, OrgLifeMeeting
 
@@ -135,8 +142,8 @@ def _lost_marked_present(attendance, marks, roster) -> list[str]:
 def _confirm_lost(request, attendance, marks, roster) -> list[str]:
     names = _lost_marked_present(attendance, marks, roster)
     if names and request.POST.get("confirm_lost") != "1":
-        return [f"{'、'.join(names)}目前是失联党员，登记为出席后将不再列入失联名单。"
-                "确认他们确实出席了本次组织生活，请勾选下方的确认后再保存。"]
+        return [(f"{'、'.join(names)}目前是失联党员，登记为出席后将不再列入失联名单。"
+                 "确认他们确实出席了本次组织生活，请勾选下方的确认后再保存。")]
     return []
 
 

@@ -10,6 +10,7 @@ from paicha.codes import (
     PersonCategory,
     StudentLevel,
 )
+from paicha.core.forms import DateTextInput, LooseDateField
 from paicha.core.importing.fields import SpreadsheetField
 from paicha.organizations.forms import BootstrapMixin
 from paicha.organizations.models import Organization
@@ -34,11 +35,8 @@ FIELD_GROUPS = (
 )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def format_value(self, value):
-        return value.isoformat() if hasattr(value, "isoformat") else value
+class DateInput(DateTextInput):
+    """The one date input (core.forms), for the member form's dates."""
 
 
 # Above this many organizations in scope, a drop-down would be unusable: type the code.
@@ -49,6 +47,11 @@ def org_field_for(form, name: str, user) -> None:
     """Limit an organization field to the user's active subtree; a code box for big scopes."""
     field = form.fields[name]
     field.queryset = Organization.objects.visible_to(user).filter(is_active=True).order_by("path")
+    choices = list(field.queryset.values_list("pk", flat=True)[:2])
+    if len(choices) == 1:
+        # One organization to choose: it is the choice, not "---------".
+        field.empty_label = None
+        form.initial[name] = choices[0]
     if field.queryset[:ORG_SELECT_LIMIT + 1].count() > ORG_SELECT_LIMIT:
         field.to_field_name = "code"
         field.widget = forms.TextInput(attrs={"class": "form-control",
@@ -66,6 +69,10 @@ class MemberForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = EDITABLE_FIELDS
+        field_classes = {
+            name: LooseDateField for name in ("birth_date", "work_start_date",
+                                              "branch_entry_date", "join_date", "full_date")
+        }
         widgets = {
             name: DateInput() for name in ("birth_date", "work_start_date", "branch_entry_date",
                                            "join_date", "full_date")

@@ -11,7 +11,7 @@ from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
 
 from .declarations import all_forms, header_grid
-from .exports import exported_by_line, file_response
+from paicha.audit.exports import exported_by_line, file_response
 from .renderers.docx import render_docx
 from .renderers.xlsx import render_xlsx
 from .selectors import form_org, get_form_or_404, parse_fill_date

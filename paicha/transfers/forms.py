@@ -9,7 +9,7 @@ from paicha.codes import (
     ProvinceScope,
     StudentLevel,
 )
-from paicha.core.dates import LooseDateError, parse_loose_date
+from paicha.core.forms import DateTextInput, LooseDateField
 from paicha.core.importing.fields import SpreadsheetField
 from paicha.organizations.forms import BootstrapMixin
 from paicha.organizations.models import Organization
@@ -20,26 +20,17 @@ from .models import FlowRecord, Transfer
 from .services import FLOW_EDITABLE, TRANSFER_EDITABLE
 
 
-class LooseDateField(forms.DateField):
-    """A date picker that also takes what people type: 2016年9月20日, 2016.9.20, 2016-09."""
-
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            return parse_loose_date(value)
-        except LooseDateError as exc:
-            raise forms.ValidationError(str(exc)) from None
+class MonthInput(DateTextInput):
+    def format_value(self, value):
+        return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
 
 
 class MonthField(LooseDateField):
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    widget = MonthInput(attrs={"placeholder": "如 2016-09、2016.9、2016年9月"})
 
 
 def _dates(form):
-    """Model DateFields become LooseDateFields (a date picker that forgives typing)."""
+    """Model DateFields become LooseDateFields (the one date input, which forgives typing)."""
     for name, field in list(form.fields.items()):
         if isinstance(field, forms.DateField) and not isinstance(field, LooseDateField):
             kind = MonthField if name == "dues_paid_to" else LooseDateField
@@ -259,4 +250,5 @@ class OrgYearForm(BootstrapMixin, forms.Form):
 
 class OrgDateForm(BootstrapMixin, forms.Form):
     org = forms.CharField(label="党组织代码", max_length=32, required=False)
-    as_of = LooseDateField(label="填表日期")
+    # Optional: a page opened with only ?org= shows today's table, not "this field is required".
+    as_of = LooseDateField(label="填表日期", required=False, help_text="默认今天")

@@ -14,7 +14,8 @@ from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
 from paicha.codes import AbroadKind, TransferDirection
 from paicha.core.forms import errors_into, submitted
-from paicha.core.listexport import Column, list_export_response, wants_xlsx
+from paicha.core.listexport import Column, wants_xlsx
+from paicha.audit.exports import list_export_response
 from paicha.core.privacy import mask_identity
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user

@@ -30,3 +30,36 @@
   }
   document.querySelectorAll("[data-person-picker]").forEach(setUp);
 })();
+
+// The one date input (core/forms.py DateTextInput): typed freely (2016.09, 2016年9月 …), or
+// picked from the browser's calendar with the button beside it, which writes the ISO date.
+(function () {
+  document.querySelectorAll("input[data-date-input]").forEach(function (input) {
+    var calendar = document.createElement("input");
+    calendar.type = "date";
+    calendar.tabIndex = -1;
+    calendar.className = "date-input-calendar";
+    calendar.setAttribute("aria-hidden", "true");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-outline-secondary date-input-button";
+    button.setAttribute("aria-label", "从日历选择日期");
+    button.textContent = "📅";
+    var group = document.createElement("div");
+    group.className = "input-group input-group-sm date-input-group";
+    input.parentNode.insertBefore(group, input);
+    group.appendChild(input);
+    group.appendChild(button);
+    group.appendChild(calendar);
+    button.addEventListener("click", function () {
+      if (/^\d{4}-\d{2}-\d{2}$/.test(input.value)) { calendar.value = input.value; }
+      if (calendar.showPicker) { calendar.showPicker(); } else { calendar.click(); }
+    });
+    calendar.addEventListener("change", function () {
+      if (calendar.value) {
+        input.value = calendar.value;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+  });
+})();
