@@ -1,5 +1,6 @@
 # paicha — two commands on a fresh machine (Python 3.11+, git, make):
 #   make run    set up, migrate, load the demo data once, serve on http://127.0.0.1:$(PORT)
+#               (gunicorn and the background worker, DEBUG off)
 #   make test   set up and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -21,7 +22,7 @@ run: setup
 	$(BIN)/paicha migrate --noinput
 	$(BIN)/paicha demo --if-empty
 	@echo "打开 http://127.0.0.1:$(PORT)/"
-	$(BIN)/paicha runserver 127.0.0.1:$(PORT)
+	$(BIN)/paicha serve --bind 127.0.0.1:$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest

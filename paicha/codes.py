@@ -271,6 +271,9 @@ class ApprovalStep(models.TextChoices):
     BRANCH_ASSEMBLY = "4", "支部党员大会决议"
     COMMITTEE_APPROVAL = "5", "基层党委审核（审批）意见"
     DEPARTMENT_APPROVAL = "6", "上一级党委组织部门审批意见"
+    # Not a row of 附件4: seed 001's rule, where a campaign sets it, that the 基层党委 discusses
+    # every 处置 with the 上级党委组织部门 before deciding.
+    DEPARTMENT_CONSULT = "7", "与上级党委组织部门沟通意见"
 
 
 class ApprovalDecision(models.TextChoices):

@@ -24,6 +24,12 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_inline(settings):
+    # Background work runs at once, in the test; the worker's own tests turn this off.
+    settings.TASKS_INLINE = True
+
+
 def make_org(parent, code, name, kind=OrgKind.BRANCH):
     return org_create(parent=parent, code=code, name=name, kind=kind,
                       category=OrgCategory.SCHOOL)

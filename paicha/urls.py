@@ -12,3 +12,8 @@ urlpatterns = [
     path("reports/", include("paicha.reports.urls")),
     path("audit/", include("paicha.audit.urls")),
 ]
+
+handler400 = "paicha.core.errors.bad_request"
+handler403 = "paicha.core.errors.permission_denied"
+handler404 = "paicha.core.errors.page_not_found"
+handler500 = "paicha.core.errors.server_error"

@@ -55,7 +55,7 @@ def user_set_password(*, acting_user, account: User, password: str) -> None:
 
 def user_unlock(*, acting_user, account: User) -> int:
     """Lift a login lockout (django-axes) early; returns the attempts cleared."""
-    cleared = axes_reset(username=account.username)
+    cleared = axes_reset(username=account.username.strip().lower())
     audit_record(acting_user=acting_user, action="update", obj=account, note="解除登录锁定",
                  org_path=account.organization.path if account.organization else "")
     return cleared

@@ -3,7 +3,7 @@
 from django import forms
 
 from .blueprints import BLUEPRINTS
-from .choices import CampaignStatus, Level, Recurrence
+from .choices import FORMS_DOCUMENTS, CampaignStatus, Level, Recurrence
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 TEXT = forms.TextInput(attrs={"class": "form-control"})
@@ -21,6 +21,9 @@ class CampaignNewForm(forms.Form):
     end = forms.DateField(label="结束日期", widget=DATE, required=False,
                           help_text="不填则取模板最后一个阶段的完成时限")
     notice = forms.CharField(label="通知正文", required=False, widget=AREA)
+    keep_document_dates = forms.BooleanField(
+        label="沿用文件规定的日期", required=False,
+        help_text="按2016年文件原定的时间节点；不勾选则各时间节点随开始月份顺延")
 
     def clean(self):
         data = super().clean()
@@ -32,6 +35,13 @@ class CampaignNewForm(forms.Form):
 class CampaignEditForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100, widget=TEXT)
     doc_number = forms.CharField(label="文号", max_length=50, required=False, widget=TEXT)
+    forms_document = forms.ChoiceField(
+        label="报表填表说明依据文件", required=False, widget=SELECT,
+        choices=[("", "（按各表默认）"), *FORMS_DOCUMENTS],
+        help_text="同名报表在不同文件中的填表说明不同时，本次排查打印哪个文件的说明")
+    consult_department = forms.BooleanField(
+        label="处置前须与上级党委组织部门沟通", required=False,
+        help_text="进行相关处置或处分前，基层党委（党总支）必须与上级党委组织部门沟通")
     start = forms.DateField(label="开始日期", widget=DATE)
     end = forms.DateField(label="结束日期", widget=DATE)
     status = forms.ChoiceField(label="状态", choices=CampaignStatus.choices, widget=SELECT)

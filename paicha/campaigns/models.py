@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from paicha.organizations.models import OrgScopedModel
 
-from .choices import CampaignStatus, Level, Recurrence, SubmissionStatus
+from .choices import FORMS_DOCUMENTS, CampaignStatus, Level, Recurrence, SubmissionStatus
 
 
 class Campaign(OrgScopedModel):
@@ -26,6 +26,13 @@ class Campaign(OrgScopedModel):
     status = models.CharField("状态", max_length=10, choices=CampaignStatus.choices,
                               default=CampaignStatus.ACTIVE)
     template = models.CharField("所用模板", max_length=30, blank=True, editable=False)
+    # Where documents print the same form with different 填表说明, the forms of this campaign
+    # print those of this document (reports.sources.DOCUMENTS); the template sets it.
+    forms_document = models.CharField("报表填表说明依据文件", max_length=10, blank=True,
+                                      choices=FORMS_DOCUMENTS)
+    consult_department = models.BooleanField(
+        "处置前须与上级党委组织部门沟通", default=False,
+        help_text="进行相关处置或处分前，基层党委（党总支）必须与上级党委组织部门沟通")
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="创建人", editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -1,18 +1,23 @@
 """综合情况报告 (seed 001 （六）): a .docx draft with the campaign's figures, the four sections to
 edit and one 排查案例.
 
-Figures come from the other apps' selectors when they exist; a figure whose source is not there
-yet is named in the document as not available, never printed as 0.
+Every figure is computed from the records as of the report's date; a figure that cannot be
+computed raises rather than printing a placeholder.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
 import io
 from dataclasses import dataclass
 
+from django.db.models import Count
+
+from paicha.cases.models import Disposition, LostContactCase
+from paicha.codes import CaseOutcome, DispositionCategory, DispositionState
 from paicha.core.dates import format_cn_date
+from paicha.members.models import Member
+from paicha.transfers.selectors import flow_records, pocket_records
 
 SECTIONS = (
     ("work", "一、排查工作开展情况"),
@@ -25,27 +30,18 @@ SECTIONS = (
 @dataclass
 class Figure:
     label: str
-    value: int | None
+    value: int
     unit: str = "名"
     source: str = ""
 
-    @property
-    def available(self) -> bool:
-        return self.value is not None
-
 
 def _members_checked(org, as_of):
-    from paicha.codes import MemberStatus
-
-    Member = importlib.import_module("paicha.members.models").Member
-    return (Member.objects.in_subtree(org)
-            .exclude(status__in=[MemberStatus.REMOVED, MemberStatus.DECEASED,
-                                 MemberStatus.TRANSFERRED_OUT]).count())
+    # The roster on the report's date (SPEC §4).
+    return Member.objects.in_subtree(org).on_roster_on(as_of).count()
 
 
 def _cases(org, as_of):
-    return (importlib.import_module("paicha.cases.models").LostContactCase.objects
-            .in_subtree(org).filter(opened_on__lte=as_of))
+    return LostContactCase.objects.in_subtree(org).filter(opened_on__lte=as_of)
 
 
 def _lost(org, as_of):
@@ -53,34 +49,23 @@ def _lost(org, as_of):
 
 
 def _regained(org, as_of):
-    from paicha.codes import CaseOutcome
-
     return _cases(org, as_of).filter(outcome=CaseOutcome.REGAINED, outcome_on__lte=as_of).count()
 
 
 def _unreachable(org, as_of):
-    from paicha.codes import CaseOutcome
-
     return _cases(org, as_of).filter(outcome=CaseOutcome.UNREACHABLE,
                                      outcome_on__lte=as_of).count()
 
 
 def _flowing(org, as_of):
-    return importlib.import_module("paicha.transfers.selectors").flow_records(
-        org=org, as_of=as_of).values("member_id").distinct().count()
+    return flow_records(org=org, as_of=as_of).values("member_id").distinct().count()
 
 
 def _pocket(org, as_of):
-    return importlib.import_module("paicha.transfers.selectors").pocket_records(
-        org=org, as_of=as_of).values("member_id").distinct().count()
+    return pocket_records(org=org, as_of=as_of).values("member_id").distinct().count()
 
 
 def _dispositions(org, as_of) -> list[Figure]:
-    from django.db.models import Count
-
-    from paicha.codes import DispositionCategory, DispositionState
-
-    Disposition = importlib.import_module("paicha.cases.models").Disposition
     counts = dict(Disposition.objects.in_subtree(org)
                   .filter(state=DispositionState.EFFECTIVE, effective_on__lte=as_of)
                   .values_list("category").annotate(n=Count("id")).order_by())
@@ -88,7 +73,7 @@ def _dispositions(org, as_of) -> list[Figure]:
             DispositionCategory.choices]
 
 
-# (label, function, source named when it is missing)
+# (label, function, where the figure comes from)
 SOURCES = [
     ("排查党员数", _members_checked, "党员名册"),
     ("超过六个月未与党组织联系的党员", _lost, "失联党员查找"),
@@ -100,19 +85,11 @@ SOURCES = [
 
 
 def figures(*, org, campaign, as_of: datetime.date) -> list[Figure]:
-    result: list[Figure] = []
-    for label, function, source in SOURCES:
-        try:
-            value = function(org, as_of)
-        except (ImportError, AttributeError):
-            value = None
-        result.append(Figure(label, value, source=source))
-    try:
-        disposed = _dispositions(org, as_of)
-        result.append(Figure("已生效的组织处置", sum(f.value for f in disposed), "件", "失联党员处置"))
-        result.extend(disposed)
-    except (ImportError, AttributeError):
-        result.append(Figure("已生效的组织处置（按处置情况）", None, "件", "失联党员处置"))
+    result = [Figure(label, function(org, as_of), source=source)
+              for label, function, source in SOURCES]
+    disposed = _dispositions(org, as_of)
+    result.append(Figure("已生效的组织处置", sum(f.value for f in disposed), "件", "失联党员处置"))
+    result.extend(disposed)
     return result
 
 
@@ -140,12 +117,7 @@ def summary_docx(*, campaign, org, as_of: datetime.date, sections: dict, user) -
     for fig in figs:
         cells = table.add_row().cells
         cells[0].text = fig.label
-        cells[1].text = f"{fig.value}{fig.unit}" if fig.available else "暂无数据"
-    missing = [f for f in figs if not f.available]
-    if missing:
-        doc.add_paragraph(
-            "以下数据尚不能由系统提供，请人工核实后填写："
-            + "；".join(f"{f.label}（{f.source}功能尚未启用）" for f in missing) + "。")
+        cells[1].text = f"{fig.value}{fig.unit}"
 
     for key, heading in SECTIONS:
         doc.add_paragraph(heading).runs[0].bold = True
@@ -173,9 +145,7 @@ def _default_work_text(campaign, org, figs) -> str:
     checked = by_label["排查党员数"]
     parts = [f"按照{campaign.doc_number or '上级'}部署，{org.name}于{format_cn_date(campaign.start)}"
              f"启动{campaign.name}"]
-    if checked.available:
-        parts.append(f"共排查党员{checked.value}名")
+    parts.append(f"共排查党员{checked.value}名")
     lost = by_label["超过六个月未与党组织联系的党员"]
-    if lost.available:
-        parts.append(f"排查出超过六个月未与党组织联系的党员{lost.value}名")
+    parts.append(f"排查出超过六个月未与党组织联系的党员{lost.value}名")
     return "，".join(parts) + "。"

@@ -80,16 +80,41 @@ def month_end(d: datetime.date) -> datetime.date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
-def plan_date(start: datetime.date, month_day: tuple[int, int] | None) -> datetime.date | None:
-    """A template's (month, day) moved with the campaign's start: the seeds' campaigns start in
-    January, so a campaign starting in September has the 2月底 deadline at the end of October
-    (day 0 is the month's last day; a day past the month's end becomes its last day)."""
+def plan_date(start: datetime.date, month_day: tuple[int, int] | None, *,
+              origin: tuple[int, int] = (2016, 1), keep: bool = False) -> datetime.date | None:
+    """A template's (month, day) of the document's year, for a campaign starting on `start`.
+
+    `origin` is the (year, month) the document's campaign starts. With `keep` the document's
+    own date is returned; otherwise it moves by the months between `origin` and the start
+    month: a campaign from a January template starting in September has the 2月底 deadline at
+    the end of October (day 0 is the month's last day; a day past the month's end becomes its
+    last day)."""
     if month_day is None:
         return None
     month, day = month_day
-    first = add_months(datetime.date(start.year, month, 1), start.month - 1)
+    shift = 0 if keep else (start.year * 12 + start.month) - (origin[0] * 12 + origin[1])
+    first = add_months(datetime.date(origin[0], month, 1), shift)
     last_day = calendar.monthrange(first.year, first.month)[1]
     return first.replace(day=min(day, last_day) if day else last_day)
+
+
+def _campaigns_over(org: Organization, on: datetime.date):
+    ancestors = [org.path[:i] for i in range(SEGMENT_WIDTH, len(org.path) + 1, SEGMENT_WIDTH)]
+    return Campaign.objects.filter(org_path__in=ancestors, start__lte=on, end__gte=on)
+
+
+def consult_required(org: Organization, *, on: datetime.date) -> bool:
+    """Whether a campaign running over `org` on `on` has every 处置 discussed with the 上级党委
+    组织部门 first (seed 001)."""
+    return _campaigns_over(org, on).filter(consult_department=True).exists()
+
+
+def notes_document_for(org: Organization, *, as_of: datetime.date) -> str:
+    """The document whose 填表说明 the forms of `org` print on `as_of`: that of the latest
+    campaign running over `org` on that date ("" when none runs)."""
+    campaign = (_campaigns_over(org, as_of).exclude(forms_document="")
+                .order_by("-start", "-pk").only("forms_document").first())
+    return campaign.forms_document if campaign else ""
 
 
 def all_due_dates(required: RequiredForm) -> list[datetime.date]:

@@ -6,6 +6,7 @@ Saves are audited by the audit app's signals inside the same transaction.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -18,7 +19,7 @@ from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
 
 from .blueprints import BLUEPRINTS
-from .choices import CampaignStatus, SubmissionStatus
+from .choices import CampaignStatus, Recurrence, SubmissionStatus
 from .models import Campaign, Phase, RequiredForm, Step, StepProgress, Submission
 from .selectors import all_due_dates, level_of, plan_date, review_problem
 
@@ -40,39 +41,56 @@ def _full_clean(obj) -> None:
 
 # ---- campaigns, phases, steps, required forms -------------------------------------------------
 
+def _time_note(note: str, *, dated: bool) -> str:
+    """The document's wording of a date ("8月15日前") stays only beside the document's dates; a
+    standing note ("长期") always stays."""
+    return note if dated or not re.search(r"\d", note) else ""
+
+
 @transaction.atomic
 def campaign_create_from_template(*, org: Organization, template: str, name: str,
                                   doc_number: str, start: datetime.date, acting_user,
-                                  end: datetime.date | None = None, notice: str = "") -> Campaign:
+                                  end: datetime.date | None = None, notice: str = "",
+                                  keep_document_dates: bool = False) -> Campaign:
     """A campaign for `org`'s subtree with the phases, steps and forms of a seed template; all
-    of them stay editable afterwards."""
+    of them stay editable afterwards. With `keep_document_dates` (a campaign that follows the
+    2016 document) the deadlines are the document's; otherwise they move with the start month
+    and the steps' date wording is left out (the deadline field says when)."""
     _require(acting_user, Perm.REVIEW)
     _require_reach(acting_user, org)
     blueprint = BLUEPRINTS.get(template)
     if blueprint is None:
         raise ValidationError({"template": f"没有名为 {template} 的模板"})
+
+    def when(month_day):
+        return plan_date(start, month_day, origin=blueprint.origin, keep=keep_document_dates)
+
+    dated = keep_document_dates or (start.year, start.month) == blueprint.origin
     if end is None:
-        dated = [plan_date(start, p.deadline) for p in blueprint.phases if p.deadline]
-        end = max(dated) if dated else start
+        planned = [when(p.deadline) for p in blueprint.phases if p.deadline]
+        end = max(planned) if planned else start
     with acting_as(acting_user):
         campaign = Campaign(organization=org, name=name, doc_number=doc_number, notice=notice,
                             start=start, end=end, template=template, created_by=acting_user,
-                            status=CampaignStatus.ACTIVE)
+                            status=CampaignStatus.ACTIVE, forms_document=blueprint.document,
+                            consult_department=blueprint.consult_department)
         _full_clean(campaign)
         campaign.save()
         number = 0
         for p_order, plan in enumerate(blueprint.phases, start=1):
             phase = Phase.objects.create(campaign=campaign, order=p_order, name=plan.name,
-                                         deadline=plan_date(start, plan.deadline))
+                                         deadline=when(plan.deadline))
             for step in plan.steps:
                 number += 1
                 Step.objects.create(phase=phase, order=number, text=step.text, level=step.level,
-                                    time_note=step.time_note,
-                                    deadline=plan_date(start, step.deadline))
+                                    time_note=_time_note(step.time_note, dated=dated),
+                                    deadline=when(step.deadline))
         for form in blueprint.forms:
+            monthly = form.recurrence == Recurrence.MONTHLY_END
             RequiredForm.objects.create(campaign=campaign, form_slug=form.form_slug,
                                         level=form.level, note=form.note,
-                                        deadline=plan_date(start, form.deadline))
+                                        recurrence=form.recurrence,
+                                        deadline=None if monthly else when(form.deadline))
     return campaign
 
 

@@ -120,7 +120,8 @@ def _owner_campaign(request, pk):
 
 def campaign_edit(request, pk):
     campaign = _owner_campaign(request, pk)
-    fields = ["name", "doc_number", "start", "end", "status", "notice"]
+    fields = ["name", "doc_number", "forms_document", "consult_department", "start", "end",
+              "status", "notice"]
     form = forms.CampaignEditForm(request.POST or None,
                                   initial={f: getattr(campaign, f) for f in fields})
     if request.method == "POST" and form.is_valid():

@@ -20,7 +20,7 @@ from paicha.core.dates import format_cn_date, format_cn_month
 from paicha.core.privacy import mask_identity
 from paicha.reports.documents import Cell, Document, Page, block, label, value
 
-from .rules import STEP_SEAL, STEP_TITLE_JISHI
+from .rules import JISHI_STEPS, STEP_SEAL, STEP_TITLE_JISHI
 
 BLANK_DATE = "年    月    日"
 CN_DIGITS = "零一二三四五六七八九"
@@ -95,6 +95,7 @@ def _signature_line(signature) -> str:
 RECORD_TITLE = "与党组织失去联系党员联系查找情况记录表"
 RECORD_WIDTHS = [2.3, 2.6, 2.0, 2.6, 2.4, 2.6, 2.6]
 ATTEMPTS_PER_PAGE = 4
+RECORD_COPIES = ("报县级党委组织部门备案", "存入党员档案")
 
 
 def search_record(case, *, as_of: datetime.date, mask: bool = False) -> Document:
@@ -149,7 +150,11 @@ def search_record(case, *, as_of: datetime.date, mask: bool = False) -> Document
             after=["注：此表由党支部填写，一式二份，其中一份报县级党委组织部门备案，一份存入党员档案。"]
             if last else [],
         ))
-    return Document(RECORD_TITLE, f"联系查找情况记录表-{case.name}.docx", pages)
+    # 一式二份: every page once for each copy, each saying where it goes.
+    copies = [Page(title=p.title, widths=p.widths, rows=p.rows, before=p.before, after=p.after,
+                   copy_note=note)
+              for note in RECORD_COPIES for p in pages]
+    return Document(RECORD_TITLE, f"联系查找情况记录表-{case.name}.docx", copies)
 
 
 def _opinion_paras(signatures, sign_label: str) -> list[tuple[str, str]]:
@@ -214,7 +219,7 @@ def jishi_page(case, *, as_of: datetime.date, mask: bool, copy_note: str = "") -
                    (case.conduct_record, "left")]
     rows.append([label("失联党员表现调查核实情况", 2),
                  block(conduct + [("党支部（盖章）", "right")], 8)])
-    for step in ApprovalStep:
+    for step in JISHI_STEPS:
         rows.append([label(STEP_TITLE_JISHI[step], 2),
                      block(_jishi_step_paras(by_step.get(step, []), STEP_SEAL[step]), 8)])
     disposition = getattr(case, "disposition", None)
@@ -222,6 +227,9 @@ def jishi_page(case, *, as_of: datetime.date, mask: bool, copy_note: str = "") -
     if disposition is not None:
         remarks.append(f"处置情况：{disposition.get_category_display()}"
                        f"（{disposition.get_state_display()}）")
+        for a in by_step.get(ApprovalStep.DEPARTMENT_CONSULT, []):
+            remarks.append(f"处置前与上级党委组织部门沟通：{a.signer_org_name}"
+                           f"{format_cn_date(a.signed_on)}，{a.opinion}")
         if disposition.period_start:
             remarks.append(f"期限：{format_cn_date(disposition.period_start)}至"
                            f"{format_cn_date(disposition.period_end)}")

@@ -1,11 +1,15 @@
 """The field formats of the case pages; the rules across records are in `services.py`."""
 
 from django import forms
+from django.db.models import Case, Value, When
 
 from paicha.codes import (
     ApprovalDecision, CaseOutcome, DispositionCategory, DispositionSide, LossReason,
     MemberType, Occupation, SearchMethod,
 )
+
+from paicha.core.widgets import PersonPicker, SinglePersonPicker
+from paicha.members.models import Member
 
 from . import rules
 from .selectors import signer_pool
@@ -71,20 +75,33 @@ class AttemptForm(forms.Form):
     process = forms.CharField(label="查找过程及结果", widget=forms.Textarea(attrs={"rows": 4}),
                               help_text="写明查找过程、查找方式、查找对象和了解到的情况")
     remarks = forms.CharField(label="备注", max_length=200, required=False)
-    signers = SignerChoiceField(label="查找人（正式党员，至少两名）", queryset=None, required=False,
-                                widget=forms.SelectMultiple(attrs={"size": 8}))
+    signers = SignerChoiceField(label="查找人（正式党员，至少两名）", queryset=None, required=False)
     scan = forms.FileField(label="查找材料（可选：jpg、png、pdf，不超过10 MB）", required=False)
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["signers"].queryset = _full_members(case)
+        self.fields["signers"].widget = _picker(case, PersonPicker)
+        self.fields["signers"].queryset = _full_members(case, user)
         _style(self)
 
 
-def _full_members(case):
-    # Every roster member of the area is listed (probationary ones marked), so that a wrong
-    # choice gets the service's message naming the signer, not a bare "invalid choice".
-    return signer_pool(case).select_related("organization").order_by("org_path", "name")
+def _full_members(case, user=None):
+    # The field accepts every roster member of the area the user may see (probationary ones
+    # too), so that a wrong choice gets the service's message naming the signer, not a bare
+    # "invalid choice"; the picker lists only the 正式党员, the branch's own first.
+    pool = signer_pool(case)
+    if user is not None:
+        pool = pool.filter(pk__in=Member.objects.visible_to(user).values("pk"))
+    own_first = Case(When(organization_id=case.organization_id, then=Value(0)), default=Value(1))
+    return pool.select_related("organization").order_by(own_first, "org_path", "name_initials",
+                                                         "name")
+
+
+def _picker(case, widget_class):
+    return widget_class(
+        own=lambda m: m.organization_id == case.organization_id,
+        hide=lambda m: m.member_type != MemberType.FULL,
+        other_label="显示本支部以外的正式党员")
 
 
 def _signer_label(member) -> str:
@@ -101,9 +118,11 @@ class SignForm(forms.Form):
     signer = SignerField(label="查找人", queryset=None)
     signed_on = forms.DateField(label="签名日期", widget=DATE)
 
-    def __init__(self, *args, attempt, **kwargs):
+    def __init__(self, *args, attempt, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["signer"].queryset = _full_members(attempt.case).exclude(
+        self.fields["signer"].widget = _picker(attempt.case, SinglePersonPicker)
+        self.fields["signer"].empty_label = None
+        self.fields["signer"].queryset = _full_members(attempt.case, user).exclude(
             pk__in=attempt.signers.values("signer"))
         _style(self)
 
@@ -148,13 +167,31 @@ class OutcomeForm(forms.Form):
         _style(self)
 
 
-def category_choices():
-    """附件5's categories grouped by side, so that each side's 自行脱党除名 stays distinct."""
+# The short name of each side, put before every category so that twins (I/Q 自行脱党除名,
+# L/R 取消预备党员资格, M/V 开除党籍) never look alike.
+SIDE_SHORT = {
+    DispositionSide.CONTACTED: "取得联系",
+    DispositionSide.NOT_CONTACTED: "仍未取得联系",
+    DispositionSide.DECEASED: "确认已死亡",
+}
+
+
+def category_label(category: str) -> str:
+    side = rules.SIDE[category]
+    label = DispositionCategory(category).label
+    return label if label == SIDE_SHORT[side] else f"{SIDE_SHORT[side]}：{label}"
+
+
+def category_choices(case=None):
+    """附件5's categories grouped by side; with a case, only those its outcome allows (and
+    the probationary-only ones only for a 预备党员)."""
     groups = {side: [] for side in DispositionSide}
     for category in DispositionCategory:
-        groups[rules.SIDE[category]].append((category.value,
-                                             f"{category.value} {category.label}"))
-    return [("", "——")] + [(side.label, items) for side, items in groups.items()]
+        if case is not None and not rules.category_fits(category, outcome=case.outcome,
+                                                          member_type=case.member.member_type):
+            continue
+        groups[rules.SIDE[category]].append((category.value, category_label(category)))
+    return [("", "——")] + [(side.label, items) for side, items in groups.items() if items]
 
 
 class DispositionForm(forms.Form):
@@ -166,8 +203,12 @@ class DispositionForm(forms.Form):
     period_end = forms.DateField(label="期限截止（保留组织关系、限期改正）", required=False,
                                  widget=DATE)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["category"].choices = category_choices(case)
+            self.fields["category"].help_text = (
+                f"查找结果为“{case.get_outcome_display()}”，只列出与之相符的处置情况")
         _style(self)
 
 

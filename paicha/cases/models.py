@@ -292,6 +292,9 @@ class Disposition(CaseChild):
     # 保留组织关系 and 限期改正 run for a period, with follow-up.
     period_start = models.DateField("期限起始", null=True, blank=True)
     period_end = models.DateField("期限截止", null=True, blank=True)
+    # Set at the proposal from the campaign over the case (seed 001: consult the department
+    # before any 处置); it adds a step to the chain (rules.steps_for).
+    consult_department = models.BooleanField("处置前与上级党委组织部门沟通", default=False)
 
     class Meta:
         verbose_name = "处置"

@@ -2,11 +2,14 @@
 seed 004 附件4 it passes, who signs each step, and what the final approval does to the member.
 
 Decisions (SPEC §7 and seed 004 附件4, where the seed wins):
-- 上一级党委组织部门预审 is for 劝退/除名 only (H, I, J, Q), as the seed's row says.
-- 上一级党委组织部门审批 is titled "对劝退、除名处置的审批意见" in the seed, so it is required for
-  劝退/除名; 开除党籍 (M, V) also needs it, because a 基层党组织's expulsion must be approved by
-  a 县级 or higher committee (党章 第四十条). For the other removals (停止党籍, 取消预备党员资格,
-  不予承认党员资格) the 基层党委's 审核（审批）意见 is the final approval.
+- The two 上一级党委组织部门 rows are for 劝退/除名 only (H, I, J, Q), exactly as the seed's table
+  titles them ("对拟劝退、除名处置的预审意见", "对劝退、除名处置的审批意见"). Every other removal
+  (开除党籍, 停止党籍 — 因出国（境）定居 included —, 取消预备党员资格, 不予承认党员资格) ends at
+  the 基层党委's 审核（审批）意见.
+- Where a campaign adopts seed 001's rule (进行相关处置或处分前，各基层党委（党总支）必须与校党委
+  组织部沟通), every chain without the department's 预审 gets a 与上级党委组织部门沟通意见 step
+  after the 基层党委's 预审 (or before its approval in the two-step chains); the disposition
+  records at its proposal whether the rule applies.
 - 保留组织关系 (D) and 确认已死亡 (X) change the member's status too, so they pass the
   branch committee and the 基层党委's approval; 纳入组织管理, 限期改正, 尚在调查核实 and
   尚在查找联系 (C, F, N, W) change nothing on the roster and take effect when recorded.
@@ -45,18 +48,31 @@ OTHER_REMOVALS = {D.SUSPENDED, D.NOT_RECOGNISED, D.PROBATION_CANCELLED,
 REMOVALS = DISMISSALS | EXPULSIONS | OTHER_REMOVALS
 
 
-def steps_for(category: str) -> tuple[str, ...]:
-    """The approval steps `category` passes, in order; () when it takes effect at once."""
+# The seed's six rows, the rows the 纪实表 prints.
+JISHI_STEPS = REMOVAL_STEPS
+
+
+def steps_for(category: str, *, consult: bool = False) -> tuple[str, ...]:
+    """The approval steps `category` passes, in order; () when it takes effect at once.
+    `consult`: the campaign's rule that the department is consulted before any 处置."""
     if category in DISMISSALS:
         return REMOVAL_STEPS
-    if category in EXPULSIONS:
-        return tuple(s for s in REMOVAL_STEPS if s != S.DEPARTMENT_PRE_REVIEW)
-    if category in OTHER_REMOVALS:
-        return (S.BRANCH_COMMITTEE, S.COMMITTEE_PRE_REVIEW, S.BRANCH_ASSEMBLY,
-                S.COMMITTEE_APPROVAL)
-    if category in (D.RETAINED, D.DEAD):
-        return (S.BRANCH_COMMITTEE, S.COMMITTEE_APPROVAL)
-    return ()
+    if category in EXPULSIONS | OTHER_REMOVALS:
+        steps = (S.BRANCH_COMMITTEE, S.COMMITTEE_PRE_REVIEW, S.BRANCH_ASSEMBLY,
+                 S.COMMITTEE_APPROVAL)
+    elif category in (D.RETAINED, D.DEAD):
+        steps = (S.BRANCH_COMMITTEE, S.COMMITTEE_APPROVAL)
+    else:
+        return ()
+    if consult:
+        at = steps.index(S.COMMITTEE_PRE_REVIEW) + 1 if S.COMMITTEE_PRE_REVIEW in steps \
+            else steps.index(S.COMMITTEE_APPROVAL)
+        steps = (*steps[:at], S.DEPARTMENT_CONSULT, *steps[at:])
+    return steps
+
+
+def disposition_steps(disposition) -> tuple[str, ...]:
+    return steps_for(disposition.category, consult=disposition.consult_department)
 
 
 # What the final approval makes of the member (None: the member stays as he is).
@@ -72,6 +88,16 @@ TARGET_STATUS = {
 
 # Categories that only a probationary member can receive.
 PROBATIONARY_ONLY = {D.PROBATION_CANCELLED, D.LOST_PROBATION_CANCELLED}
+def category_fits(category: str, *, outcome: str, member_type: str) -> bool:
+    """Whether `category` may be proposed for a case with this outcome and member type."""
+    from paicha.codes import MemberType
+
+    allowed = OUTCOMES_FOR_CATEGORY.get(category, OUTCOMES_FOR_SIDE[SIDE[category]])
+    if outcome not in allowed:
+        return False
+    return category not in PROBATIONARY_ONLY or member_type == MemberType.PROBATIONARY
+
+
 # Categories that run for a period with follow-up.
 WITH_PERIOD = {D.RETAINED, D.CORRECTION}
 
@@ -91,6 +117,7 @@ STEP_SIGNER = {
     S.BRANCH_ASSEMBLY: (Role.BRANCH_WORKER, Signer.BRANCH),
     S.COMMITTEE_APPROVAL: (Role.COMMITTEE_REVIEWER, Signer.GRASSROOTS),
     S.DEPARTMENT_APPROVAL: (Role.ORG_DEPARTMENT, Signer.ABOVE),
+    S.DEPARTMENT_CONSULT: (Role.ORG_DEPARTMENT, Signer.ABOVE),
 }
 
 # The seal line each row of the 纪实表 prints.
@@ -101,6 +128,7 @@ STEP_SEAL = {
     S.BRANCH_ASSEMBLY: "党支部（盖章）",
     S.COMMITTEE_APPROVAL: "党委（盖章）",
     S.DEPARTMENT_APPROVAL: "党委组织部门（盖章）",
+    S.DEPARTMENT_CONSULT: "党委组织部门（盖章）",
 }
 # The row titles of seed 004 附件4 (the department rows say what they are for).
 STEP_TITLE_JISHI = {

@@ -16,7 +16,7 @@ from paicha.organizations.models import Organization
 from paicha.organizations.tree import subtree_q
 
 from .models import ApprovalSignature, CaseAttachment, LostContactCase, SearchAttempt
-from .rules import STEP_SIGNER, Signer, steps_for
+from .rules import STEP_SIGNER, Signer, disposition_steps, steps_for
 
 # A search is overdue when its last attempt is older than this.
 ATTEMPT_INTERVAL_DAYS = 30
@@ -80,7 +80,7 @@ def next_step(disposition) -> str | None:
     if disposition.state != DispositionState.PENDING:
         return None
     signed = {a.step for a in current_signatures(disposition)}
-    for step in steps_for(disposition.category):
+    for step in disposition_steps(disposition):
         if step not in signed:
             return step
     return None
@@ -147,10 +147,12 @@ def cases_waiting_for(user, queryset=None):
         return []
     role_steps = Q()
     for category in DispositionCategory:
-        positions = [i for i, step in enumerate(steps_for(category))
-                     if STEP_SIGNER[step][0] == user.role]
-        if positions:
-            role_steps |= Q(disposition__category=category, n_signed__in=positions)
+        for consult in (False, True):
+            positions = [i for i, step in enumerate(steps_for(category, consult=consult))
+                         if STEP_SIGNER[step][0] == user.role]
+            if positions:
+                role_steps |= Q(disposition__category=category, n_signed__in=positions,
+                                disposition__consult_department=consult)
     if not role_steps:
         return []
     base = queryset if queryset is not None else LostContactCase.objects.visible_to(user)
@@ -165,13 +167,26 @@ def cases_waiting_for(user, queryset=None):
     grassroots = grassroots_map(case.organization for case in pending)
     waiting = []
     for case in pending:
-        step = steps_for(case.disposition.category)[case.n_signed]
+        step = disposition_steps(case.disposition)[case.n_signed]
         if signer_org_problem(step, case, user,
                               grassroots=grassroots[case.organization_id]) is None:
             case.waiting_step = step
             case.waiting_step_label = ApprovalStep(step).label
             waiting.append(case)
     return waiting
+
+
+def cases_returned_to(user, queryset=None):
+    """Open cases whose proposal came back to the branch that made it: its to-do, with the
+    reason, until the branch acts: searches again (the case is back to 正在查找) or proposes
+    anew. Only the member's own branch may propose again, so only its workers see them."""
+    if user.organization_id is None or user.role != Role.BRANCH_WORKER:
+        return LostContactCase.objects.none()
+    base = queryset if queryset is not None else LostContactCase.objects.visible_to(user)
+    return (base.open().filter(organization=user.organization,
+                               disposition__state=DispositionState.RETURNED)
+            .exclude(outcome=CaseOutcome.SEARCHING)
+            .select_related("disposition").order_by("disposition__proposed_on", "id"))
 
 
 def attempts_visible_to(user):

@@ -16,6 +16,7 @@ from paicha.accounts.permissions import Perm, Role, has_perm
 from paicha.audit.context import acting_as
 from paicha.audit.models import AuditAction
 from paicha.audit.services import audit_record
+from paicha.campaigns.selectors import consult_required
 from paicha.codes import (
     ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, DispositionCategory,
     DispositionState, LossReason, MemberType,
@@ -328,6 +329,25 @@ def case_record_outcome(*, case: LostContactCase, acting_user, outcome: str,
     return case
 
 
+@service
+def case_search_again(*, case: LostContactCase, acting_user) -> LostContactCase:
+    """After a return, the branch goes back to searching in one step: the outcome returns to
+    正在查找 (the returned proposal and its reason stay on record) so that attempts can be
+    added and a new outcome and proposal follow."""
+    case = _lock(case)
+    _require_open(case)
+    _require_branch_worker(case, acting_user, "继续查找")
+    disposition = getattr(case, "disposition", None)
+    if disposition is None or disposition.state != DispositionState.RETURNED:
+        raise ValidationError("只有处置意见被退回的案件才能从这里继续查找")
+    if case.outcome == CaseOutcome.SEARCHING:
+        return case
+    case.outcome, case.outcome_on = CaseOutcome.SEARCHING, None
+    case.regained_place = case.new_mobile = case.new_contacts = ""
+    case.save()
+    return case
+
+
 # ---- the disposition and its chain ----------------------------------------------------------
 
 def _check_category(case: LostContactCase, category: str, period_start, period_end) -> None:
@@ -391,12 +411,13 @@ def disposition_propose(*, case: LostContactCase, acting_user, category: str, pr
         raise ValidationError({"proposed_on": "提出日期不能早于上一次提出的日期"})
     disposition.category, disposition.proposal = category, proposal
     disposition.proposed_on, disposition.proposed_by = proposed_on, acting_user
+    disposition.consult_department = consult_required(case.organization, on=proposed_on)
     disposition.period_start = period_start if category in rules.WITH_PERIOD else None
     disposition.period_end = period_end if category in rules.WITH_PERIOD else None
     disposition.state, disposition.returned_reason = DispositionState.PENDING, ""
     disposition.effective_on = None
     disposition.save()
-    if not rules.steps_for(category):
+    if not rules.disposition_steps(disposition):
         _effective(case, disposition, proposed_on, acting_user)
     return disposition
 
@@ -408,6 +429,8 @@ def _sign(*, case: LostContactCase, acting_user, step: str, decision: str, opini
     if disposition is None:
         raise ValidationError("该案件还没有处置意见")
     expected = next_step(disposition)
+    if step not in ApprovalStep.values:
+        raise ValidationError({"step": f"审批环节“{step}”不存在"})
     label = ApprovalStep(step).label
     if expected is None:
         raise ValidationError(f"该处置{disposition.get_state_display()}，没有待签署的审批环节")

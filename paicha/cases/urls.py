@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/conduct/", views.conduct, name="conduct"),
     path("<int:pk>/outcome/", views.outcome, name="outcome"),
     path("<int:pk>/disposition/", views.propose, name="propose"),
+    path("<int:pk>/search-again/", views.search_again, name="search_again"),
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("<int:pk>/<str:kind>.docx", views.document_docx, name="docx"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from paicha.codes import (
     ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, DispositionState,
 )
 from paicha.core.forms import errors_into
+from paicha.core.listexport import Column, list_export_response, wants_xlsx
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -24,9 +25,9 @@ from paicha.transfers.selectors import unreceipted_transfers_out
 
 from . import forms, services
 from .models import LostContactCase, SearchAttempt
-from .rules import steps_for
+from .rules import disposition_steps
 from .selectors import (
-    attempts_missing_signature, case_list, cases_waiting_for, cases_without_recent_attempt,
+    attempts_missing_signature, case_list, cases_returned_to, cases_waiting_for, cases_without_recent_attempt,
     current_signatures, get_attachment_for_user, get_case_for_user, grassroots_of, next_step,
     signer_org_problem,
 )
@@ -45,12 +46,39 @@ def _form_page(request, case, form, title, *, explain="", multipart=False, submi
 
 # ---- lists ------------------------------------------------------------------------------------
 
+def _disposition_text(case) -> str:
+    disposition = getattr(case, "disposition", None)
+    if disposition is None:
+        return ""
+    return f"{disposition.get_category_display()}（{disposition.get_state_display()}）"
+
+
+CASE_COLUMNS = [
+    Column("姓名", lambda c: c.name, 10),
+    Column("所在党组织", lambda c: c.org_name, 28),
+    Column("立案日期", lambda c: c.opened_on, 16),
+    Column("失联原因", lambda c: c.loss_reason_text, 24),
+    Column("查找次数", lambda c: c.n_attempts, 8),
+    Column("查找结果", lambda c: c.get_outcome_display(), 18),
+    Column("处置情况", _disposition_text, 24),
+    Column("结案日期", lambda c: c.closed_on, 16),
+]
+
+
 def case_list_view(request):
     org = None
     if code := request.GET.get("org"):
         org = Organization.objects.visible_to(request.user).filter(code=code).first()
     cases = case_list(request.user, org=org, outcome=request.GET.get("outcome", ""),
                       state=request.GET.get("state", ""))
+    if wants_xlsx(request):
+        filters = "；".join(filter(None, (
+            CaseOutcome(request.GET["outcome"]).label
+            if request.GET.get("outcome") in CaseOutcome.values else "",
+            {"open": "查找中的案件", "closed": "已结案"}.get(request.GET.get("state", ""), ""))))
+        return list_export_response(request, title="失联党员查找案件", columns=CASE_COLUMNS,
+                                    org=org or request.user.organization, rows=cases,
+                                    filters=filters)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(request, "cases/list.html", {
         "page": page, "outcomes": CaseOutcome.choices, "outcome": request.GET.get("outcome", ""),
@@ -69,6 +97,7 @@ def work(request):
             SearchAttempt.objects.visible_to(request.user).filter(case__closed_on__isnull=True)
         )[:200],
         "waiting": cases_waiting_for(request.user),
+        "returned": cases_returned_to(request.user, cases)[:200],
     })
 
 
@@ -129,7 +158,7 @@ def detail(request, pk):
     chain = []
     if disposition:
         signed = {a.step: a for a in current_signatures(disposition)}
-        chain = [(s, signed.get(s)) for s in steps_for(disposition.category)]
+        chain = [(s, signed.get(s)) for s in disposition_steps(disposition)]
     return render(request, "cases/detail.html", {
         "case": case, "disposition": disposition, "chain": chain, "next_step": step,
         "can_sign": step is not None and signer_org_problem(step, case, request.user) is None,
@@ -186,7 +215,8 @@ def attempt_new(request, pk):
     case = get_case_for_user(request.user, pk, perm=Perm.EDIT_MEMBERS)
     return _case_form(
         request, pk, forms.AttemptForm, call, f"记录对{case.name}的联系查找",
-        initial={"date": _today()}, multipart=True, form_kwargs=lambda c: {"case": c},
+        initial={"date": _today()}, multipart=True,
+        form_kwargs=lambda c: {"case": c, "user": request.user},
         explain="每次查找须至少两名正式党员作为查找人签名；签名也可以稍后补登。",
         done="已记录本次联系查找")
 
@@ -201,7 +231,8 @@ def attempt_sign(request, pk, seq):
         lambda c, d: services.attempt_sign(attempt=attempt, signer=d["signer"],
                                            acting_user=request.user, signed_on=d["signed_on"]),
         f"第{attempt.seq}次联系查找：登记查找人签名", initial={"signed_on": _today()},
-        form_kwargs=lambda c: {"attempt": attempt}, done="已登记查找人签名")
+        form_kwargs=lambda c: {"attempt": attempt, "user": request.user},
+        done="已登记查找人签名")
 
 
 def attachment_new(request, pk):
@@ -263,7 +294,21 @@ def propose(request, pk):
         request, pk, forms.DispositionForm,
         lambda c, d: services.disposition_propose(case=c, acting_user=request.user, **d),
         f"提出对{case.name}的处置意见", initial={"proposed_on": _today()}, explain=explain,
-        done="已提出处置意见")
+        form_kwargs=lambda c: {"case": c}, done="已提出处置意见")
+
+
+def search_again(request, pk):
+    """The branch answers a return by searching more: one POST, then the attempt form."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    case = get_case_for_user(request.user, pk, perm=Perm.EDIT_MEMBERS)
+    try:
+        services.case_search_again(case=case, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(case)
+    messages.success(request, f"{case.name}的案件已恢复为“正在查找”，请记录新的一次查找")
+    return redirect("cases:attempt_new", pk=case.pk)
 
 
 def approve(request, pk):
@@ -276,6 +321,8 @@ def approve(request, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         expected = request.POST.get("step", step)
+        if expected not in ApprovalStep.values:
+            return HttpResponseBadRequest(f"审批环节“{expected}”不存在".encode())
         try:
             if d["decision"] == ApprovalDecision.REJECTED:
                 services.disposition_reject(case=case, acting_user=request.user, step=expected,

@@ -17,16 +17,40 @@ class EvidenceConfig(AppConfig):
 
 
 def _member_saved(sender, instance, raw=False, **kwargs):
-    """A member's 进入支部日期 / 入党日期 start his count while he has no evidence, and his
-    branch is copied on his rows: recompute them whenever the member is saved."""
+    """A member's 进入支部日期 / 入党日期 and the roster's declared last 组织生活 / 党费 dates
+    start or end his stretches, and his branch (with its 建账日期) is copied on his rows:
+    recompute them whenever the member is saved."""
     if raw:
         return
-    from .gaps import refresh_gaps
+    from .books import books_missing, books_refresh
+    from .gaps import books_and_gaps_after_records, refresh_gaps
 
+    if books_missing([instance.organization_id]):
+        books_refresh([instance.organization])
+    declared = [d for d in (instance.declared_last_org_life, instance.declared_last_dues) if d]
+    if declared:
+        books_and_gaps_after_records(instance.organization, min(declared))
     refresh_gaps([instance.pk])
 
 
 def _members_changed(sender, member_ids, **kwargs):
-    from .gaps import refresh_gaps
+    """Members changed in bulk (a roster import's updates): their organizations' 建账日期 may
+    have moved (declared dates), then their rows."""
+    from paicha.organizations.models import Organization
 
+    from .books import books_refresh
+    from .gaps import refresh_gaps, refresh_orgs
+
+    member_ids = list(member_ids)
+    org_ids = set(_orgs_of(member_ids))
+    refresh_orgs(books_refresh(Organization.objects.filter(pk__in=org_ids)))
     refresh_gaps(member_ids)
+
+
+def _orgs_of(member_ids):
+    from paicha.core.bulk import batched
+    from paicha.members.models import Member
+
+    for chunk in batched(sorted(member_ids), 5000):
+        yield from (Member.objects.filter(pk__in=chunk).order_by()
+                    .values_list("organization_id", flat=True).distinct())

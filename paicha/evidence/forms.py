@@ -86,3 +86,9 @@ class ContactForm(BootstrapMixin, forms.Form):
     away_since = LooseDateField(label="外出日期", required=False,
                                 help_text="党员离开本地外出时填写离开的日期")
     note = forms.CharField(label="情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BooksForm(BootstrapMixin, forms.Form):
+    books_opened_on = LooseDateField(
+        label="建账日期", required=False,
+        help_text="自该日期起本组织的组织生活、党费记录完整；下级党组织沿用。留空则按最早的记录推算")

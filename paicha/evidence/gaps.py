@@ -1,15 +1,13 @@
-"""Keep EvidenceGap in step with the evidence and the members (see models.EvidenceGap).
+"""Keep EvidenceGap in step with the evidence, the members and the 建账日期 (models.EvidenceGap).
 
 `refresh_gaps(member_ids)` recomputes the rows of the given members (all members when None) in
 one INSERT … SELECT with a window function, so a million members take one statement. Every
 service that writes evidence calls it for the members it touched; a member saved through the
-ORM is refreshed by a signal (apps.py); members added in bulk by other apps (COPY imports) are
-caught up by `catch_up()`, which the 失联 selector runs first: it looks only at member ids above
-the watermark, so it costs nothing when there are none.
-
-Members changed by a bulk UPDATE elsewhere (their 进入支部日期 / 入党日期, which start the count
-when they have no evidence) keep their old rows until `paicha evidence_refresh` or their next
-evidence; the 失联 list reads the member's current branch and status from Member itself.
+ORM is refreshed by a signal (apps.py), members changed in bulk by `members_changed_in_bulk`;
+members added in bulk by other apps (COPY imports) are caught up by `catch_up()`, which the
+失联 selectors run first: it looks only at member ids above the watermark, so it costs nothing
+when there are none. When the 建账日期 of organizations changes (books.py), the rows of their
+members are recomputed (`refresh_orgs`).
 """
 
 from __future__ import annotations
@@ -24,47 +22,82 @@ from paicha.codes import AttendanceStatus
 from paicha.core.bulk import batched
 from paicha.members.models import Member
 
-from .models import Attendance, DuesPayment, EvidenceGap, GapWatermark
+from .models import (
+    Attendance, BooksDate, BooksSource, ContactRecord, DuesPayment, EvidenceGap, GapWatermark,
+)
 
-# Stretches not longer than this many days can never be more than six months (six months are
-# at least 181 days), so they are not stored. A few longer ones that are still not six
-# calendar months are kept; the query's exact test on dates decides.
-KEEP_OVER_DAYS = 180
+
+def add_six_months_sql(column: str) -> str:
+    """add_months(column, 6) in SQL, clamped to the month's end as core.dates.add_months."""
+    if connection.vendor == "postgresql":
+        return f"CAST({column} + INTERVAL '6 months' AS date)"
+    shifted = f"date({column}, '+6 months')"
+    return (f"CASE WHEN strftime('%%d', {shifted}) = strftime('%%d', {column}) THEN {shifted} "
+            f"ELSE date({column}, '+6 months', 'start of month', '-1 day') END")
 
 
 def _sql(member_filter: str) -> str:
     gap = EvidenceGap._meta.db_table
     att = Attendance._meta.db_table
     dues = DuesPayment._meta.db_table
+    contact = ContactRecord._meta.db_table
+    books = BooksDate._meta.db_table
     mem = Member._meta.db_table
-    if connection.vendor == "postgresql":
-        longer = f"(s.next_seen - s.seen_on) > {KEEP_OVER_DAYS}"
-    else:
-        longer = f"julianday(s.next_seen) - julianday(s.seen_on) > {KEEP_OVER_DAYS}"
+    pg = connection.vendor == "postgresql"
+    never = "DATE '0001-01-01'" if pg else "'0001-01-01'"
+    greatest = "GREATEST" if pg else "MAX"
+    yes = "TRUE" if pg else "1"
     where_ev = f"AND member_id IN ({member_filter})" if member_filter else ""
     where_m = f"AND m.id IN ({member_filter})" if member_filter else ""
+    where_id = f"AND id IN ({member_filter})" if member_filter else ""
+
+    def latest(*columns):
+        return (f"NULLIF({greatest}({', '.join(f'COALESCE({c}, {never})' for c in columns)}), "
+                f"{never})")
+
     return f"""
-        INSERT INTO {gap} (member_id, organization_id, org_path, seen_on, next_seen, open_since)
+        INSERT INTO {gap} (member_id, organization_id, org_path, start, lost_on, over_on,
+                           until, unverified)
         WITH ev AS (
             SELECT member_id, date AS d FROM {att} WHERE status = %s {where_ev}
             UNION ALL
-            SELECT member_id, paid_on AS d FROM {dues} WHERE 1 = 1 {where_ev}
+            SELECT member_id, paid_on FROM {dues} WHERE 1 = 1 {where_ev}
+            UNION ALL
+            SELECT member_id, date FROM {contact} WHERE with_member = {yes} {where_ev}
+            UNION ALL
+            SELECT id, declared_last_org_life FROM {mem}
+            WHERE declared_last_org_life IS NOT NULL {where_id}
+            UNION ALL
+            SELECT id, declared_last_dues FROM {mem}
+            WHERE declared_last_dues IS NOT NULL {where_id}
         ),
         firsts AS (SELECT member_id, MIN(d) AS first_seen FROM ev GROUP BY member_id),
         spans AS (
-            SELECT member_id, d AS seen_on,
-                   LEAD(d) OVER (PARTITION BY member_id ORDER BY d) AS next_seen
+            SELECT member_id, d AS seen,
+                   LEAD(d) OVER (PARTITION BY member_id ORDER BY d) AS nxt
             FROM ev
             UNION ALL
-            SELECT m.id, COALESCE(m.branch_entry_date, m.join_date), f.first_seen
+            SELECT m.id, NULL, f.first_seen
             FROM {mem} m LEFT JOIN firsts f ON f.member_id = m.id
-            WHERE COALESCE(m.branch_entry_date, m.join_date) IS NOT NULL {where_m}
+            WHERE 1 = 1 {where_m}
+        ),
+        clocked AS (
+            SELECT s.member_id, m.organization_id, m.org_path, s.nxt AS until,
+                   {latest("s.seen", "COALESCE(m.branch_entry_date, m.join_date)",
+                           "b.opened_on")} AS start,
+                   CASE WHEN s.seen IS NULL OR s.seen < COALESCE(b.opened_on, {never})
+                        THEN {yes} ELSE {"FALSE" if pg else "0"} END AS unverified
+            FROM spans s JOIN {mem} m ON m.id = s.member_id
+            LEFT JOIN {books} b ON b.organization_id = m.organization_id
+        ),
+        timed AS (
+            SELECT c.*, {add_six_months_sql("c.start")} AS lost_on FROM clocked c
+            WHERE c.start IS NOT NULL AND (c.until IS NULL OR c.start < c.until)
         )
-        SELECT s.member_id, m.organization_id, m.org_path,
-               CASE WHEN s.next_seen IS NULL THEN NULL ELSE s.seen_on END, s.next_seen,
-               CASE WHEN s.next_seen IS NULL THEN s.seen_on END
-        FROM spans s JOIN {mem} m ON m.id = s.member_id
-        WHERE s.next_seen IS NULL OR {longer}
+        SELECT member_id, organization_id, org_path, start, lost_on,
+               {"lost_on + 1" if pg else "date(lost_on, '+1 day')"}, until, unverified
+        FROM timed
+        WHERE until IS NULL OR lost_on < until OR unverified = {yes}
     """
 
 
@@ -79,8 +112,25 @@ def refresh_gaps(member_ids: Iterable[int] | None = None) -> None:
         for chunk in batched(sorted(set(member_ids)), 500):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {table} WHERE member_id IN ({marks})", list(chunk))
-            # The placeholders of the member filter appear twice in `ev` and once for members.
-            cursor.execute(_sql(marks), [AttendanceStatus.PRESENT, *chunk, *chunk, *chunk])
+            # The member filter appears three times in evidence, twice for the declared dates
+            # and once for the members themselves.
+            cursor.execute(_sql(marks), [AttendanceStatus.PRESENT, *chunk * 6])
+
+
+def refresh_orgs(org_ids: Iterable[int]) -> None:
+    """Recompute the rows of every member of these organizations (their 建账日期 changed)."""
+    org_ids = sorted(set(org_ids))
+    for chunk in batched(org_ids, 500):
+        refresh_gaps(Member.objects.filter(organization_id__in=chunk)
+                     .values_list("pk", flat=True))
+
+
+def books_and_gaps_after_records(org, day) -> None:
+    """A 组织生活 or 党费 record dated `day` was written in `org`: its 建账日期 (derived) may move
+    earlier, and then its members' clocks."""
+    from .books import books_note_record
+
+    refresh_orgs(books_note_record(org, day))
 
 
 def _watermark() -> GapWatermark:
@@ -102,9 +152,29 @@ def catch_up() -> int:
         ids = list(Member.objects.filter(id__gt=mark.members_up_to, id__lte=newest)
                    .values_list("id", flat=True))
         if ids:
+            orgs_changed = _books_for_new_members(ids)
             refresh_gaps(ids)
+            refresh_orgs(orgs_changed)
         GapWatermark.objects.filter(pk=1).update(members_up_to=newest)
     return len(ids)
+
+
+def _books_for_new_members(member_ids) -> set[int]:
+    """The organizations of members just added may have no 建账日期 yet, or only the one of
+    no records (their first roster import gives it): compute theirs. Returns the organizations
+    whose date changed (their earlier members are recomputed too)."""
+    from paicha.organizations.models import Organization
+
+    from .books import books_refresh
+
+    org_ids = set()
+    for chunk in batched(sorted(member_ids), 5000):
+        org_ids |= set(Member.objects.filter(pk__in=chunk).order_by()
+                       .values_list("organization_id", flat=True).distinct())
+    settled = set(BooksDate.objects.filter(pk__in=org_ids).exclude(
+        source__in=(BooksSource.NONE, BooksSource.IMPORT)).values_list("pk", flat=True))
+    todo = org_ids - settled
+    return books_refresh(Organization.objects.filter(pk__in=todo)) if todo else set()
 
 
 def mark_all_current() -> None:

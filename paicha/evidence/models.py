@@ -189,47 +189,80 @@ class ContactRecord(OrgScopedModel):
 
 
 class EvidenceGap(OrgScopedModel):
-    """A stretch of a member's time without evidence, derived from the tables above (never
-    entered by hand). It starts on a day of evidence (组织生活 attended or 党费 paid), or on the
-    member's 进入支部日期 / 入党日期 when he has none before, and ends on the next day of
-    evidence — or is still open.
+    """A stretch of a member's time without evidence of contact, derived from the evidence
+    (never entered by hand, see gaps.py). Evidence is every 组织生活 attended, 党费 paid, contact
+    with the member himself (联系上, a search that reached him, contact regained by a case) and
+    the roster's declared last 组织生活 / 党费 dates (SPEC §4).
 
-    A closed stretch fills `seen_on` and `next_seen`; the open one (one per member) fills only
-    `open_since`. Keeping the open start in its own column gives the planner honest statistics:
-    "open since before the cutoff" is a few per cent of the rows, where "started before the
-    cutoff" would also count every closed stretch of the past. Only closed stretches that may be
-    longer than six months are kept (`gaps.py`). A member is 失联 on D exactly when one of his
-    rows has ``open_since <= latest_start(D, 6)``, or ``seen_on <= latest_start(D, 6)`` and
-    ``next_seen > D``.
+    The member's clock starts (`start`) at the latest of the evidence that opens the stretch,
+    his 进入支部日期 (or 入党日期) and the 建账日期 of his organization (BooksDate); it ends on
+    the next evidence (`until`), or is still open (NULL). `lost_on` = add_months(start, 6): the
+    member is 失联 ("6个月以上", inclusive) on every D with ``lost_on <= D`` while the stretch
+    runs (``until`` NULL or later than D), and 超过六个月 (附件5, exclusive) when ``lost_on < D``.
+
+    `unverified` (无记录待核实): the stretch has no evidence since the 建账日期 — it starts at the
+    建账日期 or at the member's entry, not at a record. Only stretches in which the member can be
+    lost are kept, plus his one unverified stretch (so that mark is known on every date).
     """
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE,
                                related_name="evidence_gaps", verbose_name="党员")
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
                                      related_name="+", verbose_name="党组织")
-    seen_on = models.DateField("起始日期", null=True, blank=True)
-    next_seen = models.DateField("下一次证据日期", null=True, blank=True)
-    open_since = models.DateField("最近一次证据日期（未结束的时段）", null=True, blank=True)
+    start = models.DateField("失去联系起算日期")
+    lost_on = models.DateField("满6个月日期")
+    # The day after lost_on: the first day of 超过六个月 (附件5's convention).
+    over_on = models.DateField("超过6个月日期")
+    until = models.DateField("下一次证据日期", null=True, blank=True)
+    unverified = models.BooleanField("无记录待核实", default=False)
 
     class Meta:
         verbose_name = "无联系证据的时段"
         verbose_name_plural = "无联系证据的时段"
         indexes = [
-            models.Index(fields=["open_since"], name="gap_open_since"),
-            models.Index(fields=["next_seen", "seen_on"], name="gap_next_seen"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(open_since__isnull=False, seen_on__isnull=True,
-                             next_seen__isnull=True)
-                           | Q(open_since__isnull=True, seen_on__isnull=False,
-                               next_seen__isnull=False)),
-                name="gap_open_or_closed"),
+            # The running stretches (one per member at most) apart from the closed ones: "lost
+            # on D" for today's list is a range on this small index.
+            models.Index(fields=["org_path", "lost_on"], name="gap_open_scope_lost_on",
+                         condition=Q(until__isnull=True)),
+            models.Index(fields=["until", "lost_on"], name="gap_until_lost_on"),
         ]
 
+
+class BooksSource(models.TextChoices):
+    SET = "set", "本组织设定"
+    INHERITED = "inherited", "上级党组织设定"
+    RECORDS = "records", "最早的组织生活或党费记录"
+    IMPORT = "import", "首次导入党员名册"
+    NONE = "none", "尚无记录"
+
+
+class BooksDate(models.Model):
+    """The 建账日期 in force for an organization (SPEC §4), derived (books.py): its own
+    `books_opened_on`, else the nearest ancestor's, else the earliest 组织生活 or 党费 record of
+    its subtree (records and the roster's declared dates), else the day of its first roster
+    import. `source_org` is where the date comes from."""
+
+    organization = models.OneToOneField("organizations.Organization", on_delete=models.CASCADE,
+                                        primary_key=True, related_name="books_date",
+                                        verbose_name="党组织")
+    opened_on = models.DateField("建账日期", null=True, blank=True)
+    source = models.CharField("来源", max_length=20, choices=BooksSource.choices,
+                              default=BooksSource.NONE)
+    source_org = models.ForeignKey("organizations.Organization", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="来源党组织")
+
+    class Meta:
+        verbose_name = "适用的建账日期"
+        verbose_name_plural = "适用的建账日期"
+
     @property
-    def start(self):
-        return self.open_since or self.seen_on
+    def explanation(self) -> str:
+        if self.opened_on is None:
+            return "尚未设定建账日期，也没有组织生活、党费记录或名册导入记录"
+        where = f"（{self.source_org.name}）" if self.source_org_id and self.source in (
+            BooksSource.INHERITED, BooksSource.RECORDS) else ""
+        return f"{format_cn_date(self.opened_on)}，来源：{self.get_source_display()}{where}"
 
 
 class GapWatermark(models.Model):

@@ -5,14 +5,22 @@ clock. Everything is computed in the database (subqueries on the (member_id, dat
 so the lists work on a subtree of a million members (bench/lost_list.py).
 
 The six-month rule (失联)
-    A member on the roster is 失联 as of D when more than six months have passed since his last
-    evidence L (the later of the last 组织生活 attended and the last 党费 paid, on or before D):
-    ``add_months(L, 6) < D``. Last seen 2016-03-20: not 失联 on 2016-09-20 (exactly six
-    months), 失联 from 2016-09-21. A member with no evidence at all on or before D counts from
-    his 进入支部日期, or failing that his 入党日期 (a new member is not lost on the day he
-    joins; one who never came is lost six months after he should have); a member with neither
-    date cannot be counted and is left out (the roster's data-quality page lists him).
-    The roster is today's (status 在册 or 保留组织关系): the system keeps no history of status.
+    Evidence of contact: every 组织生活 attended, every 党费 paid, every contact with the member
+    himself (a 联系记录 that reached him, a search that reached him, contact regained by a
+    case), and the roster's declared dates of the last 组织生活 / 党费. A contact attempt that
+    reached nobody is not evidence. Evidence dated after D is ignored.
+    The member's clock starts at the latest of: his last evidence on or before D, his 进入支部日期
+    (or 入党日期), and the 建账日期 in force for his organization (books.py). A member with none
+    of these cannot be counted and is left out (the data-quality page lists him).
+    Boundaries follow the legal convention (以上 includes the number, 超过 excludes it):
+      - 失联 ("6个月以上", the list and the registers): lost on D when add_months(start, 6) <= D.
+        Last seen 2016-03-20: lost from 2016-09-20; the list marks members at exactly six
+        months (恰满6个月) so that it reconciles with the next number;
+      - 超过六个月 (附件5 A, the disposition threshold): add_months(start, 6) < D.
+    无记录待核实: no evidence since the 建账日期 (the clock started at the 建账日期 or the
+    member's entry, not at a record); such a member becomes 失联 like anyone else.
+    The roster is the one of D (`Member.objects.on_roster_on`): a member removed, dead or
+    transferred out after D is on it; one who left before D is not.
 
 The one-month rule (失控, seed 004 measure 2)
     A member on the roster is 失控 as of D when he is known to be away since a date S,
@@ -34,20 +42,25 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When,
+    BooleanField, Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery,
+    Value, When,
 )
 from django.db.models.functions import (
     Coalesce, ExtractDay, ExtractMonth, ExtractYear, Greatest, Least, NullIf,
 )
-
 from django.db.models.lookups import GreaterThan
 
 from paicha.codes import AttendanceStatus, MemberStatus
 from paicha.core.dates import add_months
 from paicha.members.models import ON_ROSTER, Member
 
+from paicha.transfers.models import FlowRecord
+from paicha.transfers.selectors import unreceipted_transfers_out
+
 from .gaps import catch_up
-from .models import AWAY_WORD, Attendance, ContactRecord, DuesPayment, EvidenceGap
+from .models import (
+    AWAY_WORD, Attendance, BooksDate, ContactRecord, DuesPayment, EvidenceGap,
+)
 
 LOST_AFTER_MONTHS = 6
 UNCONTROLLED_AFTER_MONTHS = 1
@@ -116,28 +129,41 @@ def _contacted(as_of):
     return ContactRecord.objects.filter(member=OuterRef("pk"), with_member=True, date__lte=as_of)
 
 
+def _declared(field: str, as_of: datetime.date):
+    """A date the roster file declared, when it is on or before as_of."""
+    return Case(When(**{f"{field}__lte": as_of}, then=F(field)), default=Value(None),
+                output_field=DateField())
+
+
 def last_org_life_or_dues(member: Member, *, as_of: datetime.date) -> datetime.date | None:
     """The latest date on or before as_of of a 组织生活 the member attended or of a 党费
-    payment: the start of 与党组织失去联系时间 (the forms' own definition)."""
+    payment (the roster's declared dates included): the start of 与党组织失去联系时间 (the
+    forms' own definition)."""
     life = (Attendance.objects.filter(member=member, status=AttendanceStatus.PRESENT,
                                       date__lte=as_of)
             .order_by("-date").values_list("date", flat=True).first())
     dues = (DuesPayment.objects.filter(member=member, paid_on__lte=as_of)
             .order_by("-paid_on").values_list("paid_on", flat=True).first())
-    return max((d for d in (life, dues) if d is not None), default=None)
+    declared = [d for d in (member.declared_last_org_life, member.declared_last_dues)
+                if d is not None and d <= as_of]
+    return max((d for d in (life, dues, *declared) if d is not None), default=None)
 
 
 def annotate_last_evidence(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
-    """Add `last_org_life`, `last_dues`, `last_contact` (any evidence, other recorded contact
-    with the member included) and `last_evidence` (the later of last_org_life and last_dues),
-    each the latest on or before as_of, or None."""
+    """Add, each the latest on or before as_of or None: `last_org_life` (attended, or the
+    roster's declared date), `last_dues` (paid, or declared), `last_contact_record` (a contact
+    with the member himself), and `last_evidence` = `last_contact`, the latest of them all:
+    the last evidence of contact (SPEC §4)."""
     return members_qs.annotate(
-        last_org_life=_last(_attended(as_of), "date"),
-        last_dues=_last(_paid(as_of), "paid_on"),
+        _attended=_last(_attended(as_of), "date"),
+        _paid=_last(_paid(as_of), "paid_on"),
         last_contact_record=_last(_contacted(as_of), "date"),
     ).annotate(
-        last_evidence=_latest(F("last_org_life"), F("last_dues")),
-        last_contact=_latest(F("last_org_life"), F("last_dues"), F("last_contact_record")),
+        last_org_life=_latest(F("_attended"), _declared("declared_last_org_life", as_of)),
+        last_dues=_latest(F("_paid"), _declared("declared_last_dues", as_of)),
+    ).annotate(
+        last_evidence=_latest(F("last_org_life"), F("last_dues"), F("last_contact_record")),
+        last_contact=F("last_evidence"),
     )
 
 
@@ -148,55 +174,125 @@ def _fallback_start():
 # ---- 失联 ------------------------------------------------------------------------------------
 
 
-def lost_gaps(*, as_of: datetime.date) -> QuerySet:
-    """The EvidenceGap rows that make their member 失联 on as_of (models.EvidenceGap)."""
-    cutoff = latest_start(as_of, LOST_AFTER_MONTHS)
-    return EvidenceGap.objects.filter(Q(open_since__lte=cutoff)
-                                      | Q(seen_on__lte=cutoff, next_seen__gt=as_of))
+def latest_start_inclusive(as_of: datetime.date, months: int) -> datetime.date:
+    """The latest date S with ``add_months(S, months) <= as_of`` ("6个月以上")."""
+    day = add_months(as_of, -months) + datetime.timedelta(days=3)
+    while add_months(day, months) > as_of:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def on_roster_q(as_of: datetime.date, prefix: str = "") -> Q:
+    """Members on the roster on as_of (Member.objects.on_roster_on, for any queryset)."""
+    return (Q(**{f"{prefix}status__in": ON_ROSTER})
+            | Q(**{f"{prefix}status_date__gt": as_of}))
+
+
+def _running_on(as_of: datetime.date, prefix: str = "evidence_gaps__") -> Q:
+    return Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gt": as_of})
 
 
 def lost_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
-    """Members of `members_qs` on the roster who are 失联 as of as_of (module docstring),
-    annotated as `annotate_last_evidence` plus `lost_since` (the day the count starts: the last
-    evidence, or the 进入支部日期 / 入党日期 of a member never seen) and `months_lost` (whole
-    months from it to as_of).
+    """Members of `members_qs` on the roster of as_of who are 失联 on as_of ("6个月以上",
+    inclusive), annotated as `annotate_last_evidence` plus `lost_since` (the day the clock
+    starts), `lost_on` (the day he became 失联), `months_lost` (whole months from lost_since to
+    as_of), `exactly_six` (恰满6个月: lost_on is as_of itself) and `unverified` (无记录待核实).
 
-    Who is lost, and since when, comes from EvidenceGap (a range on its `open_since` index,
-    joined to the members by key); the other dates from the evidence itself, which a database
-    paging the list computes only for the rows it returns (bench/lost_list.py). The result is
-    the same as `lost_members_by_rule` (tested on random histories).
+    Who is lost, and since when, comes from EvidenceGap (a range on its indexes, joined to the
+    members by key); the other dates from the evidence itself, which a database paging the list
+    computes only for the rows it returns (bench/lost_list.py). The result is the same as
+    `lost_members_by_rule` (tested on random histories).
     """
     catch_up()
-    cutoff = latest_start(as_of, LOST_AFTER_MONTHS)
     # A join, not a semi-join: the stretch that makes him lost also gives the start of the
     # count. A member's stretches do not overlap, so at most one matches a date.
-    members = members_qs.filter(status__in=ON_ROSTER).filter(
-        Q(evidence_gaps__open_since__lte=cutoff)
-        | Q(evidence_gaps__seen_on__lte=cutoff, evidence_gaps__next_seen__gt=as_of))
-    members = members.annotate(lost_since=Coalesce(
-        "evidence_gaps__open_since", "evidence_gaps__seen_on", output_field=DateField()))
+    members = members_qs.filter(on_roster_q(as_of)).filter(
+        _running_on(as_of), evidence_gaps__lost_on__lte=as_of)
+    members = members.annotate(
+        lost_since=F("evidence_gaps__start"), lost_on=F("evidence_gaps__lost_on"),
+        unverified=F("evidence_gaps__unverified"),
+        exactly_six=Case(When(evidence_gaps__lost_on=as_of, then=Value(True)),
+                         default=Value(False), output_field=BooleanField()))
     members = members.annotate(months_lost=months_between_expr(F("lost_since"), as_of))
     return annotate_last_evidence(members, as_of=as_of)
 
 
-def lost_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
-    """The same members as `lost_members`, straight from the evidence tables (an anti-join
-    over the six-month window) without EvidenceGap: the definition the tests hold
-    `lost_members` to, and the way to check the derived rows on a live database."""
-    cutoff = latest_start(as_of, LOST_AFTER_MONTHS)
-    recent_life = Attendance.objects.filter(member=OuterRef("pk"),
-                                            status=AttendanceStatus.PRESENT,
-                                            date__gt=cutoff, date__lte=as_of)
-    recent_dues = DuesPayment.objects.filter(member=OuterRef("pk"), paid_on__gt=cutoff,
-                                             paid_on__lte=as_of)
-    older_life = Attendance.objects.filter(member=OuterRef("pk"),
-                                           status=AttendanceStatus.PRESENT, date__lte=cutoff)
-    older_dues = DuesPayment.objects.filter(member=OuterRef("pk"), paid_on__lte=cutoff)
-    return (members_qs.filter(status__in=ON_ROSTER)
-            .alias(_fallback=_fallback_start())
-            .filter(~Exists(recent_dues), ~Exists(recent_life))
-            # Seen before the window, or never seen and on the roster since before it.
-            .filter(Q(_fallback__lte=cutoff) | Exists(older_dues) | Exists(older_life)))
+def over_six_months(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
+    """Members on the roster of as_of lost 超过六个月 on as_of (exclusive): add_months(start, 6)
+    < as_of. Every one of them is in `lost_members`; those at exactly six months are not here."""
+    catch_up()
+    return members_qs.filter(on_roster_q(as_of)).filter(
+        _running_on(as_of), evidence_gaps__lost_on__lt=as_of)
+
+
+def unverified_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
+    """无记录待核实 on as_of: members on the roster of as_of whose clock is running on as_of
+    without any evidence since the 建账日期 (lost or not yet), annotated with `lost_since`,
+    `lost_on` and `lost` (whether they are 失联 already)."""
+    catch_up()
+    return members_qs.filter(on_roster_q(as_of)).filter(
+        _running_on(as_of), evidence_gaps__unverified=True,
+        evidence_gaps__start__lte=as_of,
+    ).annotate(
+        lost_since=F("evidence_gaps__start"), lost_on=F("evidence_gaps__lost_on"),
+        lost=Case(When(evidence_gaps__lost_on__lte=as_of, then=Value(True)),
+                  default=Value(False), output_field=BooleanField()))
+
+
+def lost_cohort(members_qs: QuerySet, *, start: datetime.date, end: datetime.date) -> QuerySet:
+    """附件5 A: members on the roster at some time in [start, end] who were lost 超过六个月 at
+    some date of [start, end] (while on the roster), case or no case (SPEC §9).
+
+    A stretch makes its member 超过六个月 on the days t with over_on <= t < until; he is on the
+    roster on t while t < status_date (when he has left). So some t of [start, end] qualifies
+    when over_on <= end, max(start, over_on) < until and max(start, over_on) < status_date."""
+    catch_up()
+    stretches = EvidenceGap.objects.filter(member=OuterRef("pk"), over_on__lte=end).filter(
+        Q(until__isnull=True) | (Q(until__gt=F("over_on")) & Q(until__gt=start)))
+    roster = (Q(member__status__in=ON_ROSTER)
+              | (Q(member__status_date__gt=F("over_on")) & Q(member__status_date__gt=start)))
+    return members_qs.filter(Exists(stretches.filter(roster)))
+
+
+def lost_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date,
+                         exclusive: bool = False) -> QuerySet:
+    """The same members as `lost_members` (or `over_six_months` when `exclusive`), straight
+    from the evidence tables and the 建账日期 without EvidenceGap (anti-joins over the window):
+    the definition the tests hold the fast lists to, and a second path for the cross-checks."""
+    cutoff = (latest_start(as_of, LOST_AFTER_MONTHS) if exclusive
+              else latest_start_inclusive(as_of, LOST_AFTER_MONTHS))
+
+    def evidence(after, upto):
+        window = {"gt": after, "lte": upto} if after else {"lte": upto}
+
+        def dated(field):
+            return {f"{field}__{k}": v for k, v in window.items()}
+
+        return [
+            Exists(Attendance.objects.filter(member=OuterRef("pk"),
+                                             status=AttendanceStatus.PRESENT, **dated("date"))),
+            Exists(DuesPayment.objects.filter(member=OuterRef("pk"), **dated("paid_on"))),
+            Exists(ContactRecord.objects.filter(member=OuterRef("pk"), with_member=True,
+                                                **dated("date"))),
+            Q(**dated("declared_last_org_life")),
+            Q(**dated("declared_last_dues")),
+        ]
+
+    recent = Q()
+    for item in evidence(cutoff, as_of):
+        recent |= item
+    older = Q()
+    for item in evidence(None, cutoff):
+        older |= item
+    books = Subquery(BooksDate.objects.filter(organization=OuterRef("organization_id"))
+                     .values("opened_on")[:1], output_field=DateField())
+    return (members_qs.filter(on_roster_q(as_of))
+            .alias(_fallback=_fallback_start(), _books=books)
+            .exclude(recent)
+            .filter(Q(_fallback__isnull=True) | Q(_fallback__lte=cutoff))
+            .filter(Q(_books__isnull=True) | Q(_books__lte=cutoff))
+            # The clock has started: some evidence, an entry date or a 建账日期.
+            .filter(older | Q(_fallback__isnull=False) | Q(_books__isnull=False)))
 
 
 def is_lost(member: Member, *, as_of: datetime.date) -> bool:
@@ -226,19 +322,14 @@ def _away_signals(as_of: datetime.date, after):
                                      away_since__lte=as_of, away_since__gt=after)
         .order_by("away_since").values("away_since")[:1],
     ]
-    flow = _open_unreported_flows(as_of)
-    if flow is not None:
-        signals.append(flow.filter(since__gt=after).order_by("since").values("since")[:1])
+    signals.append(_open_unreported_flows(as_of).filter(since__gt=after)
+                   .order_by("since").values("since")[:1])
     return [Subquery(s, output_field=DateField()) for s in signals]
 
 
 def _open_unreported_flows(as_of: datetime.date):
     """Flow records (transfers app) running on as_of whose member has not reported at the
-    destination; None while that app has no flow records."""
-    try:
-        from paicha.transfers.models import FlowRecord
-    except ImportError:
-        return None
+    destination."""
     return FlowRecord.objects.filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=as_of),
         member=OuterRef("pk"), since__lte=as_of, reported=False)
@@ -252,9 +343,7 @@ def _away_candidates(as_of: datetime.date) -> Q:
     q |= Q(pk__in=ContactRecord.objects.filter(with_member=False, away_since__isnull=False,
                                                date__lte=as_of, away_since__lte=as_of)
            .values("member_id"))
-    flows = _open_unreported_flows(as_of)
-    if flows is not None:
-        q |= Q(pk__in=flows.model.objects.filter(
+    q |= Q(pk__in=FlowRecord.objects.filter(
             Q(closed_on__isnull=True) | Q(closed_on__gt=as_of), since__lte=as_of,
             reported=False).values("member_id"))
     return q
@@ -268,7 +357,7 @@ def uncontrolled_members(members_qs: QuerySet, *, as_of: datetime.date) -> Query
     cutoff = latest_start(as_of, UNCONTROLLED_AFTER_MONTHS)
     self_reported = ContactRecord.objects.filter(member=OuterRef("pk"), with_member=True,
                                                  date__lte=as_of)
-    members = members_qs.filter(status__in=ON_ROSTER).filter(_away_candidates(as_of)).annotate(
+    members = members_qs.filter(on_roster_q(as_of)).filter(_away_candidates(as_of)).annotate(
         _life=_last(_attended(as_of), "date"),
         _dues=_last(_paid(as_of), "paid_on"),
         _said=Subquery(self_reported.annotate(
@@ -278,17 +367,14 @@ def uncontrolled_members(members_qs: QuerySet, *, as_of: datetime.date) -> Query
         last_self_contact=_latest(F("_life"), F("_dues"), F("_said")),
     )
     after = Coalesce(OuterRef("last_self_contact"), Value(_NEVER), output_field=DateField())
-    life_away, note_away, *flow_away = _away_signals(as_of, after)
-    members = members.annotate(_s_life=life_away, _s_note=note_away)
-    starts = [F("_s_life"), F("_s_note")]
-    if flow_away:
-        members = members.annotate(_s_flow=flow_away[0])
-        starts.append(F("_s_flow"))
-    members = members.annotate(away_since=_earliest(*starts)).filter(away_since__lte=cutoff)
-    sources = [When(_s_life=F("away_since"), then=Value("请假外出")),
+    life_away, note_away, flow_away = _away_signals(as_of, after)
+    members = members.annotate(_s_life=life_away, _s_note=note_away, _s_flow=flow_away)
+    members = members.annotate(
+        away_since=_earliest(F("_s_life"), F("_s_note"), F("_s_flow"))
+    ).filter(away_since__lte=cutoff)
+    sources = [When(_s_flow=F("away_since"), then=Value("流动未报到")),
+               When(_s_life=F("away_since"), then=Value("请假外出")),
                When(_s_note=F("away_since"), then=Value("他人反映外出"))]
-    if flow_away:
-        sources.insert(0, When(_s_flow=F("away_since"), then=Value("流动未报到")))
     return members.annotate(
         away_source=Case(*sources, default=Value("")),
     ).annotate(
@@ -317,20 +403,18 @@ def annotate_dues_arrears(members_qs: QuerySet, *, as_of: datetime.date) -> Quer
 
 @dataclass
 class PreCampaignLost:
-    """Members lost before a campaign starts: the 失联 on the roster, plus members transferred
-    out since 2007 whose receipt never came back (the transfers app's open items)."""
+    """Members lost on a campaign's start date (on the roster of that date, members removed
+    later included), plus members transferred out since 2007 whose receipt had not come back by
+    then (the transfers app's open items)."""
 
     as_of: datetime.date
     lost: QuerySet
-    unreceipted: QuerySet | None  # transfers; None when the transfers app cannot say
-    missing: list[str] = field(default_factory=list)
+    unreceipted: QuerySet
 
     @property
     def member_ids(self) -> set[int]:
-        ids = set(self.lost.values_list("pk", flat=True))
-        if self.unreceipted is not None:
-            ids |= set(self.unreceipted.values_list("member_id", flat=True))
-        return ids
+        return (set(self.lost.values_list("pk", flat=True))
+                | set(self.unreceipted.values_list("member_id", flat=True)))
 
     @property
     def total(self) -> int:
@@ -338,18 +422,59 @@ class PreCampaignLost:
 
     @property
     def overlap(self) -> int:
-        if self.unreceipted is None:
-            return 0
         return len(set(self.lost.values_list("pk", flat=True))
                    & set(self.unreceipted.values_list("member_id", flat=True)))
+
+    @property
+    def unverified(self) -> int:
+        """Of the lost, those 无记录待核实."""
+        return self.lost.filter(unverified=True).count()
 
 
 def pre_campaign_lost(*, org, as_of: datetime.date) -> PreCampaignLost:
     """排查前在册失联党员 of org's subtree as of a campaign's start date."""
     lost = lost_members(Member.objects.in_subtree(org), as_of=as_of)
-    try:
-        from paicha.transfers.selectors import unreceipted_transfers_out
-    except ImportError:
-        return PreCampaignLost(as_of, lost, None, [
-            "2007年以来组织关系转出后未收到回执的党员：组织关系转接功能尚未提供，暂不能统计"])
     return PreCampaignLost(as_of, lost, unreceipted_transfers_out(None, org=org, as_of=as_of))
+
+
+# ---- 无记录待核实 by branch (data quality) ------------------------------------------------------
+
+
+MOSTLY_UNVERIFIED = 0.5
+
+
+def unverified_by_branch(members_qs: QuerySet, *, as_of: datetime.date) -> list[dict]:
+    """Per organization holding members of `members_qs` on the roster of as_of: the roster
+    count, the 无记录待核实 count and share, and the 建账日期 in force (BooksDate), the branches
+    whose members are mostly 无记录待核实 first."""
+    from django.db.models import Count
+
+    from paicha.organizations.models import Organization
+
+    roster = dict(members_qs.filter(on_roster_q(as_of)).order_by()
+                  .values_list("organization_id").annotate(n=Count("id")))
+    unverified = dict(unverified_members(members_qs, as_of=as_of).order_by()
+                      .values_list("organization_id").annotate(n=Count("id")))
+    orgs = Organization.objects.filter(pk__in=list(roster)).select_related(
+        "books_date", "books_date__source_org")
+    rows = []
+    for org in orgs:
+        n, u = roster[org.pk], unverified.get(org.pk, 0)
+        books = getattr(org, "books_date", None)
+        rows.append({"org": org, "members": n, "unverified": u, "share": u / n if n else 0,
+                     "mostly": n > 0 and u / n > MOSTLY_UNVERIFIED, "books": books})
+    rows.sort(key=lambda r: (-r["share"], -r["unverified"], r["org"].path))
+    return rows
+
+
+# ---- marks on a roster ------------------------------------------------------------------------
+
+
+def roster_marks(members_qs: QuerySet, *, as_of: datetime.date) -> dict[int, str]:
+    """Member id → "失联", "无记录待核实" or both, for the members of `members_qs` that carry a
+    mark on as_of (the others are absent): what a branch must see beside each name when it
+    records attendance."""
+    marks = {pk: "失联" for pk in lost_members(members_qs, as_of=as_of).values_list("pk", flat=True)}
+    for pk in unverified_members(members_qs, as_of=as_of).values_list("pk", flat=True):
+        marks[pk] = f"{marks[pk]}，无记录待核实" if pk in marks else "无记录待核实"
+    return marks

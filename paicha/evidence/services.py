@@ -17,7 +17,8 @@ from paicha.core.dates import format_cn_date
 from paicha.members.models import ON_ROSTER, Member
 from paicha.organizations.models import Organization
 
-from .gaps import refresh_gaps
+from .books import books_refresh
+from .gaps import books_and_gaps_after_records, refresh_gaps, refresh_orgs
 from .models import Attendance, ContactRecord, DuesPayment, OrgLifeMeeting
 
 # Dues are rarely paid more than a year ahead; a longer span is almost surely a typo.
@@ -95,6 +96,7 @@ def meeting_record(*, organization: Organization, date: datetime.date, kind: str
     meeting.full_clean()
     meeting.save()
     _write_attendance(meeting, attendance)
+    books_and_gaps_after_records(organization, date)
     refresh_gaps(attendance)
     return meeting
 
@@ -123,6 +125,7 @@ def meeting_update(*, meeting: OrgLifeMeeting, date: datetime.date, kind: str, t
             row.status, row.reason, row.date = status, reason.strip(), date
             row.save()
     Attendance.objects.filter(meeting=meeting).exclude(date=date).update(date=date)
+    _books_after_change(meeting.organization)
     refresh_gaps(meeting.attendances.values_list("member_id", flat=True))
     return meeting
 
@@ -133,7 +136,9 @@ def meeting_delete(*, meeting: OrgLifeMeeting, acting_user) -> None:
     for row in meeting.attendances.all():
         member_ids.append(row.member_id)
         row.delete()  # one audit row each: the evidence removed is named
+    organization = meeting.organization
     meeting.delete()
+    _books_after_change(organization)
     refresh_gaps(member_ids)
 
 
@@ -174,14 +179,16 @@ def dues_record(*, member: Member, amount, month_from: datetime.date, month_to: 
                           created_by=acting_user if getattr(acting_user, "pk", None) else None)
     payment.full_clean()
     payment.save()
+    books_and_gaps_after_records(member.organization, paid_on)
     refresh_gaps([member.pk])
     return payment
 
 
 @service
 def dues_delete(*, payment: DuesPayment, acting_user) -> None:
-    member_id = payment.member_id
+    member_id, organization = payment.member_id, payment.organization
     payment.delete()
+    _books_after_change(organization)
     refresh_gaps([member_id])
 
 
@@ -206,9 +213,41 @@ def contact_record(*, member: Member, date: datetime.date, acting_user,
                            created_by=acting_user if getattr(acting_user, "pk", None) else None)
     record.full_clean()
     record.save()
+    if with_member:  # contact with the member himself is evidence (SPEC §4)
+        refresh_gaps([member.pk])
     return record
 
 
 @service
 def contact_delete(*, record: ContactRecord, acting_user) -> None:
+    member_id = record.member_id
     record.delete()
+    refresh_gaps([member_id])
+
+
+def _books_after_change(organization: Organization) -> None:
+    """A record was moved or removed: the derived 建账日期 of the organization and its
+    ancestors is computed again (it can only move later), then their members' clocks."""
+    from .books import _prefixes
+
+    refresh_orgs(books_refresh(Organization.objects.filter(
+        path__in=_prefixes(organization.path))))
+
+
+# ---- 建账日期 ------------------------------------------------------------------------------------
+
+
+@service
+def books_set(*, organization: Organization, opened_on: datetime.date | None, acting_user,
+              as_of: datetime.date) -> Organization:
+    """Set (or clear, with None) the 建账日期 of an organization: from that date its 组织生活 and
+    党费 records are complete. The subtree inherits it; its members' clocks are recomputed."""
+    if opened_on is not None:
+        _not_future(opened_on, as_of, "books_opened_on", "建账日期")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    organization.books_opened_on = opened_on
+    organization.save(update_fields=["books_opened_on", "updated_at"])
+    from .books import books_refresh_subtree
+
+    refresh_orgs(books_refresh_subtree(organization))
+    return organization

@@ -20,5 +20,6 @@ urlpatterns = [
     path("uncontrolled/", views.uncontrolled_list, name="uncontrolled"),
     path("pre-campaign/", views.pre_campaign, name="pre_campaign"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("books/", views.books, name="books"),
     path("dashboard/reason/<str:reason>/", views.by_reason, name="by_reason"),
 ]

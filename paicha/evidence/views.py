@@ -15,18 +15,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm
+from paicha.accounts.permissions import Perm, has_perm
 from paicha.accounts.scope import get_for_user, require
-from paicha.codes import AttendanceStatus, OrgKind
+from paicha.codes import AttendanceStatus, LossReason, MemberStatus, OrgKind
 from paicha.core.forms import errors_into
+from paicha.core.listexport import Column, list_export_response, wants_xlsx
 from paicha.members.models import ON_ROSTER, Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
 
 from . import dashboard as board
 from . import importing, selectors, services
+from .books import books_for
 from .forms import (
-    AsOfForm, ContactForm, DuesForm, DuesImportForm, MeetingForm, MeetingImportForm,
+    AsOfForm, BooksForm, ContactForm, DuesForm, DuesImportForm, MeetingForm, MeetingImportForm,
 )
 from .models import Attendance, DuesPayment, OrgLifeMeeting
 
@@ -68,6 +70,17 @@ def _branches(org: Organization):
 # ---- 组织生活 -----------------------------------------------------------------------------------
 
 
+MEETING_COLUMNS = [
+    Column("日期", lambda m: m.date, 16),
+    Column("党组织", lambda m: m.organization.name, 28),
+    Column("形式", lambda m: m.get_kind_display(), 14),
+    Column("主题", lambda m: m.topic, 30),
+    Column("出席", lambda m: m.n_present, 6),
+    Column("请假", lambda m: m.n_excused, 6),
+    Column("缺席", lambda m: m.n_absent, 6),
+]
+
+
 def meeting_list(request):
     org = _org(request)
     meetings = (OrgLifeMeeting.objects.visible_to(request.user).in_subtree(org)
@@ -79,6 +92,9 @@ def meeting_list(request):
                           n_absent=Count("attendances", filter=Q(
                               attendances__status=AttendanceStatus.ABSENT)))
                 .order_by("-date", "-id"))
+    if wants_xlsx(request):
+        return list_export_response(request, title="组织生活记录", columns=MEETING_COLUMNS,
+                                    org=org, rows=meetings)
     page = Paginator(meetings, 50).get_page(request.GET.get("page"))
     return render(request, "evidence/meeting_list.html", {
         "org": org, "page": page, "branches": _branches(org)[:500],
@@ -94,23 +110,48 @@ def _attendance_from_post(request, roster) -> dict[int, tuple[str, str]]:
     return attendance
 
 
-def _meeting_page(request, *, org, form, roster, attendance, meeting=None, errors=()):
+def _meeting_page(request, *, org, form, roster, attendance, meeting=None, errors=(),
+                  marks=None):
+    marks = marks if marks is not None else {}
     return render(request, "evidence/meeting_form.html", {
         "org": org, "form": form, "meeting": meeting, "errors": errors,
-        "rows": [(m, *attendance.get(m.pk, (AttendanceStatus.PRESENT, ""))) for m in roster],
+        "rows": [(m, *attendance.get(m.pk, ("", "")), marks.get(m.pk, "")) for m in roster],
         "statuses": AttendanceStatus.choices,
     })
 
 
+def _roster_marks(org, roster, as_of) -> dict[int, str]:
+    return selectors.roster_marks(Member.objects.filter(pk__in=[m.pk for m in roster]),
+                                  as_of=as_of)
+
+
+def _lost_marked_present(attendance, marks, roster) -> list[str]:
+    """Names of 失联 members marked 出席 (a careless save would take them off the list)."""
+    return [m.name for m in roster if "失联" in marks.get(m.pk, "")
+            and attendance.get(m.pk, ("",))[0] == AttendanceStatus.PRESENT]
+
+
+def _confirm_lost(request, attendance, marks, roster) -> list[str]:
+    names = _lost_marked_present(attendance, marks, roster)
+    if names and request.POST.get("confirm_lost") != "1":
+        return [f"{'、'.join(names)}目前是失联党员，登记为出席后将不再列入失联名单。"
+                "确认他们确实出席了本次组织生活，请勾选下方的确认后再保存。"]
+    return []
+
+
 def meeting_new(request):
-    """The roster of one branch with a radio per member, everyone present unless changed."""
+    """The roster of one branch with a radio per member, blank until chosen; 失联 and
+    无记录待核实 members are marked, and marking a lost member present asks for confirmation."""
     require(request.user, Perm.EDIT_MEMBERS)
     org = _org(request)
     roster = list(services.branch_roster(org))
+    marks = _roster_marks(org, roster, _today())
     form = MeetingForm(request.POST or None, initial={"date": _today()})
     attendance = _attendance_from_post(request, roster) if request.method == "POST" else {}
     errors = []
     if request.method == "POST" and form.is_valid():
+        errors = _confirm_lost(request, attendance, marks, roster)
+    if request.method == "POST" and form.is_valid() and not errors:
         try:
             meeting = services.meeting_record(
                 organization=org, attendance=attendance, acting_user=request.user,
@@ -120,10 +161,13 @@ def meeting_new(request):
             if exc.message_dict:
                 errors_into(form, ValidationError(exc.message_dict))
         else:
-            messages.success(request, f"已登记组织生活，出席 {meeting.attendances.filter(status=AttendanceStatus.PRESENT).count()} 人")
+            present = meeting.attendances.filter(status=AttendanceStatus.PRESENT).count()
+            unmarked = len(roster) - len(attendance)
+            messages.success(request, f"已登记组织生活，出席 {present} 人"
+                             + (f"；{unmarked} 人未登记出席情况" if unmarked else ""))
             return redirect(meeting.get_absolute_url())
     return _meeting_page(request, org=org, form=form, roster=roster, attendance=attendance,
-                         errors=errors)
+                         errors=errors, marks=marks)
 
 
 def _get_meeting(request, pk, *, for_write=False) -> OrgLifeMeeting:
@@ -148,7 +192,10 @@ def meeting_edit(request, pk):
         "date": meeting.date, "kind": meeting.kind, "topic": meeting.topic, "notes": meeting.notes})
     attendance = _attendance_from_post(request, roster) if request.method == "POST" else current
     errors = []
+    marks = _roster_marks(meeting.organization, roster, _today())
     if request.method == "POST" and form.is_valid():
+        errors = _confirm_lost(request, attendance, marks, roster)
+    if request.method == "POST" and form.is_valid() and not errors:
         try:
             services.meeting_update(meeting=meeting, attendance=attendance,
                                     acting_user=request.user, as_of=_today(), **form.cleaned_data)
@@ -160,7 +207,7 @@ def meeting_edit(request, pk):
             messages.success(request, "已保存")
             return redirect(meeting.get_absolute_url())
     return _meeting_page(request, org=meeting.organization, form=form, roster=roster,
-                         attendance=attendance, meeting=meeting, errors=errors)
+                         attendance=attendance, meeting=meeting, errors=errors, marks=marks)
 
 
 def meeting_delete(request, pk):
@@ -204,6 +251,15 @@ def meeting_import(request):
 # ---- 党费 -------------------------------------------------------------------------------------
 
 
+DUES_COLUMNS = [
+    Column("姓名", lambda m: m.name, 10),
+    Column("所在党支部", lambda m: m.organization.name, 28),
+    Column("每月党费交纳数额", lambda m: m.monthly_dues, 12),
+    Column("党费已交到", lambda m: f"{m.dues_paid_to:%Y年%-m月}" if m.dues_paid_to else "无记录", 12),
+    Column("欠交月数", lambda m: m.months_in_arrears, 8),
+]
+
+
 def dues_ledger(request):
     org, as_of, form = _org_and_date(request)
     members = selectors.annotate_dues_arrears(
@@ -212,6 +268,11 @@ def dues_ledger(request):
     only = request.GET.get("arrears") == "1"
     if only:
         members = members.filter(Q(months_in_arrears__gte=1) | Q(dues_paid_to__isnull=True))
+    if wants_xlsx(request):
+        return list_export_response(
+            request, title="党费交纳情况", columns=DUES_COLUMNS, org=org, as_of=as_of,
+            filters="只列欠交党员" if only else "",
+            rows=members.order_by("org_path", "name", "id").iterator(chunk_size=2000))
     page = Paginator(members.order_by("org_path", "name", "id"), 50).get_page(
         request.GET.get("page"))
     payments = (DuesPayment.objects.visible_to(request.user).in_subtree(org)
@@ -313,20 +374,46 @@ def _last_excuse():
 
 
 def _with_open_case(members):
-    """The member's open search case, if the cases app has one: the list links to it instead
-    of offering to open a second."""
-    try:
-        from paicha.cases.models import LostContactCase
-    except ImportError:
-        return members
+    """The member's open search case: the list links to it instead of offering to open a
+    second."""
+    from paicha.cases.models import LostContactCase
+
     return members.annotate(open_case=Subquery(
         LostContactCase.objects.filter(member=OuterRef("pk"), closed_on__isnull=True)
         .order_by("-pk").values("pk")[:1]))
 
 
+def _lost_situation(member) -> str:
+    if member.status == MemberStatus.RETAINED:
+        return "出国（境）保留组织关系"
+    if member.flowing:
+        return "流动党员" + (f"：{member.flow_destination}" if member.flow_destination else "")
+    return "待查找"
+
+
+LOST_COLUMNS = [
+    Column("姓名", lambda m: m.name, 10),
+    Column("身份证号码", lambda m: m.id_number, 20, sensitive=True),
+    Column("所在党支部", lambda m: m.organization.name, 28),
+    Column("情况", _lost_situation, 16),
+    Column("最近一次参加组织生活", lambda m: m.last_org_life or "无记录", 16),
+    Column("最近一次交纳党费", lambda m: m.last_dues or "无记录", 16),
+    Column("最近联系", lambda m: m.last_contact or "无记录", 16),
+    Column("失联起算日期", lambda m: m.lost_since, 16),
+    Column("失联月数", lambda m: m.months_lost, 8),
+    Column("查找情况", lambda m: "查找中" if m.open_case else "未立案", 8),
+]
+
+
 def lost_list(request):
     org, as_of, form = _org_and_date(request)
     members = Member.objects.visible_to(request.user).in_subtree(org)
+    if wants_xlsx(request):
+        lost = _with_open_case(selectors.lost_members(members, as_of=as_of))
+        return list_export_response(
+            request, title="失联党员名单", columns=LOST_COLUMNS, org=org, as_of=as_of,
+            rows=lost.select_related("organization").order_by("org_path", "lost_since", "name",
+                                                               "id").iterator(chunk_size=2000))
     search, apart = selectors.lost_split(members, as_of=as_of)
     search, apart = _with_open_case(search), _with_open_case(apart)
     page = Paginator(search.select_related("organization").order_by("lost_since", "name", "id"),
@@ -335,18 +422,43 @@ def lost_list(request):
     apart_rows = board.with_clocks(
         selectors.annotate_dues_arrears(apart.select_related("organization"), as_of=as_of)
         .annotate(last_excuse=_last_excuse()).order_by("lost_since", "name")[:200], as_of=as_of)
+    unverified = selectors.unverified_members(members, as_of=as_of)
     return render(request, "evidence/lost.html", {
         "org": org, "as_of": as_of, "form": form, "page": page, "rows": rows,
-        "apart_rows": apart_rows, "cutoff": selectors.latest_start(as_of, 6),
+        "apart_rows": apart_rows,
+        "cutoff": selectors.latest_start_inclusive(as_of, selectors.LOST_AFTER_MONTHS),
+        "exactly_six": selectors.lost_members(members, as_of=as_of)
+        .filter(evidence_gaps__lost_on=as_of).count(),
+        "books": books_for(org),
+        "unverified_count": unverified.count(),
+        "unverified_lost": unverified.filter(lost=True).count(),
+        "unverified_rows": unverified.select_related("organization")
+        .order_by("org_path", "lost_on", "name", "id")[:200],
         "boundary_example": (datetime.date(2016, 3, 20), datetime.date(2016, 9, 20),
                              datetime.date(2016, 9, 21)),
     })
+
+
+UNCONTROLLED_COLUMNS = [
+    Column("姓名", lambda m: m.name, 10),
+    Column("身份证号码", lambda m: m.id_number, 20, sensitive=True),
+    Column("所在党支部", lambda m: m.organization.name, 28),
+    Column("外出起算日期", lambda m: m.away_since, 16),
+    Column("依据", lambda m: m.away_source, 24),
+    Column("外出月数", lambda m: m.months_away, 8),
+    Column("最近与本人联系", lambda m: m.last_self_contact or "无记录", 16),
+]
 
 
 def uncontrolled_list(request):
     org, as_of, form = _org_and_date(request)
     members = selectors.uncontrolled_members(
         Member.objects.visible_to(request.user).in_subtree(org), as_of=as_of)
+    if wants_xlsx(request):
+        return list_export_response(
+            request, title="失控党员名单", columns=UNCONTROLLED_COLUMNS, org=org, as_of=as_of,
+            rows=members.select_related("organization").order_by("org_path", "away_since",
+                                                                  "name", "id"))
     page = Paginator(members.select_related("organization").order_by("away_since", "name", "id"),
                      50).get_page(request.GET.get("page"))
     return render(request, "evidence/uncontrolled.html", {
@@ -359,12 +471,12 @@ def pre_campaign(request):
     org, as_of, form = _org_and_date(request)
     result = selectors.pre_campaign_lost(org=org, as_of=as_of)
     lost = list(result.lost.select_related("organization").order_by("org_path", "name")[:500])
-    transfers = (list(result.unreceipted.select_related("organization").order_by(
-        "org_path", "letter_date")[:500]) if result.unreceipted is not None else None)
+    transfers = list(result.unreceipted.select_related("organization").order_by(
+        "org_path", "letter_date")[:500])
     return render(request, "evidence/pre_campaign.html", {
         "org": org, "as_of": as_of, "form": form, "result": result, "lost": lost,
         "transfers": transfers, "lost_count": result.lost.count(),
-        "transfer_count": result.unreceipted.count() if result.unreceipted is not None else None,
+        "transfer_count": result.unreceipted.count(),
     })
 
 
@@ -383,11 +495,43 @@ def dashboard(request):
 def by_reason(request, reason):
     """Drill-down of the dashboard's 失联原因 chart: the cases of one reason."""
     org, as_of, form = _org_and_date(request)
+    if reason not in LossReason.values:
+        raise Http404("没有这一失联原因")
     cases = board.cases_by_reason(request.user, org=org, as_of=as_of, reason=reason)
-    if cases is None:
-        raise Http404("失联党员查找功能尚未提供")
     return render(request, "evidence/by_reason.html", {
         "org": org, "as_of": as_of, "form": form, "cases": cases[:500],
         "reason": board.reason_label(reason),
     })
 
+
+
+# ---- 建账日期 and 无记录待核实 --------------------------------------------------------------------
+
+
+def books(request):
+    """The 建账日期 in force for an organization and where it comes from, the form to set it
+    (editors of the organization's records), and its branches with their 无记录待核实 members
+    (a branch whose members are mostly so is a data-quality problem)."""
+    org, as_of, form = _org_and_date(request)
+    can_edit = has_perm(request.user, Perm.EDIT_MEMBERS)
+    books_form = BooksForm(request.POST or None,
+                           initial={"books_opened_on": org.books_opened_on})
+    if request.method == "POST":
+        require(request.user, Perm.EDIT_MEMBERS)
+        org = get_for_user(Organization.objects.all(), request.user, for_write=True, pk=org.pk)
+        if books_form.is_valid():
+            try:
+                services.books_set(organization=org, acting_user=request.user, as_of=_today(),
+                                   opened_on=books_form.cleaned_data["books_opened_on"])
+            except ValidationError as exc:
+                errors_into(books_form, exc)
+            else:
+                messages.success(request, "已保存建账日期，失联名单已按新的建账日期重新计算")
+                return redirect(f"{reverse('evidence:books')}?org={org.code}")
+    members = Member.objects.visible_to(request.user).in_subtree(org)
+    rows = selectors.unverified_by_branch(members, as_of=as_of)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "evidence/books.html", {
+        "org": org, "as_of": as_of, "form": form, "books": books_for(org),
+        "books_form": books_form, "can_edit": can_edit, "page": page,
+    })

@@ -8,6 +8,7 @@ exported it and when.
 import datetime
 import io
 
+from paicha.core.cells import safe_cell
 from paicha.core.dates import format_cn_date
 
 from .models import Member
@@ -39,7 +40,7 @@ def export_roster(members, *, title: str, filters_text: str, exported_by: str,
     heading = WriteOnlyCell(ws, title)
     heading.font = Font(size=14, bold=True)
     ws.append([heading])
-    ws.append([f"筛选条件：{filters_text}"])
+    ws.append([safe_cell(f"筛选条件：{filters_text}")])
     ws.append([f"导出人：{exported_by}　导出时间：{format_cn_date(exported_at.date())} "
                f"{exported_at:%H:%M}" + ("" if show_identity else
                                           "　（身份证号码、联系方式已按权限隐藏部分内容）")])
@@ -55,10 +56,7 @@ def export_roster(members, *, title: str, filters_text: str, exported_by: str,
                                    .iterator(chunk_size=2000), start=1):
         row = [count]
         for name in EXPORT_FIELDS:
-            if name == "other_contacts" and not show_identity:
-                row.append("****" if member.other_contacts else "")
-                continue
-            row.append(display_value(member, name, show_identity=show_identity))
+            row.append(safe_cell(display_value(member, name, show_identity=show_identity)))
         ws.append(row)
     ws.append([])
     ws.append([f"共 {count} 人。导出人：{exported_by}，导出时间：{format_cn_date(exported_at.date())} "

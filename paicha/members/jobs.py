@@ -3,7 +3,7 @@
 A job's life: created CHECKING (upload) → `run_import_job` → CHECKED or REJECTED; confirmed
 → IMPORTING → `run_import_job` → DONE or REJECTED; any failure → FAILED, which can be retried
 (`import_retry`, back to CHECKING). `run_import_job(job_id)` is the one entry point: a request
-starts it in a background thread (`launch`), a worker process may call it instead.
+queues it for `paicha worker` (`launch`) and returns at once.
 
 The step writes its progress, with the time, to a small file cache, readable from every
 process and writable while the import's transaction holds SQLite's write lock: that is the
@@ -16,14 +16,14 @@ and offers to run it again. Tests and the command line run inline
 
 import dataclasses
 import logging
-import threading
 import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
-from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
+
+from paicha.core.jobs import on_interrupt, run_later
 
 from .importing import (
     PREVIEW_ROWS,
@@ -158,6 +158,22 @@ def run_import_job(job_id: int) -> None:
         MemberImport.objects.filter(pk=job_id).update(
             state=ImportState.FAILED, message="系统错误，未导入任何数据：可以重新检查，仍不成功请联系管理员",
             finished_at=timezone.now())
+        return
+    if stage == "write":
+        # The new members' evidence rows are computed in the worker too, not in the first
+        # request that lists 失联 members.
+        run_later("paicha.evidence.gaps.catch_up")
+
+
+def interrupted(job_id: int) -> None:
+    """The worker died during a step (its transaction rolled back): the job ends FAILED and
+    can be checked again."""
+    MemberImport.objects.filter(
+        pk=job_id, state__in=(ImportState.CHECKING, ImportState.IMPORTING)).update(
+        state=ImportState.FAILED, message=STUCK_MESSAGE, finished_at=timezone.now())
+
+
+on_interrupt("paicha.members.jobs.run_import_job", "paicha.members.jobs.interrupted")
 
 
 def import_retry(*, job: MemberImport, acting_user) -> None:
@@ -170,20 +186,10 @@ def import_retry(*, job: MemberImport, acting_user) -> None:
     launch(job.pk)
 
 
-def _in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        run_import_job(job_id)
-    finally:
-        connections.close_all()
-
-
 def launch(job_id: int) -> None:
-    """Run the job's pending step in a background thread once the caller's transaction has
-    committed (the thread must see the job row), or inline when so configured."""
+    """Run the job's pending step in the worker once the caller's transaction has committed
+    (the worker must see the job row), or inline when so configured."""
     if getattr(settings, "MEMBER_IMPORT_IN_BACKGROUND", True):
-        transaction.on_commit(lambda: threading.Thread(
-            target=_in_thread, args=(job_id,), daemon=True,
-            name=f"member-import-{job_id}").start())
+        run_later("paicha.members.jobs.run_import_job", job_id)
     else:
         run_import_job(job_id)

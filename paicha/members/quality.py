@@ -20,8 +20,10 @@ class BirthDigits(Func):
     output_field = CharField()
 
     def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="strftime('%%Y%%m%%d', %(expressions)s)",
-                           **extra)
+        # The format goes as a parameter: a literal % in the SQL breaks the query's logging.
+        sql, params = self.as_sql(compiler, connection,
+                                  template="strftime(%%s, %(expressions)s)", **extra)
+        return sql, ("%Y%m%d", *params)
 
     def as_postgresql(self, compiler, connection, **extra):
         return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYYMMDD')",

@@ -1,7 +1,7 @@
 """Reads of members: scoped fetches, the 一人两籍 lookup, the roster list and its filters."""
 
 from paicha.accounts.scope import get_for_user
-from paicha.core.privacy import mask_identity
+from paicha.core.privacy import mask_contacts, mask_identity
 from paicha.organizations.models import Organization
 
 from .models import Member
@@ -44,19 +44,11 @@ def duplicate_id_message(id_number: str, *, organization: Organization | None,
 
 
 def member_history(member: Member, *, show_identity: bool, limit: int = 100) -> list:
-    """Every change of the record and of the records about the member (audit log), with
-    身份证号码 and phones masked for readers who may not see them."""
+    """Every change of the record and of the records about the member (audit log). The
+    audit/_entries.html template masks 身份证号码 and phones for readers who may not see them."""
     from paicha.audit.models import AuditEntry
 
-    entries = list(AuditEntry.objects.filter(member_id=member.pk).order_by("-at", "-id")[:limit])
-    if not show_identity:
-        id_label = str(Member._meta.get_field("id_number").verbose_name)
-        phone_label = str(Member._meta.get_field("mobile").verbose_name)
-        for entry in entries:
-            for label in (id_label, phone_label):
-                if label in entry.changes:
-                    entry.changes[label] = [mask_identity(v or "") for v in entry.changes[label]]
-    return entries
+    return list(AuditEntry.objects.filter(member_id=member.pk).order_by("-at", "-id")[:limit])
 
 
 # Apps whose records about a member the member page lists, in this order.
@@ -90,6 +82,8 @@ def display_value(member: Member, name: str, *, show_identity: bool) -> str:
     value = getattr(member, name)
     if name in ("id_number", "mobile") and not show_identity:
         return mask_identity(value)
+    if name == "other_contacts" and not show_identity:
+        return mask_contacts(value)
     if name == "organization":
         return value.name
     if field.choices:

@@ -40,6 +40,14 @@ class Organization(models.Model):
     intranet_address = models.CharField("网上支部地址", max_length=200, blank=True,
                                         help_text="内网地址（IP 或网址），印在联心卡上")
     wechat_group = models.CharField("支部微信群", max_length=100, blank=True)
+    # What the group's QR code encodes (the invitation link WeChat gives); the 联心卡 prints the
+    # code, generated here, never fetched from a web service.
+    wechat_group_link = models.CharField("支部微信群二维码内容", max_length=500, blank=True,
+                                         help_text="微信群邀请链接（二维码所含文字），印成联心卡上的二维码")
+    secretary_wechat = models.CharField("书记微信号", max_length=50, blank=True)
+    secretary_email = models.EmailField("书记邮箱", max_length=100, blank=True)
+    organizer_wechat = models.CharField("组织委员微信号", max_length=50, blank=True)
+    organizer_email = models.EmailField("组织委员邮箱", max_length=100, blank=True)
     # From this date the organization's 组织生活 and 党费 records are complete (SPEC §4); the
     # subtree inherits it. Empty: derived from the records (evidence app).
     books_opened_on = models.DateField("建账日期", null=True, blank=True)

@@ -17,6 +17,8 @@ from .tree import MAX_DEPTH, SEGMENT_WIDTH, decode_segment, encode_segment, subt
 EDITABLE_FIELDS = (
     "code", "name", "short_name", "kind", "category", "secretary", "secretary_phone",
     "organizer", "organizer_phone", "office_phone", "email", "intranet_address", "wechat_group",
+    "wechat_group_link", "secretary_wechat", "secretary_email", "organizer_wechat",
+    "organizer_email",
 )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from paicha.codes import CircledChoices
-from paicha.core.privacy import mask_identity
+from paicha.core.privacy import mask_identity, mask_text
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,8 @@ class FormResult:
     checks: list[Check] = field(default_factory=list)
     header: dict[str, str] = field(default_factory=dict)
     footer: dict[str, str] = field(default_factory=dict)
+    # Figures printed outside the table (附件3's 补充资料), as numbers for machines.
+    figures: dict[str, int] = field(default_factory=dict)
     mask: bool = False
 
     @property
@@ -114,10 +116,18 @@ class FormResult:
         value = column.display(row.get(column.key))
         if self.mask and column.sensitive and value:
             return mask_identity(str(value))
+        if self.mask and isinstance(value, str):
+            return mask_text(value)
         return value
 
     def display_rows(self) -> list[list[Any]]:
-        return [[self.value(c, row) for c in self.form.columns] for row in self.rows]
+        return list(self.iter_display_rows())
+
+    def iter_display_rows(self):
+        """The rows as printed, one list of cell values at a time (what the renderers stream)."""
+        columns = self.form.columns
+        for row in self.rows:
+            yield [self.value(c, row) for c in columns]
 
     def as_json(self) -> dict:
         return {
@@ -132,6 +142,9 @@ class FormResult:
                 {c.key: _json_value(self.value(c, row)) for c in self.form.columns}
                 for row in self.rows
             ],
+            # The fields printed below the table (附件3's 补充资料 among them).
+            "footer": self.footer,
+            "figures": self.figures,
             "checks": [{"rule": c.rule, "where": c.where, "ok": c.ok, "detail": c.detail}
                        for c in self.checks],
         }
@@ -149,6 +162,8 @@ class FormDeclaration:
     slug: ClassVar[str]
     title: ClassVar[str]
     seed: ClassVar[str] = ""
+    # Said after the title in the catalogue when two views print the same sheet.
+    view_label: ClassVar[str] = ""
     landscape: ClassVar[bool] = True
     # Fields the seed prints above the table, and below it.
     header_fields: ClassVar[tuple[str, ...]] = ("填报单位（盖章）", "填表日期")
@@ -158,6 +173,48 @@ class FormDeclaration:
     columns: ClassVar[list[Column]]
     # Blank rows the printed form shows when there are fewer records (seed tables have 8–14).
     min_rows: ClassVar[int] = 0
+    # Where two documents print this form with different 填表说明: {document key: (title,
+    # notes)}. The seed's own (`seed`) is `notes_title`/`notes`; a campaign or the user picks
+    # another with `build(notes_from=…)`.
+    notes_variants: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    @property
+    def sources(self):
+        from .sources import sources_of
+
+        return sources_of(self.slug)
+
+    @property
+    def source_label(self) -> str:
+        from .sources import label_of
+
+        return label_of(self.slug)
+
+    def notes_choices(self) -> list[tuple[str, str]]:
+        """[(document key, label)] of the 填表说明 this form can print; empty if only one."""
+        if not self.notes_variants:
+            return []
+        from .sources import DOCUMENTS
+
+        keys = [self.seed, *self.notes_variants]
+        return [(k, DOCUMENTS[k].label) for k in keys]
+
+    def with_notes(self, document: str | None) -> "FormDeclaration":
+        """This form printing the 填表说明 of `document` (the seed's own when unknown)."""
+        if not document or document == self.seed or document not in self.notes_variants:
+            return self
+        variant = type(self)()
+        variant.notes_title, variant.notes = self.notes_variants[document]
+        variant.notes_document = document
+        return variant
+
+    @property
+    def notes_document(self) -> str:
+        return self.__dict__.get("notes_document", self.seed)
+
+    @notes_document.setter
+    def notes_document(self, value: str) -> None:
+        self.__dict__["notes_document"] = value
 
     def rows(self, *, org, as_of: datetime.date) -> list[dict]:
         raise NotImplementedError
@@ -182,21 +239,34 @@ class FormDeclaration:
                   "填报时间": format_cn_date(as_of)}
         return {k: values.get(k, "") for k in self.header_fields}
 
+    def figures(self, *, org, as_of: datetime.date) -> dict[str, int]:
+        """Numbers the form prints outside its table, by the label it prints them under."""
+        return {}
+
     def footer_values(self, *, org, as_of: datetime.date, user=None) -> dict[str, str]:
         values = {"填表人": str(user) if user else "",
                   "联系电话": getattr(user, "phone", "") or org.office_phone}
         return {k: values.get(k, "") for k in self.footer_fields}
 
-    def build(self, *, org, as_of: datetime.date, user=None) -> FormResult:
+    def build(self, *, org, as_of: datetime.date, user=None,
+              notes_from: str | None = None) -> FormResult:
+        """The form for `org` on `as_of`. `notes_from` picks which document's 填表说明 is
+        printed; by default the document of the campaign running over `org` on `as_of`."""
         from paicha.accounts.permissions import Perm, has_perm
 
+        if self.notes_variants and not notes_from:
+            from paicha.campaigns.selectors import notes_document_for
+
+            notes_from = notes_document_for(org, as_of=as_of)
+        form = self.with_notes(notes_from)
         rows = self.rows(org=org, as_of=as_of)
         return FormResult(
             mask=user is not None and not has_perm(user, Perm.VIEW_IDENTITY),
-            form=self, org=org, as_of=as_of, rows=rows,
+            form=form, org=org, as_of=as_of, rows=rows,
             checks=self.checks(rows, org=org, as_of=as_of),
             header=self.header_values(org=org, as_of=as_of, user=user),
             footer=self.footer_values(org=org, as_of=as_of, user=user),
+            figures=self.figures(org=org, as_of=as_of),
         )
 
 

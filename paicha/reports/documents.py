@@ -12,6 +12,9 @@ import io
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from paicha.core.cells import safe_cell
+from paicha.core.privacy import mask_text
+
 CHECKED, UNCHECKED = "☑", "□"
 
 
@@ -54,6 +57,9 @@ class Page:
     before: list[tuple[str, str]] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
     copy_note: str = ""                 # which copy of 一式几份 this page is
+    # 填表说明 printed on the back of the page (a page of its own), e.g. the 登记表's 19 items.
+    notes_title: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -61,6 +67,20 @@ class Document:
     title: str
     filename: str
     pages: list[Page]
+
+    def masked(self) -> Document:
+        """This document with every 身份证号码 and phone number in its text masked
+        (core.privacy.mask_text): the one rule for readers without VIEW_IDENTITY, whatever
+        free text (查找过程, 备注) may quote."""
+        def paras(items):
+            return [(mask_text(t), a) for t, a in items]
+
+        return Document(self.title, self.filename, [
+            Page(p.title, p.widths,
+                 [[Cell(paras(c.paras), c.colspan, c.rowspan, c.label, c.tall) for c in row]
+                  for row in p.rows],
+                 paras(p.before), [mask_text(t) for t in p.after], p.copy_note)
+            for p in self.pages])
 
 
 class DocumentDeclaration:
@@ -158,7 +178,7 @@ def to_docx(document: Document, *, exported_by: str = "") -> bytes:
                 for i, (text, align) in enumerate(cell.paras):
                     para = target.paragraphs[0] if i == 0 else target.add_paragraph()
                     para.alignment = aligns[align]
-                    _font(para.add_run(text), 10.5, bold=cell.label)
+                    _font(para.add_run(safe_cell(text)), 10.5, bold=cell.label)
                 if cell.tall and len(cell.paras) < 3:
                     target.add_paragraph()
                 c += cell.colspan
@@ -170,6 +190,17 @@ def to_docx(document: Document, *, exported_by: str = "") -> bytes:
             p = out.add_paragraph()
             p.paragraph_format.space_before = Pt(4)
             _font(p.add_run(text), 9)
+        if page.notes:
+            out.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            for line in page.notes_title.splitlines():
+                p = out.add_paragraph()
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _font(p.add_run(line), 14, bold=True)
+            for text in page.notes:
+                p = out.add_paragraph()
+                p.paragraph_format.first_line_indent = Pt(21)
+                p.paragraph_format.space_after = Pt(2)
+                _font(p.add_run(text), 10.5)
     if exported_by:
         out.sections[0].footer.paragraphs[0].text = exported_by
     buffer = io.BytesIO()

@@ -1,8 +1,11 @@
 import json
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
@@ -14,6 +17,8 @@ from .renderers.xlsx import render_xlsx
 from .selectors import form_org, get_form_or_404, parse_fill_date
 
 RENDERERS = {"xlsx": render_xlsx, "docx": render_docx}
+# Rows of a form shown on one screen page.
+PAGE_ROWS = 100
 
 
 def catalogue(request):
@@ -31,8 +36,11 @@ def form_view(request, slug):
         messages.error(request, str(exc))
         as_of = today
     fmt = request.GET.get("format", "html")
-    result = form.build(org=org, as_of=as_of, user=request.user)
-    params = {"org": org.code, "date": as_of.isoformat()}
+    notes_from = request.GET.get("notes") or None
+    result = form.build(org=org, as_of=as_of, user=request.user, notes_from=notes_from)
+    form = result.form  # with the 填表说明 of the chosen document
+    params = {"org": org.code, "date": as_of.isoformat(),
+              **({"notes": notes_from} if notes_from else {})}
     filename = f"{result.title.replace(' ', '')}_{org.code}_{as_of:%Y%m%d}.{fmt}"
     if fmt in RENDERERS or fmt == "json":
         require(request.user, Perm.EXPORT)
@@ -43,14 +51,7 @@ def form_view(request, slug):
         return file_response(user=request.user, content=content, filename=filename, fmt=fmt,
                              what=result.title, org=org, params=params)
     cells, depth = header_grid(form.columns)
-    base = {"org": org.code, "date": as_of.isoformat()}
-    linked_rows = [
-        [(result.value(column, row), _drilldown_url(slug, base, form.link(row, column)))
-         for column in form.columns]
-        for row in result.rows
-    ]
     context = {
-        "linked_rows": linked_rows,
         "form": form, "result": result, "org": org, "as_of": as_of,
         "header_rows": _header_rows(cells, depth), "has_letters": any(c.letter for c in form.columns),
         "blank_rows": range(max(0, form.min_rows - len(result.rows))),
@@ -61,8 +62,29 @@ def form_view(request, slug):
         from paicha.audit.services import audit_export
 
         audit_export(acting_user=request.user, what=f"{result.title}（打印）", org=org, params=params)
-        return render(request, "reports/print.html", context)
+        # The whole form is printed: its body is written in one pass, not cell by cell in the
+        # template language (a register of thousands of rows stays well under a second).
+        return render(request, "reports/print.html", {**context, "body": _print_body(result)})
+    # On screen a page of rows at a time; the files and the print view carry every row.
+    page = Paginator(result.rows, PAGE_ROWS).get_page(request.GET.get("page"))
+    base = {"org": org.code, "date": as_of.isoformat()}
+    context["linked_rows"] = [
+        [(result.value(column, row), _drilldown_url(slug, base, form.link(row, column)))
+         for column in form.columns]
+        for row in page.object_list
+    ]
+    context["page"] = page
+    if page.has_next():
+        context["blank_rows"] = range(0)
     return render(request, "reports/form.html", context)
+
+
+def _print_body(result) -> str:
+    """The table rows of the print view as HTML, escaped, every row of the form."""
+    cell = "<td>{}</td>".format
+    return mark_safe("\n".join(
+        "<tr>" + "".join(cell(escape(value)) for value in values) + "</tr>"
+        for values in result.iter_display_rows()))
 
 
 def _drilldown_url(slug, base, params):
@@ -77,7 +99,6 @@ def _drilldown_url(slug, base, params):
 
 def members_behind(request, slug):
     """The members counted in one number of a form (附件5 …), within the user's scope."""
-    from django.core.paginator import Paginator
     from django.http import Http404
 
     from paicha.members.models import Member
@@ -139,6 +160,8 @@ def document_response(request, declaration, obj, *, fmt: str):
     require(request.user, Perm.EXPORT)
     mask = not has_perm(request.user, Perm.VIEW_IDENTITY)
     document = declaration.build(obj, as_of=timezone.localdate(), mask=mask)
+    if mask:
+        document = document.masked()
     org = getattr(obj, "organization", None)
     if fmt == "docx":
         return file_response(user=request.user, fmt="docx", filename=document.filename,

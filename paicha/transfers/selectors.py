@@ -18,7 +18,7 @@ from paicha.codes import (
     StudentLevel, TransferDirection, TransferState,
 )
 from paicha.core.dates import add_months
-from paicha.members.models import Member
+from paicha.members.models import Member, roster_status_q
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import SEGMENT_WIDTH, subtree_q
 
@@ -107,12 +107,19 @@ def receipt_statistics_title(year: int) -> str:
     return f"{year}年度{RECEIPT_STATISTICS_TITLE}"
 
 
-def receipt_statistics(*, org: Organization, year: int) -> list[dict]:
-    """The two rows of seed 000 附件4 for transfers of org's subtree with a letter of `year`
-    (letters sent back are not transfers). 回执收（寄）数: receipts received for transfers out,
-    sent for transfers in."""
+def receipt_statistics(*, org: Organization, year: int | None = None,
+                       as_of: datetime.date | None = None) -> list[dict]:
+    """The two rows of seed 000 附件4 for transfers of org's subtree with a letter of the year,
+    as they stood on `as_of` (default: the year's last day): letters dated after it, and
+    receipts recorded with a later date, do not count; a letter sent back by then is no
+    transfer. 回执收（寄）数: receipts received for transfers out, sent for transfers in."""
+    if as_of is None:
+        as_of = datetime.date(year, 12, 31)
+    elif year is not None and year != as_of.year:
+        raise ValueError("year and as_of disagree")
     counts = (Transfer.objects.in_subtree(org)
-              .filter(letter_date__year=year).exclude(state=TransferState.REFUSED)
+              .filter(letter_date__gte=datetime.date(as_of.year, 1, 1), letter_date__lte=as_of)
+              .exclude(state=TransferState.REFUSED, refused_date__lte=as_of)
               .values("direction").order_by()
               .annotate(
                   total=Count("id"),
@@ -121,7 +128,7 @@ def receipt_statistics(*, org: Organization, year: int) -> list[dict]:
                   jc=Count("id", filter=Q(member__student_level=StudentLevel.JUNIOR_COLLEGE)),
                   within=Count("id", filter=Q(province_scope=ProvinceScope.WITHIN)),
                   outside=Count("id", filter=Q(province_scope=ProvinceScope.OUTSIDE)),
-                  receipts=Count("id", filter=Q(receipt_date__isnull=False)),
+                  receipts=Count("id", filter=Q(receipt_date__lte=as_of)),
               ))
     by_direction = {row["direction"]: row for row in counts}
     rows = []
@@ -152,7 +159,9 @@ def _active_on(as_of: datetime.date) -> Q:
 
 
 def flow_records(*, org: Organization, as_of: datetime.date):
+    """Flow records open on as_of whose member was on the roster then (SPEC §4)."""
     return (FlowRecord.objects.in_subtree(org).filter(_active_on(as_of))
+            .filter(roster_status_q(as_of, "member__"))
             .select_related("member", "organization").order_by("org_path", "since", "id"))
 
 
@@ -242,8 +251,9 @@ def flow_summary_rows(*, org: Organization, as_of: datetime.date) -> list[dict]:
 
 
 def pocket_records(*, org: Organization, as_of: datetime.date):
+    """Pocket members marked by as_of and not resolved then, still on the roster (SPEC §4)."""
     return (PocketRecord.objects.in_subtree(org)
-            .filter(marked_on__lte=as_of)
+            .filter(marked_on__lte=as_of).filter(roster_status_q(as_of, "member__"))
             .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
             .select_related("member", "organization", "transfer").order_by("org_path", "marked_on"))
 

@@ -14,6 +14,7 @@ from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
 from paicha.codes import AbroadKind, TransferDirection
 from paicha.core.forms import errors_into, submitted
+from paicha.core.listexport import Column, list_export_response, wants_xlsx
 from paicha.core.privacy import mask_identity
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
@@ -57,6 +58,23 @@ def _form_page(request, form, title, *, back, explain="", submit="保存", extra
 TABS = {"open": "待回执", "overdue": "逾期未回执", "in": "转入", "all": "全部"}
 
 
+def _transfer_state(t, as_of) -> str:
+    return "逾期未回执" if t.is_overdue(as_of) else t.get_state_display()
+
+
+TRANSFER_COLUMNS = [
+    Column("姓名", lambda t: t.member.name, 10),
+    Column("方向", lambda t: t.get_direction_display(), 6),
+    Column("介绍信编号", lambda t: t.letter_number, 14),
+    Column("开具日期", lambda t: t.letter_date, 16),
+    Column("转出党组织", lambda t: t.from_name, 28),
+    Column("接收党组织", lambda t: t.to_name, 28),
+    Column("省内/省外", lambda t: t.get_province_scope_display(), 8),
+    Column("回执期限", lambda t: t.receipt_due, 16),
+    Column("回执日期", lambda t: t.receipt_date, 16),
+]
+
+
 def transfer_list(request):
     """The sender's list: open letters, the overdue ones, transfers in, everything."""
     as_of = _today()
@@ -75,6 +93,11 @@ def transfer_list(request):
     if q := request.GET.get("q", "").strip():
         transfers = transfers.filter(Q(member__name__contains=q) | Q(letter_number=q))
     transfers = transfers.select_related("member", "organization").order_by("-letter_date", "-id")
+    if wants_xlsx(request):
+        columns = [*TRANSFER_COLUMNS, Column("状态", lambda t: _transfer_state(t, as_of), 12)]
+        return list_export_response(
+            request, title=f"组织关系转接（{TABS[tab]}）", columns=columns, org=org,
+            as_of=as_of, rows=transfers, filters=f"姓名或编号：{q}" if q else "")
     page = Paginator(transfers, 50).get_page(request.GET.get("page"))
     return render(request, "transfers/list.html", {
         "page": page, "org": org, "tab": tab, "tabs": TABS, "as_of": as_of, "q": q,
@@ -268,8 +291,15 @@ def card(request, pk):
     transfer, owner = _get_any(request, pk)
     branch = transfer.organization if transfer.is_out else transfer.counterpart_org
     branch = branch or transfer.organization
+    from .card import contact_line, wechat_group_qr_svg
+
     return render(request, "transfers/card.html", {
         "t": transfer, "branch": branch, "committee": branch.grassroots_committee(),
+        "qr_svg": wechat_group_qr_svg(branch),
+        "secretary": contact_line(branch.secretary, branch.secretary_phone,
+                                  branch.secretary_wechat, branch.secretary_email),
+        "organizer": contact_line(branch.organizer, branch.organizer_phone,
+                                  branch.organizer_wechat, branch.organizer_email),
     })
 
 

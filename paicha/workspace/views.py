@@ -26,13 +26,16 @@ def home(request):
 def _work_counts(user, today):
     """What is waiting for this user today, from each area's own selectors."""
     from paicha.cases.models import LostContactCase, SearchAttempt
-    from paicha.cases.selectors import attempts_missing_signature, cases_waiting_for
+    from paicha.cases.selectors import (
+        attempts_missing_signature, cases_returned_to, cases_waiting_for,
+    )
     from paicha.evidence.selectors import lost_members
     from paicha.transfers.selectors import incoming_for_user, overdue_transfers_out
 
     return {
         "lost": lost_members(Member.objects.visible_to(user), as_of=today).count(),
         "waiting": len(cases_waiting_for(user)),
+        "returned": cases_returned_to(user).count(),
         "unsigned": attempts_missing_signature(SearchAttempt.objects.visible_to(user)).count(),
         "open_cases": LostContactCase.objects.visible_to(user).open().count(),
         "overdue": overdue_transfers_out(org=user.organization, as_of=today).count(),

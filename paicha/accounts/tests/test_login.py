@@ -18,7 +18,7 @@ def test_production_hasher_is_argon2():
 
 def test_sessions_expire():
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
-    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and not settings.SESSION_SAVE_EVERY_REQUEST
 
 
 def test_pages_need_login(client, db):

@@ -48,7 +48,8 @@ def test_province_template_has_the_six_phases_of_seed_003(tree, personas):
     assert campaign.end == datetime.date(2016, 8, 15)
     assert {(r.form_slug, r.deadline) for r in campaign.required_forms.all()} >= {
         ("attachment3", datetime.date(2016, 4, 20)), ("attachment5", datetime.date(2016, 8, 15))}
-    assert set(BLUEPRINTS) == {"branch-flow", "province-steps"}
+    assert set(BLUEPRINTS) == {"branch-flow", "province-steps", "school-deepen", "school-2016",
+                               "justice-bureau", "colleges-hunan"}
 
 
 def test_template_deadlines_move_with_a_later_start_month(tree, personas):

@@ -174,25 +174,36 @@ def test_report_downloads_a_docx_with_the_sections_and_is_audited(
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT, note__contains="综合情况报告").exists()
 
 
-def test_report_names_figures_whose_source_is_missing(college_campaign, personas, monkeypatch):
+def test_report_flowing_figure_counts_flow_records_on_the_date(college_campaign):
+    from paicha.campaigns import report
+    from paicha.codes import FlowScope
+    from paicha.conftest import make_member
+    from paicha.transfers.services import flow_open
+
+    campaign = college_campaign[0]
+    away = make_member(campaign.organization.children.order_by("path").first(), "外出甲")
+    flow_open(member=away, destination="深圳市", since=datetime.date(2016, 5, 1),
+              scope=FlowScope.CROSS_PROVINCE)
+
+    def flowing(on):
+        figs = report.figures(org=campaign.organization, campaign=campaign, as_of=on)
+        return next(f.value for f in figs if f.label == "流动党员")
+
+    assert flowing(datetime.date(2016, 7, 10)) == 1
+    assert flowing(datetime.date(2016, 4, 30)) == 0  # not yet away on that date
+
+
+def test_report_raises_when_a_figure_cannot_be_computed(college_campaign, monkeypatch):
     from paicha.campaigns import report
 
-    def missing(org, as_of):
-        raise ImportError("no transfers app")
+    def broken(org, as_of):
+        raise AttributeError("no such selector")
 
-    monkeypatch.setattr(report, "SOURCES", [*report.SOURCES[:4], ("流动党员", missing, "流动党员管理")])
+    monkeypatch.setattr(report, "SOURCES", [*report.SOURCES[:4], ("流动党员", broken, "流动党员管理")])
     campaign = college_campaign[0]
-    figs = report.figures(org=campaign.organization, campaign=campaign,
-                          as_of=datetime.date(2016, 7, 10))
-    flowing = next(f for f in figs if f.label == "流动党员")
-    assert flowing.value is None
-    content = report.summary_docx(campaign=campaign, org=campaign.organization,
-                                  as_of=datetime.date(2016, 7, 10), sections={},
-                                  user=personas["reviewer_a"])
-    from docx import Document
-
-    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
-    assert "流动党员（流动党员管理功能尚未启用）" in text
+    with pytest.raises(AttributeError):
+        report.figures(org=campaign.organization, campaign=campaign,
+                       as_of=datetime.date(2016, 7, 10))
 
 
 def test_minutes_download_is_audited(college_campaign, personas, client_for):

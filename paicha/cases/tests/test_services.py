@@ -257,9 +257,9 @@ def test_only_the_branch_proposes(opened_case, personas, searchers):
 
 
 def test_every_removal_category_has_its_chain():
-    assert steps_for(D.LOST_SELF_LAPSED) == tuple(S.values)
-    assert S.DEPARTMENT_PRE_REVIEW not in steps_for(D.EXPELLED)
-    assert S.DEPARTMENT_APPROVAL in steps_for(D.EXPELLED)
+    assert steps_for(D.LOST_SELF_LAPSED) == ("1", "2", "3", "4", "5", "6")
+    # 开除党籍 has no 上一级党委组织部门 row: the seed's two rows are for 劝退/除名 only.
+    assert steps_for(D.EXPELLED) == ("1", "2", "4", "5")
     assert steps_for(D.LOST_UNREACHABLE_SUSPENDED)[-1] == S.COMMITTEE_APPROVAL
     assert steps_for(D.MANAGED) == () and steps_for(D.STILL_SEARCHING) == ()
     for category in "EHIJKLMQRTUV":
@@ -459,3 +459,46 @@ def test_grassroots_of_many_organizations_in_one_query(tree, django_assert_num_q
         found = grassroots_map(orgs)
     assert found == {o.pk: grassroots_of(o) for o in orgs}
     assert found[tree.branch_a1.pk] == tree.college_a
+
+
+def test_returned_case_waits_in_the_branch_todo_until_it_searches_again(opened_case, personas,
+                                                                        searchers):
+    from paicha.cases.selectors import cases_returned_to
+
+    propose_removal(opened_case, personas, searchers)
+    with pytest.raises(ValidationError, match="只有处置意见被退回"):
+        services.case_search_again(case=opened_case, acting_user=personas["worker_a1"])
+    approve(opened_case, personas, S.BRANCH_COMMITTEE, datetime.date(2016, 7, 2))
+    services.disposition_reject(case=opened_case, acting_user=personas["reviewer_a"],
+                                step=S.COMMITTEE_PRE_REVIEW, reason="请再向公安部门核实",
+                                signed_on=datetime.date(2016, 7, 3))
+    assert list(cases_returned_to(personas["worker_a1"])) == [opened_case]
+    assert list(cases_returned_to(personas["worker_b1"])) == []
+    assert list(cases_returned_to(personas["reviewer_a"])) == []
+    case = services.case_search_again(case=opened_case, acting_user=personas["worker_a1"])
+    assert case.outcome == CaseOutcome.SEARCHING and case.outcome_on is None
+    assert list(cases_returned_to(personas["worker_a1"])) == []
+    disposition = LostContactCase.objects.get(pk=opened_case.pk).disposition
+    assert disposition.state == DispositionState.RETURNED
+    assert disposition.returned_reason == "基层党委预审意见：请再向公安部门核实"
+    attempt(case, personas["worker_a1"], datetime.date(2016, 7, 5),
+            [searchers["li"], searchers["zhao"]], method=SearchMethod.POLICE)
+    assert case.attempts.count() == 3
+
+
+def test_disposition_form_offers_only_the_categories_of_the_outcome(opened_case, personas,
+                                                                    searchers):
+    from paicha.cases.forms import DispositionForm
+
+    def offered(case):
+        case = LostContactCase.objects.select_related("member").get(pk=case.pk)
+        return [value for _, group in DispositionForm(case=case).fields["category"].choices[1:]
+                for value, _ in group]
+
+    assert offered(opened_case) == ["W"]
+    unreachable_case(opened_case, personas, searchers)
+    assert offered(opened_case) == ["Q", "T", "U", "V", "W"]
+    case = LostContactCase.objects.select_related("member").get(pk=opened_case.pk)
+    labels = dict(choice for _, group in DispositionForm(case=case).fields[
+        "category"].choices[1:] for choice in group)
+    assert labels["Q"] == "仍未取得联系：自行脱党除名" and labels["V"] == "仍未取得联系：开除党籍"

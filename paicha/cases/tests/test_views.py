@@ -145,6 +145,16 @@ def test_approval_page_signs_the_waiting_step_only_for_the_right_signer(full_cas
     assert case.approvals.count() == 1
 
 
+def test_an_approval_step_that_does_not_exist_is_a_bad_request(full_case, personas, client_for):
+    case, _ = full_case
+    response = client_for(personas["worker_a1"]).post(
+        reverse("cases:approve", args=[case.pk]),
+        {"step": "9", "decision": "approved", "opinion": "同意", "signed_on": "2016-07-02"})
+    assert response.status_code == 400
+    assert "审批环节“9”不存在" in response.content.decode()
+    assert case.approvals.count() == 0
+
+
 def test_scan_download_is_scoped_and_audited(full_case, personas, client_for):
     case, scan = full_case
     response = client_for(personas["reviewer_a"]).get(reverse("cases:attachment",

@@ -37,7 +37,7 @@ def test_every_page_renders_without_external_references(tree, personas, client_f
         assert not EXTERNAL.search(body), (url, EXTERNAL.search(body).group(0))
 
 
-def test_login_page_has_no_external_references(client, db):
+def test_login_page_has_no_external_references(client, tree):
     body = client.get(reverse("login")).content.decode()
     assert "登录" in body and not EXTERNAL.search(body)
 

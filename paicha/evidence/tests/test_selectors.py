@@ -25,14 +25,47 @@ def lost_names(as_of, qs=None):
 
 
 @pytest.mark.parametrize("seen_by", ["attend", "pay"])
-def test_last_seen_2016_03_20_is_lost_on_09_21_not_on_09_20(tree, seen_by):
+def test_last_seen_2016_03_20_is_lost_from_09_20_and_over_six_months_from_09_21(tree, seen_by):
     member = make_member(tree.branch_a1, "王边界", branch_entry_date=D(2010, 1, 1),
                          join_date=D(2009, 1, 1))
     (attend if seen_by == "attend" else pay)(member, D(2016, 3, 20))
-    assert lost_names(D(2016, 9, 20)) == []
-    assert lost_names(D(2016, 9, 21)) == ["王边界"]
-    assert selectors.lost_members_by_rule(Member.objects.all(), as_of=D(2016, 9, 20)).count() == 0
-    assert selectors.lost_members_by_rule(Member.objects.all(), as_of=D(2016, 9, 21)).count() == 1
+    everyone = Member.objects.all()
+    # 失联 "6个月以上" includes the sixth month's day; 超过六个月 excludes it.
+    assert lost_names(D(2016, 9, 19)) == []
+    assert lost_names(D(2016, 9, 20)) == ["王边界"]
+    assert selectors.lost_members(everyone, as_of=D(2016, 9, 20)).get().exactly_six is True
+    assert selectors.lost_members(everyone, as_of=D(2016, 9, 21)).get().exactly_six is False
+    assert not selectors.over_six_months(everyone, as_of=D(2016, 9, 20)).exists()
+    assert selectors.over_six_months(everyone, as_of=D(2016, 9, 21)).count() == 1
+    assert selectors.lost_members_by_rule(everyone, as_of=D(2016, 9, 19)).count() == 0
+    assert selectors.lost_members_by_rule(everyone, as_of=D(2016, 9, 20)).count() == 1
+    assert selectors.lost_members_by_rule(everyone, as_of=D(2016, 9, 20),
+                                          exclusive=True).count() == 0
+    assert selectors.lost_members_by_rule(everyone, as_of=D(2016, 9, 21),
+                                          exclusive=True).count() == 1
+
+
+@pytest.mark.parametrize(("last", "lost_from", "over_from"), [
+    (D(2016, 4, 30), D(2016, 10, 30), D(2016, 10, 31)),
+    (D(2016, 8, 31), D(2017, 2, 28), D(2017, 3, 1)),
+    (D(2016, 8, 29), D(2017, 2, 28), D(2017, 3, 1)),
+    (D(2015, 8, 31), D(2016, 2, 29), D(2016, 3, 1)),
+    (D(2016, 3, 31), D(2016, 9, 30), D(2016, 10, 1)),
+])
+def test_six_month_boundaries_at_month_ends(tree, last, lost_from, over_from):
+    member = make_member(tree.branch_a1, "王月末", branch_entry_date=D(2010, 1, 1))
+    pay(member, last)
+    everyone = Member.objects.all()
+    before = lost_from - datetime.timedelta(days=1)
+    for fast, rule in ((selectors.lost_members, selectors.lost_members_by_rule),):
+        assert not fast(everyone, as_of=before).exists()
+        assert not rule(everyone, as_of=before).exists()
+        assert fast(everyone, as_of=lost_from).get().exactly_six is True
+        assert rule(everyone, as_of=lost_from).count() == 1
+    assert not selectors.over_six_months(everyone, as_of=lost_from).exists()
+    assert not selectors.lost_members_by_rule(everyone, as_of=lost_from, exclusive=True).exists()
+    assert selectors.over_six_months(everyone, as_of=over_from).count() == 1
+    assert selectors.lost_members_by_rule(everyone, as_of=over_from, exclusive=True).count() == 1
 
 
 def test_evidence_after_as_of_is_ignored(tree):
@@ -44,6 +77,7 @@ def test_evidence_after_as_of_is_ignored(tree):
     assert (row.last_org_life, row.last_dues, row.last_evidence) == (D(2016, 3, 20), None,
                                                                      D(2016, 3, 20))
     assert row.lost_since == D(2016, 3, 20) and row.months_lost == 6
+    assert row.lost_on == D(2016, 9, 20) and not row.exactly_six
     assert selectors.last_org_life_or_dues(member, as_of=D(2016, 9, 21)) == D(2016, 3, 20)
     assert lost_names(D(2016, 9, 22)) == []  # the meeting that day brings him back
     assert lost_names(D(2017, 3, 23)) == []  # paid 2016-10-05: lost only from 2017-04-06
@@ -59,7 +93,7 @@ def test_annotations_are_the_latest_of_each_kind_up_to_as_of(tree):
     contact(member, D(2016, 5, 1), with_member=False, note="邻居说他在深圳")  # not contact
     row = selectors.annotate_last_evidence(Member.objects.all(), as_of=D(2016, 4, 30)).get()
     assert (row.last_org_life, row.last_dues, row.last_contact, row.last_evidence) == (
-        D(2016, 1, 10), D(2016, 3, 1), D(2016, 4, 1), D(2016, 3, 1))
+        D(2016, 1, 10), D(2016, 3, 1), D(2016, 4, 1), D(2016, 4, 1))
     early = selectors.annotate_last_evidence(Member.objects.all(), as_of=D(2016, 1, 9)).get()
     assert (early.last_org_life, early.last_dues, early.last_contact, early.last_evidence) == (
         None, None, None, None)
@@ -70,8 +104,8 @@ def test_member_never_seen_counts_from_branch_entry_then_join_date(tree):
                 join_date=D(2000, 7, 1))
     make_member(tree.branch_a1, "王只有入党", join_date=D(2016, 2, 15))
     make_member(tree.branch_a1, "王无日期")
-    assert lost_names(D(2016, 7, 15)) == []
-    assert lost_names(D(2016, 7, 16)) == ["王入支部"]
+    assert lost_names(D(2016, 7, 14)) == []
+    assert lost_names(D(2016, 7, 15)) == ["王入支部"]
     rows = {m.name: m for m in selectors.lost_members(Member.objects.all(), as_of=D(2016, 8, 16))}
     assert sorted(rows) == ["王入支部", "王只有入党"]
     assert rows["王入支部"].lost_since == D(2016, 1, 15) and rows["王入支部"].last_evidence is None
@@ -95,7 +129,7 @@ def test_only_members_on_the_roster_and_in_the_queryset(tree):
 def test_months_lost_matches_months_between_at_month_ends(tree):
     member = make_member(tree.branch_a1, "王月末", branch_entry_date=D(2010, 1, 1))
     pay(member, D(2015, 8, 31))
-    assert not selectors.lost_members(Member.objects.all(), as_of=D(2016, 2, 29)).exists()
+    assert not selectors.lost_members(Member.objects.all(), as_of=D(2016, 2, 28)).exists()
     for as_of in (D(2016, 3, 1), D(2016, 3, 30), D(2016, 3, 31), D(2016, 4, 30),
                   D(2016, 12, 31), D(2017, 2, 28)):
         row = selectors.lost_members(Member.objects.all(), as_of=as_of).get()
@@ -107,6 +141,9 @@ def test_latest_start_is_the_exact_boundary():
         for months in (1, 6):
             s = selectors.latest_start(as_of, months)
             assert add_months(s, months) < as_of <= add_months(s + datetime.timedelta(days=1),
+                                                               months)
+            s = selectors.latest_start_inclusive(as_of, months)
+            assert add_months(s, months) <= as_of < add_months(s + datetime.timedelta(days=1),
                                                                months)
 
 
@@ -181,13 +218,14 @@ def test_refresh_of_everything_gives_the_same_rows(tree):
     m = make_member(tree.branch_a1, "王全部", branch_entry_date=D(2010, 1, 1))
     pay(m, D(2015, 1, 1))
     pay(m, D(2016, 1, 1))
-    fields = ("member_id", "seen_on", "next_seen", "open_since")
+    fields = ("member_id", "start", "lost_on", "over_on", "until", "unverified")
     rows = sorted(EvidenceGap.objects.values_list(*fields), key=str)
     refresh_gaps()
     assert sorted(EvidenceGap.objects.values_list(*fields), key=str) == rows
-    assert set(rows) == {(m.pk, D(2010, 1, 1), D(2015, 1, 1), None),
-                         (m.pk, D(2015, 1, 1), D(2016, 1, 1), None),
-                         (m.pk, None, None, D(2016, 1, 1))}
+    # The branch's records begin 2015-01-01 (its 建账日期): before it nothing is claimed.
+    assert set(rows) == {(m.pk, D(2015, 1, 1), D(2015, 7, 1), D(2015, 7, 2), D(2016, 1, 1),
+                          False),
+                         (m.pk, D(2016, 1, 1), D(2016, 7, 1), D(2016, 7, 2), None, False)}
 
 
 # ---- 失控 -------------------------------------------------------------------------------------
@@ -262,13 +300,13 @@ def test_pre_campaign_lost_adds_unreceipted_transfers_out(tree):
     from paicha.transfers import services as transfers
 
     lost = make_member(tree.branch_a1, "王失联", branch_entry_date=D(2010, 1, 1))
+    pay(lost, D(2015, 6, 1))
     gone = make_member(tree.branch_a1, "王转走")
     pay(gone, D(2016, 1, 1))
     transfers.transfer_out_create(member=gone, letter_date=D(2012, 6, 1), province_scope="outside",
                                   counterpart_name="中共深圳市南山区委组织部",
                                   permanence="permanent")
     result = selectors.pre_campaign_lost(org=tree.college_a, as_of=D(2016, 3, 1))
-    assert not result.missing
     assert [m.pk for m in result.lost] == [lost.pk]
     assert [t.member_id for t in result.unreceipted] == [gone.pk]
     assert result.total == 2 and result.overlap == 0

@@ -91,7 +91,8 @@ def test_lost_list_shows_the_member_with_the_search_link(world, personas, client
     body = client_for(personas["worker_a1"]).get(reverse("evidence:lost")).content.decode()
     assert "王秘密" in body and "李在岗" not in body
     assert f"/cases/new/?member={world['lost'].pk}" in body
-    assert "超过6个月" in body and "2016年9月21日起列入" in body
+    assert "6个月以上" in body and "2016年9月20日起列入" in body and "恰满6个月" in body
+    assert "2016年9月21日起计入" in body  # 附件5's 超过六个月
 
 
 def test_lost_list_as_of_a_past_date(world, personas, client_for):
@@ -116,7 +117,9 @@ def test_record_a_meeting_for_the_whole_branch(world, personas, client_for, tree
     client = client_for(personas["worker_a1"])
     url = reverse("evidence:meeting_new") + f"?org={tree.branch_a1.code}"
     page = client.get(url).content.decode()
-    assert page.count('value="present"') == 2 and page.count("checked>") == 2
+    # Nobody is marked until the worker says so; the lost member carries his mark.
+    assert page.count('value="present"') == 2 and page.count("checked>") == 0
+    assert 'data-member="王秘密" data-mark="失联' in page
     lost, kept = world["lost"], world["kept"]
     today = timezone.localdate()
     response = client.post(url, {
@@ -129,6 +132,12 @@ def test_record_a_meeting_for_the_whole_branch(world, personas, client_for, tree
         "date": today.isoformat(), "kind": OrgLifeKind.GENERAL_MEETING, "topic": "学习党章",
         f"status_{lost.pk}": AttendanceStatus.PRESENT, f"status_{kept.pk}": AttendanceStatus.EXCUSED,
         f"reason_{kept.pk}": "外出务工"})
+    assert "王秘密目前是失联党员" in response.content.decode()
+    assert OrgLifeMeeting.objects.count() == 1
+    response = client.post(url, {
+        "date": today.isoformat(), "kind": OrgLifeKind.GENERAL_MEETING, "topic": "学习党章",
+        f"status_{lost.pk}": AttendanceStatus.PRESENT, f"status_{kept.pk}": AttendanceStatus.EXCUSED,
+        f"reason_{kept.pk}": "外出务工", "confirm_lost": "1"})
     assert response.status_code == 302
     meeting = OrgLifeMeeting.objects.get(topic="学习党章")
     assert dict(meeting.attendances.values_list("member__name", "status")) == {

@@ -35,6 +35,35 @@ def test_check_digit_known() -> None:
     assert check_digit("44052418800101001") == "4"
 
 
+# One body per remainder of the weighted sum mod 11, each sum worked out by hand with the
+# weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 (e.g. 4301021990051700 1: 28+27+0+5+0+8+2+9+54+0
+# +0+45+10+35+0+0+2 = 225 = 20×11+5 → 7); remainder → 1 0 X 9 8 7 6 5 4 3 2.
+EVERY_REMAINDER = [
+    ("43010219900517004", 231, 0, "1"),
+    ("43010219900517018", 243, 1, "0"),
+    ("43010219900517005", 233, 2, "X"),
+    ("43010219900517019", 245, 3, "9"),
+    ("43010219900517006", 235, 4, "8"),
+    ("43010219900517001", 225, 5, "7"),
+    ("43010219900517007", 237, 6, "6"),
+    ("43010219900517002", 227, 7, "5"),
+    ("43010219900517008", 239, 8, "4"),
+    ("43010219900517003", 229, 9, "3"),
+    ("43010219900517009", 241, 10, "2"),
+]
+
+
+@pytest.mark.parametrize(("body", "weighted_sum", "remainder", "check"), EVERY_REMAINDER)
+def test_check_character_for_every_remainder(body, weighted_sum, remainder, check) -> None:
+    assert weighted_sum % 11 == remainder
+    assert check_digit(body) == check
+    number = body + check
+    assert parse_id_number(number).number == number
+    wrong = "0" if check == "X" else "X"
+    with pytest.raises(IdNumberError):
+        parse_id_number(body + wrong)
+
+
 @pytest.mark.parametrize("bad", ["", "1234567890123456", "1101051949123100", "A" * 17, "１" * 17])
 def test_check_digit_rejects_non_17_ascii_digits(bad: str) -> None:
     with pytest.raises(ValueError):

@@ -62,3 +62,17 @@ def test_other_subtrees_get_nothing(tree, personas, client_for, persona):
         assert response.status_code == 404 and "王秘密" not in response.content.decode()
     own = client.get(reverse("members:quality")).content.decode()
     assert "王秘密" not in own and "文学院" not in own
+
+
+def test_page_works_while_queries_are_logged(tree, personas, client_for, settings):
+    """With SQL logging on (DEBUG, or a logging setting), the queries are still printable."""
+    from django.db import connection
+
+    complete(tree.branch_a1, "生日对")
+    client = client_for(personas["reviewer_a"])
+    connection.force_debug_cursor = True
+    try:
+        response = client.get(reverse("members:quality"))
+    finally:
+        connection.force_debug_cursor = False
+    assert response.status_code == 200 and "文学院教工第一党支部" in response.content.decode()

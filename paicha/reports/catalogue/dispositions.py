@@ -8,8 +8,9 @@ once, in the column of where it stands on that date:
 The "of which" and total columns are then sums, so A = B+O+X … hold by construction for a
 computed row; the checks matter for rows rolled up from submissions.
 
-The seed's table has one row per 统计时间; ours has one per child organization (and the
-organization's own cases, "本级") plus 合计, so a 填报单位 column stands before 统计时间.
+The seed's table has one row per 统计时间 (disposition_sheets.DispositionSheet prints it so);
+this second view has one per child organization (and the organization's own cases, "本级") plus
+合计, so a 填报单位 column stands before 统计时间.
 """
 
 from django.db.models import Case, CharField, Count, F, Q, Value, When
@@ -59,7 +60,8 @@ def letter_of_case(as_of):
 
 @register
 class DispositionStatistics(FormDeclaration):
-    slug = "attachment5"
+    slug = "attachment5-by-unit"
+    view_label = "（按下级党组织分列）"
     title = "与党组织失去联系党员规范管理和组织处置有关情况统计表"
     seed = "004"
     header_fields = ("负责领导（签字）",)

@@ -22,7 +22,10 @@ def _declare(slug: str, title_name: str, columns_name: str, rows_name: str, seed
 
     class Declared(FormDeclaration):
         seed = "001"
-        notes = f"依据文件 001 附件{seed_attachment}；该文件未印出表式，栏目依登记表字段确定。"
+        notes_title = "说明："
+        notes = (f"1、本表为校党委组织部《关于开展党员组织关系集中排查的通知》附件{seed_attachment}，"
+                 + ("由党支部填写，报所在基层党委（党总支）核查汇总。" if "register" in slug else
+                    "由基层党委（党总支）核查汇总后填写，报校党委组织部。"))
         columns = _columns(getattr(selectors, columns_name))
 
         def rows(self, *, org, as_of):

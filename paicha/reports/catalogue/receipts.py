@@ -1,4 +1,5 @@
-"""党员组织关系回执情况统计表 (seed 000 附件4): the year's transfers in and out of the subtree."""
+"""党员组织关系回执情况统计表 (seed 000 附件4): the year's transfers in and out of the subtree, as
+they stood on the fill date (letters and receipts dated after it do not count)."""
 
 from ..declarations import Column, FormDeclaration, register
 
@@ -15,7 +16,8 @@ class ReceiptStatistics(FormDeclaration):
     footer_fields = ()
     columns = [Column("项目", "项 目", width=18),
                *(Column(t, t, kind="int", width=11) for t in COUNT_TITLES)]
-    notes = "统计填报年度内转入和转出的所有党员组织关系及其回执寄收情况（年度以介绍信开具日期为准）。"
+    notes = ("统计填报年度内转入和转出的所有党员组织关系及其回执寄收情况（年度以介绍信开具日期为准）。"
+             "截至填报日期：此后开具的介绍信和此后收（寄）的回执不计入。")
 
     def title_for(self, as_of):
         return f"{as_of.year}年度{self.title}"
@@ -26,4 +28,9 @@ class ReceiptStatistics(FormDeclaration):
     def rows(self, *, org, as_of):
         from paicha.transfers.selectors import receipt_statistics
 
-        return receipt_statistics(org=org, year=as_of.year)
+        return receipt_statistics(org=org, as_of=as_of)
+
+    def checks(self, rows, *, org, as_of):
+        from ..crosschecks import receipt_statistics_checks
+
+        return receipt_statistics_checks(rows, org=org, as_of=as_of)

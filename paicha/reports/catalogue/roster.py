@@ -32,6 +32,7 @@ class BranchRoster(FormDeclaration):
 1、本表以支部为单位填写，同时上报基层党（工）委一份存档。
 2、组织关系转出后未按要求接转的“口袋党员”，组织关系仍属原支部，需列入支部名册中，并在备注栏中注明。
 3、外出流动、出国（境）等特殊类型党员应在备注栏注明。
+（统计口径：名册列出填表日期当日在册的党员。除名、开除、停止党籍、死亡自批准生效之日起，转出自回执日期起不再列入；在系统内转接组织关系的党员，接收党组织接收之日前列入原支部，当日起列入接收支部。）
 """
     columns = [
         Column("seq", "序号", kind="seq", width=5),
@@ -59,9 +60,10 @@ class BranchRoster(FormDeclaration):
                 "填表日期": format_cn_date(as_of)}
 
     def rows(self, *, org, as_of):
-        # The roster as of the fill date: members who had entered the branch by then.
-        members = (Member.objects.in_subtree(org).on_roster()
-                   .exclude(branch_entry_date__gt=as_of)
+        # The roster on the fill date (SPEC §4): members who had entered the branch by then
+        # and had not left it; a member moved within the system after it is listed where he
+        # was (Member.objects.on_roster_of).
+        members = (Member.objects.on_roster_of(org, as_of)
                    .order_by("org_path", "join_date", "id"))
         return [
             {

@@ -41,8 +41,8 @@ class Stocktaking(FormDeclaration):
 
     def rows(self, *, org, as_of):
         child_length = len(org.path) + SEGMENT_WIDTH
-        members = (Member.objects.in_subtree(org).on_roster()
-                   .filter(person_category=self.person_category).exclude(branch_entry_date__gt=as_of))
+        members = (Member.objects.in_subtree(org).on_roster_on(as_of)
+                   .filter(person_category=self.person_category))
         counts = _by_child(
             members, child_length, total=Count("id"),
             full=Count("id", filter=Q(member_type=MemberType.FULL)),
@@ -66,10 +66,8 @@ class Stocktaking(FormDeclaration):
         return rows
 
     def _lost(self, members, as_of, child_length):
-        try:
-            from paicha.evidence.selectors import lost_members
-        except ImportError:
-            return {}
+        from paicha.evidence.selectors import lost_members
+
         return {k: v["n"] for k, v in _by_child(lost_members(members, as_of=as_of),
                                                 child_length, n=Count("id")).items()}
 
@@ -82,10 +80,8 @@ class Stocktaking(FormDeclaration):
         return {k: v["n"] for k, v in _by_child(cases, child_length, n=Count("id")).items()}
 
     def _unreceipted(self, org, as_of, child_length):
-        try:
-            from paicha.transfers.selectors import unreceipted_transfers_out
-        except ImportError:
-            return {}
+        from paicha.transfers.selectors import unreceipted_transfers_out
+
         transfers = unreceipted_transfers_out(org=org, as_of=as_of).filter(
             member__person_category=self.person_category)
         return {k: v["n"] for k, v in _by_child(transfers, child_length, n=Count("id")).items()}

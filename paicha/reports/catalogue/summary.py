@@ -1,37 +1,74 @@
 """附件3: 与党组织失去联系党员情况汇总表 (seeds 000, 001, 003).
 
 The seeds give only its 项目 column, 补充资料 and definitions; the layout follows the
-party-statistics table of lost members (SPEC §9): three rows — 排查前在册失联党员 (every case of
-the subtree opened by the fill date), 经查找取得联系党员, 经查找仍然无法取得联系党员 — and
-bands that each add up to 总数. Where the seed leaves a choice open:
-- 党龄 counts from 转正; a probationary member (no 党龄 yet) is counted in "1年以下".
-- 失去联系时间 is measured as the registers measure it (last 组织生活 or 党费 to the end of
-  the search, or the fill date); cases without a known start are reported by a failed check.
+party-statistics table of lost members (SPEC §9): three rows and bands that each add up to 总数.
+
+- 排查前在册失联党员 (说明 2) is the evidence's count, `evidence.selectors.pre_campaign_lost`, taken
+  on the start of the latest campaign that covers the organization and started by the fill date
+  (the fill date itself when there is none). Its 失去联系情形 and 职业 come from the member's
+  case; a member with no case yet cannot be banded there and the check says so by name.
+- 经查找取得联系党员 / 经查找仍然无法取得联系党员 are the cases whose outcome is dated on or
+  before the fill date and whose member was still on the roster on it (SPEC §4) — the same
+  people as the registers 附件1 / 附件2 list, counted here by another query (crosschecks.py).
+- 党龄 counts from 转正; a probationary member (no 党龄 yet) is counted in "1年以下". Ages and
+  党龄 are reached on the anniversary (a 29 February birthday on 1 March).
+- 失去联系时间 runs from the last contact to the end of the search (the outcome's date), or to
+  the campaign's start for row 1; bands are [6, 12), [12, 72), [72, 132) and 132+ months.
+
+Every figure is counted in the database by conditional aggregation: one query for row 1, one
+for rows 2 and 3; nothing loops over the cases in Python.
 """
 
-from paicha.codes import (
-    CaseOutcome, Education, Ethnicity, Gender, LossReason, MemberType, Occupation, OrgCategory,
+import datetime
+from calendar import monthrange
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
 )
-from paicha.cases.rules import lost_months
-from paicha.core.dates import full_years_between
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod
+from django.db.models.lookups import Exact, In, LessThanOrEqual
+
+from paicha.codes import (
+    CaseOutcome,
+    Education,
+    Ethnicity,
+    Gender,
+    LossReason,
+    MemberType,
+    Occupation,
+    OrgCategory,
+)
 
 from ..declarations import Check, Column, FormDeclaration, register
 
+# (key, title, lowest, highest) in whole years, both ends included.
 AGE_BANDS = (("age_35", "35岁及以下", 0, 35), ("age_45", "36岁至45岁", 36, 45),
-             ("age_60", "46岁至60岁", 46, 60), ("age_61", "61岁及以上", 61, 999))
-PARTY_AGE_BANDS = (("pa_1", "1年以下", -1, 0), ("pa_5", "1年至5年", 1, 5),
+             ("age_60", "46岁至60岁", 46, 60), ("age_61", "61岁及以上", 61, None))
+PARTY_AGE_BANDS = (("pa_1", "1年以下", None, 0), ("pa_5", "1年至5年", 1, 5),
                    ("pa_10", "6年至10年", 6, 10), ("pa_20", "11年至20年", 11, 20),
-                   ("pa_21", "21年及以上", 21, 999))
+                   ("pa_21", "21年及以上", 21, None))
 EDUCATION_BANDS = (
-    ("edu_college", "大专及以上", {Education.POSTGRADUATE, Education.BACHELOR, Education.JUNIOR_COLLEGE}),
-    ("edu_middle", "中专、高中、中技", {Education.SECONDARY_VOCATIONAL, Education.HIGH_SCHOOL}),
-    ("edu_low", "初中及以下", {Education.JUNIOR_HIGH_OR_BELOW}),
+    ("edu_college", "大专及以上", (Education.POSTGRADUATE, Education.BACHELOR,
+                                   Education.JUNIOR_COLLEGE)),
+    ("edu_middle", "中专、高中、中技", (Education.SECONDARY_VOCATIONAL, Education.HIGH_SCHOOL)),
+    ("edu_low", "初中及以下", (Education.JUNIOR_HIGH_OR_BELOW,)),
 )
 # Months lost: [low, high).
 LOST_BANDS = (("lost_1", "6个月以上不满1年", 6, 12), ("lost_5", "1年至5年", 12, 72),
-              ("lost_10", "6年至10年", 72, 132), ("lost_11", "11年及以上", 132, 10**6))
+              ("lost_10", "6年至10年", 72, 132), ("lost_11", "11年及以上", 132, None))
 ROWS = (("pre", "排查前在册失联党员"), ("regained", "经查找取得联系党员"),
         ("unreachable", "经查找仍然无法取得联系党员"))
+SUPPLEMENT = "补充资料：流动党员"
+FLOWING_SINCE = datetime.date(2016, 1, 1)
 
 
 def _columns() -> list[Column]:
@@ -51,23 +88,6 @@ def _columns() -> list[Column]:
     return columns
 
 
-EDUCATION_BAND = {code: key for key, _title, codes in EDUCATION_BANDS for code in codes}
-
-
-def _band(value, bands):
-    for key, _title, low, high in bands:
-        if value is not None and low <= value <= high:
-            return key
-    return None
-
-
-def _lost_band(months):
-    for key, _title, low, high in LOST_BANDS:
-        if months is not None and low <= months < high:
-            return key
-    return None
-
-
 GROUPS = {
     "年龄": [k for k, *_ in AGE_BANDS], "党龄": [k for k, *_ in PARTY_AGE_BANDS],
     "学历": [k for k, *_ in EDUCATION_BANDS], "失去联系时间": [k for k, *_ in LOST_BANDS],
@@ -75,6 +95,153 @@ GROUPS = {
     "职业": [f"occ_{c.value}" for c in Occupation],
     "党组织类别": [f"cat_{c.value}" for c in OrgCategory],
 }
+
+
+# ---- dates and bands as database conditions -------------------------------------------------
+
+
+def years_cutoff(as_of: datetime.date, years: int) -> datetime.date:
+    """The latest date d with full_years_between(d, as_of) >= years: the anniversary, with a
+    29 February fill date falling back to the 28th in a common year."""
+    year = as_of.year - years
+    return datetime.date(year, as_of.month, min(as_of.day, monthrange(year, as_of.month)[1]))
+
+
+def _years_band(field: str, as_of, low, high) -> Q:
+    """Whole years from `field` to as_of in [low, high] (None: open end)."""
+    q = Q()
+    if low is not None:
+        q &= Q(**{f"{field}__lte": years_cutoff(as_of, low)})
+    if high is not None:
+        q &= Q(**{f"{field}__gt": years_cutoff(as_of, high + 1)})
+    return q
+
+
+def _party_age_band(as_of, low, high) -> Q:
+    if low is None:  # under one year, or no 党龄 yet (probationary, 转正 after the fill date)
+        return Q(_full__isnull=True) | Q(_full__gt=years_cutoff(as_of, high + 1))
+    return _years_band("_full", as_of, low, high)
+
+
+def months_between_columns(start, end):
+    """Whole months from the date expression `start` to `end`, in the database, exactly as
+    core.dates.months_between (the largest n with add_months(start, n) <= end): one month
+    fewer than the calendar difference when start's day is past end's, unless end is the last
+    day of its month (add_months clamps there)."""
+    ye, me, de = ExtractYear(end), ExtractMonth(end), ExtractDay(end)
+    leap = Case(When(Exact(Mod(ye, 400), 0), then=Value(1)),
+                When(Exact(Mod(ye, 100), 0), then=Value(0)),
+                When(Exact(Mod(ye, 4), 0), then=Value(1)),
+                default=Value(0), output_field=IntegerField())
+    month_days = Case(When(Exact(me, 2), then=Value(28) + leap),
+                      When(In(me, (4, 6, 9, 11)), then=Value(30)),
+                      default=Value(31), output_field=IntegerField())
+    short = Case(When(LessThanOrEqual(ExtractDay(start), de), then=Value(0)),
+                 When(Exact(de, month_days), then=Value(0)),
+                 default=Value(1), output_field=IntegerField())
+    return (ye * 12 + me) - (ExtractYear(start) * 12 + ExtractMonth(start)) - short
+
+
+def band_conditions(as_of: datetime.date) -> dict[str, Q]:
+    """Column key → the condition on the aliased fields (_gender, _birth, _months …)."""
+    conditions = {
+        "total": Q(),
+        "probationary": Q(_type=MemberType.PROBATIONARY) | Q(_full__gt=as_of),
+        "female": Q(_gender=Gender.FEMALE),
+        "minority": ~Q(_ethnicity=Ethnicity.HAN) & ~Q(_ethnicity="") & Q(_ethnicity__isnull=False),
+    }
+    conditions |= {k: _years_band("_birth", as_of, lo, hi) for k, _t, lo, hi in AGE_BANDS}
+    conditions |= {k: _party_age_band(as_of, lo, hi) for k, _t, lo, hi in PARTY_AGE_BANDS}
+    conditions |= {k: Q(_education__in=codes) for k, _t, codes in EDUCATION_BANDS}
+    for key, _t, low, high in LOST_BANDS:
+        conditions[key] = Q(_months__gte=low) & (Q(_months__lt=high) if high else Q())
+    conditions |= {f"reason_{c.value}": Q(_reason=c.value) for c in LossReason}
+    conditions |= {f"occ_{c.value}": Q(_occupation=c.value) for c in Occupation}
+    conditions |= {f"cat_{c.value}": Q(_category=c.value) for c in OrgCategory}
+    return conditions
+
+
+# ---- the two sources: members (row 1) and cases (rows 2, 3) ---------------------------------
+
+
+def campaign_start(org, as_of: datetime.date) -> datetime.date:
+    """The start of the latest campaign set by `org` or an organization above it that had
+    started by the fill date; the fill date when there is none."""
+    from paicha.campaigns.models import Campaign
+    from paicha.organizations.tree import SEGMENT_WIDTH
+
+    above = [org.path[:i] for i in range(SEGMENT_WIDTH, len(org.path) + 1, SEGMENT_WIDTH)]
+    start = (Campaign.objects.filter(org_path__in=above, start__lte=as_of)
+             .order_by("-start").values_list("start", flat=True).first())
+    return start or as_of
+
+
+def pre_campaign_members(org, as_of: datetime.date):
+    """Row 1's members, aliased for band_conditions, and the date they were counted on."""
+    from paicha.cases.models import LostContactCase
+    from paicha.evidence.selectors import months_between_expr, pre_campaign_lost
+    from paicha.members.models import Member
+
+    start = campaign_start(org, as_of)
+    pre = pre_campaign_lost(org=org, as_of=start)
+    wanted = Q(pk__in=pre.lost.values("pk"))
+    first_letter = None
+    if pre.unreceipted is not None:
+        wanted |= Q(pk__in=pre.unreceipted.values("member_id"))
+        first_letter = Subquery(pre.unreceipted.filter(member_id=OuterRef("pk"))
+                                .order_by("letter_date").values("letter_date")[:1],
+                                output_field=DateField())
+    case = (LostContactCase.objects.filter(member_id=OuterRef("pk"), opened_on__lte=as_of)
+            .order_by("-opened_on", "-id"))
+    lost_since = Subquery(pre.lost.filter(pk=OuterRef("pk")).values("lost_since")[:1],
+                          output_field=DateField())
+    since = Coalesce(Subquery(case.values("lost_since")[:1], output_field=DateField()),
+                     lost_since, *([first_letter] if first_letter is not None else []),
+                     output_field=DateField())
+    members = Member.objects.filter(wanted).alias(
+        _gender=F("gender"), _ethnicity=F("ethnicity"), _birth=F("birth_date"),
+        _education=F("education"), _type=F("member_type"), _full=F("full_date"),
+        _category=F("organization__category"),
+        _reason=Subquery(case.values("loss_reason")[:1]),
+        _occupation=Subquery(case.values("occupation")[:1]),
+        _since=since).alias(_months=months_between_expr(F("_since"), start))
+    return members, start
+
+
+def outcome_cases(org, as_of: datetime.date):
+    """Cases with an outcome by the fill date whose member was on the roster on it, aliased
+    for band_conditions (the case keeps the member's facts as they were at opening)."""
+    from paicha.cases.models import LostContactCase
+    from paicha.members.models import roster_status_q
+
+    return (LostContactCase.objects.in_subtree(org)
+            .filter(outcome__in=(CaseOutcome.REGAINED, CaseOutcome.UNREACHABLE),
+                    outcome_on__lte=as_of)
+            .filter(roster_status_q(as_of, "member__"))
+            .alias(_gender=F("gender"), _ethnicity=F("ethnicity"), _birth=F("birth_date"),
+                   _education=F("education"), _type=F("member_type"), _full=F("full_date"),
+                   _category=F("org_category"), _reason=F("loss_reason"),
+                   _occupation=F("occupation"),
+                   _months=months_between_columns(F("lost_since"), F("outcome_on"))))
+
+
+def count_rows(queryset, as_of, rows: dict[str, Q]) -> dict[str, dict[str, int]]:
+    """One aggregate query: for each (row, column) the number of records meeting both."""
+    conditions = band_conditions(as_of)
+    aggregates = {f"{row}__{key}": Count("pk", filter=row_q & q)
+                  for row, row_q in rows.items() for key, q in conditions.items()}
+    counted = queryset.aggregate(**aggregates)
+    return {row: {key: counted[f"{row}__{key}"] for key in conditions} for row in rows}
+
+
+def unbanded_names(queryset, as_of, row_q: Q, group: str, limit: int = 10) -> list[str]:
+    """Names of records of a row that fall in no band of `group` (for the failed check)."""
+    conditions = band_conditions(as_of)
+    in_some = Q()
+    for key in GROUPS[group]:
+        in_some |= conditions[key]
+    return list(queryset.filter(row_q).exclude(in_some).order_by("name")
+                .values_list("name", flat=True)[:limit])
 
 
 @register
@@ -89,87 +256,50 @@ class LostSummary(FormDeclaration):
 4.年龄、党龄：计算截止时间以填表日期为准。
 5.本表补充资料统计2016年1月1日至填表日期期间的流动党员人数。流动党员是指由于就业或居住地变化等原因，在较长时间内无法正常参加正式组织关系所在党组织活动的党员。"""
     columns = _columns()
-    footer_fields = ("补充资料：流动党员", "填表人", "联系电话")
+    footer_fields = (SUPPLEMENT, "填表人", "联系电话")
+
+    def figures(self, *, org, as_of):
+        """补充资料 (说明 5): members flowing at any time from 2016-01-01 to the fill date."""
+        from paicha.transfers.selectors import flowing_members_count
+
+        return {SUPPLEMENT: flowing_members_count(org=org, start=FLOWING_SINCE, end=as_of)}
 
     def footer_values(self, *, org, as_of, user=None):
         values = super().footer_values(org=org, as_of=as_of, user=user)
-        flowing = self.flowing_count(org=org, as_of=as_of)
-        return {"补充资料：流动党员": f"{flowing} 人" if flowing is not None else "（流动党员记录尚未建立）",
-                **values}
-
-    @staticmethod
-    def flowing_count(*, org, as_of):
-        import datetime
-
-        try:
-            from paicha.transfers.selectors import flowing_members_count
-        except ImportError:
-            return None
-        return flowing_members_count(org=org, start=datetime.date(2016, 1, 1), end=as_of)
-
-    FIELDS = ("name", "birth_date", "full_date", "gender", "ethnicity", "member_type",
-              "education", "lost_since", "outcome", "outcome_on", "loss_reason", "occupation",
-              "org_category")
+        return {**values, SUPPLEMENT: f"{self.figures(org=org, as_of=as_of)[SUPPLEMENT]} 人"}
 
     def rows(self, *, org, as_of):
-        from paicha.cases.models import LostContactCase
-
-        # Plain tuples, not model instances: a province has tens of thousands of cases.
-        cases = (LostContactCase.objects.in_subtree(org).filter(opened_on__lte=as_of)
-                 .values_list(*self.FIELDS))
-        rows = {key: {"item": title, **{c.key: 0 for c in self.columns[1:]}, "unbanded": {}}
-                for key, title in ROWS}
-        for values in cases.iterator(chunk_size=5000):
-            case = dict(zip(self.FIELDS, values, strict=True))
-            keys = ["pre"]
-            ended = case["outcome_on"] is not None and case["outcome_on"] <= as_of
-            if ended and case["outcome"] == CaseOutcome.REGAINED:
-                keys.append("regained")
-            elif ended and case["outcome"] == CaseOutcome.UNREACHABLE:
-                keys.append("unreachable")
-            cells = self._cells(case, as_of)
-            for key in keys:
-                row = rows[key]
-                row["total"] += 1
-                for cell in cells:
-                    if cell[0] == "?":
-                        row["unbanded"].setdefault(cell[1:], []).append(case["name"])
-                    else:
-                        row[cell] += 1
-        return [rows[key] for key, _ in ROWS]
-
-    @staticmethod
-    def _cells(case: dict, as_of) -> list[str]:
-        """The columns one case counts in; '?group' where its data cannot be banded."""
-        cells = []
-        if case["member_type"] == MemberType.PROBATIONARY:
-            cells.append("probationary")
-        if case["gender"] == Gender.FEMALE:
-            cells.append("female")
-        if case["ethnicity"] and case["ethnicity"] != Ethnicity.HAN:
-            cells.append("minority")
-        cells.append(_band(full_years_between(case["birth_date"], as_of), AGE_BANDS) or "?年龄")
-        full = case["full_date"]
-        party_age = full_years_between(full, as_of) if full and full <= as_of else 0
-        cells.append(_band(party_age, PARTY_AGE_BANDS) or "?党龄")
-        cells.append(EDUCATION_BAND.get(case["education"], "?学历"))
-        cells.append(_lost_band(lost_months(case["lost_since"], case["outcome"],
-                                            case["outcome_on"], as_of)) or "?失去联系时间")
-        cells.append(f"reason_{case['loss_reason']}" if case["loss_reason"] else "?失去联系情形")
-        cells.append(f"occ_{case['occupation']}" if case["occupation"] else "?职业")
-        cells.append(f"cat_{case['org_category']}" if case["org_category"] else "?党组织类别")
-        return cells
+        members, start = pre_campaign_members(org, as_of)
+        # Ages and 党龄 as of the fill date (说明 4); 失去联系时间 up to the campaign's start.
+        counted = count_rows(members, as_of, {"pre": Q()})
+        cases = outcome_cases(org, as_of)
+        row_qs = {"regained": Q(outcome=CaseOutcome.REGAINED),
+                  "unreachable": Q(outcome=CaseOutcome.UNREACHABLE)}
+        counted |= count_rows(cases, as_of, row_qs)
+        sources = {"pre": (members, Q()), "regained": (cases, row_qs["regained"]),
+                   "unreachable": (cases, row_qs["unreachable"])}
+        rows = []
+        for key, title in ROWS:
+            row = {"item": title, **counted[key], "unbanded": {}}
+            source, row_q = sources[key]
+            for group, keys in GROUPS.items():
+                if sum(row[k] for k in keys) != row["total"]:
+                    row["unbanded"][group] = unbanded_names(source, as_of, row_q, group)
+            rows.append(row)
+        rows[0]["counted_on"] = start
+        return rows
 
     def checks(self, rows, *, org, as_of):
         found = []
         for row in rows:
             for group, keys in GROUPS.items():
                 banded = sum(row[k] for k in keys)
-                missing = row["unbanded"].get(group, [])
                 detail = ""
                 if banded != row["total"]:
-                    names = "、".join(missing[:10]) + ("等" if len(missing) > 10 else "")
-                    detail = f"{group}各项之和 {banded}，总数 {row['total']}；无法归类：{names}"
+                    missing = row.get("unbanded", {}).get(group, [])
+                    names = "、".join(missing) + ("等" if len(missing) >= 10 else "")
+                    detail = (f"{group}各项之和 {banded}，总数 {row['total']}；"
+                              f"无法归类：{names or '（无）'}")
                 found.append(Check(rule=f"{group}各项之和＝总数", where=row["item"],
                                    ok=banded == row["total"], detail=detail))
         return found

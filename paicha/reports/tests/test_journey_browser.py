@@ -26,7 +26,7 @@ def test_reviewer_follows_attachment5_to_members_and_downloads(transactional_db,
     make_case(make_member(tree.branch_b1, "外院丙"))
     login(page, live_server, "rev_a", "Secret-pass-1")
 
-    page.goto(f"{live_server.url}/reports/attachment5/?org={tree.college_a.code}&date=2016-09-20")
+    page.goto(f"{live_server.url}/reports/attachment5-by-unit/?org={tree.college_a.code}&date=2016-09-20")
     table = page.inner_text("table.official-form")
     assert "超过六个月未与党组织联系的党员总数" in table and "合计" in table
     assert "理学院" not in table

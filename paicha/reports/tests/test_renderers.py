@@ -78,7 +78,7 @@ def test_roster_xlsx_golden(tree, roster_members):
 
 def test_roster_json_keeps_numbers_as_numbers(tree, roster_members):
     data = get_form("branch-roster").build(org=tree.branch_a1, as_of=FILL_DATE).as_json()
-    assert set(data) == {"title", "header", "columns", "rows", "checks"}
+    assert set(data) == {"title", "header", "columns", "rows", "checks", "footer", "figures"}
     assert data["rows"][0]["seq"] == 1 and data["rows"][0]["name"] == "张三"
     json.dumps(data, ensure_ascii=False)
 

@@ -147,6 +147,8 @@ def test_receipt_and_pocket_through_the_pages(world, personas, client_for):
     assert "承　诺　书" in client.get(OBJECT_PAGES["commitment"](world)).content.decode()
     card = client.get(OBJECT_PAGES["card"](world)).content.decode()
     assert "联 心 卡" in card and world["transfer"].organization.name in card
+    assert 'id="wechat-qr"' not in card  # no group link recorded: no code
+
     response = client.post(OBJECT_PAGES["receipt"](world), {"on": "2024-01-01"})
     assert "早于" in response.content.decode()
     response = client.post(OBJECT_PAGES["receipt"](world), {"on": "2025-07-01", "note": "纸质回执"})
@@ -173,3 +175,19 @@ def test_import_page_reports_row_errors(tree, personas, client_for):
     body = client.post(reverse("transfers:import"), {"file": upload}).content.decode()
     assert "第2行" in body and "管理范围" in body
     assert not Transfer.objects.exists()
+
+
+def test_card_prints_the_group_qr_code_and_both_contacts(world, personas, client_for):
+    branch = world["transfer"].organization
+    branch.wechat_group_link = "https://weixin.qq.com/g/AQYAAExample"
+    branch.secretary, branch.secretary_phone = "王书记", "13900000001"
+    branch.secretary_wechat, branch.secretary_email = "wang_sj", "wang@dangwu.example"
+    branch.organizer, branch.organizer_wechat = "李委员", "li_wy"
+    branch.organizer_email = "li@dangwu.example"
+    branch.save()
+    card = client_for(personas["worker_a1"]).get(OBJECT_PAGES["card"](world)).content.decode()
+    assert 'id="wechat-qr"' in card and "<svg" in card and "<path" in card
+    assert "王书记 电话13900000001 微信wang_sj 邮箱wang@dangwu.example" in card
+    assert "李委员 微信li_wy 邮箱li@dangwu.example" in card
+    # The code is made on the server: nothing on the card points elsewhere.
+    assert "http" not in card.split('id="wechat-qr"')[1].split("</div>")[0]

@@ -1,0 +1,180 @@
+"""The declared permission matrix over the demo university (pages.py): every URL pattern is
+declared; a persona of another college or another unit gets 403/404 and none of the records;
+state-changing actions refuse GET; the auditor (no VIEW_IDENTITY) sees no full 身份证号码 and
+no full mobile number on any page or in any download."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from paicha.accounts.models import User
+from paicha.accounts.permissions import Role
+
+from .pages import OPEN_PAGES, PAGES, World
+
+FULL_ID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
+FULL_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# Pages of the university's campaign itself, which every college of it may open.
+CAMPAIGN_WIDE = {"campaigns:detail", "campaigns:edit", "campaigns:phase_new", "campaigns:phase_edit",
+                 "campaigns:step_new", "campaigns:step_edit", "campaigns:tick", "campaigns:untick",
+                 "campaigns:required_form_new", "campaigns:board", "campaigns:calendar",
+                 "campaigns:submit", "campaigns:submissions", "campaigns:rollup",
+                 "campaigns:report"}
+
+
+def _url_names(patterns=None, prefix=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _url_names(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name
+
+
+def test_every_url_pattern_is_declared():
+    names = set(_url_names())
+    undeclared = names - set(PAGES) - OPEN_PAGES
+    assert not undeclared, f"declare these pages in accounts/tests/pages.py: {sorted(undeclared)}"
+    assert not (set(PAGES) | OPEN_PAGES) - names
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo university (built once for the module, rolled back after it), another unit with
+    its own branch worker, and an import job whose errors quote ID numbers."""
+    from paicha.workspace import demo
+    from paicha.members.models import MemberImport
+    from paicha.codes import OrgKind
+    from paicha.conftest import make_org
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            demo.build_university()
+            other_root = make_org(None, "900", "另一单位党委", OrgKind.COMMITTEE)
+            User.objects.create(username="outsider", organization=other_root,
+                                role=Role.ORG_DEPARTMENT)
+            w = World.build()
+            member = w.member
+            if w.objects["import"] is None:
+                w.objects["import"] = MemberImport.objects.create(
+                    organization=w.branch, created_by=User.objects.get(username="zb0101"),
+                    filename="名册.xlsx", content=b"", state="failed",
+                    summary={"rows": 1, "errors": 1}, message=f"{member.id_number} 一人两籍",
+                    errors=[{"row": 4, "column": "身份证号码", "value": member.id_number,
+                             "message": f"{member.id_number}已在其他党组织登记，"
+                                        f"手机{member.mobile}"}])
+            w.objects["user"] = User.objects.get(username="zb0101")
+            yield w
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _client(username):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def _text(response) -> str:
+    """What a reader of the response can read: the page, or every part of an .xlsx/.docx."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return "".join(archive.read(n).decode("utf-8", "replace")
+                           for n in archive.namelist() if n.endswith(".xml"))
+    return body.decode("utf-8", "replace")
+
+
+def _declared(world):
+    for name, page in sorted(PAGES.items()):
+        url = page.build(world)
+        if url is not None:
+            yield name, page, url
+
+
+def test_the_demo_has_a_record_for_every_object_page(world):
+    missing = [name for name, page in PAGES.items() if page.build(world) is None]
+    assert not missing
+
+
+def _about_a_record(name, url) -> bool:
+    """An address naming a record or an organization of the university (not a list or a
+    new-record form, which show the reader's own unit)."""
+    path = url.split("?")[0]
+    return any(ch.isdigit() for ch in path) or "?org=" in url or "member=" in url
+
+
+@pytest.mark.django_db
+def test_another_unit_gets_nothing_of_the_university(world):
+    client = _client("outsider")
+    foreign = (world.member.name, world.member.id_number, world.branch.name)
+    for name, page, url in _declared(world):
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if _about_a_record(name, url):
+                assert response.status_code in (403, 404, 405), (name, method,
+                                                                 response.status_code)
+            text = _text(response)
+            for value in foreign:
+                assert value not in text, (name, method, value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["zb0201", "xy02"])
+def test_another_college_gets_no_record_of_this_one(world, username):
+    client = _client(username)
+    member = world.member
+    for name, page, url in _declared(world):
+        # The campaign is the university's: every college takes part in it.
+        if not _about_a_record(name, url) or name in CAMPAIGN_WIDE:
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code in (403, 404, 405), (name, method, response.status_code)
+            assert member.id_number not in _text(response), (name, method)
+
+
+@pytest.mark.django_db
+def test_state_changing_actions_refuse_get(world):
+    client = _client("zzb")
+    post_only = [(name, url) for name, page, url in _declared(world) if page.post_only]
+    assert post_only
+    for name, url in post_only:
+        assert client.get(url).status_code == 405, name
+
+
+@pytest.mark.django_db
+def test_the_auditor_sees_no_full_id_or_mobile_anywhere(world):
+    client = _client("shenji")
+    # Changes the auditor will read in the audit log and the member's history.
+    department = _client("zzb")
+    member = world.member
+    from paicha.audit.services import audit_record
+
+    audit_record(acting_user=User.objects.get(username="zzb"), action="update", obj=member,
+                 changes={"手机号码": ["13900000000", member.mobile],
+                          "其他联系方式": ["", "微信 wang_secret；座机 0731-88886666"],
+                          "身份证号码": ["", member.id_number]})
+    assert department.get(f"/members/{member.pk}/").status_code == 200
+    leaks = []
+    for name, page, url in _declared(world):
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        text = _text(response)
+        for pattern in (FULL_ID, FULL_MOBILE):
+            found = pattern.findall(text)
+            if found:
+                leaks.append((name, found[:3]))
+        if "wang_secret" in text:
+            leaks.append((name, "wang_secret"))
+    assert not leaks

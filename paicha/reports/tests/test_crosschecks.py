@@ -1,0 +1,119 @@
+"""Each cross-check holds on consistent records and fails when either of its sides is wrong;
+回执统计 counts only what is dated on or before its fill date."""
+
+import datetime
+
+import pytest
+
+from paicha.codes import PersonCategory, ProvinceScope, StudentLevel, TransferPermanence
+from paicha.conftest import make_member
+from paicha.reports import crosschecks
+from paicha.reports.declarations import _REGISTRY, get_form
+from paicha.transfers import services as transfers
+
+from .test_lost_forms import FILL, cases  # noqa: F401  (fixture)
+
+D = datetime.date
+
+
+def failed(checks):
+    return [(c.where, c.detail) for c in checks if not c.ok]
+
+
+def test_register_checks_hold_on_consistent_records(tree, cases):  # noqa: F811
+    assert failed(crosschecks.summary_register_checks(org=tree.root, as_of=FILL)) == []
+
+
+def test_register_check_fails_when_the_register_is_wrong(tree, cases, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(_REGISTRY["unreachable-register"], "rows",
+                        lambda self, *, org, as_of: [{}, {}, {}])
+    assert failed(crosschecks.summary_register_checks(org=tree.root, as_of=FILL)) == [
+        ("附件3 第3行 / 经查找仍然无法取得联系党员登记表", "2 ≠ 3")]
+
+
+def test_register_check_fails_when_the_summary_is_wrong(tree, cases):  # noqa: F811
+    rows = get_form("attachment3").rows(org=tree.root, as_of=FILL)
+    rows[1]["total"] += 1
+    assert failed(crosschecks.summary_register_checks(org=tree.root, as_of=FILL,
+                                                      summary_rows=rows)) == [
+        ("附件3 第2行 / 经查找取得联系党员登记表", "4 ≠ 3")]
+
+
+def test_band_check_fails_when_the_total_is_wrong(tree, cases):  # noqa: F811
+    form = get_form("attachment3")
+    rows = form.rows(org=tree.root, as_of=FILL)
+    assert failed(form.checks(rows, org=tree.root, as_of=FILL)) == []
+    rows[2]["total"] = 5
+    assert {rule for rule, _ in failed(form.checks(rows, org=tree.root, as_of=FILL))} == {
+        "经查找仍然无法取得联系党员"}
+    assert len(failed(form.checks(rows, org=tree.root, as_of=FILL))) == 7  # every group
+
+
+@pytest.fixture
+def year_of_transfers(tree):
+    """Out of branch A1 in 2016: a letter of 03-01 receipted 11-20; a letter of 11-15
+    receipted 12-01; a letter of 05-01 sent back on 11-01 (a postgraduate, 省外). Into A1: a
+    letter of 02-01 receipted the same day (an undergraduate)."""
+    def out(name, letter, scope=ProvinceScope.WITHIN, **member):
+        person = make_member(tree.branch_a1, name, join_date=D(2010, 1, 1), **member)
+        return transfers.transfer_out_create(
+            member=person, letter_date=letter, province_scope=scope,
+            counterpart_name="中共某县委组织部", permanence=TransferPermanence.PERMANENT)
+
+    transfers.transfer_receipt_record(transfer=out("甲", D(2016, 3, 1)), on=D(2016, 11, 20))
+    transfers.transfer_receipt_record(transfer=out("乙", D(2016, 11, 15)), on=D(2016, 12, 1))
+    transfers.transfer_refuse(transfer=out("丙", D(2016, 5, 1), ProvinceScope.OUTSIDE,
+                                           person_category=PersonCategory.STUDENT,
+                                           student_level=StudentLevel.POSTGRADUATE),
+                              on=D(2016, 11, 1), reason="查无此人")
+    transfers.transfer_in_register(
+        organization=tree.branch_a1, letter_date=D(2016, 2, 1), receipt_date=D(2016, 2, 1),
+        province_scope=ProvinceScope.WITHIN, counterpart_name="中共某市委组织部",
+        member_fields={"name": "丁", "id_number": "430102199005170180", "join_date": D(2012, 1, 1),
+                       "full_date": D(2013, 1, 1), "person_category": PersonCategory.STUDENT,
+                       "student_level": StudentLevel.UNDERGRADUATE})
+
+
+COUNTS = ("总数", "研究生", "本科生", "专科生", "省内", "省外", "回执收（寄）数")
+
+
+@pytest.mark.parametrize(("as_of", "into", "out_of"), [
+    # 10-31: 甲 and 丙 (not yet sent back) out, no receipt yet; 丁 in with its receipt.
+    (D(2016, 10, 31), (1, 0, 1, 0, 1, 0, 1), (2, 1, 0, 0, 1, 1, 0)),
+    # 11-30: 丙 sent back, 乙 issued; 甲's receipt of 11-20 counts, 乙's of 12-01 not yet.
+    (D(2016, 11, 30), (1, 0, 1, 0, 1, 0, 1), (2, 0, 0, 0, 2, 0, 1)),
+    (D(2016, 12, 31), (1, 0, 1, 0, 1, 0, 1), (2, 0, 0, 0, 2, 0, 2)),
+])
+def test_receipt_statistics_count_only_what_is_dated_by_the_fill_date(
+        tree, year_of_transfers, as_of, into, out_of):
+    result = get_form("receipt-statistics").build(org=tree.root, as_of=as_of)
+    assert [tuple(row[c] for c in COUNTS) for row in result.rows] == [into, out_of]
+    assert failed(result.checks) == []
+
+
+def test_receipt_check_fails_when_the_form_is_wrong(tree, year_of_transfers, monkeypatch):
+    from paicha.transfers import selectors
+
+    real = selectors.receipt_statistics
+
+    def off_by_one(**kwargs):
+        rows = real(**kwargs)
+        rows[1]["回执收（寄）数"] += 1
+        return rows
+
+    monkeypatch.setattr(selectors, "receipt_statistics", off_by_one)
+    result = get_form("receipt-statistics").build(org=tree.root, as_of=D(2016, 11, 30))
+    assert failed(result.checks) == [("回执情况统计表 转出组织关系数", "回执收（寄）数 2 ≠ 列表 1")]
+
+
+def test_receipt_check_fails_when_the_list_is_wrong(tree, year_of_transfers, monkeypatch):
+    real = crosschecks.receipt_statistics_from_list
+
+    def missing_one(**kwargs):
+        rows = real(**kwargs)
+        rows["转入组织关系数"]["总数"] -= 1
+        return rows
+
+    monkeypatch.setattr(crosschecks, "receipt_statistics_from_list", missing_one)
+    result = get_form("receipt-statistics").build(org=tree.root, as_of=D(2016, 11, 30))
+    assert failed(result.checks) == [("回执情况统计表 转入组织关系数", "总数 1 ≠ 列表 0")]

@@ -1,0 +1,26 @@
+"""The flowing and pocket registers dated D list the members on the roster on D."""
+
+import datetime
+
+from paicha.codes import AbroadKind, FlowScope
+from paicha.conftest import make_member
+from paicha.reports.declarations import get_form
+from paicha.transfers import services as transfers
+
+D = datetime.date
+
+
+def test_flow_register_drops_a_member_from_the_day_his_membership_stops(tree):
+    away = make_member(tree.branch_a1, "外出者", join_date=D(2010, 1, 1))
+    transfers.flow_open(member=away, destination="深圳市", since=D(2016, 3, 1),
+                        scope=FlowScope.CROSS_PROVINCE)
+    transfers.abroad_register(member=away, kind=AbroadKind.SUSPENDED, place="新加坡",
+                              period_from=D(2016, 12, 1))
+    form = get_form("flow-register")
+
+    def listed(on):
+        return [row["姓名"] for row in form.build(org=tree.root, as_of=on).rows]
+
+    assert listed(D(2016, 2, 29)) == []
+    assert listed(D(2016, 11, 30)) == ["外出者"]
+    assert listed(D(2016, 12, 1)) == []
