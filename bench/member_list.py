@@ -45,7 +45,7 @@ def main():
 
     from paicha.accounts.models import User
     from paicha.accounts.permissions import Role
-    from paicha.core.demo import build_synthetic
+    from paicha.workspace.demo import build_synthetic
     from paicha.members.models import Member
     from paicha.members.selectors import encode_cursor, member_roster
     from paicha.organizations.models import Organization

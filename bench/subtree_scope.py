@@ -26,7 +26,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from paicha.core.demo import build_synthetic  # noqa: E402
+from paicha.workspace.demo import build_synthetic  # noqa: E402
 from paicha.members.models import Member  # noqa: E402
 from paicha.organizations.models import Organization  # noqa: E402
 from paicha.organizations.tree import subtree_q  # noqa: E402
