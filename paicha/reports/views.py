@@ -14,6 +14,9 @@ from .renderers.xlsx import render_xlsx
 from .selectors import form_org, get_form_or_404, parse_fill_date
 
 RENDERERS = {"xlsx": render_xlsx, "docx": render_docx}
+NOWRAP_KINDS = ("int", "date", "month", "seq")
+# Forms wider than this (in the declarations' character widths) print in a smaller type.
+WIDE = 200
 
 
 def catalogue(request):
@@ -47,9 +50,11 @@ def form_view(request, slug):
                              what=result.title, org=org, params=params)
     cells, depth = header_grid(form.columns)
     base = {"org": org.code, "date": as_of.isoformat()}
+    # Numbers, dates and identity numbers never break inside a cell.
+    nowrap = [c.kind in NOWRAP_KINDS or c.sensitive for c in form.columns]
     linked_rows = [
-        [(result.value(column, row), _drilldown_url(slug, base, form.link(row, column)))
-         for column in form.columns]
+        [(result.value(column, row), _drilldown_url(slug, base, form.link(row, column)), keep)
+         for column, keep in zip(form.columns, nowrap, strict=True)]
         for row in result.rows
     ]
     context = {
@@ -58,6 +63,7 @@ def form_view(request, slug):
         "header_rows": _header_rows(cells, depth), "has_letters": any(c.letter for c in form.columns),
         "blank_rows": range(max(0, form.min_rows - len(result.rows))),
         "exported_by": exported_by_line(request.user),
+        "wide": sum(c.width for c in form.columns) > WIDE,
     }
     if fmt == "print":
         require(request.user, Perm.EXPORT)

@@ -42,6 +42,47 @@ def to_bytes(document) -> bytes:
     return buffer.getvalue()
 
 
+# Usable width of an A4 page between 1.5 cm margins, and about how wide one of the
+# declarations' width units (a Latin character, half a Chinese one) prints at 10.5 pt.
+USABLE_CM = {True: 29.7 - 3.0, False: 21.0 - 3.0}
+UNIT_CM = 0.2
+KEEP_KINDS = ("int", "date", "month", "seq")
+
+
+def _row_property(row, name: str) -> None:
+    """Mark a table row: w:tblHeader (repeat on every page), w:cantSplit (never split)."""
+    from docx.oxml import OxmlElement
+
+    properties = row._tr.get_or_add_trPr()
+    element = OxmlElement(f"w:{name}")
+    element.set(qn("w:val"), "true")
+    properties.append(element)
+
+
+def _layout(table, columns, *, landscape: bool, header_rows: int) -> float:
+    """Fixed column widths in proportion to the declaration's, scaled to the page; header
+    rows repeat on every page, no row splits; returns the font size the table needs."""
+    total = sum(c.width for c in columns)
+    usable = USABLE_CM[landscape]
+    table.autofit = False
+    table._tbl.tblPr.append(_fixed_layout())
+    for row_number, row in enumerate(table.rows):
+        if row_number < header_rows:
+            _row_property(row, "tblHeader")
+        _row_property(row, "cantSplit")
+        for cell, column in zip(row.cells, columns, strict=False):
+            cell.width = Cm(usable * column.width / total)
+    return max(6.0, min(10.5, 10.5 * usable / (total * UNIT_CM)))
+
+
+def _fixed_layout():
+    from docx.oxml import OxmlElement
+
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    return layout
+
+
 def render_docx(result: FormResult, *, exported_by: str = "") -> bytes:
     form = result.form
     document = new_document(landscape=form.landscape)
@@ -66,6 +107,19 @@ def render_docx(result: FormResult, *, exported_by: str = "") -> bytes:
     for r, values in enumerate(padded, start=depth + int(letters)):
         for c, value in enumerate(values):
             table.cell(r, c).text = "" if value is None else str(value)
+    size = _layout(table, form.columns, landscape=form.landscape, header_rows=depth + int(letters))
+    keep = [c.kind in KEEP_KINDS or c.sensitive for c in form.columns]
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            for paragraph in cell.paragraphs:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                for run in paragraph.runs:
+                    run.font.size = Pt(size)
+            # A number, date or identity number never breaks inside its cell.
+            if r >= depth + int(letters) and keep[c]:
+                from docx.oxml import OxmlElement
+
+                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
     if result.footer:
         document.add_paragraph("        ".join(f"{k}：{v}" for k, v in result.footer.items()))
     if form.notes:
