@@ -152,7 +152,6 @@ def test_receipt_and_pocket_through_the_pages(world, personas, client_for):
     card = client.get(OBJECT_PAGES["card"](world)).content.decode()
     assert "联 心 卡" in card and world["transfer"].organization.name in card
     assert 'id="wechat-qr"' not in card  # no group link recorded: no code
-
     response = client.post(OBJECT_PAGES["receipt"](world), {"on": "2024-01-01"})
     assert "早于" in response.content.decode()
     response = client.post(OBJECT_PAGES["receipt"](world), {"on": "2025-07-01", "note": "纸质回执"})
