@@ -199,7 +199,7 @@ class FormDeclaration:
         keys = [self.seed, *self.notes_variants]
         return [(k, DOCUMENTS[k].label) for k in keys]
 
-    def with_notes(self, document: str | None) -> "FormDeclaration":
+    def with_notes(self, document: str | None) -> FormDeclaration:
         """This form printing the 填表说明 of `document` (the seed's own when unknown)."""
         if not document or document == self.seed or document not in self.notes_variants:
             return self

@@ -19,6 +19,10 @@ from .selectors import form_org, get_form_or_404, parse_fill_date
 RENDERERS = {"xlsx": render_xlsx, "docx": render_docx}
 # Rows of a form shown on one screen page.
 PAGE_ROWS = 100
+# Numbers, dates and identity numbers never break inside a cell.
+NOWRAP_KINDS = ("int", "date", "month", "seq")
+# Forms wider than this (in the declarations' character widths) print in a smaller type.
+WIDE = 200
 
 
 def catalogue(request):
@@ -56,7 +60,9 @@ def form_view(request, slug):
         "header_rows": _header_rows(cells, depth), "has_letters": any(c.letter for c in form.columns),
         "blank_rows": range(max(0, form.min_rows - len(result.rows))),
         "exported_by": exported_by_line(request.user),
+        "wide": sum(c.width for c in form.columns) > WIDE,
     }
+    nowrap = [c.kind in NOWRAP_KINDS or c.sensitive for c in form.columns]
     if fmt == "print":
         require(request.user, Perm.EXPORT)
         from paicha.audit.services import audit_export
@@ -64,13 +70,14 @@ def form_view(request, slug):
         audit_export(acting_user=request.user, what=f"{result.title}（打印）", org=org, params=params)
         # The whole form is printed: its body is written in one pass, not cell by cell in the
         # template language (a register of thousands of rows stays well under a second).
-        return render(request, "reports/print.html", {**context, "body": _print_body(result)})
+        return render(request, "reports/print.html",
+                      {**context, "body": _print_body(result, nowrap)})
     # On screen a page of rows at a time; the files and the print view carry every row.
     page = Paginator(result.rows, PAGE_ROWS).get_page(request.GET.get("page"))
     base = {"org": org.code, "date": as_of.isoformat()}
     context["linked_rows"] = [
-        [(result.value(column, row), _drilldown_url(slug, base, form.link(row, column)))
-         for column in form.columns]
+        [(result.value(column, row), _drilldown_url(slug, base, form.link(row, column)), keep)
+         for column, keep in zip(form.columns, nowrap, strict=True)]
         for row in page.object_list
     ]
     context["page"] = page
@@ -79,11 +86,12 @@ def form_view(request, slug):
     return render(request, "reports/form.html", context)
 
 
-def _print_body(result) -> str:
+def _print_body(result, nowrap: list[bool]) -> str:
     """The table rows of the print view as HTML, escaped, every row of the form."""
-    cell = "<td>{}</td>".format
+    opening = ['<td class="nowrap">' if keep else "<td>" for keep in nowrap]
     return mark_safe("\n".join(
-        "<tr>" + "".join(cell(escape(value)) for value in values) + "</tr>"
+        "<tr>" + "".join(f"{opening[c]}{escape(value)}</td>" for c, value in enumerate(values))
+        + "</tr>"
         for values in result.iter_display_rows()))
 
 

@@ -252,3 +252,10 @@ class OrgDateForm(BootstrapMixin, forms.Form):
     org = forms.CharField(label="党组织代码", max_length=32, required=False)
     # Optional: a page opened with only ?org= shows today's table, not "this field is required".
     as_of = LooseDateField(label="填表日期", required=False, help_text="默认今天")
+
+
+class AbroadApprovalForm(BootstrapMixin, forms.Form):
+    approved = forms.TypedChoiceField(label="审批结论", coerce=lambda v: v == "1",
+                                      choices=[("1", "同意"), ("0", "不同意，退回")])
+    opinion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 3}))
+    signed_on = LooseDateField(label="签署日期")

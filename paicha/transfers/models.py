@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 
 from paicha.codes import (
-    AbroadKind, FlowScope, ProvinceScope, TransferDirection, TransferPermanence, TransferState,
+    AbroadKind, ApprovalStep, DispositionState, FlowScope, ProvinceScope, TransferDirection, TransferPermanence, TransferState,
 )
 from paicha.organizations.models import OrgScopedModel
 
@@ -224,6 +224,12 @@ class AbroadRecord(OrgScopedModel):
                                 help_text="回国（境）恢复组织生活或恢复党籍的日期")
     ended_note = models.CharField("结束情况", max_length=200, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # 停止党籍 for settling abroad passes its approval chain (seed 004 附件4) before the member's
+    # status changes; 保留组织关系 takes effect when registered.
+    approval_state = models.CharField("审批状态", max_length=20, choices=DispositionState.choices,
+                                      default=DispositionState.EFFECTIVE)
+    consult_department = models.BooleanField("处置前与上级党委组织部门沟通", default=False)
+    returned_reason = models.TextField("退回理由", blank=True)
 
     class Meta:
         verbose_name = "出国（境）党员记录"
@@ -243,3 +249,22 @@ class AbroadRecord(OrgScopedModel):
             errors["ended_on"] = "结束日期不能早于起始日期"
         if errors:
             raise ValidationError(errors)
+
+
+class AbroadApproval(models.Model):
+    """One signed step of the 停止党籍 chain of an AbroadRecord (kept when it is returned)."""
+
+    record = models.ForeignKey(AbroadRecord, on_delete=models.CASCADE, related_name="approvals",
+                               verbose_name="出国（境）党员记录")
+    step = models.CharField("审批环节", max_length=1, choices=ApprovalStep.choices)
+    approved = models.BooleanField("同意", default=True)
+    opinion = models.TextField("意见")
+    signed_on = models.DateField("签署日期")
+    signer = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name="签署人")
+    signer_org_name = models.CharField("签署单位", max_length=100)
+
+    class Meta:
+        verbose_name = "停止党籍审批"
+        verbose_name_plural = "停止党籍审批"
+        ordering = ["record", "signed_on", "id"]

@@ -12,14 +12,18 @@ from django.db import transaction
 
 from paicha.audit.context import acting_as
 from paicha.audit.services import audit_record
-from paicha.codes import AbroadKind, MemberStatus, TransferDirection, TransferState
+from paicha.codes import (
+    AbroadKind, DispositionState, MemberStatus, TransferDirection, TransferState,
+)
 from paicha.core.dates import format_cn_date
 from paicha.members.models import ON_ROSTER, Member
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
 
 from . import conf
-from .models import AbroadRecord, FlowRecord, PocketRecord, Transfer, TransferFollowUp
+from .models import (
+    AbroadApproval, AbroadRecord, FlowRecord, PocketRecord, Transfer, TransferFollowUp,
+)
 
 # Fields of a transfer a worker may change after the letter is issued.
 TRANSFER_EDITABLE = (
@@ -430,7 +434,10 @@ def flow_close(*, record: FlowRecord, on: datetime.date, reason: str = "",
 def abroad_register(*, member: Member, kind: str, place: str, period_from: datetime.date,
                     period_to: datetime.date | None = None, reason: str = "",
                     acting_user=None) -> AbroadRecord:
-    """保留组织关系 (status RETAINED) or 停止党籍 for settling abroad (status SUSPENDED)."""
+    """保留组织关系 (status RETAINED at once), or 停止党籍 for settling abroad: that one passes
+    its approval chain (`abroad_approve`) before the member's status changes."""
+    from paicha.campaigns.selectors import consult_required
+
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     if AbroadRecord.objects.filter(member=member, ended_on__isnull=True).exists():
         raise ValidationError({"member": f"{member.name}已有一条未结束的出国（境）记录"})
@@ -442,18 +449,78 @@ def abroad_register(*, member: Member, kind: str, place: str, period_from: datet
     record = AbroadRecord(member=member, organization=member.organization, kind=kind,
                           place=place.strip(), period_from=period_from, period_to=period_to,
                           reason=reason.strip())
+    if kind == AbroadKind.SUSPENDED:
+        record.approval_state = DispositionState.PENDING
+        record.consult_department = consult_required(member.organization, on=period_from)
     record.full_clean()
     with acting_as(acting_user):
         record.save()
         if kind == AbroadKind.RETAINED:
             member.status = MemberStatus.RETAINED
             _note(member, f"出国（境）：{record.place}，保留组织关系至{format_cn_date(period_to)}")
-        else:
-            member.status = MemberStatus.SUSPENDED
-            _note(member, f"因出国（境）定居（{record.place}）停止党籍")
-        member.status_date = period_from
-        member.save()
+            member.status_date = period_from
+            member.save()
     return record
+
+
+def abroad_steps(record: AbroadRecord) -> tuple[str, ...]:
+    """The chain of 因出国（境）定居而停止党籍 (附件5 U), as every 停止党籍."""
+    from paicha.cases.rules import steps_for
+    from paicha.codes import DispositionCategory
+
+    return steps_for(DispositionCategory.LOST_ABROAD_SUSPENDED, consult=record.consult_department)
+
+
+def abroad_next_step(record: AbroadRecord) -> str | None:
+    if record.approval_state != DispositionState.PENDING:
+        return None
+    signed = set(record.approvals.values_list("step", flat=True))
+    return next((s for s in abroad_steps(record) if s not in signed), None)
+
+
+@transaction.atomic
+def abroad_approve(*, record: AbroadRecord, acting_user, step: str, opinion: str,
+                   signed_on: datetime.date, approved: bool = True) -> AbroadApproval:
+    """Sign `step` of the 停止党籍 chain; the last approval suspends the member, a refusal
+    ends the record with the reason (the branch registers again once settled)."""
+    from paicha.cases.selectors import signer_org_problem
+    from paicha.codes import ApprovalStep
+
+    record = AbroadRecord.objects.select_for_update().select_related(
+        "organization", "member").get(pk=record.pk)
+    expected = abroad_next_step(record)
+    label = ApprovalStep(step).label
+    if expected is None:
+        raise ValidationError(f"该记录{record.get_approval_state_display()}，没有待签署的审批环节")
+    if step != expected:
+        raise ValidationError(f"审批须按顺序进行：当前应签署“{ApprovalStep(expected).label}”，"
+                              f"不能签署“{label}”")
+    problem = signer_org_problem(step, record, acting_user)
+    if problem:
+        raise ValidationError(problem)
+    if not opinion.strip():
+        raise ValidationError({"opinion": f"请填写“{label}”"})
+    floor = max([record.period_from, *record.approvals.values_list("signed_on", flat=True)])
+    if signed_on < floor:
+        raise ValidationError({"signed_on": f"签署日期不能早于{format_cn_date(floor)}"})
+    with acting_as(acting_user):
+        approval = AbroadApproval.objects.create(
+            record=record, step=step, approved=approved, opinion=opinion.strip(),
+            signed_on=signed_on, signer=acting_user, signer_org_name=acting_user.organization.name)
+        if not approved:
+            record.approval_state = DispositionState.RETURNED
+            record.returned_reason = f"{label}：{opinion.strip()}"
+            record.ended_on, record.ended_note = signed_on, f"审批退回：{opinion.strip()}"
+            record.save()
+        elif abroad_next_step(record) is None:
+            record.approval_state = DispositionState.EFFECTIVE
+            record.save()
+            member = Member.objects.select_for_update().get(pk=record.member_id)
+            member.status = MemberStatus.SUSPENDED
+            member.status_date = signed_on
+            _note(member, f"因出国（境）定居（{record.place}）停止党籍")
+            member.save()
+    return approval
 
 
 @transaction.atomic

@@ -30,5 +30,6 @@ urlpatterns = [
     path("abroad/", views.abroad_list, name="abroad"),
     path("abroad/new/<int:member_pk>/", views.abroad_create, name="abroad_create"),
     path("abroad/<int:pk>/end/", views.abroad_end, name="abroad_end"),
+    path("abroad/<int:pk>/approve/", views.abroad_approve, name="abroad_approve"),
     path("abroad/<int:pk>/restoration/", views.abroad_restoration, name="abroad_restoration"),
 ]

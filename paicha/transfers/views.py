@@ -509,3 +509,28 @@ def abroad_restoration(request, pk):
             return redirect("transfers:abroad")
     return _form_page(request, form, f"{record.member.name}：申请恢复党籍", back="transfers:abroad")
 
+
+
+def abroad_approve(request, pk):
+    """Sign the next step of the 停止党籍 chain of a member settling abroad."""
+    from paicha.codes import ApprovalStep
+
+    from .forms import AbroadApprovalForm
+
+    record = selectors.get_scoped_for_user(AbroadRecord, request.user, pk, for_write=False)
+    step = services.abroad_next_step(record)
+    form = AbroadApprovalForm(request.POST or None, initial={"signed_on": _today()})
+    if step is not None and submitted(request, form, lambda data: services.abroad_approve(
+            record=record, acting_user=request.user, step=step, **data),
+            f"已签署“{ApprovalStep(step).label}”"):
+        return redirect("transfers:abroad")
+    chain = [(ApprovalStep(s).label, a) for s in services.abroad_steps(record)
+             for a in [next((x for x in record.approvals.all() if x.step == s), None)]]
+    from paicha.core.dates import format_cn_date
+
+    explain = "；".join(f"{label}：{a.signer_org_name}{format_cn_date(a.signed_on)}“{a.opinion}”"
+                       if a else f"{label}：待签署" for label, a in chain)
+    title = (f"{record.member.name}：因出国（境）定居停止党籍——"
+             + (f"签署“{ApprovalStep(step).label}”" if step else record.get_approval_state_display()))
+    return _form_page(request, form, title, back="transfers:abroad", explain=explain,
+                      submit="签署")

@@ -11,6 +11,8 @@
   the A–X categories of seed 004 (docs/FORMS.md).
 """
 
+from dataclasses import replace
+
 from ..declarations import FormDeclaration, register
 from .dispositions import DispositionStatistics
 
@@ -22,7 +24,9 @@ class DispositionSheet(DispositionStatistics):
 
     @property
     def columns(self):
-        return [c for c in DispositionStatistics.columns if c.key != "unit"]
+        # 统计时间 ("2016年9月20日") wide enough to stay on one line.
+        return [replace(c, width=16) if c.key == "time" else c
+                for c in DispositionStatistics.columns if c.key != "unit"]
 
     def rows(self, *, org, as_of):
         total = DispositionStatistics.rows(self, org=org, as_of=as_of)[-1]

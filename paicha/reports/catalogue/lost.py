@@ -112,6 +112,8 @@ SHAANXI_UNREACHABLE_NOTES = """1．本表由各党（工）委在协调有关部
 5．党组织类别：按以下代码填写。①国有企业；②非公有制企业；③农村；④党政机关；⑤学校；⑥其他事业单位；⑦街道社区；⑧社会组织；⑨其他。
 6．职业：按按以下代码填写。①国有企业解除劳动关系人员；②非公有制企业离职人员；③农村外出务工经商人员；④党机关事业单位离退休人员；⑤高校毕业生；⑥街道社区人户分离人员；⑦组织关系在人才中心人员；⑧其他。"""
 
+SHAANXI_OCCUPATION_NOTE = SHAANXI_UNREACHABLE_NOTES.splitlines()[-1].split("．", 1)[1]
+
 
 @register
 class RegainedRegisterSchool(RegainedRegister):
@@ -183,7 +185,7 @@ class LostRoster(FormDeclaration):
     notes = numbered(
         "本表由党支部填写，逐级报各县（市、区）委组织部、市直各党（工）委、中省驻渭单位党委。",
         "失联党员是指党员组织关系排查工作结束时，与党组织失去联系6个月以上的党员。",
-        PERIOD_NOTE, REASON_NOTE, CATEGORY_NOTE, OCCUPATION_NOTE, sep="．")
+        PERIOD_NOTE, REASON_NOTE, CATEGORY_NOTE, SHAANXI_OCCUPATION_NOTE, sep="．")
     columns = [Column("seq", "序号", kind="seq", width=5), NAME, GENDER, ETHNICITY, AGE,
                PARTY_AGE, EDUCATION, OCCUPATION, Column("org_name", "所在党组织", width=22),
                Column("lost_period", "与党组织失去联系时间", width=24), REASON, CATEGORY, REMARKS]

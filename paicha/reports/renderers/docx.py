@@ -60,9 +60,9 @@ def to_bytes(document) -> bytes:
     return buffer.getvalue()
 
 
-def run_xml(value) -> str:
-    """A cell's run as python-docx writes `cell.text = value`: lines split by <w:br/>, tabs as
-    <w:tab/>, spaces kept where they lead or trail."""
+def run_xml(value, size: float | None = None) -> str:
+    """A cell's run as python-docx writes `cell.text = value` (and `run.font.size = size`):
+    lines split by <w:br/>, tabs as <w:tab/>, spaces kept where they lead or trail."""
     text = "" if value is None else _NOT_XML.sub("", str(safe_cell(str(value))))
     if not text:
         return "<w:r/>"
@@ -76,7 +76,11 @@ def run_xml(value) -> str:
             if piece:
                 space = ' xml:space="preserve"' if piece != piece.strip() else ""
                 parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
-    return "<w:r>" + "".join(parts) + "</w:r>"
+    props = ""
+    if size is not None:
+        half_points = round(size * 2)
+        props = f'<w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+    return "<w:r>" + props + "".join(parts) + "</w:r>"
 
 
 def _row_pattern(xml: str, width: int) -> tuple[str, list[str], str]:
@@ -93,6 +97,47 @@ def _row_pattern(xml: str, width: int) -> tuple[str, list[str], str]:
         pieces.append(head)
     pieces.append(row)
     return xml[:start], pieces, xml[end:]
+
+
+# Usable width of an A4 page between 1.5 cm margins, and about how wide one of the
+# declarations' width units (a Latin character, half a Chinese one) prints at 10.5 pt.
+USABLE_CM = {True: 29.7 - 3.0, False: 21.0 - 3.0}
+UNIT_CM = 0.2
+KEEP_KINDS = ("int", "date", "month", "seq")
+
+
+def _row_property(row, name: str) -> None:
+    """Mark a table row: w:tblHeader (repeat on every page), w:cantSplit (never split)."""
+    from docx.oxml import OxmlElement
+
+    properties = row._tr.get_or_add_trPr()
+    element = OxmlElement(f"w:{name}")
+    element.set(qn("w:val"), "true")
+    properties.append(element)
+
+
+def _layout(table, columns, *, landscape: bool, header_rows: int) -> float:
+    """Fixed column widths in proportion to the declaration's, scaled to the page; header
+    rows repeat on every page, no row splits; returns the font size the table needs."""
+    total = sum(c.width for c in columns)
+    usable = USABLE_CM[landscape]
+    table.autofit = False
+    table._tbl.tblPr.append(_fixed_layout())
+    for row_number, row in enumerate(table.rows):
+        if row_number < header_rows:
+            _row_property(row, "tblHeader")
+        _row_property(row, "cantSplit")
+        for cell, column in zip(row.cells, columns, strict=False):
+            cell.width = Cm(usable * column.width / total)
+    return max(6.0, min(10.5, 10.5 * usable / (total * UNIT_CM)))
+
+
+def _fixed_layout():
+    from docx.oxml import OxmlElement
+
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    return layout
 
 
 def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
@@ -117,8 +162,24 @@ def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
     if letters:
         for i, column in enumerate(form.columns):
             table.cell(depth, i).text = column.letter
+    header_rows = depth + int(letters)
+    size = _layout(table, form.columns, landscape=form.landscape, header_rows=header_rows)
+    keep = [c.kind in KEEP_KINDS or c.sensitive for c in form.columns]
+    from docx.oxml import OxmlElement
+
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            for paragraph in cell.paragraphs:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                for run in paragraph.runs:
+                    run.font.size = Pt(size)
+            # A number, date or identity number never breaks inside its cell.
+            if r >= header_rows and keep[c]:
+                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+    # The last row is the pattern every data row is written from: a bare marker run in each
+    # cell's (centred) paragraph, replaced by the values row after row.
     for c, pattern_cell in enumerate(table.rows[head].cells):
-        pattern_cell.text = _MARK.format(c)
+        pattern_cell.paragraphs[0].add_run(_MARK.format(c))
     if result.footer:
         document.add_paragraph("        ".join(f"{k}：{v}" for k, v in result.footer.items()))
     if form.notes:
@@ -142,7 +203,7 @@ def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
                 for values in _padded(result.iter_display_rows(), width, form.min_rows):
                     batch.append(pieces[0])
                     for c, value in enumerate(values):
-                        batch.append(run_xml(value))
+                        batch.append(run_xml(value, size))
                         batch.append(pieces[c + 1])
                     if len(batch) >= _BATCH * (2 * width + 1):
                         part.write("".join(batch).encode())

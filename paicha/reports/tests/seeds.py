@@ -5,7 +5,21 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-SEEDS = Path(settings.BASE_DIR).parent.parent / "shared" / "seeds"
+
+
+def _seeds_dir() -> Path:
+    """`shared/seeds` beside the repository or beside any folder above it (PAICHA_SEEDS wins)."""
+    import os
+
+    if os.environ.get("PAICHA_SEEDS"):
+        return Path(os.environ["PAICHA_SEEDS"])
+    for folder in Path(settings.BASE_DIR).resolve().parents:
+        if (folder / "shared" / "seeds").is_dir():
+            return folder / "shared" / "seeds"
+    return Path(settings.BASE_DIR).parent.parent / "shared" / "seeds"
+
+
+SEEDS = _seeds_dir()
 
 
 def seed_text(prefix: str) -> str:

@@ -200,9 +200,20 @@ def test_abroad_retained_then_back(tree, member_a1):
     assert member_a1.status == MemberStatus.ACTIVE and "出国（境）" not in member_a1.remarks
 
 
-def test_suspension_reminder_is_due_two_years_after_the_stop(tree, member_a1):
+ABROAD_SIGNERS = (("1", "worker_a1"), ("2", "reviewer_a"), ("4", "worker_a1"),
+                  ("5", "reviewer_a"))
+
+
+def approve_abroad(record, personas, on):
+    for step, who in ABROAD_SIGNERS:
+        services.abroad_approve(record=record, acting_user=personas[who], step=step,
+                                opinion="同意", signed_on=on)
+
+
+def test_suspension_reminder_is_due_two_years_after_the_stop(tree, member_a1, personas):
     r = services.abroad_register(member=member_a1, kind=AbroadKind.SUSPENDED, place="加拿大",
                                  period_from=D(2024, 3, 15))
+    approve_abroad(r, personas, D(2024, 3, 15))
     member_a1.refresh_from_db()
     assert member_a1.status == MemberStatus.SUSPENDED
     assert selectors.suspension_reminders(org=tree.root, as_of=D(2026, 1, 1)) == []
@@ -213,3 +224,43 @@ def test_suspension_reminder_is_due_two_years_after_the_stop(tree, member_a1):
     services.abroad_restoration_request(record=r, on=D(2025, 5, 1), note="本人来信申请恢复")
     rows = selectors.suspension_reminders(org=tree.root, as_of=D(2026, 3, 15))
     assert rows[0]["restoration_requested_on"] == D(2025, 5, 1)
+
+
+def test_settling_abroad_suspends_only_after_its_chain(tree, member_a1, personas):
+    r = services.abroad_register(member=member_a1, kind=AbroadKind.SUSPENDED, place="加拿大",
+                                 period_from=D(2024, 3, 15))
+    member_a1.refresh_from_db()
+    assert member_a1.status == MemberStatus.ACTIVE
+    # 支委会 → 基层党委预审 → 支部党员大会 → 基层党委审核（审批）: no department row.
+    assert services.abroad_steps(r) == ("1", "2", "4", "5")
+    with pytest.raises(ValidationError, match="当前应签署“支委会初步处置意见”"):
+        services.abroad_approve(record=r, acting_user=personas["reviewer_a"], step="2",
+                                opinion="同意", signed_on=D(2024, 3, 20))
+    with pytest.raises(ValidationError, match="须由"):
+        services.abroad_approve(record=r, acting_user=personas["worker_b1"], step="1",
+                                opinion="同意", signed_on=D(2024, 3, 20))
+    for step, who in ABROAD_SIGNERS[:3]:
+        services.abroad_approve(record=r, acting_user=personas[who], step=step,
+                                opinion="同意", signed_on=D(2024, 3, 20))
+        member_a1.refresh_from_db()
+        assert member_a1.status == MemberStatus.ACTIVE, step
+    services.abroad_approve(record=r, acting_user=personas["reviewer_a"], step="5",
+                            opinion="同意停止党籍", signed_on=D(2024, 4, 1))
+    member_a1.refresh_from_db()
+    assert member_a1.status == MemberStatus.SUSPENDED and member_a1.status_date == D(2024, 4, 1)
+
+
+def test_a_refused_suspension_goes_back_and_changes_nothing(tree, member_a1, personas):
+    r = services.abroad_register(member=member_a1, kind=AbroadKind.SUSPENDED, place="加拿大",
+                                 period_from=D(2024, 3, 15))
+    services.abroad_approve(record=r, acting_user=personas["worker_a1"], step="1",
+                            opinion="拟停止党籍", signed_on=D(2024, 3, 20))
+    services.abroad_approve(record=r, acting_user=personas["reviewer_a"], step="2",
+                            opinion="定居材料不全", signed_on=D(2024, 3, 21), approved=False)
+    r.refresh_from_db()
+    member_a1.refresh_from_db()
+    assert r.approval_state == "returned" and "定居材料不全" in r.returned_reason
+    assert member_a1.status == MemberStatus.ACTIVE
+    # The branch may register again.
+    services.abroad_register(member=member_a1, kind=AbroadKind.SUSPENDED, place="加拿大",
+                             period_from=D(2024, 5, 1))

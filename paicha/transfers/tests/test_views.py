@@ -13,7 +13,7 @@ D = datetime.date
 
 
 @pytest.fixture
-def world(tree, make_out):
+def world(tree, make_out, personas):
     """A member of branch A1 with a letter out, a flow, a pocket and an abroad record."""
     secret = make_member(tree.branch_a1, "王秘密", mobile="13900000009")
     t = make_out(secret, letter_date=D(2025, 1, 1))
@@ -25,6 +25,10 @@ def world(tree, make_out):
     away = make_member(tree.branch_a1, "王出国")
     abroad = services.abroad_register(member=away, kind=AbroadKind.SUSPENDED, place="加拿大",
                                       period_from=D(2024, 1, 1))
+    for step, who in (("1", "worker_a1"), ("2", "reviewer_a"), ("4", "worker_a1"),
+                      ("5", "reviewer_a")):
+        services.abroad_approve(record=abroad, acting_user=personas[who], step=step,
+                                opinion="同意", signed_on=D(2024, 1, 1))
     return {"member": secret, "transfer": t, "pocket": pocket, "flow": flow, "abroad": abroad}
 
 
@@ -148,7 +152,6 @@ def test_receipt_and_pocket_through_the_pages(world, personas, client_for):
     card = client.get(OBJECT_PAGES["card"](world)).content.decode()
     assert "联 心 卡" in card and world["transfer"].organization.name in card
     assert 'id="wechat-qr"' not in card  # no group link recorded: no code
-
     response = client.post(OBJECT_PAGES["receipt"](world), {"on": "2024-01-01"})
     assert "早于" in response.content.decode()
     response = client.post(OBJECT_PAGES["receipt"](world), {"on": "2025-07-01", "note": "纸质回执"})
@@ -191,3 +194,22 @@ def test_card_prints_the_group_qr_code_and_both_contacts(world, personas, client
     assert "李委员 微信li_wy 邮箱li@dangwu.example" in card
     # The code is made on the server: nothing on the card points elsewhere.
     assert "http" not in card.split('id="wechat-qr"')[1].split("</div>")[0]
+
+
+def test_the_abroad_suspension_is_signed_through_its_page(tree, personas, client_for):
+    away = make_member(tree.branch_a1, "王定居")
+    record = services.abroad_register(member=away, kind=AbroadKind.SUSPENDED, place="澳大利亚",
+                                      period_from=D(2025, 1, 1))
+    url = reverse("transfers:abroad_approve", args=[record.pk])
+    assert "停止党籍审批中" in client_for(personas["worker_a1"]).get(
+        reverse("transfers:abroad")).content.decode()
+    page = client_for(personas["worker_a1"]).get(url).content.decode()
+    assert "签署“支委会初步处置意见”" in page and "基层党委审核（审批）意见：待签署" in page
+    response = client_for(personas["worker_a1"]).post(
+        url, {"approved": "1", "opinion": "拟停止党籍", "signed_on": "2025-01-05"})
+    assert response.status_code == 302
+    # The next step is the 基层党委's: the branch worker cannot sign it.
+    response = client_for(personas["worker_a1"]).post(
+        url, {"approved": "1", "opinion": "同意", "signed_on": "2025-01-06"})
+    assert "须由" in response.content.decode()
+    assert client_for(personas["worker_b1"]).get(url).status_code == 404
