@@ -178,7 +178,8 @@ def attempt_new(request, pk):
         attempt = services.attempt_record(
             case=case, acting_user=request.user, date=d["date"], method=d["method"],
             reached=d["reached"], phone=d["phone"], process=d["process"], remarks=d["remarks"],
-            signers=list(d["signers"]), as_of=_today())
+            signers=list(d["signers"]), as_of=_today(),
+            reached_member=d.get("reached_member", False))
         if d.get("scan"):
             services.attachment_add(case=case, attempt=attempt, uploaded=d["scan"],
                                     acting_user=request.user, description="查找材料")
