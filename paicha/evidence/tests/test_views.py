@@ -213,7 +213,7 @@ def test_dashboard_numbers_drill_down(world, personas, client_for, tree):
     assert f"/evidence/lost/?org={tree.root.code}" in body
     assert f"/evidence/lost/?org={tree.branch_a1.code}" in body
     assert "按失联原因" in body
-    assert '失联（超过6个月）</div><div class="fs-4 text-danger">1</div>' in body
+    assert '失联（6个月以上）</div><div class="fs-4 text-danger">1</div>' in body
     assert '在册党员</div><div class="fs-4">2</div>' in body
 
 
