@@ -72,6 +72,9 @@ class AttemptForm(forms.Form):
     method = forms.ChoiceField(label="查找方式", choices=SearchMethod.choices)
     reached = forms.CharField(label="查找对象", max_length=200,
                               help_text="联系到的人或单位，如：原工作单位办公室办事员陈某")
+    reached_member = forms.BooleanField(
+        label="联系上党员本人", required=False,
+        help_text="勾选：本次查找与党员本人取得了联系（计为联系证据）；只联系到他人的不要勾选")
     phone = forms.CharField(label="联系电话", max_length=40, required=False)
     process = forms.CharField(label="查找过程及结果", widget=forms.Textarea(attrs={"rows": 4}),
                               help_text="写明查找过程、查找方式、查找对象和了解到的情况")

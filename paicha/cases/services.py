@@ -18,8 +18,8 @@ from paicha.audit.models import AuditAction
 from paicha.audit.services import audit_record
 from paicha.campaigns.selectors import consult_required
 from paicha.codes import (
-    ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, DispositionCategory,
-    DispositionState, LossReason, MemberType,
+    ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, ContactChannel,
+    DispositionCategory, DispositionState, LossReason, MemberType, SearchMethod,
 )
 from paicha.core.dates import format_cn_date
 from paicha.evidence.services import contact_record
@@ -164,8 +164,11 @@ def _check_signer(case: LostContactCase, signer: Member, attempt: SearchAttempt 
 @service
 def attempt_record(*, case: LostContactCase, acting_user, date: datetime.date, method: str,
                    reached: str, process: str, phone: str = "", remarks: str = "",
-                   signers=(), as_of: datetime.date) -> SearchAttempt:
-    """Record the next try; `signers` (members) sign it at once, more may sign later."""
+                   signers=(), as_of: datetime.date,
+                   reached_member: bool = False) -> SearchAttempt:
+    """Record the next try; `signers` (members) sign it at once, more may sign later. A try
+    that reached the member himself (`reached_member`) is evidence of contact (SPEC §4): it
+    is written as a contact with him on its date; one that reached only others is not."""
     case = _lock(case)
     _require_open(case)
     _require_branch_worker(case, acting_user, "为此案件记录查找")
@@ -196,7 +199,19 @@ def attempt_record(*, case: LostContactCase, acting_user, date: datetime.date, m
     if seen:
         SearchAttempt.objects.filter(pk=attempt.pk).update(signer_count=len(seen))
         attempt.signer_count = len(seen)
+    if reached_member:
+        contact_record(member=case.member, date=date, acting_user=acting_user,
+                       channel=ATTEMPT_CHANNEL.get(method, ContactChannel.OTHER),
+                       by_whom=str(acting_user), with_member=True,
+                       note=f"第{attempt.seq}次联系查找联系上本人：{reached}")
     return attempt
+
+
+# The contact channel of a search that reached the member, by 查找方式.
+ATTEMPT_CHANNEL = {SearchMethod.PHONE: ContactChannel.PHONE,
+                   SearchMethod.VISIT: ContactChannel.VISIT,
+                   SearchMethod.LETTER: ContactChannel.LETTER,
+                   SearchMethod.ONLINE: ContactChannel.WECHAT}
 
 
 @service

@@ -208,7 +208,8 @@ def attempt_new(request, pk):
         attempt = services.attempt_record(
             case=case, acting_user=request.user, date=d["date"], method=d["method"],
             reached=d["reached"], phone=d["phone"], process=d["process"], remarks=d["remarks"],
-            signers=list(d["signers"]), as_of=_today())
+            signers=list(d["signers"]), as_of=_today(),
+            reached_member=d.get("reached_member", False))
         for key, description in (("photo", "签名的查找记录（拍照）"), ("scan", "查找材料")):
             if d.get(key):
                 services.attachment_add(case=case, attempt=attempt, uploaded=d[key],

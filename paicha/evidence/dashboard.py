@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from paicha.codes import LossReason, MemberStatus
 from paicha.core.dates import add_months, format_cn_date, months_between
-from paicha.members.models import ON_ROSTER
 
 from . import selectors
 
@@ -71,28 +70,22 @@ def month_points(as_of: datetime.date, n: int = TREND_MONTHS) -> list[datetime.d
     return [add_months(as_of, -k) for k in range(n - 1, -1, -1)]
 
 
-def _cases_model():
-    try:
-        from paicha.cases.models import LostContactCase
-    except ImportError:
-        return None
-    return LostContactCase
-
-
 def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
     """Counts for the subtree's members (a scoped queryset): totals, the trend over the last
     12 months, by branch, by 失联原因 (from the cases, when that app has them)."""
-    on_roster = members.filter(status__in=ON_ROSTER)
+    on_roster = members.filter(selectors.on_roster_q(as_of))
     # The branch of each lost / uncontrolled member, once: the totals and the table by branch.
     lost = Counter(selectors.lost_members(members, as_of=as_of)
                    .values_list("organization_id", flat=True))
+    unverified = Counter(selectors.unverified_members(members, as_of=as_of)
+                         .values_list("organization_id", flat=True))
     uncontrolled = Counter(selectors.uncontrolled_members(members, as_of=as_of)
                            .values_list("organization_id", flat=True))
     roster = dict(on_roster.order_by().values_list("organization_id").annotate(n=Count("id")))
     d = as_of.isoformat()
     totals = {
         "members": sum(roster.values()), "lost": sum(lost.values()),
-        "uncontrolled": sum(uncontrolled.values()),
+        "uncontrolled": sum(uncontrolled.values()), "unverified": sum(unverified.values()),
         "members_url": _url("members:list", org=org.code),
         "lost_url": _url("evidence:lost", org=org.code, as_of=d),
         "uncontrolled_url": _url("evidence:uncontrolled", org=org.code, as_of=d),
@@ -107,7 +100,8 @@ def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
                                      as_of=day.isoformat()),
         })
 
-    counts = {"members": roster, "lost": lost, "uncontrolled": uncontrolled}
+    counts = {"members": roster, "lost": lost, "uncontrolled": uncontrolled,
+              "unverified": unverified}
     from paicha.organizations.models import Organization
 
     orgs = Organization.objects.filter(pk__in=counts["members"]).order_by("path")
@@ -120,17 +114,17 @@ def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
         branches.append(row)
     branches.sort(key=lambda r: (-r["lost"], -r["uncontrolled"], r["org"].path))
 
-    reasons = None
-    model = _cases_model()
-    if model is not None:
-        found = dict(model.objects.in_subtree(org).filter(opened_on__lte=as_of)
-                     .exclude(loss_reason="").order_by().values_list("loss_reason")
-                     .annotate(n=Count("id")))
-        reasons = [{"code": c.value, "label": f"{LossReason.circled(c.value)}{c.label}",
-                    "n": found.get(c.value, 0),
-                    "url": _url("evidence:by_reason", c.value, org=org.code, as_of=d)}
-                   for c in LossReason]
+    from paicha.cases.models import LostContactCase
+
+    found = dict(LostContactCase.objects.in_subtree(org).filter(opened_on__lte=as_of)
+                 .exclude(loss_reason="").order_by().values_list("loss_reason")
+                 .annotate(n=Count("id")))
+    reasons = [{"code": c.value, "label": f"{LossReason.circled(c.value)}{c.label}",
+                "n": found.get(c.value, 0),
+                "url": _url("evidence:by_reason", c.value, org=org.code, as_of=d)}
+               for c in LossReason]
     return {"totals": totals, "trend": trend, "branches": branches, "reasons": reasons,
+            "home_check": home_check(totals, members, as_of=as_of),
             "chart": {
                 "trend": {"dates": [format_cn_date(p["date"]) for p in trend],
                           "lost": [p["lost"] for p in trend],
@@ -150,10 +144,18 @@ def reason_label(code: str) -> str:
     return f"{LossReason.circled(code)}{LossReason(code).label}"
 
 
+def home_check(totals: dict, members, *, as_of: datetime.date) -> list[dict]:
+    """The dashboard's totals (sums of its branches) against the home page's counts (one count
+    over the whole subtree, selectors.roster_counts) on the same day: they must agree."""
+    home = selectors.roster_counts(members, as_of=as_of)
+    labels = {"members": "在册党员", "lost": "失联党员", "unverified": "无记录待核实"}
+    return [{"label": label, "dashboard": totals[key], "home": home[key],
+             "ok": totals[key] == home[key]} for key, label in labels.items()]
+
+
 def cases_by_reason(user, *, org, as_of: datetime.date, reason: str):
-    model = _cases_model()
-    if model is None:
-        return None
-    return (model.objects.visible_to(user).in_subtree(org)
+    from paicha.cases.models import LostContactCase
+
+    return (LostContactCase.objects.visible_to(user).in_subtree(org)
             .filter(opened_on__lte=as_of, loss_reason=reason)
             .select_related("member", "organization").order_by("org_path", "opened_on"))

@@ -467,6 +467,18 @@ def unverified_by_branch(members_qs: QuerySet, *, as_of: datetime.date) -> list[
     return rows
 
 
+# ---- The counts of the home page ----------------------------------------------------------------
+
+
+def roster_counts(members_qs: QuerySet, *, as_of: datetime.date) -> dict[str, int]:
+    """在册党员, 失联 (6个月以上) and 无记录待核实 of `members_qs` on as_of, each one count over the
+    whole queryset: the home page shows these; the dashboard sums its branches' counts and
+    compares (dashboard.dashboard_data)."""
+    return {"members": members_qs.filter(on_roster_q(as_of)).count(),
+            "lost": lost_members(members_qs, as_of=as_of).count(),
+            "unverified": unverified_members(members_qs, as_of=as_of).count()}
+
+
 # ---- marks on a roster ------------------------------------------------------------------------
 
 

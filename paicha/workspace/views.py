@@ -1,25 +1,29 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from paicha.codes import MemberStatus
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
 
 
 def home(request):
+    from paicha.evidence.selectors import roster_counts
+
     user = request.user
+    today = timezone.localdate()
     members = Member.objects.visible_to(user)
-    by_status = dict(members.values_list("status").annotate(n=Count("id")).order_by())
     orgs = Organization.objects.visible_to(user).filter(is_active=True)
     children = user.organization.children.filter(is_active=True) if user.organization else []
+    # The same counts as the dashboard of the user's organization on the same day.
+    counts = roster_counts(members, as_of=today) if user.organization else {}
     return render(request, "core/home.html", {
-        "member_total": sum(by_status.values()),
-        "member_active": by_status.get(MemberStatus.ACTIVE, 0),
+        "member_total": members.count(),
+        "member_active": counts.get("members", 0),
         "org_count": orgs.count(),
         "children": children,
-        "work": _work_counts(user, timezone.localdate()) if user.organization else {},
+        "work": {**_work_counts(user, today), "lost": counts["lost"],
+                 "unverified": counts["unverified"]} if user.organization else {},
     })
 
 
@@ -29,11 +33,9 @@ def _work_counts(user, today):
     from paicha.cases.selectors import (
         attempts_missing_signature, cases_returned_to, cases_waiting_for,
     )
-    from paicha.evidence.selectors import lost_members
     from paicha.transfers.selectors import incoming_for_user, overdue_transfers_out
 
     return {
-        "lost": lost_members(Member.objects.visible_to(user), as_of=today).count(),
         "waiting": len(cases_waiting_for(user)),
         "returned": cases_returned_to(user).count(),
         "unsigned": attempts_missing_signature(SearchAttempt.objects.visible_to(user)).count(),

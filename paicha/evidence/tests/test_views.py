@@ -221,7 +221,7 @@ def test_dashboard_numbers_drill_down(world, personas, client_for, tree):
     assert f"/evidence/lost/?org={tree.root.code}" in body
     assert f"/evidence/lost/?org={tree.branch_a1.code}" in body
     assert "按失联原因" in body
-    assert '失联（超过6个月）</div><div class="fs-4 text-danger">1</div>' in body
+    assert '失联（6个月以上）</div><div class="fs-4 text-danger">1</div>' in body
     assert '在册党员</div><div class="fs-4">2</div>' in body
 
 
@@ -256,3 +256,40 @@ def test_meeting_correction_keeps_members_who_left_the_roster(world, personas, c
                                  "topic": "改过的主题", f"status_{kept.pk}": "absent"})
     assert response.status_code == 302
     assert meeting.attendances.get(member=kept).status == "absent"
+
+
+def _number(body, element_id):
+    import re
+
+    found = re.search(rf'id="{element_id}"[^>]*>(?:<div[^>]*>[^<]*</div><div[^>]*>)?(\d+)<', body)
+    assert found, element_id
+    return int(found.group(1))
+
+
+def test_home_page_and_dashboard_agree_on_the_same_day(world, personas, client_for, tree):
+    long_ago = timezone.localdate() - datetime.timedelta(days=800)
+    make_member(tree.branch_a1, "赵出国", branch_entry_date=long_ago, status=MemberStatus.RETAINED)
+    make_member(tree.branch_a1, "孙已除名", branch_entry_date=long_ago,
+                status=MemberStatus.REMOVED, status_date=timezone.localdate())
+    client = client_for(personas["worker_a1"])
+    home = client.get(reverse("home")).content.decode()
+    board = client.get(reverse("evidence:dashboard")).content.decode()
+    # 王秘密, 李在岗 and 赵出国 are on the roster; 孙已除名 left today. 王秘密 (paid 400 days
+    # ago) and 赵出国 (nothing since the branch's first record) are 失联; 赵出国 无记录待核实.
+    assert _number(home, "stat-active") == 3 == _number(board, "total-members")
+    assert _number(home, "home-lost") == 2 == _number(board, "total-lost")
+    assert _number(home, "home-unverified") == 1 == _number(board, "total-unverified")
+    assert "不一致" not in board and board.count(">一致<") == 3
+
+
+def test_the_home_check_fails_when_one_side_is_wrong(world, tree):
+    from paicha.evidence.dashboard import home_check
+    from paicha.members.models import Member
+
+    members = Member.objects.in_subtree(tree.branch_a1)
+    today = timezone.localdate()
+    right = {"members": 2, "lost": 1, "unverified": 0}
+    assert all(c["ok"] for c in home_check(right, members, as_of=today))
+    wrong = home_check({**right, "lost": 2}, members, as_of=today)
+    assert [(c["label"], c["ok"]) for c in wrong] == [("在册党员", True), ("失联党员", False),
+                                                      ("无记录待核实", True)]

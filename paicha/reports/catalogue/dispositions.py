@@ -1,22 +1,36 @@
 """附件5 (seed 004): 与党组织失去联系党员规范管理和组织处置有关情况统计表, A–X.
 
-Computed from the cases, never typed. Each case of the subtree opened by the fill date counts
-once, in the column of where it stands on that date:
-- its disposition, once that has taken effect (its category code is the column letter);
-- otherwise 确认已死亡 (X) when death was confirmed, 尚在调查核实 (N) when contact was
-  regained, and 尚在查找联系 (W) while searching or found unreachable.
+A cohort of the reporting period [S, D] (SPEC §9): S is the start of the campaign running on
+the fill date D (set by the organization or an ancestor), or a date the user picks; otherwise
+1 January of D's year. A = every member on the roster at some time in [S, D] who was lost
+超过六个月 (exclusive: add_months(start, 6) < t) at some date t of [S, D] while on it — taken
+from the evidence (evidence.selectors.lost_cohort), whether or not a case was ever opened.
+Each member of A counts once, in the column of where he stands on D:
+- the disposition of his latest case opened by D, once it has taken effect by D (the final
+  approval dated on or before D): its category is the column letter (C…M, P…V, X);
+- otherwise 确认已死亡 (X): the case's outcome 死亡 dated by D, or his death on the roster;
+- otherwise 尚在调查核实 (N) when contact was regained by D: the case's outcome 取得联系 dated
+  by D, or evidence of contact after the loss (he is no longer 超过六个月 on D);
+- otherwise 尚在查找联系 (W): a case still searching or found unreachable, or no case at all.
 The "of which" and total columns are then sums, so A = B+O+X … hold by construction for a
-computed row; the checks matter for rows rolled up from submissions.
+computed row; the checks matter for rows rolled up from submissions, and A is checked against
+the evidence by a second path (the 超过六个月 members of S and of D by the rule, which must all
+be in A).
 
 The seed's table has one row per 统计时间 (disposition_sheets.DispositionSheet prints it so);
-this second view has one per child organization (and the organization's own cases, "本级") plus
-合计, so a 填报单位 column stands before 统计时间.
+this second view has one per child organization (and the organization's own members, "本级")
+plus 合计, so a 填报单位 column stands before 统计时间.
 """
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+import datetime
+
+from django.db.models import (
+    Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When,
+)
 from django.db.models.functions import Substr
 
-from paicha.codes import CaseOutcome, DispositionState
+from paicha.codes import CaseOutcome, DispositionState, MemberStatus
+from paicha.core.dates import format_cn_date
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import SEGMENT_WIDTH
 
@@ -48,14 +62,48 @@ def complete_row(leaf_counts: dict[str, int]) -> dict[str, int]:
 
 
 def letter_of_case(as_of):
-    """The column letter of a case on the fill date, as a database expression."""
+    """The column a case gives its member on the fill date, or NULL when it decides nothing
+    (still searching, or found unreachable), as a database expression."""
     return Case(
         When(Q(disposition__state=DispositionState.EFFECTIVE,
                disposition__effective_on__lte=as_of), then=F("disposition__category")),
         When(Q(outcome=CaseOutcome.DECEASED, outcome_on__lte=as_of), then=Value("X")),
         When(Q(outcome=CaseOutcome.REGAINED, outcome_on__lte=as_of), then=Value("N")),
-        default=Value("W"), output_field=CharField(),
+        default=Value(None), output_field=CharField(),
     )
+
+
+def period_start(org, as_of: datetime.date) -> datetime.date:
+    """S: the start of the campaign of org or an ancestor running on as_of (the latest one
+    started), else 1 January of as_of's year."""
+    from paicha.campaigns.models import Campaign
+
+    ancestors = [org.path[:n] for n in range(len(org.path), 0, -SEGMENT_WIDTH)]
+    start = (Campaign.objects.filter(org_path__in=ancestors, start__lte=as_of, end__gte=as_of)
+             .order_by("-start").values_list("start", flat=True).first())
+    return start or as_of.replace(month=1, day=1)
+
+
+def cohort_with_letters(members, *, start: datetime.date, as_of: datetime.date):
+    """The members of A (evidence.selectors.lost_cohort) annotated with `letter`, their column
+    on the fill date."""
+    from paicha.cases.models import LostContactCase
+    from paicha.evidence.models import EvidenceGap
+    from paicha.evidence.selectors import lost_cohort
+
+    latest_case = (LostContactCase.objects.filter(member=OuterRef("pk"), opened_on__lte=as_of)
+                   .order_by("-opened_on", "-pk").annotate(letter=letter_of_case(as_of))
+                   .values("letter")[:1])
+    still_lost = EvidenceGap.objects.filter(member=OuterRef("pk"), over_on__lte=as_of).filter(
+        Q(until__isnull=True) | Q(until__gt=as_of))
+    return lost_cohort(members, start=start, end=as_of).annotate(
+        _case=Subquery(latest_case, output_field=CharField()),
+        _lost=Exists(still_lost),
+    ).annotate(letter=Case(
+        When(_case__isnull=False, then=F("_case")),
+        When(status=MemberStatus.DECEASED, status_date__lte=as_of, then=Value("X")),
+        When(_lost=False, then=Value("N")),
+        default=Value("W"), output_field=CharField()))
 
 
 @register
@@ -72,7 +120,7 @@ class DispositionStatistics(FormDeclaration):
 3.目前仍未取得联系的党员中“开除党籍人数”（V）项，应为依据《中国共产党员纪律处分条例》第三十六条规定，党组织作出开除党籍决定的。"""
     columns = [
         Column("unit", "填报单位", width=22),
-        Column("time", "统计时间", kind="date", width=13),
+        Column("time", "统计时间", width=16),
         _col("A", "超过六个月未与党组织联系的党员总数"),
         _col("B", "总数", CONTACTED),
         _col("C", "", CONTACTED, MANAGED),
@@ -108,36 +156,56 @@ class DispositionStatistics(FormDeclaration):
         values = super().footer_values(org=org, as_of=as_of, user=user)
         return {**values, "填报单位（盖章）": org.name, "填报日期": format_cn_date(as_of)}
 
-    def counts_by_child(self, *, org, as_of) -> dict[str, dict[str, int]]:
+    def counts_by_child(self, *, org, as_of, start) -> dict[str, dict[str, int]]:
         """{child path (or the organization's own path): {leaf letter: count}} in one query."""
-        from paicha.cases.models import LostContactCase
+        from paicha.members.models import Member
 
         child_length = len(org.path) + SEGMENT_WIDTH
-        grouped = (LostContactCase.objects.in_subtree(org).filter(opened_on__lte=as_of)
-                   .annotate(child=Substr("org_path", 1, child_length), letter=letter_of_case(as_of))
+        grouped = (cohort_with_letters(Member.objects.in_subtree(org), start=start, as_of=as_of)
+                   .annotate(child=Substr("org_path", 1, child_length))
                    .values("child", "letter").annotate(n=Count("id")).order_by())
         counts: dict[str, dict[str, int]] = {}
         for item in grouped:
             counts.setdefault(item["child"], {})[item["letter"]] = item["n"]
         return counts
 
-    def rows(self, *, org, as_of):
-        counts = self.counts_by_child(org=org, as_of=as_of)
+    def rows(self, *, org, as_of, start=None):
+        start = start or period_start(org, as_of)
+        period = f"{format_cn_date(start)}至{format_cn_date(as_of)}"
+        counts = self.counts_by_child(org=org, as_of=as_of, start=start)
         children = {c.path: c for c in Organization.objects.filter(parent=org).order_by("path")}
         rows = []
         for path, child in children.items():
             if child.is_active or path in counts:
-                rows.append({"unit": child.name, "unit_code": child.code, "time": as_of,
+                rows.append({"unit": child.name, "unit_code": child.code, "time": period,
                              **complete_row(counts.get(path, {}))})
         if org.path in counts:
             rows.append({"unit": f"{org.name}（本级）", "unit_code": org.code, "own": True,
-                         "time": as_of, **complete_row(counts[org.path])})
+                         "time": period, **complete_row(counts[org.path])})
         total = {letter: 0 for letter in "ABCDEFGHIJKLMNOPQRSTUVWX"}
         for row in rows:
             for letter in total:
                 total[letter] += row[letter]
-        rows.append({"unit": "合计", "unit_code": org.code, "total": True, "time": as_of, **total})
+        rows.append({"unit": "合计", "unit_code": org.code, "total": True, "time": period,
+                     "start": start, **total})
         return rows
+
+    def cohort_check(self, total: dict, *, org, as_of, start) -> list[Check]:
+        """A against the evidence by a second path: every member 超过六个月 on S and on D by
+        the rule (evidence.selectors.lost_members_by_rule, without the derived stretches) is in
+        A, so A is at least the number of either."""
+        from paicha.evidence.selectors import lost_members_by_rule
+        from paicha.members.models import Member
+
+        found = []
+        for day, label in ((start, "统计起始日"), (as_of, "填报日期")):
+            n = lost_members_by_rule(Member.objects.in_subtree(org), as_of=day,
+                                     exclusive=True).count()
+            ok = total["A"] >= n
+            found.append(Check(
+                rule=f"A≥{label}超过六个月未联系的党员数（按证据另行计算）", where=total["unit"],
+                ok=ok, detail="" if ok else f"A={total['A']}，{format_cn_date(day)}按证据计算为{n}"))
+        return found
 
     def checks(self, rows, *, org, as_of):
         found = []
@@ -150,6 +218,9 @@ class DispositionStatistics(FormDeclaration):
             managed = sum(row[p] for p in MANAGED_PARTS)
             found.append(Check(rule="C≥D+E+F", where=row["unit"], ok=row["C"] >= managed,
                                detail="" if row["C"] >= managed else f"C={row['C']}，D+E+F={managed}"))
+        total = next((r for r in rows if r.get("total") and r.get("start")), None)
+        if total is not None:
+            found += self.cohort_check(total, org=org, as_of=as_of, start=total["start"])
         return found
 
     def link(self, row, column):
@@ -158,16 +229,17 @@ class DispositionStatistics(FormDeclaration):
                     **({"own": "1"} if row.get("own") else {})}
         return None
 
-    def members_behind(self, *, org, as_of, row_code: str, letter: str, own: bool = False):
+    def members_behind(self, *, org, as_of, row_code: str, letter: str, own: bool = False,
+                       start=None):
         """The members counted in one cell, for the drill-down."""
-        from paicha.cases.models import LostContactCase
         from paicha.members.models import Member
 
         unit = Organization.objects.get(code=row_code)
-        cases = LostContactCase.objects.in_subtree(unit).filter(opened_on__lte=as_of)
+        members = Member.objects.in_subtree(unit)
         if own:
-            cases = cases.filter(org_path=unit.path)
+            members = members.filter(org_path=unit.path)
         leaves = {"C": "CDEF", "G": "HIJKL", "P": "QR", "S": "TU", "B": "CDEFHIJKLMN",
                   "O": "QRTUVW", "A": "CDEFHIJKLMNQRTUVWX"}.get(letter, letter)
-        cases = cases.annotate(letter=letter_of_case(as_of)).filter(letter__in=list(leaves))
-        return Member.objects.filter(pk__in=cases.values("member_id"))
+        cohort = cohort_with_letters(members, start=start or period_start(org, as_of),
+                                     as_of=as_of)
+        return Member.objects.filter(pk__in=cohort.filter(letter__in=list(leaves)).values("pk"))

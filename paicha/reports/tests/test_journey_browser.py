@@ -20,10 +20,12 @@ pytestmark = pytest.mark.browser
 def test_reviewer_follows_attachment5_to_members_and_downloads(transactional_db, tree,
                                                                live_server, page):
     make_user("rev_a", tree.college_a, Role.COMMITTEE_REVIEWER)
-    make_case(make_member(tree.branch_a1, "仍失联甲"))
-    make_case(make_member(tree.branch_a2, "已联系乙"), outcome=CaseOutcome.REGAINED,
+    # In the branch since 2010 with no evidence of contact: lost all through 2016.
+    since = {"branch_entry_date": datetime.date(2010, 1, 1)}
+    make_case(make_member(tree.branch_a1, "仍失联甲", **since))
+    make_case(make_member(tree.branch_a2, "已联系乙", **since), outcome=CaseOutcome.REGAINED,
               outcome_on=datetime.date(2016, 5, 1))
-    make_case(make_member(tree.branch_b1, "外院丙"))
+    make_case(make_member(tree.branch_b1, "外院丙", **since))
     login(page, live_server, "rev_a", "Secret-pass-1")
 
     page.goto(f"{live_server.url}/reports/attachment5-by-unit/?org={tree.college_a.code}&date=2016-09-20")
