@@ -217,8 +217,7 @@ class EvidenceGap(OrgScopedModel):
     unverified = models.BooleanField("无记录待核实", default=False)
 
     def __str__(self) -> str:
-        start = self.open_since or self.seen_on
-        return f"无联系证据的时段（{start:%Y年%m月%d日}起）" if start else "无联系证据的时段"
+        return f"无联系证据的时段（{self.start:%Y年%m月%d日}起）" if self.start else "无联系证据的时段"
 
     class Meta:
         verbose_name = "无联系证据的时段"
