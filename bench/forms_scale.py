@@ -1,4 +1,4 @@
-"""附件5 and 附件3 for a 1,000,000-member subtree, live from the records (issue 7).
+"""附件5 and 附件3 for a 1,000,000-member subtree, live from the records.
 
 Target: under 1 s each on PostgreSQL. Usage:
 

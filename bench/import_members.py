@@ -1,4 +1,4 @@
-"""Roster import at scale (issue 3): 100,000 rows × 15 columns of .xlsx, on SQLite and PostgreSQL.
+"""Roster import at scale: 100,000 rows × 15 columns of .xlsx, on SQLite and PostgreSQL.
 
 Usage:
     .venv/bin/python bench/import_members.py                 # both databases, one process each

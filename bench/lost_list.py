@@ -1,10 +1,10 @@
-"""The 失联 list of a 1,000,000-member subtree as of a date, on PostgreSQL (issue 4: < 2 s).
+"""The 失联 list of a 1,000,000-member subtree as of a date, on PostgreSQL (target: < 2 s).
 
 Usage:
     .venv/bin/python bench/lost_list.py [--members 1000000] [--orgs 20000] [--fresh]
 
 It creates (or reuses) the database `paicha_bench_evidence` on the local PostgreSQL, fills it
-with `core.demo.build_synthetic` and two years of evidence per member — 党费 every month and
+with `workspace.demo.build_synthetic` and two years of evidence per member — 党费 every month and
 about six 组织生活 a year, about 36 million rows, 4 % of the members stopping at some point —
 then times the list and prints the figures.
 
@@ -73,7 +73,7 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    from paicha.core.demo import REFERENCE_DATE, build_synthetic
+    from paicha.workspace.demo import REFERENCE_DATE, build_synthetic
     from paicha.evidence.models import Attendance, DuesPayment
     from paicha.organizations.models import Organization
 

@@ -1,4 +1,4 @@
-"""The filtered member list on a 1,000,000-member subtree (issue 3: under 150 ms a page on PostgreSQL).
+"""The filtered member list on a 1,000,000-member subtree (target: under 150 ms a page on PostgreSQL).
 
 Usage:
     .venv/bin/python bench/member_list.py [--members 1000000] [--db paicha_bench_members]
@@ -45,7 +45,7 @@ def main():
 
     from paicha.accounts.models import User
     from paicha.accounts.permissions import Role
-    from paicha.core.demo import build_synthetic
+    from paicha.workspace.demo import build_synthetic
     from paicha.members.models import Member
     from paicha.members.selectors import encode_cursor, member_roster
     from paicha.organizations.models import Organization

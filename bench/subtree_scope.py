@@ -1,4 +1,4 @@
-"""Subtree queries at province scale (issue 2): are they index range scans, and how fast?
+"""Subtree queries at province scale: are they index range scans, and how fast?
 
 Usage (against a database that `paicha demo --members N --orgs M` has filled, or that this
 script fills when it holds no synthetic data yet):
@@ -26,7 +26,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from paicha.core.demo import build_synthetic  # noqa: E402
+from paicha.workspace.demo import build_synthetic  # noqa: E402
 from paicha.members.models import Member  # noqa: E402
 from paicha.organizations.models import Organization  # noqa: E402
 from paicha.organizations.tree import subtree_q  # noqa: E402

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "paicha.cases",
     "paicha.campaigns",
     "paicha.reports",
+    "paicha.workspace",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "paicha.core.context_processors.shell",
+                "paicha.accounts.context_processors.shell",
             ],
         },
     },

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("paicha.core.urls")),
+    path("", include("paicha.workspace.urls")),
     path("accounts/", include("paicha.accounts.urls")),
     path("orgs/", include("paicha.organizations.urls")),
     path("members/", include("paicha.members.urls")),

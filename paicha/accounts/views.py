@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 
+from paicha.core.forms import errors_into
+
 from . import services
 from .forms import PasswordResetForm, UserCreateForm, UserEditForm
 from .permissions import Perm
@@ -23,14 +25,6 @@ def password_change(request):
         messages.success(request, "密码已修改")
         return redirect("home")
     return render(request, "registration/password_change.html", {"form": form})
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error("password" if "password" in form.fields else None, exc.messages)
 
 
 def user_list(request):
@@ -51,7 +45,7 @@ def user_create(request):
         try:
             account = services.user_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_into(form, exc, unnamed_to="password")
         else:
             messages.success(request, f"已开设账号 {account.username}")
             return redirect("user_list")
@@ -80,7 +74,8 @@ def user_edit(request, pk):
                 messages.success(request, f"已保存 {account.username}")
                 return redirect("user_list")
         except ValidationError as exc:
-            _apply_errors(password_form if "password" in request.POST else form, exc)
+            target = password_form if "password" in request.POST else form
+            errors_into(target, exc, unnamed_to="password")
     return render(request, "accounts/user_form.html", {
         "form": form, "password_form": password_form, "account": account,
         "title": f"账号 {account.username}",

@@ -18,7 +18,7 @@ from paicha.organizations.tree import subtree_q
 from .models import ApprovalSignature, CaseAttachment, LostContactCase, SearchAttempt
 from .rules import STEP_SIGNER, Signer, steps_for
 
-# A search is overdue when its last attempt is older than this (issue 6, work lists).
+# A search is overdue when its last attempt is older than this.
 ATTEMPT_INTERVAL_DAYS = 30
 SIGNERS_REQUIRED = 2
 

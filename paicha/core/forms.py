@@ -6,14 +6,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
-def errors_into(form, exc: ValidationError) -> None:
+def errors_into(form, exc: ValidationError, *, unnamed_to: str | None = None) -> None:
     """A service's ValidationError onto the form: each message on its field where the form has
-    that field, on the form as a whole otherwise."""
+    that field, on the form as a whole otherwise. Messages that name no field go to the field
+    `unnamed_to` when the form has it (a password rule belongs beside the password box)."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
     else:
-        form.add_error(None, exc.messages)
+        form.add_error(unnamed_to if unnamed_to in form.fields else None, exc.messages)
 
 
 def submitted(request, form, action: Callable[[dict], object],

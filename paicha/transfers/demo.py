@@ -10,7 +10,7 @@ from paicha.codes import (
     TransferDirection, TransferPermanence, TransferState,
 )
 from paicha.core.bulk import bulk_insert
-from paicha.core.demo import MemberFactory
+from paicha.members.demo import MemberFactory
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
 

@@ -6,7 +6,7 @@ import pytest
 from paicha.accounts.models import User
 from paicha.campaigns.models import Campaign, Submission
 from paicha.campaigns.selectors import progress_board
-from paicha.core import demo
+from paicha.workspace import demo
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from paicha.cases.selectors import (
     attempts_missing_signature, cases_waiting_for, cases_without_recent_attempt,
 )
 from paicha.codes import CaseOutcome, DispositionCategory as D, DispositionState, MemberStatus
-from paicha.core import demo
+from paicha.workspace import demo
 
 
 @pytest.mark.django_db

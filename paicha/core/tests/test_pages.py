@@ -48,11 +48,16 @@ def test_external_reference_detector_catches_cdn_links():
     assert not EXTERNAL.search('<script src="/static/vendor/htmx/htmx.min.js">')
 
 
-@pytest.mark.parametrize("asset", ["vendor/bootstrap/bootstrap.min.css",
-                                   "vendor/htmx/htmx.min.js", "vendor/echarts/echarts.min.js"])
-def test_vendored_assets_are_served_locally(client, db, asset):
+@pytest.mark.parametrize(("asset", "marker"), [
+    ("vendor/bootstrap/bootstrap.min.css", b"Bootstrap"),
+    ("vendor/htmx/htmx.min.js", b"htmx"),
+    ("vendor/echarts/echarts.min.js", b"echarts"),
+])
+def test_vendored_assets_are_served_locally(client, db, asset, marker):
     response = client.get("/static/" + asset)
     assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert len(body) > 10_000 and marker in body[:5_000]
 
 
 def test_dates_are_shown_the_chinese_way(tree, personas, client_for):

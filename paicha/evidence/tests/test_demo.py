@@ -1,6 +1,6 @@
 import pytest
 
-from paicha.core import demo
+from paicha.workspace import demo
 from paicha.evidence import selectors
 from paicha.evidence.models import Attendance, ContactRecord, DuesPayment, OrgLifeMeeting
 from paicha.members.models import Member

@@ -137,7 +137,7 @@ def test_gap_rows_agree_with_the_rule_on_random_histories(tree):
 
 def test_members_added_in_bulk_are_caught_up(tree):
     from paicha.core.bulk import bulk_insert
-    from paicha.core.demo import MemberFactory
+    from paicha.members.demo import MemberFactory
 
     make_member(tree.branch_a1, "王普通", branch_entry_date=D(2015, 1, 1))
     catch_up()

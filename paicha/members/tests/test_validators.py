@@ -63,7 +63,9 @@ def test_id_number_is_normalized_not_rejected():
     x_id = make_id_number("110105", datetime.date(1949, 12, 31), 0, Gender.FEMALE)
     with_x = "11010519491231002X"
     assert clean_id_number(with_x.lower()) == with_x
-    assert x_id  # make_id_number builds valid numbers too
+    # make_id_number builds numbers the validator accepts: region, birth date, female sequence.
+    assert clean_id_number(x_id) == x_id
+    assert x_id[:14] == "11010519491231" and int(x_id[16]) % 2 == 0
 
 
 def test_bad_check_digit_is_an_error():

@@ -1,6 +1,6 @@
 """党员摸底核查情况统计表 (seed 001 附件9), 教职工 and 学生 separately.
 
-Seed 001 names the form but does not print it; its columns are what the issue lists for it:
+Seed 001 names the form but does not print it; its columns are what SPEC §9 lists for it:
 members (正式/预备), flowing, pocket, lost, regained and unreceipted transfers, one row per
 child organization (and the organization's own members, "本级") plus 合计.
 """

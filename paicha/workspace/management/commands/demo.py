@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from paicha.core import demo
+from paicha.workspace import demo
 from paicha.organizations.models import Organization
 
 

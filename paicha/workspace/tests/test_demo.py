@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from paicha.accounts.models import User
-from paicha.core import demo
+from paicha.workspace import demo
 from paicha.members.idcard import parse_id_number
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
