@@ -520,6 +520,7 @@ def by_reason(request, reason):
 # ---- 建账日期 and 无记录待核实 --------------------------------------------------------------------
 
 
+@atomic_post
 def books(request):
     """The 建账日期 in force for an organization and where it comes from, the form to set it
     (editors of the organization's records), and its branches with their 无记录待核实 members

@@ -33,10 +33,18 @@ def test_a_receipt_takes_the_member_off_on_its_date(tree):
     assert names(on(tree.branch_a1, D(2016, 12, 1))) == []
 
 
-def test_settling_abroad_stops_membership_from_its_date(tree):
+def settle_abroad(member, personas, *, since, approved_on):
+    """出国（境）定居 → 停止党籍 through its whole chain; the last approval takes effect."""
+    from paicha.transfers.tests.test_services import approve_abroad
+
+    record = transfers.abroad_register(member=member, kind=AbroadKind.SUSPENDED, place="加拿大",
+                                       period_from=since)
+    approve_abroad(record, personas, approved_on)
+
+
+def test_settling_abroad_stops_membership_from_its_date(tree, personas):
     abroad = make_member(tree.branch_a1, "定居者", join_date=D(2010, 1, 1))
-    transfers.abroad_register(member=abroad, kind=AbroadKind.SUSPENDED, place="加拿大",
-                              period_from=D(2016, 12, 1))
+    settle_abroad(abroad, personas, since=D(2016, 11, 1), approved_on=D(2016, 12, 1))
     on = Member.objects.on_roster_on
     assert names(on(D(2016, 11, 30)).filter(pk=abroad.pk)) == ["定居者"]
     assert names(on(D(2016, 12, 1)).filter(pk=abroad.pk)) == []
@@ -81,7 +89,7 @@ def test_two_moves_place_the_member_where_he_was_on_each_date(tree):
                      D(2016, 6, 9): ["文学院学生党支部"], D(2016, 6, 10): ["理学院教工党支部"]}
 
 
-def test_backfill_dates_members_off_the_roster_from_their_records(tree):
+def test_backfill_dates_members_off_the_roster_from_their_records(tree, personas):
     import importlib
 
     from django.apps import apps
@@ -92,8 +100,7 @@ def test_backfill_dates_members_off_the_roster_from_their_records(tree):
     transfer = transfer_out(left, letter_date=D(2016, 4, 1))
     transfers.transfer_receipt_record(transfer=transfer, on=D(2016, 4, 20))
     settled = make_member(tree.branch_a1, "早已定居", join_date=D(2010, 1, 1))
-    transfers.abroad_register(member=settled, kind=AbroadKind.SUSPENDED, place="澳大利亚",
-                              period_from=D(2015, 2, 3))
+    settle_abroad(settled, personas, since=D(2015, 2, 3), approved_on=D(2015, 2, 3))
     kept = make_member(tree.branch_a1, "在册", join_date=D(2010, 1, 1))
     Member.objects.filter(pk__in=[left.pk, settled.pk, kept.pk]).update(status_date=None)
     backfill(apps, None)

@@ -28,8 +28,8 @@ class DispositionSheet(DispositionStatistics):
         return [replace(c, width=16) if c.key == "time" else c
                 for c in DispositionStatistics.columns if c.key != "unit"]
 
-    def rows(self, *, org, as_of):
-        total = DispositionStatistics.rows(self, org=org, as_of=as_of)[-1]
+    def rows(self, *, org, as_of, start=None):
+        total = DispositionStatistics.rows(self, org=org, as_of=as_of, start=start)[-1]
         return [{**total, "unit": org.name}]
 
 

@@ -72,7 +72,7 @@ def row(**values):
 
 
 def test_attachment5_counts_the_cohort_of_the_period_case_or_no_case(tree, cohort):
-    result = get_form("attachment5").build(org=tree.root, as_of=FILL)
+    result = get_form("attachment5-by-unit").build(org=tree.root, as_of=FILL)
     by_unit = {r["unit"]: r for r in result.rows}
     assert {k: by_unit["文学院党委"][k] for k in LETTERS} == row(
         A=10, B=3, C=1, F=1, N=2, O=5, P=1, Q=1, W=4, X=2)
@@ -81,10 +81,14 @@ def test_attachment5_counts_the_cohort_of_the_period_case_or_no_case(tree, cohor
         A=11, B=3, C=1, F=1, N=2, O=6, P=1, Q=1, W=5, X=2)
     assert by_unit["合计"]["time"] == "2016年1月1日至2016年9月20日"
     assert not result.failed_checks
+    # The seed's sheet prints the same totals in its one row.
+    (sheet,) = get_form("attachment5").rows(org=tree.root, as_of=FILL)
+    assert {k: sheet[k] for k in LETTERS} == row(
+        A=11, B=3, C=1, F=1, N=2, O=6, P=1, Q=1, W=5, X=2)
 
 
 def test_the_cells_lead_to_the_members_counted(tree, cohort):
-    form = get_form("attachment5")
+    form = get_form("attachment5-by-unit")
 
     def names(letter, unit=tree.college_a):
         return sorted(m.name for m in form.members_behind(
@@ -116,17 +120,17 @@ def test_the_period_starts_at_the_campaign_running_on_the_fill_date(tree, cohort
 
     Campaign.objects.create(organization=tree.root, name="失联党员集中排查", start=D(2016, 6, 1),
                             end=D(2016, 12, 31))
-    total = get_form("attachment5").rows(org=tree.root, as_of=FILL)[-1]
+    total = get_form("attachment5-by-unit").rows(org=tree.root, as_of=FILL)[-1]
     # 辛 was lost only before 2016-04-01 and 庚 died on 2016-04-01: outside [06-01, 09-20].
     assert total["time"] == "2016年6月1日至2016年9月20日"
     assert (total["A"], total["N"], total["X"]) == (9, 1, 1)
-    picked = get_form("attachment5").rows(org=tree.root, as_of=FILL, start=S)[-1]
+    picked = get_form("attachment5-by-unit").rows(org=tree.root, as_of=FILL, start=S)[-1]
     assert picked["A"] == 11
 
 
 def test_the_cohort_check_fails_when_a_counts_only_members_with_a_case(tree, cohort,
                                                                         monkeypatch):
-    form = get_form("attachment5")
+    form = get_form("attachment5-by-unit")
     assert not form.build(org=tree.root, as_of=FILL).failed_checks
     from paicha.cases.models import LostContactCase
 

@@ -10,12 +10,13 @@ from paicha.transfers import services as transfers
 D = datetime.date
 
 
-def test_flow_register_drops_a_member_from_the_day_his_membership_stops(tree):
+def test_flow_register_drops_a_member_from_the_day_his_membership_stops(tree, personas):
     away = make_member(tree.branch_a1, "外出者", join_date=D(2010, 1, 1))
     transfers.flow_open(member=away, destination="深圳市", since=D(2016, 3, 1),
                         scope=FlowScope.CROSS_PROVINCE)
-    transfers.abroad_register(member=away, kind=AbroadKind.SUSPENDED, place="新加坡",
-                              period_from=D(2016, 12, 1))
+    from paicha.members.tests.test_roster_on_date import settle_abroad
+
+    settle_abroad(away, personas, since=D(2016, 12, 1), approved_on=D(2016, 12, 1))
     form = get_form("flow-register")
 
     def listed(on):

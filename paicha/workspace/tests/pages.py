@@ -229,7 +229,18 @@ PAGES = {
     "user_list": Page(lambda w: _url("user_list")),
     "user_create": Page(lambda w: _url("user_create")),
     "user_edit": Page(lambda w: _url("user_edit", _pk(w.objects.get("user")))),
+    "cases:search_again": Page(lambda w: _url("cases:search_again", _pk(w.case)), post_only=True),
+    "evidence:books": Page(lambda w: _url("evidence:books", query=f"?org={w.college.code}")),
+    "members:import_retry": Page(lambda w: _url("members:import_retry",
+                                                _pk(w.objects["import"])), post_only=True),
+    "transfers:abroad_approve": Page(lambda w: _url("transfers:abroad_approve", _pk(w.abroad))),
+    # A background file belongs to the user who asked for it (the demo has none).
+    "job_detail": Page(lambda w: _url("job_detail", _pk(w.objects.get("job")))),
+    "job_progress": Page(lambda w: _url("job_progress", _pk(w.objects.get("job")))),
+    "job_download": Page(lambda w: _url("job_download", _pk(w.objects.get("job"))), export=True),
+    "job_retry": Page(lambda w: _url("job_retry", _pk(w.objects.get("job"))), post_only=True),
 }
 
 # Pages about no organization's data: anyone signed in (or anyone at all) may open them.
-OPEN_PAGES = {"login", "logout", "password_change"}
+# /healthz answers monitoring without a login; /setup/ only while the installation is empty.
+OPEN_PAGES = {"login", "logout", "password_change", "healthz", "setup"}

@@ -87,22 +87,22 @@ def test_server_error_page_shows_no_internals(client, tree, personas, client_for
     def broken(request):
         raise RuntimeError("secret internal detail /srv/paicha/settings.py")
 
-    monkeypatch.setattr("paicha.core.views.search", broken)
+    monkeypatch.setattr("paicha.workspace.views.search", broken)
     from django.urls import clear_url_caches
 
     clear_url_caches()
     import importlib
 
-    import paicha.core.urls
+    import paicha.workspace.urls
     import paicha.urls
 
-    importlib.reload(paicha.core.urls)
+    importlib.reload(paicha.workspace.urls)
     importlib.reload(paicha.urls)
     try:
         response = client.get(reverse("search"))
     finally:
         monkeypatch.undo()
-        importlib.reload(paicha.core.urls)
+        importlib.reload(paicha.workspace.urls)
         importlib.reload(paicha.urls)
         clear_url_caches()
     page = response.content.decode()
