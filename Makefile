@@ -25,7 +25,7 @@ run: setup
 	$(BIN)/paicha serve --bind 127.0.0.1:$(PORT)
 
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: setup
 	$(BIN)/python bench/run.py $(NAMES)

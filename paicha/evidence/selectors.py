@@ -39,7 +39,7 @@ The one-month rule (失控, seed 004 measure 2)
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField, Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery,

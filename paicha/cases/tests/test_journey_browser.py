@@ -45,7 +45,7 @@ def test_lost_member_is_searched_and_removed_through_the_chain(transactional_db,
     make_user("xy_a", tree.college_a, Role.COMMITTEE_REVIEWER)
     make_user("zzb", tree.root, Role.ORG_DEPARTMENT)
     lost = member(tree.branch_a1, "钱失联")
-    li, zhao = member(tree.branch_a1, "李查找"), member(tree.branch_a1, "赵证明")
+    member(tree.branch_a1, "李查找"), member(tree.branch_a1, "赵证明")  # the searchers
 
     login(page, live_server, "zb_a1", PASSWORD)
     page.goto(live_server.url + f"/cases/new/?member={lost.pk}")

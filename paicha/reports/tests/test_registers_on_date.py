@@ -2,7 +2,7 @@
 
 import datetime
 
-from paicha.codes import AbroadKind, FlowScope
+from paicha.codes import FlowScope
 from paicha.conftest import make_member
 from paicha.reports.declarations import get_form
 from paicha.transfers import services as transfers
