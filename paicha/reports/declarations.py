@@ -293,3 +293,13 @@ def all_forms() -> list[FormDeclaration]:
         return ORDER.index(cls.slug) if cls.slug in ORDER else len(ORDER)
 
     return [cls() for cls in sorted(_REGISTRY.values(), key=place)]
+
+
+def padded_rows(rows, width: int, min_rows: int):
+    """A form's data rows, then blank rows up to the seed's `min_rows` (every file renderer)."""
+    count = 0
+    for values in rows:
+        count += 1
+        yield values
+    for _ in range(max(0, min_rows - count)):
+        yield [""] * width

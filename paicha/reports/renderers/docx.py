@@ -20,7 +20,7 @@ from docx.shared import Cm, Pt
 
 from paicha.core.cells import safe_cell
 
-from ..declarations import FormResult, header_grid
+from ..declarations import FormResult, header_grid, padded_rows
 
 DOCUMENT_PART = "word/document.xml"
 # Characters XML 1.0 cannot carry; python-docx refuses them, the writer drops them.
@@ -200,7 +200,7 @@ def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
             with target.open(DOCUMENT_PART, "w", force_zip64=True) as part:
                 part.write(before.encode())
                 batch: list[str] = []
-                for values in _padded(result.iter_display_rows(), width, form.min_rows):
+                for values in padded_rows(result.iter_display_rows(), width, form.min_rows):
                     batch.append(pieces[0])
                     for c, value in enumerate(values):
                         batch.append(run_xml(value, size))
@@ -209,16 +209,6 @@ def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
                         part.write("".join(batch).encode())
                         batch.clear()
                 part.write(("".join(batch) + after).encode())
-
-
-def _padded(rows, width: int, min_rows: int):
-    """The data rows, then blank rows up to the seed's `min_rows`."""
-    count = 0
-    for values in rows:
-        count += 1
-        yield values
-    for _ in range(max(0, min_rows - count)):
-        yield [""] * width
 
 
 def render_docx(result: FormResult, *, exported_by: str = "") -> bytes:

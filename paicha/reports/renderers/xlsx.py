@@ -23,7 +23,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from paicha.core.cells import safe_cell
 
-from ..declarations import FormResult, header_grid
+from ..declarations import FormResult, header_grid, padded_rows
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -189,7 +189,7 @@ def write_xlsx(result: FormResult, out, *, exported_by: str = "") -> None:
             with target.open(SHEET_PART, "w", force_zip64=True) as part:
                 part.write(xml[:start].encode())
                 batch: list[str] = []
-                for r, values in enumerate(_padded(result.iter_display_rows(), width,
+                for r, values in enumerate(padded_rows(result.iter_display_rows(), width,
                                                    form.min_rows), start=first_data):
                     height = _height(max(_lines(v, widths[c]) for c, v in enumerate(values)))
                     batch.append(f'<row r="{r}" ht="{height:g}" customHeight="1">')
@@ -200,16 +200,6 @@ def write_xlsx(result: FormResult, out, *, exported_by: str = "") -> None:
                         part.write("".join(batch).encode())
                         batch.clear()
                 part.write(("".join(batch) + xml[end:]).encode())
-
-
-def _padded(rows, width: int, min_rows: int):
-    """The data rows, then blank rows up to the seed's `min_rows`."""
-    count = 0
-    for values in rows:
-        count += 1
-        yield values
-    for _ in range(max(0, min_rows - count)):
-        yield [""] * width
 
 
 def render_xlsx(result: FormResult, *, exported_by: str = "") -> bytes:
