@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from paicha.accounts.permissions import Perm, Role
 from paicha.accounts.scope import require
+from paicha.audit.locking import refusal_if_stale, version_of
 from paicha.audit.services import audit_export
 from paicha.codes import (
     ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, DispositionState,
@@ -38,10 +40,11 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _form_page(request, case, form, title, *, explain="", multipart=False, submit="保存"):
+def _form_page(request, case, form, title, *, explain="", multipart=False, submit="保存",
+               version=""):
     return render(request, "cases/form.html", {
         "case": case, "form": form, "title": title, "explain": explain,
-        "multipart": multipart, "submit": submit,
+        "multipart": multipart, "submit": submit, "version": version,
     })
 
 
@@ -195,12 +198,24 @@ def _case_form(request, pk, form_class, call, title, *, initial=None, explain=""
 
 
 def edit(request, pk):
-    case = get_case_for_user(request.user, pk, perm=Perm.EDIT_MEMBERS)
-    initial = {f: getattr(case, f) for f in services.CASE_EDITABLE}
-    return _case_form(
-        request, pk, forms.CaseFieldsForm,
-        lambda c, d: services.case_update(case=c, acting_user=request.user, **d),
-        f"修改{case.name}的失联情况", initial=initial)
+    with transaction.atomic():
+        case = get_case_for_user(request.user, pk, perm=Perm.EDIT_MEMBERS, for_write=True)
+        initial = {f: getattr(case, f) for f in services.CASE_EDITABLE}
+        form = forms.CaseFieldsForm(request.POST or None, initial=initial)
+        refused = refusal_if_stale(case, form, lambda: forms.CaseFieldsForm(initial=initial))
+        if refused is not None:
+            form = refused
+        elif request.method == "POST" and form.is_valid():
+            try:
+                services.case_update(case=case, acting_user=request.user,
+                                     **{f: form.cleaned_data[f] for f in form.changed_data})
+            except ValidationError as exc:
+                errors_into(form, exc)
+            else:
+                messages.success(request, "已保存")
+                return redirect(case)
+    return _form_page(request, case, form, f"修改{case.name}的失联情况",
+                      version=version_of(case))
 
 
 def attempt_new(request, pk):

@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import get_for_user, require
-from paicha.audit.locking import is_stale, stale_message, version_of
+from paicha.audit.locking import refusal_if_stale, version_of
 from paicha.audit.services import audit_export
 from paicha.core.forms import errors_into
 from paicha.organizations.models import Organization
@@ -160,10 +160,11 @@ def edit(request, pk):
     with transaction.atomic():
         member = get_member_for_user(request.user, pk, for_write=True)
         form = MemberForm(request.POST or None, instance=member, user=request.user)
-        if request.method == "POST" and is_stale(member, request.POST):
-            # Saved by someone else since this page was opened: show their changes, keep ours.
-            form.is_valid()
-            form.add_error(None, stale_message(member, request.POST))
+        refused = refusal_if_stale(
+            member, form, lambda: MemberForm(instance=member, user=request.user))
+        if refused is not None:
+            # Saved by someone else since this page was opened: their changes, then ours.
+            form = refused
         elif request.method == "POST" and form.is_valid():
             try:
                 services.member_update(member=member, acting_user=request.user,

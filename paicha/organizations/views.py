@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
+from paicha.audit.locking import refusal_if_stale, version_of
 from paicha.core.forms import errors_into
 
 from . import services
@@ -58,7 +59,10 @@ def edit(request, code):
     with transaction.atomic():
         org = get_org_for_user(request.user, code, for_write=True)
         form = OrganizationForm(request.POST or None, instance=org)
-        if request.method == "POST" and form.is_valid():
+        refused = refusal_if_stale(org, form, lambda: OrganizationForm(instance=org))
+        if refused is not None:
+            form = refused
+        elif request.method == "POST" and form.is_valid():
             try:
                 services.org_update(org=org, acting_user=request.user,
                                     **{f: form.cleaned_data[f] for f in form.changed_data})
@@ -68,7 +72,8 @@ def edit(request, code):
                 messages.success(request, f"已保存“{org.name}”")
                 return redirect(org)
     return render(request, "organizations/form.html",
-                  {"form": form, "org": org, "title": f"修改“{org.name}”"})
+                  {"form": form, "org": org, "title": f"修改“{org.name}”",
+                   "version": version_of(org)})
 
 
 def _below_own_root(request, org) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
+from paicha.audit.locking import refusal_if_stale, version_of
 from paicha.codes import AbroadKind, TransferDirection
 from paicha.core.forms import errors_into, submitted
 from paicha.core.listexport import Column, wants_xlsx
@@ -207,13 +208,16 @@ def edit(request, pk):
     with transaction.atomic():
         transfer = selectors.get_transfer_for_user(request.user, pk, for_write=True)
         form = TransferEditForm(request.POST or None, instance=transfer)
-        if submitted(request, form, lambda data: services.transfer_update(
+        refused = refusal_if_stale(transfer, form, lambda: TransferEditForm(instance=transfer))
+        if refused is not None:
+            form = refused
+        elif submitted(request, form, lambda data: services.transfer_update(
                 transfer=transfer, acting_user=request.user,
                 **{f: data[f] for f in form.changed_data}),
                 "已保存"):
             return redirect(transfer)
     return _form_page(request, form, f"{transfer.member.name}的介绍信：四个清楚、谈心谈话、承诺书、联心卡",
-                      back=transfer.get_absolute_url())
+                      back=transfer.get_absolute_url(), extra={"version": version_of(transfer)})
 
 
 def accept(request, pk):
@@ -434,12 +438,15 @@ def flow_edit(request, pk):
     with transaction.atomic():
         record = selectors.get_scoped_for_user(FlowRecord, request.user, pk, for_write=True)
         form = FlowForm(request.POST or None, instance=record)
-        if submitted(request, form, lambda data: services.flow_update(
+        refused = refusal_if_stale(record, form, lambda: FlowForm(instance=record))
+        if refused is not None:
+            form = refused
+        elif submitted(request, form, lambda data: services.flow_update(
                 record=record, acting_user=request.user, **{f: data[f] for f in form.changed_data}),
                 "已保存"):
             return redirect("transfers:register", which="flow")
     return _form_page(request, form, f"修改流动记录：{record.member.name}",
-                      back="transfers:flows")
+                      back="transfers:flows", extra={"version": version_of(record)})
 
 
 def flow_close(request, pk):
