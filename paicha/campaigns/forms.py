@@ -3,6 +3,7 @@
 from django import forms
 
 from paicha.core.forms import DateTextInput, LooseDateField
+from paicha.core.uploads import checked_upload
 
 from .blueprints import BLUEPRINTS
 from .choices import FORMS_DOCUMENTS, CampaignStatus, Level, Recurrence
@@ -91,8 +92,13 @@ class RequiredFormForm(forms.Form):
 class TickForm(forms.Form):
     done_on = LooseDateField(label="完成日期", widget=DATE)
     evidence = forms.CharField(label="完成情况说明", required=False, widget=AREA)
-    minutes = forms.FileField(label="会议记录等材料", required=False,
-                              widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+    minutes = forms.FileField(label="会议记录等材料（jpg、png、pdf，不超过10 MB）", required=False,
+                              widget=forms.ClearableFileInput(attrs={
+                                  "class": "form-control",
+                                  "accept": ".jpg,.jpeg,.png,.pdf,image/*,application/pdf"}))
+
+    def clean_minutes(self):
+        return checked_upload(self.cleaned_data.get("minutes"))
 
 
 class SubmitForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from paicha.accounts.permissions import Perm, has_perm
 from paicha.audit.context import acting_as
+from paicha.core.uploads import clean_upload
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
 
@@ -198,20 +199,16 @@ def step_tick(*, campaign: Campaign, org: Organization, step: Step, done_on: dat
         raise
 
 
-MINUTES_TYPES = {"pdf", "jpg", "jpeg", "png", "doc", "docx", "txt"}
 MINUTES_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _store_minutes(campaign: Campaign, uploaded) -> str:
+    """会议记录等材料 as a scan: jpg or png (re-encoded) or a PDF without scripts."""
     import uuid
 
-    extension = uploaded.name.rsplit(".", 1)[-1].lower() if "." in uploaded.name else ""
-    if extension not in MINUTES_TYPES:
-        raise ValidationError({"minutes": "会议记录等材料只能是 PDF、图片、Word 或文本文件"})
-    if uploaded.size > MINUTES_MAX_BYTES:
-        raise ValidationError({"minutes": "会议记录等材料不能超过 10 MB"})
-    return default_storage.save(f"campaigns/{campaign.pk}/{uuid.uuid4().hex}.{extension}",
-                                uploaded)
+    clean = clean_upload(uploaded, field="minutes", max_bytes=MINUTES_MAX_BYTES)
+    return default_storage.save(
+        f"campaigns/{campaign.pk}/{uuid.uuid4().hex}.{clean.file_type}", clean.content)
 
 
 @transaction.atomic

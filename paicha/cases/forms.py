@@ -9,6 +9,7 @@ from paicha.codes import (
 )
 
 from paicha.core.forms import DateTextInput, LooseDateField
+from paicha.core.uploads import checked_upload
 from paicha.core.widgets import PersonPicker, SinglePersonPicker
 from paicha.members.models import Member
 
@@ -94,6 +95,12 @@ class AttemptForm(forms.Form):
         self.fields["signers"].queryset = _full_members(case, user)
         _style(self)
 
+    def clean_photo(self):
+        return checked_upload(self.cleaned_data.get("photo"))
+
+    def clean_scan(self):
+        return checked_upload(self.cleaned_data.get("scan"))
+
 
 def _full_members(case, user=None):
     # The field accepts every roster member of the area the user may see (probationary ones
@@ -148,6 +155,9 @@ class AttachmentForm(forms.Form):
         self.fields["attempt"].choices = [("", "整个案件")] + [
             (a.pk, f"第{a.seq}次查找（{a.date:%Y-%m-%d}）") for a in case.attempts.all()]
         _style(self)
+
+    def clean_file(self):
+        return checked_upload(self.cleaned_data.get("file"))
 
 
 class ConductForm(forms.Form):

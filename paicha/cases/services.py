@@ -22,6 +22,7 @@ from paicha.codes import (
     DispositionCategory, DispositionState, LossReason, MemberType, SearchMethod,
 )
 from paicha.core.dates import format_cn_date
+from paicha.core.uploads import MAX_UPLOAD_BYTES, clean_upload
 from paicha.evidence.services import contact_record
 from paicha.members.models import ON_ROSTER, Member
 
@@ -34,10 +35,8 @@ from .selectors import (
     SIGNERS_REQUIRED, grassroots_of, last_org_life_or_dues, next_step, signer_org_problem,
 )
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# Accepted scans, by extension, and the bytes each kind of file starts with.
-ATTACHMENT_TYPES = {"jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n",
-                    "pdf": b"%PDF-"}
+# Scans are jpg, png or pdf (`core.uploads`: images re-encoded, PDFs without scripts).
+MAX_ATTACHMENT_BYTES = MAX_UPLOAD_BYTES
 # Dispositions that describe a state of the search rather than settle it: the case stays open
 # and a later proposal replaces them.
 INTERIM = {DispositionCategory.UNDER_INVESTIGATION, DispositionCategory.STILL_SEARCHING}
@@ -231,24 +230,6 @@ def attempt_sign(*, attempt: SearchAttempt, signer: Member, acting_user,
     return signature
 
 
-def _check_scan(uploaded) -> str:
-    name = uploaded.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ATTACHMENT_TYPES:
-        raise ValidationError({"file": f"“{name}”不是允许的文件类型：只接受 jpg、png、pdf"})
-    if uploaded.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": f"“{name}”大小 {uploaded.size / 1024 / 1024:.1f} MB，"
-                                       "超过 10 MB 的上限"})
-    if uploaded.size == 0:
-        raise ValidationError({"file": f"“{name}”是空文件"})
-    uploaded.seek(0)
-    head = uploaded.read(8)
-    uploaded.seek(0)
-    if not head.startswith(ATTACHMENT_TYPES[ext]):
-        raise ValidationError({"file": f"“{name}”的内容不是 {ext} 文件"})
-    return "jpg" if ext == "jpeg" else ext
-
-
 @service
 def attachment_add(*, case: LostContactCase, uploaded, acting_user, description: str = "",
                    attempt: SearchAttempt | None = None) -> CaseAttachment:
@@ -257,12 +238,12 @@ def attachment_add(*, case: LostContactCase, uploaded, acting_user, description:
     _require_branch_worker(case, acting_user, "为此案件上传材料")
     if attempt is not None and attempt.case_id != case.pk:
         raise ValidationError({"attempt": "该查找记录不属于此案件"})
-    file_type = _check_scan(uploaded)
-    stored = default_storage.save(attachment_path(case.pk, file_type), uploaded)
+    clean = clean_upload(uploaded, field="file", max_bytes=MAX_ATTACHMENT_BYTES)
+    stored = default_storage.save(attachment_path(case.pk, clean.file_type), clean.content)
     try:
         return CaseAttachment.objects.create(
             case=case, attempt=attempt, stored_name=stored, original_name=uploaded.name[:200],
-            file_type=file_type, size=uploaded.size, description=description,
+            file_type=clean.file_type, size=clean.size, description=description,
             uploaded_by=acting_user)
     except Exception:
         default_storage.delete(stored)

@@ -219,6 +219,7 @@ def edit(request, pk):
 
 
 def attempt_new(request, pk):
+    @transaction.atomic  # the attempt and its scans together, or nothing
     def call(case, d):
         attempt = services.attempt_record(
             case=case, acting_user=request.user, date=d["date"], method=d["method"],

@@ -2,6 +2,8 @@ import datetime
 import io
 
 import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from paicha.accounts.permissions import Role
@@ -9,6 +11,7 @@ from paicha.audit.models import AuditAction, AuditEntry
 from paicha.campaigns import services
 from paicha.campaigns.models import Step, StepProgress, Submission
 from paicha.conftest import make_user
+from paicha.core.tests import scans
 
 from .conftest import DUE, FIGURES, submit
 
@@ -39,8 +42,6 @@ def _pages(campaign, sub, step, progress):
 @pytest.fixture
 def college_campaign(tree, personas, counts_form, settings, tmp_path):
     """A campaign of college A with a submission and a step done with minutes by branch A1."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from paicha.campaigns.choices import Level
     from paicha.campaigns.models import RequiredForm
 
@@ -55,7 +56,8 @@ def college_campaign(tree, personas, counts_form, settings, tmp_path):
     step = Step.objects.get(phase__campaign=campaign, order=1)
     progress = services.step_tick(
         campaign=campaign, org=tree.branch_a1, step=step, done_on=datetime.date(2016, 2, 2),
-        acting_user=personas["worker_a1"], minutes=SimpleUploadedFile("会议记录.txt", b"minutes"))
+        acting_user=personas["worker_a1"],
+        minutes=SimpleUploadedFile("会议记录.pdf", scans.plain_pdf()))
     return campaign, sub, step, progress
 
 
@@ -210,7 +212,9 @@ def test_minutes_download_is_audited(college_campaign, personas, client_for):
     campaign, sub, step, progress = college_campaign
     response = client_for(personas["reviewer_a"]).get(
         reverse("campaigns:minutes", args=[campaign.pk, progress.pk]))
-    assert response.status_code == 200 and b"".join(response.streaming_content) == b"minutes"
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == scans.plain_pdf()
+    assert response["Content-Disposition"].startswith("attachment;")
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT, note__contains="排查步骤材料").exists()
 
 
@@ -224,3 +228,18 @@ def test_new_campaign_page_creates_from_template(tree, personas, client_for, cou
         "template": "province-steps", "name": "x", "start": "2016-05-01", "end": "2016-04-01"})
     assert "结束日期不能早于开始日期" in bad.content.decode()
     assert client_for(personas["worker_a1"]).get(reverse("campaigns:new")).status_code == 403
+
+
+def test_minutes_are_a_scan_or_a_clean_pdf(college_campaign, personas, client_for, settings):
+    campaign, sub, step, progress = college_campaign
+    stored = default_storage.open(progress.minutes).read()
+    assert stored == scans.plain_pdf()
+    step2 = Step.objects.get(phase__campaign=campaign, order=2)
+    url = reverse("campaigns:tick", args=[campaign.pk, step2.pk])
+    client = client_for(personas["worker_a1"])
+    for name, data, why in (("记录.txt", b"minutes", "只接受 jpg、png、pdf"),
+                            ("记录.pdf", scans.pdf_with_plain_javascript(), "含有JavaScript")):
+        response = client.post(url, {"done_on": "2016-02-03", "org": "001001001",
+                                     "minutes": SimpleUploadedFile(name, data)})
+        assert f"“{name}”" in response.content.decode() and why in response.content.decode()
+    assert not StepProgress.objects.filter(step=step2).exists()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from paicha.audit.models import AuditAction, AuditEntry
 from paicha.cases import services
 from paicha.cases.models import LostContactCase
+from paicha.core.tests import scans
 from paicha.codes import ApprovalStep as S, CaseOutcome, DispositionCategory as D, SearchMethod
 
 
@@ -42,8 +43,7 @@ def full_case(opened_case, personas, searchers, settings, tmp_path):
         method=SearchMethod.PHONE, reached="原单位办公室陈某", process="电话询问，已离职",
         signers=[searchers["li"], searchers["zhao"]], as_of=datetime.date(2016, 9, 20))
     scan = services.attachment_add(case=opened_case, attempt=attempt, acting_user=worker,
-                                   uploaded=SimpleUploadedFile("通话记录.png",
-                                                               b"\x89PNG\r\n\x1a\n" + "王秘密".encode()))
+                                   uploaded=SimpleUploadedFile("通话记录.png", scans.png()))
     services.case_record_outcome(case=opened_case, acting_user=worker,
                                  outcome=CaseOutcome.UNREACHABLE,
                                  outcome_on=datetime.date(2016, 6, 30),

@@ -14,9 +14,10 @@ from paicha.cases.models import CaseAttachment, LostContactCase
 from paicha.cases.services import attachment_add, case_open
 from paicha.conftest import make_member
 from paicha.core.backup import BackupError, restore
+from paicha.core.tests import scans
 from paicha.members.models import Member
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"scan of a signed form" * 10
+PNG = scans.png()
 
 
 @pytest.fixture

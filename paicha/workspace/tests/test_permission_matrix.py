@@ -87,10 +87,11 @@ def _scan(case):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from paicha.cases.services import attachment_add
+    from paicha.core.tests import scans
 
     worker = User.objects.filter(organization=case.organization, role=Role.BRANCH_WORKER).first()
     return attachment_add(case=case, acting_user=worker,
-                          uploaded=SimpleUploadedFile("扫描件.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64))
+                          uploaded=SimpleUploadedFile("扫描件.png", scans.png()))
 
 
 def _client(username):
