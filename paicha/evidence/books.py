@@ -201,6 +201,17 @@ def books_for(org: Organization) -> BooksDate:
     return row
 
 
+def books_shown(org: Organization) -> BooksDate:
+    """The row of one organization for a page: computed but not stored when it has none yet,
+    so that reading a page never writes (on SQLite it would wait for an import's write lock).
+    The evidence catch-up stores the missing rows."""
+    row = BooksDate.objects.select_related("source_org").filter(organization=org).first()
+    if row is None:
+        day, source, source_id = compute([org])[org.pk]
+        row = BooksDate(organization=org, opened_on=day, source=source, source_org_id=source_id)
+    return row
+
+
 def books_missing(org_ids: Iterable[int]) -> list[int]:
     """Of these organizations, those with no BooksDate row yet."""
     ids = set(org_ids)

@@ -28,7 +28,7 @@ from paicha.organizations.models import Organization
 
 from . import dashboard as board
 from . import importing, selectors, services
-from .books import books_for
+from .books import books_shown
 from .forms import (
     AsOfForm,
     BooksForm,
@@ -441,7 +441,7 @@ def lost_list(request):
         "cutoff": selectors.latest_start_inclusive(as_of, selectors.LOST_AFTER_MONTHS),
         "exactly_six": selectors.lost_members(members, as_of=as_of)
         .filter(evidence_gaps__lost_on=as_of).count(),
-        "books": books_for(org),
+        "books": books_shown(org),
         "unverified_count": unverified.count(),
         "unverified_lost": unverified.filter(lost=True).count(),
         "unverified_rows": unverified.select_related("organization")
@@ -545,6 +545,6 @@ def books(request):
     rows = selectors.unverified_by_branch(members, as_of=as_of)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "evidence/books.html", {
-        "org": org, "as_of": as_of, "form": form, "books": books_for(org),
+        "org": org, "as_of": as_of, "form": form, "books": books_shown(org),
         "books_form": books_form, "can_edit": can_edit, "page": page,
     })

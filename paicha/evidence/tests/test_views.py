@@ -293,3 +293,17 @@ def test_the_home_check_fails_when_one_side_is_wrong(world, tree):
     wrong = home_check({**right, "lost": 2}, members, as_of=today)
     assert [(c["label"], c["ok"]) for c in wrong] == [("在册党员", True), ("失联党员", False),
                                                       ("无记录待核实", True)]
+
+
+def test_the_books_date_of_an_organization_without_a_row_is_shown_without_writing_one(
+        tree, personas, client_for):
+    from paicha.evidence.models import BooksDate
+
+    member = make_member(tree.branch_a1, "王建账", branch_entry_date=D(2005, 1, 1))
+    pay(member, D(2014, 6, 1))
+    BooksDate.objects.filter(organization=tree.college_a).delete()
+    client = client_for(personas["reviewer_a"])
+    for url in (reverse("evidence:lost"), reverse("evidence:books") + "?org=001001"):
+        body = client.get(url).content.decode()
+        assert "2014年6月1日，来源：" in body and "文学院教工第一党支部" in body, url
+    assert not BooksDate.objects.filter(organization=tree.college_a).exists()

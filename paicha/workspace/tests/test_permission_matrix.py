@@ -201,3 +201,116 @@ def test_the_auditor_sees_no_full_id_or_mobile_anywhere(world):
         if "wang_secret" in text:
             leaks.append((name, "wang_secret"))
     assert not leaks
+
+
+def _plant_contacts(world):
+    """Full numbers and WeChat ids on the records the auditor's pages show: the member's
+    其他联系方式, the letter's contacts (detail, 承诺书, 联心卡), a search attempt's phone
+    (记录表, 纪实表), a flow record's contact."""
+    from paicha.cases.models import SearchAttempt
+    from paicha.members.models import Member
+    from paicha.transfers.models import FlowRecord, Transfer
+
+    Member.objects.filter(pk=world.member.pk).update(
+        mobile="13711112222", other_contacts="微信 wang_secret；座机 0731-88886666")
+    Transfer.objects.filter(pk=world.transfer.pk).update(
+        contact_phone="13722223333", contact_wechat="wx_transfer_secret",
+        backup_contact="王备用", backup_contact_phone="13733334444")
+    SearchAttempt.objects.filter(case=world.case).update(phone="13744445555")
+    FlowRecord.objects.filter(pk=world.flow.pk).update(contact_phone="13755556666")
+    return ("wang_secret", "wx_transfer_secret", "88886666")
+
+
+def _exports(world):
+    """Every file and print view the product makes of the college's data: each list as .xlsx,
+    each official form in every format, each per-person document, the case documents."""
+    from paicha.reports.declarations import all_forms
+    from paicha.reports.documents import all_documents
+    from paicha.reports.views import RENDERERS
+
+    for name, page, url in _declared(world):
+        if not page.post_only and not page.export:
+            yield f"{name}.xlsx", url + ("&" if "?" in url else "?") + "format=xlsx"
+    college = world.college.code
+    for form in all_forms():
+        for fmt in (*RENDERERS, "print", "json"):
+            yield (f"{form.slug}.{fmt}",
+                   _reverse("reports:form", form.slug) + f"?org={college}&format={fmt}")
+    records = {"Member": world.member, "LostContactCase": world.case}
+    for document in all_documents():
+        obj = records.get(document.model.__name__)
+        if obj is not None:
+            for fmt in ("docx", "print"):
+                yield (f"{document.slug}.{fmt}",
+                       _reverse("reports:document", document.slug, obj.pk) + f"?format={fmt}")
+    for kind in ("record", "jishi"):
+        yield f"cases:docx {kind}", _reverse("cases:docx", world.case.pk, kind)
+        yield f"cases:print {kind}", _reverse("cases:print", world.case.pk, kind)
+    for name in ("transfers:detail", "transfers:commitment", "transfers:card"):
+        yield name, _reverse(name, world.transfer.pk)
+    for which in ("flow", "flow_summary", "pocket", "pocket_summary"):
+        yield (f"register {which}.xlsx",
+               _reverse("transfers:register", which) + f"?org={college}&format=xlsx")
+
+
+def _reverse(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@pytest.mark.django_db
+def test_the_auditor_finds_no_full_number_in_any_export_document_or_contact_page(world):
+    secrets = _plant_contacts(world)
+    client = _client("shenji")
+    department = _client("zzb")
+    # The department sees them (so they are there to be hidden) …
+    detail = department.get(_reverse("transfers:detail", world.transfer.pk)).content.decode()
+    assert "13722223333" in detail and "wx_transfer_secret" in detail
+    member_page = department.get(_reverse("members:detail", world.member.pk)).content.decode()
+    assert "wang_secret" in member_page
+    record = _text(department.get(_reverse("cases:docx", world.case.pk, "record")))
+    assert "13744445555" in record
+    # … the auditor, in no page and no file.
+    leaks, seen = [], 0
+    for name, url in _exports(world):
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        seen += 1
+        text = _text(response)
+        for pattern in (FULL_ID, FULL_MOBILE):
+            found = pattern.findall(text)
+            if found:
+                leaks.append((name, found[:3]))
+        leaks.extend((name, secret) for secret in secrets if secret in text)
+    assert seen > 60
+    assert not leaks
+
+
+# A document printed from the browser is a copy taken away: audited like a download.
+PRINT_VIEWS = {"cases:print"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["zb0101", "shenji"])
+def test_reading_any_page_writes_nothing(world, username):
+    """A reader never needs the database's write lock, so on SQLite no page load waits for (or
+    fails under) an import that is writing: no session, audit or bookkeeping write on a page
+    view. Downloads and print views of documents are audited, and actions write, by design;
+    none of them is a page view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(username)
+    client.get(_reverse("home"))  # the login's own session write is behind us
+    writes = []
+    for name, page, url in _declared(world):
+        if page.post_only or page.export or name in PRINT_VIEWS:
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        writes.extend((name, q["sql"][:90]) for q in queries.captured_queries
+                      if q["sql"].lstrip().split(" ", 1)[0].upper()
+                      in ("INSERT", "UPDATE", "DELETE", "REPLACE"))
+    assert not writes, "\n".join(map(str, writes))
