@@ -65,17 +65,20 @@ def list_export_response(request, *, title: str, columns: list[Column], rows: It
                          params={"截至": str(as_of or ""), "条件": filters})
 
 
-def export_in_background(request, *, org, title: str) -> HttpResponse | None:
-    """When `org`'s subtree is large, queue the export requested by `request` for the worker and
-    answer with a redirect to the job's page; otherwise (and inside the worker) None, and the
-    caller sends the file at once."""
+def export_in_background(request, *, org, title: str, rows: int | None = None
+                         ) -> HttpResponse | None:
+    """When the export is large (`rows`, when the caller knows them, else the members of `org`'s
+    subtree, above settings.EXPORT_IN_BACKGROUND_ABOVE), queue the export requested by
+    `request` for the worker and answer with a redirect to the job's page; otherwise (and
+    inside the worker) None, and the caller sends the file at once."""
     from django.apps import apps
     from django.shortcuts import redirect
 
     if getattr(request, "paicha_in_worker", False) or org is None:
         return None
-    member = apps.get_model("members", "Member")
-    if member.objects.in_subtree(org).count() <= settings.EXPORT_IN_BACKGROUND_ABOVE:
+    if rows is None:
+        rows = apps.get_model("members", "Member").objects.in_subtree(org).count()
+    if rows <= settings.EXPORT_IN_BACKGROUND_ABOVE:
         return None
     require(request.user, Perm.EXPORT)
     job = file_job_start(acting_user=request.user, builder=BACKGROUND_BUILDER,
@@ -124,7 +127,7 @@ def build_background_export(job, progress) -> tuple[str, bytes]:
     content = (b"".join(response.streaming_content) if response.streaming
                else response.content)
     found = re.search(r"filename\*=utf-8''([^;]+)|filename=\"([^\"]+)\"",
-                      response.get("Content-Disposition", ""))
+                      response.get("Content-Disposition", ""), re.IGNORECASE)
     if found:
         return unquote(found.group(1)) if found.group(1) else found.group(2), content
     return f"{job.title}_打印.html", content  # the print view: opened in the browser

@@ -193,3 +193,27 @@ def test_a_job_whose_creator_was_deactivated_is_refused_with_a_reason(
     job.refresh_from_db()
     assert job.state == JobState.FAILED and job.message == "提交导出的账号已停用，未生成文件"
     assert not AuditEntry.objects.filter(action="export").exists()
+
+
+def test_the_member_roster_export_above_the_threshold_of_rows_is_built_by_the_worker(
+        roster, personas, client_for, settings):
+    client = client_for(personas["auditor"])
+    url = reverse("members:export") + f"?org={roster.college_a.code}"
+    settings.EXPORT_IN_BACKGROUND_ABOVE = 2  # the college has two members: sent at once
+    direct = client.get(url)
+    assert direct.status_code == 200 and not BackgroundJob.objects.exists()
+    settings.EXPORT_IN_BACKGROUND_ABOVE = 1
+    queued = client.get(url)
+    job = BackgroundJob.objects.get()
+    assert queued["Location"] == jobs.job_url(job) and job.title == "党员名册（文学院党委）"
+
+    def cells(content):
+        return [[c for c in row if not str(c or "").startswith("导出时间")]
+                for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
+
+    content = _job_file(client, job)
+    assert cells(content) == cells(direct.content)
+    text = str(cells(content))
+    assert "张三" in text and "李四" in text and "430102199005170012" not in text
+    assert job.filename.startswith("党员名册_001001_")
+    assert AuditEntry.objects.filter(action="export", note="党员名册（筛选导出，2人）").count() == 2
