@@ -227,6 +227,10 @@ CONTENT_SECURITY_POLICY = {
 # PAICHA_TASKS_INLINE=1 (the tests) runs each task at once, in the caller's process.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 TASKS_INLINE = os.environ.get("PAICHA_TASKS_INLINE", "0") == "1"
+# An export (an official form, a working list) of an organization whose subtree has more members
+# than this is prepared by the worker: the user follows its progress and downloads it when
+# ready. Smaller ones are sent at once.
+EXPORT_IN_BACKGROUND_ABOVE = int(os.environ.get("PAICHA_EXPORT_IN_BACKGROUND_ABOVE", 5000))
 # /healthz fails when the worker has not reported for this long.
 WORKER_HEARTBEAT_STALE_SECONDS = 60
 

@@ -18,6 +18,7 @@ With settings.TASKS_INLINE (the tests) everything runs at once in the caller's p
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import logging
 import os
@@ -111,6 +112,23 @@ def job_url(job: BackgroundJob) -> str:
     return reverse("job_detail", args=[job.pk])
 
 
+class JobRefused(Exception):
+    """A builder's refusal with a reason for the user (no longer allowed, nothing to build)."""
+
+
+# The progress callback of the file job this thread is building (None outside a job).
+_CURRENT_PROGRESS: contextvars.ContextVar[Callable | None] = contextvars.ContextVar(
+    "paicha_job_progress", default=None)
+
+
+def report_progress(stage: str, done: int, total: int) -> None:
+    """Tell the file job being built how far it is (nothing happens outside a job): code deep
+    inside a builder (a renderer writing rows) reports without being handed the callback."""
+    progress = _CURRENT_PROGRESS.get()
+    if progress is not None:
+        progress(stage, done, total)
+
+
 def _progress(job_id: int) -> Callable:
     last = [0.0]
 
@@ -134,14 +152,22 @@ def run_file_job(job_id: int) -> None:
         return  # already done, or taken by another worker
     job = BackgroundJob.objects.select_related("created_by").get(pk=job_id)
     BackgroundJob.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
+    progress = _progress(job_id)
+    token = _CURRENT_PROGRESS.set(progress)
     try:
-        filename, content = _resolve(job.kind)(job, _progress(job_id))
+        filename, content = _resolve(job.kind)(job, progress)
+    except JobRefused as exc:
+        BackgroundJob.objects.filter(pk=job_id).update(
+            state=JobState.FAILED, finished_at=timezone.now(), message=str(exc)[:300])
+        return
     except Exception:
         log.exception("file job %s (%s) failed", job_id, job.kind)
         BackgroundJob.objects.filter(pk=job_id).update(
             state=JobState.FAILED, finished_at=timezone.now(),
             message="生成文件时发生系统错误，可以重试；如果仍然失败，请联系系统管理员")
         return
+    finally:
+        _CURRENT_PROGRESS.reset(token)
     total = BackgroundJob.objects.filter(pk=job_id).values_list("total", flat=True)[0] or 1
     with transaction.atomic():
         job.file.save(filename, ContentFile(content), save=False)

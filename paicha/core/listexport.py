@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from django.utils import timezone
 
 from paicha.core.dates import format_cn_date
+from paicha.core.jobs import report_progress
 from paicha.core.privacy import mask_identity
 
 LIST_EXPORT_MAX_ROWS = 200_000
@@ -79,6 +80,8 @@ def render_list_xlsx(*, title: str, subtitle: str, columns: list[Column], rows: 
                 value = mask_identity(str(value))
             values.append(value)
         sheet.append(values)
+        if not count % 2000:
+            report_progress("写入行", count, 0)
         if count >= LIST_EXPORT_MAX_ROWS:
             sheet.append([f"超过{LIST_EXPORT_MAX_ROWS}行，其余未导出，请缩小范围后再导出"])
             break

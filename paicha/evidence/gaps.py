@@ -141,22 +141,34 @@ def _watermark() -> GapWatermark:
     return mark
 
 
+# Members caught up in one transaction: a request that writes beside the catch-up (a meeting
+# of a branch just imported) waits at most for one such chunk, not for the whole catch-up.
+CATCH_UP_CHUNK = 5000
+
+
 def catch_up() -> int:
-    """Compute the rows of members added since the last time (by id); returns their count."""
+    """Compute the rows of members added since the last time (by id); returns their count.
+
+    Chunk after chunk of CATCH_UP_CHUNK members, each in its own transaction that moves the
+    watermark past it: a worker killed half-way leaves the finished chunks done and the rest
+    waiting, never a chunk half-written."""
     newest = Member.objects.aggregate(n=Max("id"))["n"] or 0
-    mark = GapWatermark.objects.filter(pk=1).values_list("members_up_to", flat=True).first()
-    if mark is not None and mark >= newest:
-        return 0
-    with transaction.atomic(), suspended():
-        mark = _watermark()
-        ids = list(Member.objects.filter(id__gt=mark.members_up_to, id__lte=newest)
-                   .values_list("id", flat=True))
-        if ids:
-            orgs_changed = _books_for_new_members(ids)
-            refresh_gaps(ids)
-            refresh_orgs(orgs_changed)
-        GapWatermark.objects.filter(pk=1).update(members_up_to=newest)
-    return len(ids)
+    done = 0
+    while True:
+        mark = GapWatermark.objects.filter(pk=1).values_list("members_up_to", flat=True).first()
+        if mark is not None and mark >= newest:
+            return done
+        with transaction.atomic(), suspended():
+            mark = _watermark()
+            ids = list(Member.objects.filter(id__gt=mark.members_up_to, id__lte=newest)
+                       .order_by("id").values_list("id", flat=True)[:CATCH_UP_CHUNK])
+            if ids:
+                orgs_changed = _books_for_new_members(ids)
+                refresh_gaps(ids)
+                refresh_orgs(orgs_changed)
+            up_to = ids[-1] if len(ids) == CATCH_UP_CHUNK else newest
+            GapWatermark.objects.filter(pk=1).update(members_up_to=up_to)
+        done += len(ids)
 
 
 def _books_for_new_members(member_ids) -> set[int]:
@@ -189,10 +201,25 @@ def catch_up_soon() -> None:
     mark = GapWatermark.objects.filter(pk=1).values_list("members_up_to", flat=True).first()
     if mark is not None and mark >= newest:
         return
+    if catch_up_under_way():
+        return  # queued or running: the page does not write beside it (SQLite would wait)
     try:
         run_later("paicha.evidence.gaps.catch_up", once=True)
     except DatabaseError:
         pass  # the database is busy writing (SQLite): the worker is already at work
+
+
+def catch_up_under_way() -> bool:
+    """Whether a catch-up waits in the queue or runs in a worker (read without any lock)."""
+    from django.conf import settings
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if settings.TASKS_INLINE:
+        return False
+    return DBTaskResult.objects.filter(
+        status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING),
+        args_kwargs__args__0="paicha.evidence.gaps.catch_up").exists()
 
 
 def mark_all_current() -> None:

@@ -58,12 +58,15 @@ class MemberQuerySet(ScopedQuerySet):
         # first move after as_of leaves from where they were on as_of.
         earlier = moves.filter(member_id=OuterRef("member_id"),
                                receipt_date__lt=OuterRef("receipt_date"))
-        left_since = (moves.filter(subtree_q(org.path)).filter(~Exists(earlier))
-                      .values("member_id"))
+        # Read first (a handful, none for today's roster): OR'd with the subtree as a subquery
+        # it made the planner scan every member of the database instead of the subtree's range.
+        left_since = list(moves.filter(subtree_q(org.path)).filter(~Exists(earlier))
+                          .values_list("member_id", flat=True))
         here = (subtree_q(org.path) & entered_q(as_of)
                 & ~Exists(moves.filter(member_id=OuterRef("pk"))))
-        there = Q(pk__in=left_since) & ~Q(join_date__gt=as_of)
-        return self.filter(roster_status_q(as_of)).filter(here | there)
+        if left_since:
+            here |= Q(pk__in=left_since) & ~Q(join_date__gt=as_of)
+        return self.filter(roster_status_q(as_of)).filter(here)
 
 
 def roster_status_q(as_of, prefix: str = "") -> Q:

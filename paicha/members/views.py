@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import get_for_user, require
+from paicha.audit.exports import export_in_background
 from paicha.audit.locking import refusal_if_stale, version_of
 from paicha.audit.services import audit_export
 from paicha.core.forms import errors_into
@@ -71,6 +72,9 @@ def member_export(request):
     if not exact:
         messages.error(request, f"符合条件的党员超过 {EXPORT_MAX_ROWS} 人，请缩小范围后再导出")
         return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
+    queued = export_in_background(request, org=org, title="党员名册", rows=count)
+    if queued is not None:
+        return queued
     now = timezone.localtime()
     filters_text = describe_filters(form, org)
     content = export_roster(

@@ -125,8 +125,13 @@ class FormResult:
 
     def iter_display_rows(self):
         """The rows as printed, one list of cell values at a time (what the renderers stream)."""
+        from paicha.core.jobs import report_progress
+
         columns = self.form.columns
-        for row in self.rows:
+        total = len(self.rows)
+        for done, row in enumerate(self.rows):
+            if not done % 2000:
+                report_progress("写入行", done, total)
             yield [self.value(c, row) for c in columns]
 
     def as_json(self) -> dict:

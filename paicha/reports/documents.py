@@ -128,10 +128,64 @@ def _font(run, size: float, bold: bool = False) -> None:
     fonts.set(qn("w:eastAsia"), "宋体")
 
 
+def _grid(page) -> list[list[tuple]]:
+    """Each row of the page as (column, cell, first row of its span) for the cells that start
+    at a grid column in that row (a cell spanning rows appears in each of them)."""
+    taken: dict[tuple[int, int], tuple] = {}
+    for r, row in enumerate(page.rows):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            for dr in range(cell.rowspan):
+                taken[(r + dr, c)] = (c, cell, dr == 0)
+                for dc in range(1, cell.colspan):
+                    taken[(r + dr, c + dc)] = ()
+            c += cell.colspan
+    return [[taken[(r, c)] for c in range(len(page.widths)) if taken.get((r, c))]
+            for r in range(len(page.rows))]
+
+
+def _add_table(out, page, aligns) -> None:
+    """The page's table written row by row, merged cells as Word stores them (w:gridSpan
+    across, w:vMerge down), without python-docx's cell lookup, which rereads the whole table
+    for every cell."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+    from docx.oxml.table import CT_Tc
+    from docx.shared import Cm
+    from docx.table import _Cell
+
+    table = out.add_table(rows=0, cols=len(page.widths))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, page.widths, strict=True):
+        column.w = Cm(width)
+    for row in _grid(page):
+        tr = table._tbl.add_tr()
+        tr.trHeight_val = Cm(1.0)
+        for c, cell, first in row:
+            tc = CT_Tc.new()
+            tr.append(tc)
+            tc.width = Cm(sum(page.widths[c:c + cell.colspan]))
+            tc.grid_span = cell.colspan
+            if cell.rowspan > 1:
+                tc.vMerge = "restart" if first else "continue"
+            target = _Cell(tc, table)
+            target.vertical_alignment = (WD_CELL_VERTICAL_ALIGNMENT.TOP if cell.tall
+                                         else WD_CELL_VERTICAL_ALIGNMENT.CENTER)
+            if not first:
+                continue
+            for i, (text, align) in enumerate(cell.paras):
+                para = target.paragraphs[0] if i == 0 else target.add_paragraph()
+                para.alignment = aligns[align]
+                _font(para.add_run(safe_cell(text)), 10.5, bold=cell.label)
+            if cell.tall and len(cell.paras) < 3:
+                target.add_paragraph()
+
+
 def to_docx(document: Document, *, exported_by: str = "") -> bytes:
     """Render `document` as .docx: A4 portrait, one table per page, merged like the seed."""
     from docx import Document as Docx
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Cm, Pt
 
@@ -158,34 +212,7 @@ def to_docx(document: Document, *, exported_by: str = "") -> bytes:
             p = out.add_paragraph()
             p.alignment = aligns[align]
             _font(p.add_run(text), 11)
-        table = out.add_table(rows=len(page.rows), cols=len(page.widths))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        taken: set[tuple[int, int]] = set()
-        for r, row in enumerate(page.rows):
-            c = 0
-            for cell in row:
-                while (r, c) in taken:
-                    c += 1
-                target = table.cell(r, c)
-                if cell.colspan > 1 or cell.rowspan > 1:
-                    target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        taken.add((r + dr, c + dc))
-                target.vertical_alignment = (WD_CELL_VERTICAL_ALIGNMENT.TOP if cell.tall
-                                             else WD_CELL_VERTICAL_ALIGNMENT.CENTER)
-                for i, (text, align) in enumerate(cell.paras):
-                    para = target.paragraphs[0] if i == 0 else target.add_paragraph()
-                    para.alignment = aligns[align]
-                    _font(para.add_run(safe_cell(text)), 10.5, bold=cell.label)
-                if cell.tall and len(cell.paras) < 3:
-                    target.add_paragraph()
-                c += cell.colspan
-        for row in table.rows:
-            row.height = Cm(1.0)
-            for c, width in enumerate(page.widths):
-                row.cells[c].width = Cm(width)
+        _add_table(out, page, aligns)
         for text in page.after:
             p = out.add_paragraph()
             p.paragraph_format.space_before = Pt(4)

@@ -9,9 +9,9 @@ from django.utils.safestring import mark_safe
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
+from paicha.audit.exports import export_in_background, exported_by_line, file_response
 
 from .declarations import all_forms, header_grid
-from paicha.audit.exports import exported_by_line, file_response
 from .renderers.docx import render_docx
 from .renderers.xlsx import render_xlsx
 from .selectors import form_org, get_form_or_404, parse_fill_date
@@ -41,6 +41,12 @@ def form_view(request, slug):
         as_of = today
     fmt = request.GET.get("format", "html")
     notes_from = request.GET.get("notes") or None
+    if fmt in (*RENDERERS, "json", "print"):
+        require(request.user, Perm.EXPORT)
+        # A large organization's file is prepared by the worker (this view, run there again).
+        queued = export_in_background(request, org=org, title=form.title_for(as_of))
+        if queued is not None:
+            return queued
     result = form.build(org=org, as_of=as_of, user=request.user, notes_from=notes_from)
     form = result.form  # with the 填表说明 of the chosen document
     params = {"org": org.code, "date": as_of.isoformat(),

@@ -100,6 +100,8 @@ def job_download(request, pk):
     job = _job_for(request, pk)
     if job.state != "done" or not job.file:
         raise Http404("文件尚未生成")
+    if job.filename.endswith(".html"):  # a print view: opened here, printed from the browser
+        return FileResponse(job.file.open("rb"), content_type="text/html; charset=utf-8")
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
 
 

@@ -107,3 +107,13 @@ def test_backfill_dates_members_off_the_roster_from_their_records(tree, personas
     dates = dict(Member.objects.filter(pk__in=[left.pk, settled.pk, kept.pk])
                  .values_list("name", "status_date"))
     assert dates == {"早已转出": D(2016, 4, 20), "早已定居": D(2015, 2, 3), "在册": None}
+
+
+def test_a_roster_nobody_has_left_since_is_read_from_the_subtree_alone(tree):
+    """With no move after the date out of the subtree, the roster's query is the subtree's
+    range without an OR'd list of movers (which made the planner scan every member)."""
+    make_member(tree.branch_a1, "留下者", join_date=D(2010, 1, 1))
+    roster = Member.objects.on_roster_of(tree.college_a, D(2016, 11, 30))
+    assert names(roster) == ["留下者"]
+    sql = str(roster.query)
+    assert '"members_member"."id" IN' not in sql and ".id IN" not in sql

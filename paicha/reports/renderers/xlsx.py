@@ -38,6 +38,8 @@ _BATCH = 500
 
 def _text_width(text: str) -> int:
     # Excel measures columns in Latin characters; a Chinese character takes about two.
+    if text.isascii():  # identity numbers, phones, dates: one each, counted at C speed
+        return len(text)
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 

@@ -119,6 +119,32 @@ def test_registration_docx_has_two_copies_with_boxes_ticked(tree, roster_members
     assert any("☑" not in t and "□“口袋”党员" in t for t in texts)
 
 
+def test_a_documents_docx_table_merges_each_cell_over_its_declared_rows_and_columns(
+        tree, roster_members):
+    declared = get_document("member-registration").build(roster_members[0], as_of=FILL_DATE,
+                                                         mask=False)
+    document = Document(io.BytesIO(to_docx(declared)))
+    merged = 0
+    for page, table in zip(declared.pages, document.tables, strict=True):
+        assert len(table.rows) == len(page.rows) and len(table.columns) == len(page.widths)
+        taken = set()
+        for r, row in enumerate(page.rows):
+            c = 0
+            for cell in row:
+                while (r, c) in taken:
+                    c += 1
+                top_left = table.cell(r, c)
+                bottom_right = table.cell(r + cell.rowspan - 1, c + cell.colspan - 1)
+                assert bottom_right._tc is top_left._tc, (r, c)
+                merged += cell.rowspan > 1 or cell.colspan > 1
+                text = "\n".join(t for t, _ in cell.paras)
+                assert top_left.text.rstrip("\n") == text.rstrip("\n"), (r, c)
+                taken |= {(r + dr, c + dc) for dr in range(cell.rowspan)
+                          for dc in range(cell.colspan)}
+                c += cell.colspan
+    assert merged > 10  # the registration form merges across and down
+
+
 class _Broken(FormDeclaration):
     slug, title, columns = "x", "x", [Column("n", "数", kind="int")]
 

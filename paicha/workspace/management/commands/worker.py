@@ -30,7 +30,9 @@ class _Beat(threading.Thread):
         self.last_housekeeping = None
 
     def run(self) -> None:
-        while not self.stopping.is_set():
+        # The worker beat once before starting this thread: the next beat is due in BEAT_SECONDS
+        # (a short `--batch` run ends before, and never writes from two connections at once).
+        while not self.stopping.wait(BEAT_SECONDS):
             now = timezone.now()
             try:
                 close_old_connections()
@@ -41,7 +43,6 @@ class _Beat(threading.Thread):
             except DatabaseError:
                 # SQLite busy under a long import write: the next beat will get through.
                 log.info("heartbeat skipped: the database is busy")
-            self.stopping.wait(BEAT_SECONDS)
         connections.close_all()
 
 
