@@ -283,6 +283,67 @@ def test_open_flow_not_reported_at_the_destination(tree):
     assert uncontrolled(D(2016, 2, 20)) == {}
 
 
+def test_uncontrolled_list_agrees_with_the_rule_on_random_histories(tree):
+    """Whatever the absences, reports and contacts, the list read from AwaySignal equals the
+    definition (subqueries on the evidence), with the same start, source and last contact."""
+    from paicha.transfers import services as transfers
+
+    rng = random.Random(11)
+    for n in range(24):
+        m = make_member(tree.branch_a1 if n % 2 else tree.branch_b1, f"李{n:02d}",
+                        branch_entry_date=D(2015, 1, 1))
+        day = D(2015, 1, 1) + datetime.timedelta(days=rng.randrange(0, 60))
+        flowed = None
+        while day < D(2017, 1, 1):
+            r = rng.random()
+            if r < 0.3:
+                attend(m, day)
+            elif r < 0.45:
+                pay(m, day)
+            elif r < 0.6:
+                attend(m, day, AttendanceStatus.EXCUSED, rng.choice(("外出务工", "病假")))
+            elif r < 0.7:
+                contact(m, day, with_member=False,
+                        away_since=day - datetime.timedelta(days=rng.randrange(0, 40)),
+                        note="家属说外出了")
+            elif r < 0.78:
+                contact(m, day, away_since=day + datetime.timedelta(days=rng.randrange(0, 20)),
+                        note="本人报告外出")
+            elif r < 0.84 and n % 3 == 0 and not flowed:
+                flowed = transfers.flow_open(member=m, destination="深圳", since=day,
+                                             scope=FlowScope.CROSS_PROVINCE)
+                if rng.random() < 0.5:
+                    transfers.flow_close(record=flowed,
+                                         on=day + datetime.timedelta(days=rng.randrange(20, 90)))
+            day += datetime.timedelta(days=rng.choice((10, 25, 31, 45, 60, 95)))
+    fields = ("pk", "away_since", "away_source", "months_away", "last_self_contact")
+    as_of, seen = D(2015, 2, 1), 0
+    while as_of < D(2017, 3, 1):
+        everyone = Member.objects.all()
+        fast = sorted(selectors.uncontrolled_members(everyone, as_of=as_of)
+                      .values_list(*fields))
+        rule = sorted(selectors.uncontrolled_members_by_rule(everyone, as_of=as_of)
+                      .values_list(*fields))
+        assert fast == rule, as_of
+        branch = Member.objects.in_subtree(tree.branch_b1)
+        assert (sorted(selectors.uncontrolled_members(branch, as_of=as_of).values_list(*fields))
+                == [row for row in rule if row[0] in set(branch.values_list("pk", flat=True))])
+        seen += len(fast)
+        as_of += datetime.timedelta(days=rng.randrange(3, 19))
+    assert seen  # the histories do produce 失控 members
+
+
+def test_uncontrolled_list_of_a_subtree_leaves_out_the_others(tree):
+    a = make_member(tree.branch_a1, "王甲外出", branch_entry_date=D(2010, 1, 1))
+    b = make_member(tree.branch_b1, "王乙外出", branch_entry_date=D(2010, 1, 1))
+    for m in (a, b):
+        attend(m, D(2016, 3, 20), AttendanceStatus.EXCUSED, "外出务工")
+    rows = selectors.uncontrolled_members(Member.objects.in_subtree(tree.branch_b1),
+                                          as_of=D(2016, 5, 1))
+    assert [m.name for m in rows] == ["王乙外出"]
+    assert selectors.uncontrolled_members(Member.objects.all(), as_of=D(2016, 5, 1)).count() == 2
+
+
 # ---- arrears and 排查前在册失联党员 ---------------------------------------------------------------
 
 
