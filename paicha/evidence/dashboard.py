@@ -91,10 +91,13 @@ def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
         "uncontrolled_url": _url("evidence:uncontrolled", org=org.code, as_of=d),
     }
     trend = []
-    for day in month_points(as_of):
+    days = month_points(as_of)
+    # Each series in one pass over the subtree's stretches and absences, not one per month.
+    lost_by_day = selectors.lost_counts_on(members, days)
+    uncontrolled_by_day = selectors.uncontrolled_counts_on(members, days)
+    for day, n_lost, n_uncontrolled in zip(days, lost_by_day, uncontrolled_by_day):
         trend.append({
-            "date": day, "lost": selectors.lost_members(members, as_of=day).count(),
-            "uncontrolled": selectors.uncontrolled_members(members, as_of=day).count(),
+            "date": day, "lost": n_lost, "uncontrolled": n_uncontrolled,
             "lost_url": _url("evidence:lost", org=org.code, as_of=day.isoformat()),
             "uncontrolled_url": _url("evidence:uncontrolled", org=org.code,
                                      as_of=day.isoformat()),

@@ -42,7 +42,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
-    BooleanField, Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery,
+    BooleanField, Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery,
     Value, When,
 )
 from django.db.models.functions import (
@@ -475,6 +475,52 @@ def uncontrolled_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date) 
         away_source=Case(*sources, default=Value("")),
     ).annotate(
         months_away=months_between_expr(F("away_since"), as_of))
+
+
+# ---- Counts on several dates at once (the dashboard's trend) --------------------------------
+
+
+def lost_counts_on(members_qs: QuerySet, days: list[datetime.date]) -> list[int]:
+    """`lost_members(members_qs, as_of=d).count()` for each d of `days`, in one pass over the
+    subtree's stretches that may count on one of them."""
+    if not days:
+        return []
+    catch_up_soon()
+    first, last = min(days), max(days)
+    stretches = members_qs.filter(
+        Q(evidence_gaps__until__isnull=True) | Q(evidence_gaps__until__gt=first),
+        _gaps_in_subtree(members_qs), evidence_gaps__lost_on__lte=last)
+    counts = stretches.aggregate(**{
+        f"d{i}": Count("pk", filter=on_roster_q(d) & _running_on(d)
+                       & Q(evidence_gaps__lost_on__lte=d))
+        for i, d in enumerate(days)})
+    return [counts[f"d{i}"] for i in range(len(days))]
+
+
+def uncontrolled_counts_on(members_qs: QuerySet, days: list[datetime.date]) -> list[int]:
+    """`uncontrolled_members(members_qs, as_of=d).count()` for each d of `days`, in one pass
+    over the members of the subtree with a known absence old enough on one of them."""
+    if not days:
+        return []
+    catch_up_soon()
+    low, high = _subtree_bounds(members_qs)
+    cutoffs = [latest_start(d, UNCONTROLLED_AFTER_MONTHS) for d in days]
+    signals = AwaySignal.objects.filter(known_on__lte=max(days), since__lte=max(cutoffs)).filter(
+        Q(until__isnull=True) | Q(until__gt=min(days)))
+    if low is not None:
+        signals = signals.filter(org_path__gte=low)
+    if high is not None:
+        signals = signals.filter(org_path__lt=high)
+    members = members_qs.filter(pk__in=signals.values("member_id"))
+
+    def away_on(d, cutoff):
+        return Exists(AwaySignal.objects.filter(_away_counting_on(d), member=OuterRef("pk"),
+                                                since__lte=cutoff))
+
+    counts = members.aggregate(**{
+        f"d{i}": Count("pk", filter=on_roster_q(d) & Q(away_on(d, c)))
+        for i, (d, c) in enumerate(zip(days, cutoffs))})
+    return [counts[f"d{i}"] for i in range(len(days))]
 
 
 # ---- 党费 arrears ----------------------------------------------------------------------------

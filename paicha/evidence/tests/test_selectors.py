@@ -161,15 +161,22 @@ def test_gap_rows_agree_with_the_rule_on_random_histories(tree):
         while day < D(2019, 1, 1) and rng.random() < 0.93:
             (attend if rng.random() < 0.5 else pay)(m, day)
             day += datetime.timedelta(days=rng.choice((20, 30, 60, 170, 182, 183, 184, 200, 400)))
-    as_of = D(2014, 6, 1)
+    as_of, days, counts = D(2014, 6, 1), [], []
     while as_of < D(2019, 6, 1):
         fast = set(selectors.lost_members(Member.objects.all(), as_of=as_of)
                    .values_list("pk", flat=True))
         rule = set(selectors.lost_members_by_rule(Member.objects.all(), as_of=as_of)
                    .values_list("pk", flat=True))
         assert fast == rule, as_of
+        counts.append(len(rule))
+        days.append(as_of)
         as_of += datetime.timedelta(days=rng.randrange(1, 23))
     assert fast  # the histories do produce lost members
+    # The dashboard's trend counts every date in one pass: the same numbers.
+    assert selectors.lost_counts_on(Member.objects.all(), days) == counts
+    b1 = Member.objects.in_subtree(tree.branch_b1)
+    assert (selectors.lost_counts_on(b1, days[::7])
+            == [selectors.lost_members(b1, as_of=d).count() for d in days[::7]])
 
 
 def test_members_added_in_bulk_are_caught_up(tree):
@@ -317,7 +324,7 @@ def test_uncontrolled_list_agrees_with_the_rule_on_random_histories(tree):
                                          on=day + datetime.timedelta(days=rng.randrange(20, 90)))
             day += datetime.timedelta(days=rng.choice((10, 25, 31, 45, 60, 95)))
     fields = ("pk", "away_since", "away_source", "months_away", "last_self_contact")
-    as_of, seen = D(2015, 2, 1), 0
+    as_of, seen, days, counts = D(2015, 2, 1), 0, [], []
     while as_of < D(2017, 3, 1):
         everyone = Member.objects.all()
         fast = sorted(selectors.uncontrolled_members(everyone, as_of=as_of)
@@ -329,8 +336,12 @@ def test_uncontrolled_list_agrees_with_the_rule_on_random_histories(tree):
         assert (sorted(selectors.uncontrolled_members(branch, as_of=as_of).values_list(*fields))
                 == [row for row in rule if row[0] in set(branch.values_list("pk", flat=True))])
         seen += len(fast)
+        days.append(as_of)
+        counts.append(len(rule))
         as_of += datetime.timedelta(days=rng.randrange(3, 19))
     assert seen  # the histories do produce 失控 members
+    # The dashboard's trend counts every date in one pass: the same numbers.
+    assert selectors.uncontrolled_counts_on(Member.objects.all(), days) == counts
 
 
 def test_uncontrolled_list_of_a_subtree_leaves_out_the_others(tree):
