@@ -498,7 +498,8 @@ def pre_campaign(request):
 def dashboard(request):
     org, as_of, form = _org_and_date(request)
     members = Member.objects.visible_to(request.user).in_subtree(org)
-    data = board.dashboard_data(members, org=org, as_of=as_of)
+    data = board.dashboard_data(members, org=org, as_of=as_of,
+                                page_number=request.GET.get("page"))
     return render(request, "evidence/dashboard.html", {
         "org": org, "as_of": as_of, "form": form, **data,
     })

@@ -293,3 +293,25 @@ def test_the_home_check_fails_when_one_side_is_wrong(world, tree):
     wrong = home_check({**right, "lost": 2}, members, as_of=today)
     assert [(c["label"], c["ok"]) for c in wrong] == [("在册党员", True), ("失联党员", False),
                                                       ("无记录待核实", True)]
+
+
+def test_dashboard_pages_its_branches_most_lost_first(world, personas, client_for, tree,
+                                                      monkeypatch):
+    from paicha.evidence import dashboard
+
+    make_member(tree.branch_b1, "周乙支部", branch_entry_date=timezone.localdate())
+    monkeypatch.setattr(dashboard, "BRANCHES_PER_PAGE", 1)
+    client = client_for(personas["department"])
+    url = reverse("evidence:dashboard")
+
+    def table(body):
+        return body.split('id="branch-table"')[1].split("</table>")[0]
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    # branch_a1 has the one 失联 member: first; branch_b1 (none) on the second page.
+    assert tree.branch_a1.name in table(first) and tree.branch_b1.name not in table(first)
+    assert tree.branch_b1.name in table(second) and tree.branch_a1.name not in table(second)
+    assert "共2个" in first and "第 1 / 2 页" in first
+    # The totals still sum every branch, not the page.
+    assert '在册党员</div><div class="fs-4">3</div>' in second
