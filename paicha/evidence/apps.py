@@ -7,13 +7,10 @@ class EvidenceConfig(AppConfig):
     verbose_name = "组织生活与联系证据"
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
         from paicha.members.models import Member
         from paicha.members.signals import members_changed_in_bulk
-
-        from django.db.models.signals import post_delete
-
         from paicha.transfers.models import FlowRecord
 
         post_save.connect(_member_saved, sender=Member, dispatch_uid="evidence_member_gaps")

@@ -25,8 +25,16 @@ from paicha.core.bulk import batched
 from paicha.members.models import Member
 
 from .models import (
-    AWAY_WORD, Attendance, AwaySignal, AwaySource, BooksDate, BooksSource, ContactRecord,
-    DuesPayment, EvidenceGap, GapWatermark,
+    AWAY_WORD,
+    Attendance,
+    AwaySignal,
+    AwaySource,
+    BooksDate,
+    BooksSource,
+    ContactRecord,
+    DuesPayment,
+    EvidenceGap,
+    GapWatermark,
 )
 
 
