@@ -315,3 +315,20 @@ def test_dashboard_pages_its_branches_most_lost_first(world, personas, client_fo
     assert "共2个" in first and "第 1 / 2 页" in first
     # The totals still sum every branch, not the page.
     assert '在册党员</div><div class="fs-4">3</div>' in second
+
+
+def test_lost_page_shows_the_first_rows_apart_with_whole_counts(world, personas, client_for,
+                                                               tree, monkeypatch):
+    from paicha.evidence import views
+
+    monkeypatch.setattr(views, "LOST_SHOWN_APART", 1)
+    long_ago = timezone.localdate() - datetime.timedelta(days=800)
+    for name in ("赵出国", "钱出国"):
+        make_member(tree.branch_a1, name, branch_entry_date=long_ago,
+                    status=MemberStatus.RETAINED)
+    body = client_for(personas["worker_a1"]).get(reverse("evidence:lost")).content.decode()
+    apart = body.split('id="lost-apart-table"')[1].split("</table>")[0]
+    assert "（2 人，显示前1人）" in body
+    assert ("赵出国" in apart) != ("钱出国" in apart)
+    # Both are 无记录待核实 (nothing since the branch's first record): counted whole, once.
+    assert body.count("无记录待核实（2 人，显示前1人") == 1
