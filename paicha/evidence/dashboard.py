@@ -76,7 +76,6 @@ def dashboard_data(members, *, org, as_of: datetime.date, page_number=None) -> d
     """Counts for the subtree's members (a scoped queryset): totals, the trend over the last
     12 months, by branch (page `page_number` of the table, BRANCHES_PER_PAGE a page, most
     失联 first), by 失联原因 (from the cases, when that app has them)."""
-    on_roster = members.filter(selectors.on_roster_q(as_of))
     # The branch of each lost / uncontrolled member, once: the totals and the table by branch.
     lost = Counter(selectors.lost_members(members, as_of=as_of)
                    .values_list("organization_id", flat=True))
@@ -84,7 +83,7 @@ def dashboard_data(members, *, org, as_of: datetime.date, page_number=None) -> d
                          .values_list("organization_id", flat=True))
     uncontrolled = Counter(selectors.uncontrolled_members(members, as_of=as_of)
                            .values_list("organization_id", flat=True))
-    roster = dict(on_roster.order_by().values_list("organization_id").annotate(n=Count("id")))
+    roster = selectors.roster_count_by_org(members, as_of=as_of)
     d = as_of.isoformat()
     totals = {
         "members": sum(roster.values()), "lost": sum(lost.values()),

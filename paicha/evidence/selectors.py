@@ -39,6 +39,7 @@ The one-month rule (失控, seed 004 measure 2)
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -51,6 +52,7 @@ from django.db.models.functions import (
 from django.db.models.lookups import GreaterThan
 
 from paicha.codes import AttendanceStatus, MemberStatus
+from paicha.core.bulk import batched
 from paicha.core.dates import add_months
 from paicha.members.models import ON_ROSTER, Member
 
@@ -612,11 +614,49 @@ def unverified_by_branch(members_qs: QuerySet, *, as_of: datetime.date) -> list[
 # ---- The counts of the home page ----------------------------------------------------------------
 
 
+def _left_after(members_qs: QuerySet, statuses, as_of: datetime.date) -> QuerySet:
+    """Members of these statuses (off the roster now) who left after as_of."""
+    return members_qs.filter(status__in=statuses, status_date__gt=as_of)
+
+
+def roster_count(members_qs: QuerySet, *, as_of: datetime.date) -> int:
+    """How many members of `members_qs` are on the roster of as_of (`on_roster_q`): counted by
+    status on the (org_path, status) index alone, then, only for the statuses off the roster
+    that occur, those who left after as_of."""
+    by_status = dict(members_qs.order_by().values_list("status").annotate(n=Count("*")))
+    left = [st for st in by_status if st not in ON_ROSTER]
+    n = sum(by_status[st] for st in by_status if st in ON_ROSTER)
+    return n + (_left_after(members_qs, left, as_of).count() if left else 0)
+
+
+def roster_count_by_org(members_qs: QuerySet, *, as_of: datetime.date) -> dict[int, int]:
+    """Organization id → members of `members_qs` on the roster of as_of, for the organizations
+    holding any. Grouped by the members' org_path (their organization's path) and status on
+    one index, without reading the rows, then matched to the organizations of those paths."""
+    from paicha.organizations.models import Organization
+
+    by_path, left = Counter(), set()
+    for path, status, n in (members_qs.order_by().values_list("org_path", "status")
+                            .annotate(n=Count("*"))):
+        if status in ON_ROSTER:
+            by_path[path] += n
+        else:
+            left.add(status)
+    if left:
+        for path, n in (_left_after(members_qs, sorted(left), as_of).order_by()
+                        .values_list("org_path").annotate(n=Count("*"))):
+            by_path[path] += n
+    ids = {}
+    for chunk in batched(sorted(by_path), 5000):
+        ids.update(Organization.objects.filter(path__in=chunk).values_list("path", "pk"))
+    return {ids[path]: n for path, n in by_path.items()}
+
+
 def roster_counts(members_qs: QuerySet, *, as_of: datetime.date) -> dict[str, int]:
     """在册党员, 失联 (6个月以上) and 无记录待核实 of `members_qs` on as_of, each one count over the
     whole queryset: the home page shows these; the dashboard sums its branches' counts and
     compares (dashboard.dashboard_data)."""
-    return {"members": members_qs.filter(on_roster_q(as_of)).count(),
+    return {"members": roster_count(members_qs, as_of=as_of),
             "lost": lost_members(members_qs, as_of=as_of).count(),
             "unverified": unverified_members(members_qs, as_of=as_of).count()}
 

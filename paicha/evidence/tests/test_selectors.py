@@ -392,3 +392,19 @@ def test_refresh_command_rebuilds_rows_changed_behind_its_back(tree):
     Member.objects.filter(pk=member.pk).update(branch_entry_date=D(2015, 12, 1))  # no signal
     call_command("evidence_refresh", stdout=open("/dev/null", "w"))
     assert lost_names(D(2016, 1, 1)) == []
+
+
+def test_roster_counts_take_members_who_left_after_the_date(tree):
+    make_member(tree.branch_a1, "王在册")
+    make_member(tree.branch_a1, "王保留", status=MemberStatus.RETAINED)
+    make_member(tree.branch_b1, "王后走", status=MemberStatus.REMOVED, status_date=D(2016, 6, 1))
+    make_member(tree.branch_b1, "王早走", status=MemberStatus.REMOVED, status_date=D(2016, 1, 1))
+    everyone = Member.objects.all()
+    assert selectors.roster_count(everyone, as_of=D(2016, 3, 1)) == 3
+    assert selectors.roster_count(everyone, as_of=D(2016, 6, 1)) == 2
+    assert selectors.roster_count(everyone, as_of=D(2015, 12, 31)) == 4
+    assert selectors.roster_count_by_org(everyone, as_of=D(2016, 3, 1)) == {
+        tree.branch_a1.pk: 2, tree.branch_b1.pk: 1}
+    assert selectors.roster_count_by_org(everyone, as_of=D(2016, 7, 1)) == {tree.branch_a1.pk: 2}
+    assert selectors.roster_count(Member.objects.in_subtree(tree.branch_b1),
+                                  as_of=D(2016, 3, 1)) == 1
