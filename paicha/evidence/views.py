@@ -446,7 +446,7 @@ def lost_list(request):
         "apart_rows": apart_rows,
         "cutoff": selectors.latest_start_inclusive(as_of, selectors.LOST_AFTER_MONTHS),
         "exactly_six": selectors.lost_members(members, as_of=as_of)
-        .filter(evidence_gaps__lost_on=as_of).count(),
+        .filter(exactly_six=True).count(),
         "books": books_for(org),
         "unverified_count": unverified.count(),
         "unverified_lost": unverified.filter(lost=True).count(),

@@ -332,3 +332,16 @@ def test_lost_page_shows_the_first_rows_apart_with_whole_counts(world, personas,
     assert ("赵出国" in apart) != ("钱出国" in apart)
     # Both are 无记录待核实 (nothing since the branch's first record): counted whole, once.
     assert body.count("无记录待核实（2 人，显示前1人") == 1
+
+
+def test_lost_list_counts_those_at_exactly_six_months(world, personas, client_for, tree):
+    from paicha.core.dates import add_months
+
+    today = timezone.localdate()
+    member = make_member(tree.branch_a1, "王恰好", branch_entry_date=today - datetime.timedelta(
+        days=800))
+    pay(member, add_months(today, -6))
+    body = client_for(personas["worker_a1"]).get(reverse("evidence:lost")).content.decode()
+    # 王恰好 (six months today) and 王秘密 (400 days) are both listed; one is at exactly six.
+    assert "王恰好" in body and "王秘密" in body
+    assert "其中恰满6个月的 1 人" in body
