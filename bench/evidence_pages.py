@@ -77,7 +77,7 @@ def main():
                 assert response.status_code == 200, (url, response.status_code)
                 sql.append(sum(float(q["time"]) for q in queries.captured_queries))
             body = response.content.decode()
-            found = re.search(pattern, body, re.S) if pattern else None
+            found = re.search(pattern, body, re.DOTALL) if pattern else None
             count = next((g for g in found.groups() if g), "") if found else ""
             print(f"  {label:12} {statistics.median(times) * 1000:8.0f} ms   SQL "
                   f"{statistics.median(sql) * 1000:7.0f} ms   {len(queries.captured_queries):3} "

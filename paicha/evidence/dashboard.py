@@ -111,8 +111,8 @@ def dashboard_data(members, *, org, as_of: datetime.date, page_number=None) -> d
 
     # Every organization holding members is ranked (most 失联 first); only the rows shown —
     # the page of the table and the chart's first 20 — are built with their links.
-    paths = dict(Organization.objects.filter(pk__in=list(counts["members"]))
-                 .values_list("pk", "path"))
+    paths = {pk: path for pk, path in selectors.org_paths(members)
+             if pk in counts["members"]}
     ranked = sorted(paths, key=lambda pk: (-lost.get(pk, 0), -uncontrolled.get(pk, 0),
                                            paths[pk]))
     page = Paginator(ranked, BRANCHES_PER_PAGE).get_page(page_number)

@@ -43,25 +43,46 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import (
-    BooleanField, Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery,
-    Value, When,
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import (
-    Coalesce, ExtractDay, ExtractMonth, ExtractYear, Greatest, Least, NullIf,
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    Greatest,
+    Least,
+    NullIf,
 )
 from django.db.models.lookups import GreaterThan
 
 from paicha.codes import AttendanceStatus, MemberStatus
-from paicha.core.bulk import batched
 from paicha.core.dates import add_months
 from paicha.members.models import ON_ROSTER, Member
-
 from paicha.transfers.models import FlowRecord
 from paicha.transfers.selectors import unreceipted_transfers_out
 
 from .gaps import catch_up_soon
 from .models import (
-    AWAY_WORD, Attendance, AwaySignal, AwaySource, BooksDate, ContactRecord, DuesPayment,
+    AWAY_WORD,
+    Attendance,
+    AwaySignal,
+    AwaySource,
+    BooksDate,
+    ContactRecord,
+    DuesPayment,
     EvidenceGap,
 )
 
@@ -633,8 +654,6 @@ def roster_count_by_org(members_qs: QuerySet, *, as_of: datetime.date) -> dict[i
     """Organization id → members of `members_qs` on the roster of as_of, for the organizations
     holding any. Grouped by the members' org_path (their organization's path) and status on
     one index, without reading the rows, then matched to the organizations of those paths."""
-    from paicha.organizations.models import Organization
-
     by_path, left = Counter(), set()
     for path, status, n in (members_qs.order_by().values_list("org_path", "status")
                             .annotate(n=Count("*"))):
@@ -646,10 +665,26 @@ def roster_count_by_org(members_qs: QuerySet, *, as_of: datetime.date) -> dict[i
         for path, n in (_left_after(members_qs, sorted(left), as_of).order_by()
                         .values_list("org_path").annotate(n=Count("*"))):
             by_path[path] += n
-    ids = {}
-    for chunk in batched(sorted(by_path), 5000):
-        ids.update(Organization.objects.filter(path__in=chunk).values_list("path", "pk"))
+    ids = dict(_orgs_in_range(members_qs).values_list("path", "pk"))
     return {ids[path]: n for path, n in by_path.items()}
+
+
+def org_paths(members_qs: QuerySet) -> list[tuple[int, str]]:
+    """(id, path) of the organizations in the range of the members' subtree."""
+    return list(_orgs_in_range(members_qs).values_list("pk", "path"))
+
+
+def _orgs_in_range(members_qs: QuerySet) -> QuerySet:
+    """The organizations whose path lies in the members' subtree range (all when none)."""
+    from paicha.organizations.models import Organization
+
+    low, high = _subtree_bounds(members_qs)
+    orgs = Organization.objects.all()
+    if low is not None:
+        orgs = orgs.filter(path__gte=low)
+    if high is not None:
+        orgs = orgs.filter(path__lt=high)
+    return orgs
 
 
 def roster_counts(members_qs: QuerySet, *, as_of: datetime.date) -> dict[str, int]:
