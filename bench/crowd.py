@@ -4,9 +4,10 @@ Target: p95 < 1 s for the member list, the 失联 list and a form, zero errors, 
 the 1,000,000-member data set. Usage:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/paicha_perf_bench \\
-        .venv/bin/python bench/crowd.py [--users 20] [--rounds 5] [--seconds 120] [--workers 4]
+        .venv/bin/python bench/crowd.py [--users 20] [--rounds 5] [--seconds 120] [--workers 5]
 
-Bounded and local: it starts its own gunicorn on 127.0.0.1 (port 8108 unless --port), makes (or
+Bounded and local: it starts its own gunicorn on 127.0.0.1 (port 8108 unless --port) as
+`paicha serve` does (gthread workers, 2 × cores + 1 of them, 4 threads each), makes (or
 reuses) the accounts bench01…benchNN — two at the province, the others one county each —
 signs them all in at once (timing each login: Argon2 check, lockout bookkeeping, session), then
 each user requests the member list, the 失联 list and 附件5 of his organization `--rounds`
@@ -19,7 +20,6 @@ import datetime
 import http.cookiejar
 import os
 import re
-import shutil
 import signal
 import statistics
 import subprocess
@@ -108,19 +108,23 @@ def main():
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=120)
-    parser.add_argument("--workers", type=int, default=4)
+    # The server `paicha serve` runs: gunicorn, gthread workers (2 × cores + 1) of 4 threads.
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8108)
     args = parser.parse_args()
-    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
-    if gunicorn is None:
-        sys.exit("需要 gunicorn")
+    from paicha.workspace.management.commands.serve import gunicorn_command
+
     users = accounts(args.users)
     base = f"http://{HOST}:{args.port}"
     env = {**os.environ, "PAICHA_DEBUG": "0"}
+    command = gunicorn_command(bind=f"{HOST}:{args.port}", workers=args.workers,
+                               threads=args.threads, timeout=120)
+    # The same server without its access log (one line a request would drown the figures).
+    cut = command.index("--access-logfile")
+    command[cut:cut + 2] = []
     server = subprocess.Popen(
-        [gunicorn, "paicha.wsgi", "-w", str(args.workers), "-b", f"{HOST}:{args.port}",
-         "--timeout", "120", "--log-level", "warning"],
-        env=env, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        command, env=env, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     try:
         for _ in range(100):
             try:
@@ -139,7 +143,8 @@ def main():
 
 
 def run(args, users, base):
-    print(f"{len(users)} users, gunicorn {args.workers} workers, {os.cpu_count()} cores; "
+    print(f"{len(users)} users, gunicorn {args.workers} workers × {args.threads} threads, "
+          f"{os.cpu_count()} cores; "
           f"load average {os.getloadavg()[0]:.1f} before")
     clients = [Client(base) for _ in users]
     logins: list[float] = []

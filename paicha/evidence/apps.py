@@ -7,13 +7,17 @@ class EvidenceConfig(AppConfig):
     verbose_name = "组织生活与联系证据"
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
         from paicha.members.models import Member
         from paicha.members.signals import members_changed_in_bulk
+        from paicha.transfers.models import FlowRecord
 
         post_save.connect(_member_saved, sender=Member, dispatch_uid="evidence_member_gaps")
         members_changed_in_bulk.connect(_members_changed, dispatch_uid="evidence_members_gaps")
+        # An open flow record not reported at the destination is a known absence (失控).
+        post_save.connect(_flow_changed, sender=FlowRecord, dispatch_uid="evidence_flow_away")
+        post_delete.connect(_flow_changed, sender=FlowRecord, dispatch_uid="evidence_flow_away")
 
 
 def _member_saved(sender, instance, raw=False, **kwargs):
@@ -31,6 +35,14 @@ def _member_saved(sender, instance, raw=False, **kwargs):
     if declared:
         books_and_gaps_after_records(instance.organization, min(declared))
     refresh_gaps([instance.pk])
+
+
+def _flow_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from .gaps import refresh_away
+
+    refresh_away([instance.member_id])
 
 
 def _members_changed(sender, member_ids, **kwargs):

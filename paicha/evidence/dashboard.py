@@ -7,6 +7,7 @@ import datetime
 from collections import Counter
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.urls import reverse
 
@@ -16,6 +17,7 @@ from paicha.core.dates import add_months, format_cn_date, months_between
 from . import selectors
 
 TREND_MONTHS = 12
+BRANCHES_PER_PAGE = 50
 
 
 # ---- 党章 第九条: three clocks, shown, never deciding ---------------------------------------------
@@ -70,10 +72,10 @@ def month_points(as_of: datetime.date, n: int = TREND_MONTHS) -> list[datetime.d
     return [add_months(as_of, -k) for k in range(n - 1, -1, -1)]
 
 
-def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
+def dashboard_data(members, *, org, as_of: datetime.date, page_number=None) -> dict:
     """Counts for the subtree's members (a scoped queryset): totals, the trend over the last
-    12 months, by branch, by 失联原因 (from the cases, when that app has them)."""
-    on_roster = members.filter(selectors.on_roster_q(as_of))
+    12 months, by branch (page `page_number` of the table, BRANCHES_PER_PAGE a page, most
+    失联 first), by 失联原因 (from the cases, when that app has them)."""
     # The branch of each lost / uncontrolled member, once: the totals and the table by branch.
     lost = Counter(selectors.lost_members(members, as_of=as_of)
                    .values_list("organization_id", flat=True))
@@ -81,7 +83,7 @@ def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
                          .values_list("organization_id", flat=True))
     uncontrolled = Counter(selectors.uncontrolled_members(members, as_of=as_of)
                            .values_list("organization_id", flat=True))
-    roster = dict(on_roster.order_by().values_list("organization_id").annotate(n=Count("id")))
+    roster = selectors.roster_count_by_org(members, as_of=as_of)
     d = as_of.isoformat()
     totals = {
         "members": sum(roster.values()), "lost": sum(lost.values()),
@@ -91,10 +93,13 @@ def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
         "uncontrolled_url": _url("evidence:uncontrolled", org=org.code, as_of=d),
     }
     trend = []
-    for day in month_points(as_of):
+    days = month_points(as_of)
+    # Each series in one pass over the subtree's stretches and absences, not one per month.
+    lost_by_day = selectors.lost_counts_on(members, days)
+    uncontrolled_by_day = selectors.uncontrolled_counts_on(members, days)
+    for day, n_lost, n_uncontrolled in zip(days, lost_by_day, uncontrolled_by_day):
         trend.append({
-            "date": day, "lost": selectors.lost_members(members, as_of=day).count(),
-            "uncontrolled": selectors.uncontrolled_members(members, as_of=day).count(),
+            "date": day, "lost": n_lost, "uncontrolled": n_uncontrolled,
             "lost_url": _url("evidence:lost", org=org.code, as_of=day.isoformat()),
             "uncontrolled_url": _url("evidence:uncontrolled", org=org.code,
                                      as_of=day.isoformat()),
@@ -104,15 +109,24 @@ def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
               "unverified": unverified}
     from paicha.organizations.models import Organization
 
-    orgs = Organization.objects.filter(pk__in=counts["members"]).order_by("path")
-    branches = []
-    for branch in orgs:
-        row = {"org": branch, **{k: v.get(branch.pk, 0) for k, v in counts.items()}}
-        row["lost_url"] = _url("evidence:lost", org=branch.code, as_of=d)
-        row["uncontrolled_url"] = _url("evidence:uncontrolled", org=branch.code, as_of=d)
-        row["members_url"] = _url("members:list", org=branch.code)
-        branches.append(row)
-    branches.sort(key=lambda r: (-r["lost"], -r["uncontrolled"], r["org"].path))
+    # Every organization holding members is ranked (most 失联 first); only the rows shown —
+    # the page of the table and the chart's first 20 — are built with their links.
+    paths = {pk: path for pk, path in selectors.org_paths(members)
+             if pk in counts["members"]}
+    ranked = sorted(paths, key=lambda pk: (-lost.get(pk, 0), -uncontrolled.get(pk, 0),
+                                           paths[pk]))
+    page = Paginator(ranked, BRANCHES_PER_PAGE).get_page(page_number)
+    shown = {*page.object_list, *ranked[:20]}
+    orgs = Organization.objects.in_bulk(list(shown))
+    built = {}
+    for pk in shown:
+        branch = orgs[pk]
+        built[pk] = {"org": branch, **{k: v.get(pk, 0) for k, v in counts.items()},
+                     "lost_url": _url("evidence:lost", org=branch.code, as_of=d),
+                     "uncontrolled_url": _url("evidence:uncontrolled", org=branch.code, as_of=d),
+                     "members_url": _url("members:list", org=branch.code)}
+    branches = [built[pk] for pk in page.object_list]
+    top = [built[pk] for pk in ranked[:20]]
 
     from paicha.cases.models import LostContactCase
 
@@ -123,7 +137,8 @@ def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
                 "n": found.get(c.value, 0),
                 "url": _url("evidence:by_reason", c.value, org=org.code, as_of=d)}
                for c in LossReason]
-    return {"totals": totals, "trend": trend, "branches": branches, "reasons": reasons,
+    return {"totals": totals, "trend": trend, "branches": branches, "page": page,
+            "reasons": reasons,
             "home_check": home_check(totals, members, as_of=as_of),
             "chart": {
                 "trend": {"dates": [format_cn_date(p["date"]) for p in trend],
@@ -131,10 +146,10 @@ def dashboard_data(members, *, org, as_of: datetime.date) -> dict:
                           "uncontrolled": [p["uncontrolled"] for p in trend],
                           "lost_urls": [p["lost_url"] for p in trend],
                           "uncontrolled_urls": [p["uncontrolled_url"] for p in trend]},
-                "branches": {"names": [r["org"].name for r in branches[:20]],
-                             "lost": [r["lost"] for r in branches[:20]],
-                             "uncontrolled": [r["uncontrolled"] for r in branches[:20]],
-                             "urls": [r["lost_url"] for r in branches[:20]]},
+                "branches": {"names": [r["org"].name for r in top],
+                             "lost": [r["lost"] for r in top],
+                             "uncontrolled": [r["uncontrolled"] for r in top],
+                             "urls": [r["lost_url"] for r in top]},
                 "reasons": [{"name": r["label"], "value": r["n"], "url": r["url"]}
                             for r in reasons or []],
             }}

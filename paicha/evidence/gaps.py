@@ -1,7 +1,9 @@
 """Keep EvidenceGap in step with the evidence, the members and the 建账日期 (models.EvidenceGap).
 
 `refresh_gaps(member_ids)` recomputes the rows of the given members (all members when None) in
-one INSERT … SELECT with a window function, so a million members take one statement. Every
+one INSERT … SELECT with a window function, so a million members take one statement; with them
+their known absences (AwaySignal, for 失控: `refresh_away`, also run when a flow record is
+saved or deleted, apps.py). Every
 service that writes evidence calls it for the members it touched; a member saved through the
 ORM is refreshed by a signal (apps.py), members changed in bulk by `members_changed_in_bulk`;
 members added in bulk by other apps (COPY imports) are caught up by `catch_up()`, which the
@@ -23,7 +25,16 @@ from paicha.core.bulk import batched
 from paicha.members.models import Member
 
 from .models import (
-    Attendance, BooksDate, BooksSource, ContactRecord, DuesPayment, EvidenceGap, GapWatermark,
+    AWAY_WORD,
+    Attendance,
+    AwaySignal,
+    AwaySource,
+    BooksDate,
+    BooksSource,
+    ContactRecord,
+    DuesPayment,
+    EvidenceGap,
+    GapWatermark,
 )
 
 
@@ -101,20 +112,91 @@ def _sql(member_filter: str) -> str:
     """
 
 
-def refresh_gaps(member_ids: Iterable[int] | None = None) -> None:
-    """Recompute the EvidenceGap rows of these members (of every member when None)."""
-    table = EvidenceGap._meta.db_table
+def _away_sql(member_filter: str) -> str:
+    """INSERT … SELECT of the AwaySignal rows (models.AwaySignal) of the filtered members."""
+    from paicha.transfers.models import FlowRecord
+
+    away = AwaySignal._meta.db_table
+    att = Attendance._meta.db_table
+    dues = DuesPayment._meta.db_table
+    contact = ContactRecord._meta.db_table
+    flow = FlowRecord._meta.db_table
+    mem = Member._meta.db_table
+    pg = connection.vendor == "postgresql"
+    yes, no = ("TRUE", "FALSE") if pg else ("1", "0")
+    forever = "DATE '9999-12-31'" if pg else "'9999-12-31'"
+    least, greatest = ("LEAST", "GREATEST") if pg else ("MIN", "MAX")
+    where = f"AND member_id IN ({member_filter})" if member_filter else ""
+
+    def earliest(*subqueries):
+        return (f"NULLIF({least}({', '.join(f'COALESCE(({q}), {forever})' for q in subqueries)}),"
+                f" {forever})")
+
+    # The first contact with the member himself that covers the start of the absence.
+    until = earliest(
+        f"SELECT MIN(a.date) FROM {att} a WHERE a.member_id = s.member_id AND a.status = %s "
+        "AND a.date >= s.since",
+        f"SELECT MIN(p.paid_on) FROM {dues} p WHERE p.member_id = s.member_id "
+        "AND p.paid_on >= s.since",
+        f"SELECT MIN(c.date) FROM {contact} c WHERE c.member_id = s.member_id "
+        f"AND c.with_member = {yes} "
+        f"AND {greatest}(c.date, COALESCE(c.away_since, c.date)) >= s.since")
+    return f"""
+        INSERT INTO {away} (member_id, organization_id, org_path, since, known_on, until,
+                            ends_on, source)
+        SELECT s.member_id, m.organization_id, m.org_path, s.since, s.known_on, {until},
+               s.ends_on, s.source
+        FROM (
+            SELECT member_id, date AS since, date AS known_on, CAST(NULL AS DATE) AS ends_on,
+                   %s AS source
+            FROM {att} WHERE status = %s AND reason LIKE %s {where}
+            UNION ALL
+            SELECT member_id, away_since, date, CAST(NULL AS DATE), %s FROM {contact}
+            WHERE with_member = {no} AND away_since IS NOT NULL {where}
+            UNION ALL
+            SELECT member_id, since, since, closed_on, %s FROM {flow}
+            WHERE reported = {no} {where}
+        ) s JOIN {mem} m ON m.id = s.member_id
+    """
+
+
+def _away_params(chunk: list[int]) -> list:
+    return [AttendanceStatus.PRESENT, AwaySource.LEAVE, AttendanceStatus.EXCUSED,
+            f"%{AWAY_WORD}%", *chunk, AwaySource.NOTE, *chunk, AwaySource.FLOW, *chunk]
+
+
+def refresh_away(member_ids: Iterable[int] | None = None) -> None:
+    """Recompute the AwaySignal rows of these members (of every member when None)."""
+    table = AwaySignal._meta.db_table
     with transaction.atomic(), suspended(), connection.cursor() as cursor:
         if member_ids is None:
             cursor.execute(f"DELETE FROM {table}")
-            cursor.execute(_sql(""), [AttendanceStatus.PRESENT])
+            cursor.execute(_away_sql(""), _away_params([]))
             return
         for chunk in batched(sorted(set(member_ids)), 500):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {table} WHERE member_id IN ({marks})", list(chunk))
-            # The member filter appears three times in evidence, twice for the declared dates
-            # and once for the members themselves.
-            cursor.execute(_sql(marks), [AttendanceStatus.PRESENT, *chunk * 6])
+            cursor.execute(_away_sql(marks), _away_params(list(chunk)))
+
+
+def refresh_gaps(member_ids: Iterable[int] | None = None) -> None:
+    """Recompute the EvidenceGap rows of these members (of every member when None), and their
+    known absences (AwaySignal), which follow the same evidence."""
+    table = EvidenceGap._meta.db_table
+    if member_ids is not None:
+        member_ids = sorted(set(member_ids))
+    with transaction.atomic(), suspended(), connection.cursor() as cursor:
+        if member_ids is None:
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(_sql(""), [AttendanceStatus.PRESENT])
+        else:
+            for chunk in batched(member_ids, 500):
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {table} WHERE member_id IN ({marks})", list(chunk))
+                # The member filter appears three times in evidence, twice for the declared
+                # dates and once for the members themselves.
+                cursor.execute(_sql(marks), [AttendanceStatus.PRESENT, *chunk * 6])
+        refresh_away(member_ids)
 
 
 def refresh_orgs(org_ids: Iterable[int]) -> None:

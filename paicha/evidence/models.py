@@ -81,6 +81,9 @@ class Attendance(OrgScopedModel):
             models.Index(fields=["member", "date"], name="attendance_present_member_date",
                          condition=Q(status=AttendanceStatus.PRESENT)),
             models.Index(fields=["member", "date"], name="attendance_member_date"),
+            # Leave taken as 外出 (a known absence, for 失控): a few rows in a thousand.
+            models.Index(fields=["member", "date"], name="attendance_away_member_date",
+                         condition=Q(status=AttendanceStatus.EXCUSED, reason__contains=AWAY_WORD)),
         ]
 
     def __str__(self) -> str:
@@ -178,6 +181,9 @@ class ContactRecord(OrgScopedModel):
         indexes = [
             models.Index(fields=["member", "date"], name="contact_member_date"),
             models.Index(fields=["org_path", "date"], name="contact_scope_date"),
+            # Absences heard from others (for 失控).
+            models.Index(fields=["member", "away_since"], name="contact_away_member_since",
+                         condition=Q(with_member=False, away_since__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -228,7 +234,59 @@ class EvidenceGap(OrgScopedModel):
             models.Index(fields=["org_path", "lost_on"], name="gap_open_scope_lost_on",
                          condition=Q(until__isnull=True)),
             models.Index(fields=["until", "lost_on"], name="gap_until_lost_on"),
+            # 无记录待核实 (a few per cent of the stretches): a range of the subtree.
+            models.Index(fields=["org_path", "start"], name="gap_unverified_scope_start",
+                         condition=Q(unverified=True)),
         ]
+
+
+class AwaySource(models.TextChoices):
+    # In this order where two absences start on the same day (the one shown first wins).
+    FLOW = "flow", "流动未报到"
+    LEAVE = "leave", "请假外出"
+    NOTE = "note", "他人反映外出"
+
+
+class AwaySignal(OrgScopedModel):
+    """A known absence of a member (for 失控, SPEC §4 and seed 004 measure 2), derived from the
+    evidence and the flow records (never entered by hand, see gaps.py), one row per signal:
+    leave from a 组织生活 given as 外出, a 联系记录 heard from others with a 外出日期, an open
+    flow record whose member has not reported at the destination.
+
+    `since` is the day the absence starts (S), `known_on` the day the system knows of it (the
+    meeting, the record's date, the day the flow began), `until` the date of the first contact
+    with the member himself that covers S (a 组织生活 attended or 党费 paid on or after S, or a
+    联系记录 with him whose date or 外出日期 is on or after S), `ends_on` the day a flow record
+    was closed. The absence counts on D when ``known_on <= D``, ``since <= D``, ``until`` is
+    NULL or later than D and ``ends_on`` NULL or later than D: then no contact with the member
+    himself on or before D reaches S, so S is later than his last contact as of D.
+    """
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE,
+                               related_name="away_signals", verbose_name="党员",
+                               db_index=False)  # (member, since) serves
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                     related_name="+", verbose_name="党组织")
+    since = models.DateField("外出起算日期")
+    known_on = models.DateField("获知日期")
+    until = models.DateField("与本人取得联系日期", null=True, blank=True)
+    ends_on = models.DateField("流动结束日期", null=True, blank=True)
+    source = models.CharField("依据", max_length=10, choices=AwaySource.choices)
+
+    class Meta:
+        verbose_name = "已知的外出"
+        verbose_name_plural = "已知的外出"
+        indexes = [
+            models.Index(fields=["member", "since"], name="away_member_since"),
+            # Absences not yet followed by contact: "失控 on D" for today is a range of the
+            # subtree on this small index.
+            models.Index(fields=["org_path", "since"], name="away_open_scope_since",
+                         condition=Q(until__isnull=True)),
+            models.Index(fields=["until", "since"], name="away_until_since"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}（{self.since:%Y年%m月%d日}起）"
 
 
 class BooksSource(models.TextChoices):

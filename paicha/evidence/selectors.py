@@ -39,27 +39,51 @@ The one-month rule (失控, seed 004 measure 2)
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import (
-    BooleanField, Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery,
-    Value, When,
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import (
-    Coalesce, ExtractDay, ExtractMonth, ExtractYear, Greatest, Least, NullIf,
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    Greatest,
+    Least,
+    NullIf,
 )
 from django.db.models.lookups import GreaterThan
 
 from paicha.codes import AttendanceStatus, MemberStatus
 from paicha.core.dates import add_months
 from paicha.members.models import ON_ROSTER, Member
-
 from paicha.transfers.models import FlowRecord
 from paicha.transfers.selectors import unreceipted_transfers_out
 
 from .gaps import catch_up_soon
 from .models import (
-    AWAY_WORD, Attendance, BooksDate, ContactRecord, DuesPayment, EvidenceGap,
+    AWAY_WORD,
+    Attendance,
+    AwaySignal,
+    AwaySource,
+    BooksDate,
+    ContactRecord,
+    DuesPayment,
+    EvidenceGap,
 )
 
 LOST_AFTER_MONTHS = 6
@@ -192,6 +216,50 @@ def _running_on(as_of: datetime.date, prefix: str = "evidence_gaps__") -> Q:
     return Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gt": as_of})
 
 
+def _subtree_bounds(members_qs: QuerySet) -> tuple[str | None, str | None]:
+    """The narrowest org_path range [low, high) the members' filters put on the members'
+    own `org_path` (the subtree of `in_subtree` / `visible_to`), or None where there is none.
+    Only conditions every row must meet are read: those joined by AND, not negated."""
+    from django.db.models.lookups import GreaterThanOrEqual, LessThan
+    from django.db.models.sql.where import AND
+
+    base = members_qs.model._meta.db_table
+    lows, highs = [], []
+
+    def walk(node):
+        if getattr(node, "negated", False) or getattr(node, "connector", AND) != AND:
+            return
+        for child in node.children:
+            if hasattr(child, "children"):
+                walk(child)
+                continue
+            lhs = getattr(child, "lhs", None)
+            target = getattr(lhs, "target", None)
+            if (target is None or target.name != "org_path" or target.model is not Member
+                    or getattr(lhs, "alias", None) != base or not isinstance(child.rhs, str)):
+                continue
+            if isinstance(child, GreaterThanOrEqual):
+                lows.append(child.rhs)
+            elif isinstance(child, LessThan):
+                highs.append(child.rhs)
+
+    walk(members_qs.query.where)
+    return (max(lows) if lows else None), (min(highs) if highs else None)
+
+
+def _gaps_in_subtree(members_qs: QuerySet, prefix: str = "evidence_gaps__") -> Q:
+    """The members' subtree said again on their EvidenceGap rows, which carry the member's
+    org_path (gaps.py copies it, organizations.services.org_move rewrites it): the stretches
+    are then a range of the subtree on their own index, not of the whole database."""
+    low, high = _subtree_bounds(members_qs)
+    q = Q()
+    if low is not None:
+        q &= Q(**{f"{prefix}org_path__gte": low})
+    if high is not None:
+        q &= Q(**{f"{prefix}org_path__lt": high})
+    return q
+
+
 def lost_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
     """Members of `members_qs` on the roster of as_of who are 失联 on as_of ("6个月以上",
     inclusive), annotated as `annotate_last_evidence` plus `lost_since` (the day the clock
@@ -207,7 +275,7 @@ def lost_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
     # A join, not a semi-join: the stretch that makes him lost also gives the start of the
     # count. A member's stretches do not overlap, so at most one matches a date.
     members = members_qs.filter(on_roster_q(as_of)).filter(
-        _running_on(as_of), evidence_gaps__lost_on__lte=as_of)
+        _running_on(as_of), _gaps_in_subtree(members_qs), evidence_gaps__lost_on__lte=as_of)
     members = members.annotate(
         lost_since=F("evidence_gaps__start"), lost_on=F("evidence_gaps__lost_on"),
         unverified=F("evidence_gaps__unverified"),
@@ -222,7 +290,7 @@ def over_six_months(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
     < as_of. Every one of them is in `lost_members`; those at exactly six months are not here."""
     catch_up_soon()
     return members_qs.filter(on_roster_q(as_of)).filter(
-        _running_on(as_of), evidence_gaps__lost_on__lt=as_of)
+        _running_on(as_of), _gaps_in_subtree(members_qs), evidence_gaps__lost_on__lt=as_of)
 
 
 def unverified_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
@@ -231,7 +299,7 @@ def unverified_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySe
     `lost_on` and `lost` (whether they are 失联 already)."""
     catch_up_soon()
     return members_qs.filter(on_roster_q(as_of)).filter(
-        _running_on(as_of), evidence_gaps__unverified=True,
+        _running_on(as_of), _gaps_in_subtree(members_qs), evidence_gaps__unverified=True,
         evidence_gaps__start__lte=as_of,
     ).annotate(
         lost_since=F("evidence_gaps__start"), lost_on=F("evidence_gaps__lost_on"),
@@ -336,24 +404,75 @@ def _open_unreported_flows(as_of: datetime.date):
 
 
 def _away_candidates(as_of: datetime.date) -> Q:
-    """Members with any known absence by as_of: a cheap pre-filter (hashed IN lists)."""
-    q = Q(pk__in=Attendance.objects.filter(status=AttendanceStatus.EXCUSED,
-                                           reason__contains=AWAY_WORD, date__lte=as_of)
-          .values("member_id"))
-    q |= Q(pk__in=ContactRecord.objects.filter(with_member=False, away_since__isnull=False,
-                                               date__lte=as_of, away_since__lte=as_of)
-           .values("member_id"))
-    q |= Q(pk__in=FlowRecord.objects.filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gt=as_of), since__lte=as_of,
-            reported=False).values("member_id"))
-    return q
+    """Members with any known absence by as_of: a cheap pre-filter, one IN over the union of
+    the three small sets (each a range of a partial index holding only absences), which the
+    planner sizes right, unlike an OR of three IN lists."""
+    life = Attendance.objects.filter(status=AttendanceStatus.EXCUSED, reason__contains=AWAY_WORD,
+                                     date__lte=as_of).values("member_id")
+    notes = ContactRecord.objects.filter(with_member=False, away_since__isnull=False,
+                                         date__lte=as_of, away_since__lte=as_of).values("member_id")
+    flows = FlowRecord.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of),
+                                      since__lte=as_of, reported=False).values("member_id")
+    return Q(pk__in=life.order_by().union(notes.order_by(), flows.order_by()))
+
+
+def _self_contact_last(as_of: datetime.date):
+    """The last contact with the member himself on or before as_of (a report of going away
+    counted from its 外出日期), for the rows shown."""
+    self_reported = ContactRecord.objects.filter(member=OuterRef("pk"), with_member=True,
+                                                 date__lte=as_of)
+    said = Subquery(self_reported.annotate(
+        effective=Greatest("date", Coalesce("away_since", "date"), output_field=DateField()))
+        .order_by("-effective").values("effective")[:1], output_field=DateField())
+    return _latest(_last(_attended(as_of), "date"), _last(_paid(as_of), "paid_on"), said)
+
+
+def _away_counting_on(as_of: datetime.date) -> Q:
+    """AwaySignal rows of absences known on as_of and not yet followed by contact with the
+    member himself (models.AwaySignal)."""
+    return (Q(known_on__lte=as_of, since__lte=as_of)
+            & (Q(until__isnull=True) | Q(until__gt=as_of))
+            & (Q(ends_on__isnull=True) | Q(ends_on__gt=as_of)))
 
 
 def uncontrolled_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
     """Members of `members_qs` on the roster who are 失控 as of as_of (module docstring),
     annotated with `last_self_contact` (the last contact with the member himself, a report of
-    going away counted from its 外出日期), `away_since` (S), `away_source` (流动 / 请假外出 /
-    他人反映) and `months_away`."""
+    going away counted from its 外出日期), `away_since` (S), `away_source` (流动未报到 /
+    请假外出 / 他人反映外出) and `months_away`.
+
+    Who is 失控 comes from AwaySignal (the absences known, each with the first contact that
+    covers it): a range of the subtree on its index, then the members by key; S is the earliest
+    absence still counting. The result is the one of `uncontrolled_members_by_rule` (tested on
+    random histories)."""
+    catch_up_soon()
+    cutoff = latest_start(as_of, UNCONTROLLED_AFTER_MONTHS)
+    low, high = _subtree_bounds(members_qs)
+    counting = AwaySignal.objects.filter(_away_counting_on(as_of))
+    old_enough = counting.filter(since__lte=cutoff)
+    if low is not None:
+        old_enough = old_enough.filter(org_path__gte=low)
+    if high is not None:
+        old_enough = old_enough.filter(org_path__lt=high)
+    # Sources sort as flow < leave < note: on the same day the flow record is named first.
+    first = counting.filter(member=OuterRef("pk")).order_by("since", "source")
+    members = members_qs.filter(on_roster_q(as_of)).filter(
+        pk__in=old_enough.values("member_id")
+    ).annotate(
+        away_since=Subquery(first.values("since")[:1], output_field=DateField()),
+        _source=Subquery(first.values("source")[:1]),
+        last_self_contact=_self_contact_last(as_of),
+    )
+    return members.annotate(
+        away_source=Case(*[When(_source=c.value, then=Value(c.label)) for c in AwaySource],
+                         default=Value("")),
+        months_away=months_between_expr(F("away_since"), as_of))
+
+
+def uncontrolled_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
+    """The same members and annotations as `uncontrolled_members`, straight from the evidence
+    and flow records without AwaySignal (subqueries per member): the definition the tests hold
+    the fast list to."""
     cutoff = latest_start(as_of, UNCONTROLLED_AFTER_MONTHS)
     self_reported = ContactRecord.objects.filter(member=OuterRef("pk"), with_member=True,
                                                  date__lte=as_of)
@@ -379,6 +498,52 @@ def uncontrolled_members(members_qs: QuerySet, *, as_of: datetime.date) -> Query
         away_source=Case(*sources, default=Value("")),
     ).annotate(
         months_away=months_between_expr(F("away_since"), as_of))
+
+
+# ---- Counts on several dates at once (the dashboard's trend) --------------------------------
+
+
+def lost_counts_on(members_qs: QuerySet, days: list[datetime.date]) -> list[int]:
+    """`lost_members(members_qs, as_of=d).count()` for each d of `days`, in one pass over the
+    subtree's stretches that may count on one of them."""
+    if not days:
+        return []
+    catch_up_soon()
+    first, last = min(days), max(days)
+    stretches = members_qs.filter(
+        Q(evidence_gaps__until__isnull=True) | Q(evidence_gaps__until__gt=first),
+        _gaps_in_subtree(members_qs), evidence_gaps__lost_on__lte=last)
+    counts = stretches.aggregate(**{
+        f"d{i}": Count("pk", filter=on_roster_q(d) & _running_on(d)
+                       & Q(evidence_gaps__lost_on__lte=d))
+        for i, d in enumerate(days)})
+    return [counts[f"d{i}"] for i in range(len(days))]
+
+
+def uncontrolled_counts_on(members_qs: QuerySet, days: list[datetime.date]) -> list[int]:
+    """`uncontrolled_members(members_qs, as_of=d).count()` for each d of `days`, in one pass
+    over the members of the subtree with a known absence old enough on one of them."""
+    if not days:
+        return []
+    catch_up_soon()
+    low, high = _subtree_bounds(members_qs)
+    cutoffs = [latest_start(d, UNCONTROLLED_AFTER_MONTHS) for d in days]
+    signals = AwaySignal.objects.filter(known_on__lte=max(days), since__lte=max(cutoffs)).filter(
+        Q(until__isnull=True) | Q(until__gt=min(days)))
+    if low is not None:
+        signals = signals.filter(org_path__gte=low)
+    if high is not None:
+        signals = signals.filter(org_path__lt=high)
+    members = members_qs.filter(pk__in=signals.values("member_id"))
+
+    def away_on(d, cutoff):
+        return Exists(AwaySignal.objects.filter(_away_counting_on(d), member=OuterRef("pk"),
+                                                since__lte=cutoff))
+
+    counts = members.aggregate(**{
+        f"d{i}": Count("pk", filter=on_roster_q(d) & Q(away_on(d, c)))
+        for i, (d, c) in enumerate(zip(days, cutoffs))})
+    return [counts[f"d{i}"] for i in range(len(days))]
 
 
 # ---- 党费 arrears ----------------------------------------------------------------------------
@@ -470,11 +635,63 @@ def unverified_by_branch(members_qs: QuerySet, *, as_of: datetime.date) -> list[
 # ---- The counts of the home page ----------------------------------------------------------------
 
 
+def _left_after(members_qs: QuerySet, statuses, as_of: datetime.date) -> QuerySet:
+    """Members of these statuses (off the roster now) who left after as_of."""
+    return members_qs.filter(status__in=statuses, status_date__gt=as_of)
+
+
+def roster_count(members_qs: QuerySet, *, as_of: datetime.date) -> int:
+    """How many members of `members_qs` are on the roster of as_of (`on_roster_q`): counted by
+    status on the (org_path, status) index alone, then, only for the statuses off the roster
+    that occur, those who left after as_of."""
+    by_status = dict(members_qs.order_by().values_list("status").annotate(n=Count("*")))
+    left = [st for st in by_status if st not in ON_ROSTER]
+    n = sum(by_status[st] for st in by_status if st in ON_ROSTER)
+    return n + (_left_after(members_qs, left, as_of).count() if left else 0)
+
+
+def roster_count_by_org(members_qs: QuerySet, *, as_of: datetime.date) -> dict[int, int]:
+    """Organization id → members of `members_qs` on the roster of as_of, for the organizations
+    holding any. Grouped by the members' org_path (their organization's path) and status on
+    one index, without reading the rows, then matched to the organizations of those paths."""
+    by_path, left = Counter(), set()
+    for path, status, n in (members_qs.order_by().values_list("org_path", "status")
+                            .annotate(n=Count("*"))):
+        if status in ON_ROSTER:
+            by_path[path] += n
+        else:
+            left.add(status)
+    if left:
+        for path, n in (_left_after(members_qs, sorted(left), as_of).order_by()
+                        .values_list("org_path").annotate(n=Count("*"))):
+            by_path[path] += n
+    ids = dict(_orgs_in_range(members_qs).values_list("path", "pk"))
+    return {ids[path]: n for path, n in by_path.items()}
+
+
+def org_paths(members_qs: QuerySet) -> list[tuple[int, str]]:
+    """(id, path) of the organizations in the range of the members' subtree."""
+    return list(_orgs_in_range(members_qs).values_list("pk", "path"))
+
+
+def _orgs_in_range(members_qs: QuerySet) -> QuerySet:
+    """The organizations whose path lies in the members' subtree range (all when none)."""
+    from paicha.organizations.models import Organization
+
+    low, high = _subtree_bounds(members_qs)
+    orgs = Organization.objects.all()
+    if low is not None:
+        orgs = orgs.filter(path__gte=low)
+    if high is not None:
+        orgs = orgs.filter(path__lt=high)
+    return orgs
+
+
 def roster_counts(members_qs: QuerySet, *, as_of: datetime.date) -> dict[str, int]:
     """在册党员, 失联 (6个月以上) and 无记录待核实 of `members_qs` on as_of, each one count over the
     whole queryset: the home page shows these; the dashboard sums its branches' counts and
     compares (dashboard.dashboard_data)."""
-    return {"members": members_qs.filter(on_roster_q(as_of)).count(),
+    return {"members": roster_count(members_qs, as_of=as_of),
             "lost": lost_members(members_qs, as_of=as_of).count(),
             "unverified": unverified_members(members_qs, as_of=as_of).count()}
 

@@ -417,6 +417,11 @@ LOST_COLUMNS = [
 ]
 
 
+# The two lists below the 失联 list (shown apart, 无记录待核实) show their first rows on screen;
+# the counts are whole; the 建账日期 page counts 无记录待核实 by branch.
+LOST_SHOWN_APART = 50
+
+
 def lost_list(request):
     org, as_of, form = _org_and_date(request)
     members = Member.objects.visible_to(request.user).in_subtree(org)
@@ -433,19 +438,21 @@ def lost_list(request):
     rows = board.with_clocks(page.object_list, as_of=as_of)
     apart_rows = board.with_clocks(
         selectors.annotate_dues_arrears(apart.select_related("organization"), as_of=as_of)
-        .annotate(last_excuse=_last_excuse()).order_by("lost_since", "name")[:200], as_of=as_of)
+        .annotate(last_excuse=_last_excuse()).order_by("lost_since", "name")[:LOST_SHOWN_APART],
+        as_of=as_of)
     unverified = selectors.unverified_members(members, as_of=as_of)
     return render(request, "evidence/lost.html", {
         "org": org, "as_of": as_of, "form": form, "page": page, "rows": rows,
         "apart_rows": apart_rows,
         "cutoff": selectors.latest_start_inclusive(as_of, selectors.LOST_AFTER_MONTHS),
         "exactly_six": selectors.lost_members(members, as_of=as_of)
-        .filter(evidence_gaps__lost_on=as_of).count(),
+        .filter(exactly_six=True).count(),
         "books": books_shown(org),
         "unverified_count": unverified.count(),
         "unverified_lost": unverified.filter(lost=True).count(),
         "unverified_rows": unverified.select_related("organization")
-        .order_by("org_path", "lost_on", "name", "id")[:200],
+        .order_by("org_path", "lost_on", "name", "id")[:LOST_SHOWN_APART],
+        "apart_count": apart.count(), "shown": LOST_SHOWN_APART,
         "boundary_example": (datetime.date(2016, 3, 20), datetime.date(2016, 9, 20),
                              datetime.date(2016, 9, 21)),
     })
@@ -498,7 +505,8 @@ def pre_campaign(request):
 def dashboard(request):
     org, as_of, form = _org_and_date(request)
     members = Member.objects.visible_to(request.user).in_subtree(org)
-    data = board.dashboard_data(members, org=org, as_of=as_of)
+    data = board.dashboard_data(members, org=org, as_of=as_of,
+                                page_number=request.GET.get("page"))
     return render(request, "evidence/dashboard.html", {
         "org": org, "as_of": as_of, "form": form, **data,
     })

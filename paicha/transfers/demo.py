@@ -12,6 +12,7 @@ from paicha.codes import (
 from paicha.core.bulk import bulk_insert
 from paicha.members.demo import MemberFactory
 from paicha.members.models import Member
+from paicha.members.signals import members_changed_in_bulk
 from paicha.organizations.models import Organization
 
 from . import conf
@@ -212,6 +213,8 @@ def populate(*, root: Organization, rng, ref: datetime.date) -> None:
             contact_person=factory.name(), contact_phone=f"13{rng.randrange(10**9):09d}",
             reported=rng.random() < 0.6))
     FlowRecord.objects.bulk_create(flows, batch_size=500)
+    # Written in bulk (no post_save): the areas that derive rows from them follow.
+    members_changed_in_bulk.send(Member, member_ids=[f.member_id for f in flows])
 
     # 6. Members abroad: the retained ones of the roster get their period; one staff member
     # settled abroad two years ago, so the reminder is due.

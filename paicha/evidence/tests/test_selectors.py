@@ -161,15 +161,22 @@ def test_gap_rows_agree_with_the_rule_on_random_histories(tree):
         while day < D(2019, 1, 1) and rng.random() < 0.93:
             (attend if rng.random() < 0.5 else pay)(m, day)
             day += datetime.timedelta(days=rng.choice((20, 30, 60, 170, 182, 183, 184, 200, 400)))
-    as_of = D(2014, 6, 1)
+    as_of, days, counts = D(2014, 6, 1), [], []
     while as_of < D(2019, 6, 1):
         fast = set(selectors.lost_members(Member.objects.all(), as_of=as_of)
                    .values_list("pk", flat=True))
         rule = set(selectors.lost_members_by_rule(Member.objects.all(), as_of=as_of)
                    .values_list("pk", flat=True))
         assert fast == rule, as_of
+        counts.append(len(rule))
+        days.append(as_of)
         as_of += datetime.timedelta(days=rng.randrange(1, 23))
     assert fast  # the histories do produce lost members
+    # The dashboard's trend counts every date in one pass: the same numbers.
+    assert selectors.lost_counts_on(Member.objects.all(), days) == counts
+    b1 = Member.objects.in_subtree(tree.branch_b1)
+    assert (selectors.lost_counts_on(b1, days[::7])
+            == [selectors.lost_members(b1, as_of=d).count() for d in days[::7]])
 
 
 def test_members_added_in_bulk_are_caught_up(tree):
@@ -283,6 +290,71 @@ def test_open_flow_not_reported_at_the_destination(tree):
     assert uncontrolled(D(2016, 2, 20)) == {}
 
 
+def test_uncontrolled_list_agrees_with_the_rule_on_random_histories(tree):
+    """Whatever the absences, reports and contacts, the list read from AwaySignal equals the
+    definition (subqueries on the evidence), with the same start, source and last contact."""
+    from paicha.transfers import services as transfers
+
+    rng = random.Random(11)
+    for n in range(24):
+        m = make_member(tree.branch_a1 if n % 2 else tree.branch_b1, f"李{n:02d}",
+                        branch_entry_date=D(2015, 1, 1))
+        day = D(2015, 1, 1) + datetime.timedelta(days=rng.randrange(0, 60))
+        flowed = None
+        while day < D(2017, 1, 1):
+            r = rng.random()
+            if r < 0.3:
+                attend(m, day)
+            elif r < 0.45:
+                pay(m, day)
+            elif r < 0.6:
+                attend(m, day, AttendanceStatus.EXCUSED, rng.choice(("外出务工", "病假")))
+            elif r < 0.7:
+                contact(m, day, with_member=False,
+                        away_since=day - datetime.timedelta(days=rng.randrange(0, 40)),
+                        note="家属说外出了")
+            elif r < 0.78:
+                contact(m, day, away_since=day + datetime.timedelta(days=rng.randrange(0, 20)),
+                        note="本人报告外出")
+            elif r < 0.84 and n % 3 == 0 and not flowed:
+                flowed = transfers.flow_open(member=m, destination="深圳", since=day,
+                                             scope=FlowScope.CROSS_PROVINCE)
+                if rng.random() < 0.5:
+                    transfers.flow_close(record=flowed,
+                                         on=day + datetime.timedelta(days=rng.randrange(20, 90)))
+            day += datetime.timedelta(days=rng.choice((10, 25, 31, 45, 60, 95)))
+    fields = ("pk", "away_since", "away_source", "months_away", "last_self_contact")
+    as_of, seen, days, counts = D(2015, 2, 1), 0, [], []
+    while as_of < D(2017, 3, 1):
+        everyone = Member.objects.all()
+        fast = sorted(selectors.uncontrolled_members(everyone, as_of=as_of)
+                      .values_list(*fields))
+        rule = sorted(selectors.uncontrolled_members_by_rule(everyone, as_of=as_of)
+                      .values_list(*fields))
+        assert fast == rule, as_of
+        branch = Member.objects.in_subtree(tree.branch_b1)
+        assert (sorted(selectors.uncontrolled_members(branch, as_of=as_of).values_list(*fields))
+                == [row for row in rule if row[0] in set(branch.values_list("pk", flat=True))])
+        seen += len(fast)
+        days.append(as_of)
+        counts.append(len(rule))
+        as_of += datetime.timedelta(days=rng.randrange(3, 19))
+    assert seen  # the histories do produce 失控 members
+    # The dashboard's trend counts every date in one pass: the same numbers.
+    assert selectors.uncontrolled_counts_on(Member.objects.all(), days) == counts
+
+
+def test_uncontrolled_list_of_a_subtree_leaves_out_the_others(tree):
+    a = make_member(tree.branch_a1, "王甲外出", branch_entry_date=D(2010, 1, 1))
+    b = make_member(tree.branch_b1, "王乙外出", branch_entry_date=D(2010, 1, 1))
+    for m in (a, b):
+        attend(m, D(2016, 3, 20), AttendanceStatus.EXCUSED, "外出务工")
+    rows = selectors.uncontrolled_members(Member.objects.in_subtree(tree.branch_b1),
+                                          as_of=D(2016, 5, 1))
+    assert [m.name for m in rows] == ["王乙外出"]
+    assert selectors.uncontrolled_members(Member.objects.all(), as_of=D(2016, 5, 1)).count() == 2
+
+
 # ---- arrears and 排查前在册失联党员 ---------------------------------------------------------------
 
 
@@ -320,3 +392,19 @@ def test_refresh_command_rebuilds_rows_changed_behind_its_back(tree):
     Member.objects.filter(pk=member.pk).update(branch_entry_date=D(2015, 12, 1))  # no signal
     call_command("evidence_refresh", stdout=open("/dev/null", "w"))
     assert lost_names(D(2016, 1, 1)) == []
+
+
+def test_roster_counts_take_members_who_left_after_the_date(tree):
+    make_member(tree.branch_a1, "王在册")
+    make_member(tree.branch_a1, "王保留", status=MemberStatus.RETAINED)
+    make_member(tree.branch_b1, "王后走", status=MemberStatus.REMOVED, status_date=D(2016, 6, 1))
+    make_member(tree.branch_b1, "王早走", status=MemberStatus.REMOVED, status_date=D(2016, 1, 1))
+    everyone = Member.objects.all()
+    assert selectors.roster_count(everyone, as_of=D(2016, 3, 1)) == 3
+    assert selectors.roster_count(everyone, as_of=D(2016, 6, 1)) == 2
+    assert selectors.roster_count(everyone, as_of=D(2015, 12, 31)) == 4
+    assert selectors.roster_count_by_org(everyone, as_of=D(2016, 3, 1)) == {
+        tree.branch_a1.pk: 2, tree.branch_b1.pk: 1}
+    assert selectors.roster_count_by_org(everyone, as_of=D(2016, 7, 1)) == {tree.branch_a1.pk: 2}
+    assert selectors.roster_count(Member.objects.in_subtree(tree.branch_b1),
+                                  as_of=D(2016, 3, 1)) == 1

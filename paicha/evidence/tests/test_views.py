@@ -307,3 +307,55 @@ def test_the_books_date_of_an_organization_without_a_row_is_shown_without_writin
         body = client.get(url).content.decode()
         assert "2014年6月1日，来源：" in body and "文学院教工第一党支部" in body, url
     assert not BooksDate.objects.filter(organization=tree.college_a).exists()
+
+
+def test_dashboard_pages_its_branches_most_lost_first(world, personas, client_for, tree,
+                                                      monkeypatch):
+    from paicha.evidence import dashboard
+
+    make_member(tree.branch_b1, "周乙支部", branch_entry_date=timezone.localdate())
+    monkeypatch.setattr(dashboard, "BRANCHES_PER_PAGE", 1)
+    client = client_for(personas["department"])
+    url = reverse("evidence:dashboard")
+
+    def table(body):
+        return body.split('id="branch-table"')[1].split("</table>")[0]
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    # branch_a1 has the one 失联 member: first; branch_b1 (none) on the second page.
+    assert tree.branch_a1.name in table(first) and tree.branch_b1.name not in table(first)
+    assert tree.branch_b1.name in table(second) and tree.branch_a1.name not in table(second)
+    assert "共2个" in first and "第 1 / 2 页" in first
+    # The totals still sum every branch, not the page.
+    assert '在册党员</div><div class="fs-4">3</div>' in second
+
+
+def test_lost_page_shows_the_first_rows_apart_with_whole_counts(world, personas, client_for,
+                                                               tree, monkeypatch):
+    from paicha.evidence import views
+
+    monkeypatch.setattr(views, "LOST_SHOWN_APART", 1)
+    long_ago = timezone.localdate() - datetime.timedelta(days=800)
+    for name in ("赵出国", "钱出国"):
+        make_member(tree.branch_a1, name, branch_entry_date=long_ago,
+                    status=MemberStatus.RETAINED)
+    body = client_for(personas["worker_a1"]).get(reverse("evidence:lost")).content.decode()
+    apart = body.split('id="lost-apart-table"')[1].split("</table>")[0]
+    assert "（2 人，显示前1人）" in body
+    assert ("赵出国" in apart) != ("钱出国" in apart)
+    # Both are 无记录待核实 (nothing since the branch's first record): counted whole, once.
+    assert body.count("无记录待核实（2 人，显示前1人") == 1
+
+
+def test_lost_list_counts_those_at_exactly_six_months(world, personas, client_for, tree):
+    from paicha.core.dates import add_months
+
+    today = timezone.localdate()
+    member = make_member(tree.branch_a1, "王恰好", branch_entry_date=today - datetime.timedelta(
+        days=800))
+    pay(member, add_months(today, -6))
+    body = client_for(personas["worker_a1"]).get(reverse("evidence:lost")).content.decode()
+    # 王恰好 (six months today) and 王秘密 (400 days) are both listed; one is at exactly six.
+    assert "王恰好" in body and "王秘密" in body
+    assert "其中恰满6个月的 1 人" in body
