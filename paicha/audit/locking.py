@@ -63,7 +63,7 @@ def _typed(obj, form) -> dict:
             value = dict(model_field.flatchoices).get(value, value)
         elif getattr(field, "choices", None) and not hasattr(value, "pk") \
                 and value not in (None, ""):
-            value = dict((str(k), v) for k, v in field.choices).get(str(value), value)
+            value = {str(k): v for k, v in field.choices}.get(str(value), value)
         typed[label] = _shown(value)
     return typed
 
