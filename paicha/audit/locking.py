@@ -47,7 +47,7 @@ def _shown(value) -> str:
 
 
 def _typed(obj, form) -> dict:
-    """What the bound `form` holds for each field it changes, by the record's field labels
+    """What the bound `form` holds in each of its fields, by the record's field labels
     (the audit log's keys): {label: value as the pages print it}."""
     if form is None:
         return {}
