@@ -47,7 +47,7 @@ def _shown(value) -> str:
 
 
 def _typed(obj, form) -> dict:
-    """What the bound `form` holds for each field it changes, by the record's field labels
+    """What the bound `form` holds in each of its fields, by the record's field labels
     (the audit log's keys): {label: value as the pages print it}."""
     if form is None:
         return {}
@@ -63,7 +63,7 @@ def _typed(obj, form) -> dict:
             value = dict(model_field.flatchoices).get(value, value)
         elif getattr(field, "choices", None) and not hasattr(value, "pk") \
                 and value not in (None, ""):
-            value = dict((str(k), v) for k, v in field.choices).get(str(value), value)
+            value = {str(k): v for k, v in field.choices}.get(str(value), value)
         typed[label] = _shown(value)
     return typed
 

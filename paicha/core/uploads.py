@@ -128,7 +128,7 @@ def _danger(data: bytes) -> str | None:
     hits = _names(data) & set(_PDF_DANGERS)
     if not hits:
         return None
-    key = sorted(hits)[0]
+    key = min(hits)
     return f"{_PDF_DANGERS[key]}（/{key}）"
 
 

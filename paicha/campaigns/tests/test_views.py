@@ -230,8 +230,8 @@ def test_new_campaign_page_creates_from_template(tree, personas, client_for, cou
     assert client_for(personas["worker_a1"]).get(reverse("campaigns:new")).status_code == 403
 
 
-def test_minutes_are_a_scan_or_a_clean_pdf(college_campaign, personas, client_for, settings):
-    campaign, sub, step, progress = college_campaign
+def test_minutes_are_a_scan_or_a_clean_pdf(college_campaign, personas, client_for):
+    campaign, _, _, progress = college_campaign
     stored = default_storage.open(progress.minutes).read()
     assert stored == scans.plain_pdf()
     step2 = Step.objects.get(phase__campaign=campaign, order=2)

@@ -8,8 +8,8 @@ from django.urls import reverse
 from paicha.audit.models import AuditAction, AuditEntry
 from paicha.cases import services
 from paicha.cases.models import LostContactCase
-from paicha.core.tests import scans
 from paicha.codes import ApprovalStep as S, CaseOutcome, DispositionCategory as D, SearchMethod
+from paicha.core.tests import scans
 
 
 # Pages about one case of branch A1; a persona outside that subtree gets 403 or 404.
