@@ -24,6 +24,7 @@ from calendar import monthrange
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateField,
     F,
@@ -48,7 +49,7 @@ from paicha.codes import (
     OrgCategory,
 )
 
-from ..declarations import Check, Column, FormDeclaration, register
+from ..declarations import INCLUSIVE, Check, Column, FormDeclaration, register
 
 # (key, title, lowest, highest) in whole years, both ends included.
 AGE_BANDS = (("age_35", "35岁及以下", 0, 35), ("age_45", "36岁至45岁", 36, 45),
@@ -225,13 +226,49 @@ def outcome_cases(org, as_of: datetime.date):
                    _months=months_between_columns(F("lost_since"), F("outcome_on"))))
 
 
+# Groups whose bands are date or education conditions: one band key per record, in SQL.
+KEYED_GROUPS = ("年龄", "党龄", "学历", "失去联系时间")
+# Groups that are the record's code itself, and the flags of "其中".
+CODE_GROUPS = (("_reason", "reason_"), ("_occupation", "occ_"), ("_category", "cat_"))
+FLAGS = ("probationary", "female", "minority")
+
+
 def count_rows(queryset, as_of, rows: dict[str, Q]) -> dict[str, dict[str, int]]:
-    """One aggregate query: for each (row, column) the number of records meeting both."""
+    """One query: each record's row and its band in each group are computed once (a CASE per
+    group, not a condition per column), the records grouped by them, and the few groups
+    summed here into every (row, column). The bands of a group do not overlap, so a record
+    counts once in its group, or in none (then the group's check names it)."""
     conditions = band_conditions(as_of)
-    aggregates = {f"{row}__{key}": Count("pk", filter=row_q & q)
-                  for row, row_q in rows.items() for key, q in conditions.items()}
-    counted = queryset.aggregate(**aggregates)
-    return {row: {key: counted[f"{row}__{key}"] for key in conditions} for row in rows}
+
+    def first_of(keys):
+        return Case(*[When(conditions[k], then=Value(k)) for k in keys], default=Value(None),
+                    output_field=CharField())
+
+    if len(rows) == 1 and not next(iter(rows.values())):
+        row_of = Value(next(iter(rows)), output_field=CharField())
+    else:
+        row_of = Case(*[When(q, then=Value(name)) for name, q in rows.items()],
+                      default=Value(None), output_field=CharField())
+    keys = {"_row": row_of, **{f"_g{i}": first_of(GROUPS[group])
+                               for i, group in enumerate(KEYED_GROUPS)}}
+    keys |= {f"_f_{flag}": Case(When(conditions[flag], then=Value(1)), default=Value(0),
+                                output_field=IntegerField()) for flag in FLAGS}
+    keys |= {f"{field}_code": F(field) for field, _prefix in CODE_GROUPS}
+    grouped = queryset.annotate(**keys).values(*keys).annotate(_n=Count("pk")).order_by()
+    counted = {row: dict.fromkeys(conditions, 0) for row in rows}
+    for item in grouped:
+        row = counted.get(item["_row"])
+        if row is None:
+            continue
+        n = item["_n"]
+        row["total"] += n
+        banded = [item[f"_g{i}"] for i in range(len(KEYED_GROUPS))]
+        banded += [f"{prefix}{item[f'{field}_code']}" for field, prefix in CODE_GROUPS]
+        banded += [flag for flag in FLAGS if item[f"_f_{flag}"]]
+        for key in banded:
+            if key in row and key != "total":
+                row[key] += n
+    return counted
 
 
 def unbanded_names(queryset, as_of, row_q: Q, group: str, limit: int = 10) -> list[str]:
@@ -247,6 +284,7 @@ def unbanded_names(queryset, as_of, row_q: Q, group: str, limit: int = 10) -> li
 @register
 class LostSummary(FormDeclaration):
     slug = "attachment3"
+    convention = INCLUSIVE
     title = "与党组织失去联系党员情况汇总表"
     seed = "000"
     notes_title = "《与党组织失去联系党员情况汇总表》填表要求和指标解释"
