@@ -28,6 +28,7 @@ from django.db.models import (
     Count,
     DateField,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -178,34 +179,45 @@ def campaign_start(org, as_of: datetime.date) -> datetime.date:
 
 
 def pre_campaign_members(org, as_of: datetime.date):
-    """Row 1's members, aliased for band_conditions, and the date they were counted on."""
+    """Row 1's members, aliased for band_conditions, and the date they were counted on.
+
+    At the top of a province row 1 holds every lost member, so nothing here is a subquery
+    run for each of them: the stretch that makes a member lost on the start is joined (a
+    member's stretches do not overlap), and the case and the first unreceipted letter are
+    looked up only for the members who have one (a hashed membership test decides)."""
     from paicha.cases.models import LostContactCase
-    from paicha.evidence.selectors import months_between_expr, pre_campaign_lost
+    from paicha.evidence.selectors import months_between_expr, on_roster_q, pre_campaign_lost
     from paicha.members.models import Member
 
     start = campaign_start(org, as_of)
     pre = pre_campaign_lost(org=org, as_of=start)
     wanted = Q(pk__in=pre.lost.values("pk"))
-    first_letter = None
+    cases = LostContactCase.objects.filter(opened_on__lte=as_of)
+    case = cases.filter(member_id=OuterRef("pk")).order_by("-opened_on", "-id")
+    has_case = Q(pk__in=cases.values("member_id"))
+
+    def only_if(condition, value, output_field):
+        return Case(When(condition, then=value), default=Value(None), output_field=output_field)
+
+    since = [only_if(has_case, Subquery(case.values("lost_since")[:1]), DateField()),
+             only_if(on_roster_q(start), F("_gap__start"), DateField())]
     if pre.unreceipted is not None:
-        wanted |= Q(pk__in=pre.unreceipted.values("member_id"))
-        first_letter = Subquery(pre.unreceipted.filter(member_id=OuterRef("pk"))
-                                .order_by("letter_date").values("letter_date")[:1],
-                                output_field=DateField())
-    case = (LostContactCase.objects.filter(member_id=OuterRef("pk"), opened_on__lte=as_of)
-            .order_by("-opened_on", "-id"))
-    lost_since = Subquery(pre.lost.filter(pk=OuterRef("pk")).values("lost_since")[:1],
-                          output_field=DateField())
-    since = Coalesce(Subquery(case.values("lost_since")[:1], output_field=DateField()),
-                     lost_since, *([first_letter] if first_letter is not None else []),
-                     output_field=DateField())
+        letters = pre.unreceipted.values("member_id")
+        wanted |= Q(pk__in=letters)
+        since.append(only_if(Q(pk__in=letters), Subquery(
+            pre.unreceipted.filter(member_id=OuterRef("pk")).order_by("letter_date")
+            .values("letter_date")[:1]), DateField()))
+    running = (Q(evidence_gaps__lost_on__lte=start)
+               & (Q(evidence_gaps__until__isnull=True) | Q(evidence_gaps__until__gt=start)))
     members = Member.objects.filter(wanted).alias(
+        _gap=FilteredRelation("evidence_gaps", condition=running),
         _gender=F("gender"), _ethnicity=F("ethnicity"), _birth=F("birth_date"),
         _education=F("education"), _type=F("member_type"), _full=F("full_date"),
         _category=F("organization__category"),
-        _reason=Subquery(case.values("loss_reason")[:1]),
-        _occupation=Subquery(case.values("occupation")[:1]),
-        _since=since).alias(_months=months_between_expr(F("_since"), start))
+        _reason=only_if(has_case, Subquery(case.values("loss_reason")[:1]), CharField()),
+        _occupation=only_if(has_case, Subquery(case.values("occupation")[:1]), CharField()),
+        _since=Coalesce(*since, output_field=DateField()),
+    ).alias(_months=months_between_expr(F("_since"), start))
     return members, start
 
 
@@ -213,12 +225,15 @@ def outcome_cases(org, as_of: datetime.date):
     """Cases with an outcome by the fill date whose member was on the roster on it, aliased
     for band_conditions (the case keeps the member's facts as they were at opening)."""
     from paicha.cases.models import LostContactCase
-    from paicha.members.models import roster_status_q
+    from paicha.members.models import ON_ROSTER, Member
 
     return (LostContactCase.objects.in_subtree(org)
             .filter(outcome__in=(CaseOutcome.REGAINED, CaseOutcome.UNREACHABLE),
                     outcome_on__lte=as_of)
-            .filter(roster_status_q(as_of, "member__"))
+            # Off the roster on D: the few members whose status has left it by D (the partial
+            # index member_off_roster), not a join reading every member of the subtree.
+            .exclude(member_id__in=Member.objects.exclude(status__in=ON_ROSTER)
+                     .exclude(status_date__gt=as_of).order_by().values("pk"))
             .alias(_gender=F("gender"), _ethnicity=F("ethnicity"), _birth=F("birth_date"),
                    _education=F("education"), _type=F("member_type"), _full=F("full_date"),
                    _category=F("org_category"), _reason=F("loss_reason"),
