@@ -184,6 +184,12 @@ class Member(OrgScopedModel):
             # (On PostgreSQL, migration 0006 adds member_name_prefix for LIKE '张伟%'; SQLite's
             # LIKE cannot use an index, so there it would only slow imports down.)
             models.Index(fields=["org_path", "status"], name="member_scope_status"),
+            # The few members who have left the roster (除名, 死亡, transferred out …), by the
+            # date they left: a count dated D excludes them without reading every member
+            # (reports.catalogue.summary.outcome_cases). Partial, so an import of members on
+            # the roster does not write it.
+            models.Index(fields=["status_date"], name="member_off_roster",
+                         condition=~Q(status__in=["active", "retained"])),
         ]
         # The rules of SPEC §3 that hold for one row, enforced by the database too, so no
         # import path or script can store a record the form would refuse.

@@ -5,7 +5,11 @@
 - every band group of 附件3 against its 总数 (the form's own checks: the bands are separate
   conditions, the total counts every record);
 - 回执统计 (one aggregate query) against the transfer list of the same subtree, classified here
-  one transfer at a time.
+  one transfer at a time;
+- 附件5 A (the cohort of its period, from the derived EvidenceGap stretches) against the members
+  超过六个月 on its first and last day counted straight from the evidence tables;
+- the home page's counts (one count each over the subtree) against the dashboard's totals (the
+  sums of its branches).
 
 A check never compares a value with itself: the two sides never share the query that makes
 them, so a mistake in either shows.
@@ -83,6 +87,32 @@ def receipt_statistics_checks(rows: list[dict], *, org, as_of: datetime.date) ->
     return found
 
 
+def attachment5_checks(*, org, as_of: datetime.date) -> list[Check]:
+    """附件5 A of the default period against the evidence (the form's cohort check)."""
+    form = get_form("attachment5")
+    (total,) = form.rows(org=org, as_of=as_of)
+    checks = form.cohort_check(total, org=org, as_of=as_of, start=total["start"])
+    for check in checks:
+        check.where = f"附件5 A（{total['time']}） / 按证据另行计算"
+    return checks
+
+
+HOME_COUNTS = (("members", "在册党员"), ("lost", "失联党员"), ("unverified", "无记录待核实"))
+
+
+def home_dashboard_checks(*, org, as_of: datetime.date) -> list[Check]:
+    """The home page's 在册党员, 失联党员 and 无记录待核实 (evidence.selectors.roster_counts)
+    against the dashboard's totals (evidence.dashboard.dashboard_data), for org's subtree."""
+    from paicha.evidence import dashboard, selectors
+    from paicha.members.models import Member
+
+    members = Member.objects.in_subtree(org)
+    home = selectors.roster_counts(members, as_of=as_of)
+    totals = dashboard.dashboard_data(members, org=org, as_of=as_of)["totals"]
+    return [_check(f"首页“{label}”＝统计看板“{label}”（各党支部之和）", "首页 / 统计看板",
+                   home[key], totals[key]) for key, label in HOME_COUNTS]
+
+
 def cross_checks(*, org, as_of: datetime.date) -> list[Check]:
     """Every cross-check of the reports for org's subtree on the fill date, each failure saying
     where."""
@@ -93,4 +123,6 @@ def cross_checks(*, org, as_of: datetime.date) -> list[Check]:
         *summary_register_checks(org=org, as_of=as_of, summary_rows=summary_rows),
         *summary.checks(summary_rows, org=org, as_of=as_of),
         *receipts.checks(receipts.rows(org=org, as_of=as_of), org=org, as_of=as_of),
+        *attachment5_checks(org=org, as_of=as_of),
+        *home_dashboard_checks(org=org, as_of=as_of),
     ]

@@ -91,6 +91,38 @@ class Check:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class Period:
+    """The reporting period [start, end] of a form counted over a period (附件5), and where its
+    start came from, said on the page."""
+
+    start: datetime.date
+    end: datetime.date
+    source: str
+
+    def as_json(self) -> dict:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
+                "source": self.source}
+
+
+PICKED = "由填表人选定"
+# The two conventions of SPEC §4 (民法典 第一千二百五十九条: 以上 includes the number, 超过 excludes it).
+INCLUSIVE = ("失联按“6个月以上”统计，含本数：最近一次联系满6个月的当天起计入"
+             "（最近一次2016年3月20日，2016年9月20日起计入），恰满6个月的党员计入。")
+EXCLUSIVE = ("A按“超过六个月”统计，不含本数：最近一次联系满6个月的次日起计入"
+             "（最近一次2016年3月20日，2016年9月21日起计入），恰满6个月的党员不计入；"
+             "失联党员名单中标“恰满6个月”的即两者之差。")
+
+
+def check_period_start(start: datetime.date, as_of: datetime.date) -> None:
+    """S ≤ D, or a ValueError saying so in the words of the form."""
+    from paicha.core.dates import format_cn_date
+
+    if start > as_of:
+        raise ValueError(f"统计起始日期{format_cn_date(start)}晚于填表日期"
+                         f"{format_cn_date(as_of)}：统计起始日期不能晚于填表日期")
+
+
 @dataclass
 class FormResult:
     form: "FormDeclaration"
@@ -103,6 +135,8 @@ class FormResult:
     # Figures printed outside the table (附件3's 补充资料), as numbers for machines.
     figures: dict[str, int] = field(default_factory=dict)
     mask: bool = False
+    # Forms counted over a period (附件5): S, D and where S came from.
+    period: Period | None = None
 
     @property
     def title(self) -> str:
@@ -152,6 +186,8 @@ class FormResult:
             "figures": self.figures,
             "checks": [{"rule": c.rule, "where": c.where, "ok": c.ok, "detail": c.detail}
                        for c in self.checks],
+            **({"period": self.period.as_json()} if self.period else {}),
+            **({"convention": self.form.convention} if self.form.convention else {}),
         }
 
 
@@ -182,6 +218,12 @@ class FormDeclaration:
     # notes)}. The seed's own (`seed`) is `notes_title`/`notes`; a campaign or the user picks
     # another with `build(notes_from=…)`.
     notes_variants: ClassVar[dict[str, tuple[str, str]]] = {}
+    # Counted over a reporting period [S, D] (附件5): `rows` then takes `start`, which the
+    # user may pick; `default_period_start` says what it is otherwise.
+    has_period: ClassVar[bool] = False
+    # How the form counts 失联 (SPEC §4: 以上 includes the number, 超过 excludes it), said on
+    # its page and in its JSON.
+    convention: ClassVar[str] = ""
 
     @property
     def sources(self):
@@ -224,6 +266,23 @@ class FormDeclaration:
     def rows(self, *, org, as_of: datetime.date) -> list[dict]:
         raise NotImplementedError
 
+    def default_period_start(self, *, org, as_of: datetime.date) -> tuple[datetime.date, str]:
+        """(S, where it comes from) when the user picks none; forms with `has_period`."""
+        raise NotImplementedError
+
+    def period(self, *, org, as_of: datetime.date,
+               start: datetime.date | None = None) -> Period | None:
+        """The reporting period for `start` picked by the user (None: the default); a start
+        after the fill date is a ValueError."""
+        if not self.has_period:
+            return None
+        if start is None:
+            start, source = self.default_period_start(org=org, as_of=as_of)
+        else:
+            source = PICKED
+        check_period_start(start, as_of)
+        return Period(start=start, end=as_of, source=source)
+
     def title_for(self, as_of: datetime.date) -> str:
         """The title as printed for a fill date (a yearly form names its year)."""
         return self.title
@@ -253,10 +312,12 @@ class FormDeclaration:
                   "联系电话": getattr(user, "phone", "") or org.office_phone}
         return {k: values.get(k, "") for k in self.footer_fields}
 
-    def build(self, *, org, as_of: datetime.date, user=None,
-              notes_from: str | None = None) -> FormResult:
+    def build(self, *, org, as_of: datetime.date, user=None, notes_from: str | None = None,
+              start: datetime.date | None = None) -> FormResult:
         """The form for `org` on `as_of`. `notes_from` picks which document's 填表说明 is
-        printed; by default the document of the campaign running over `org` on `as_of`."""
+        printed; by default the document of the campaign running over `org` on `as_of`.
+        `start` is the period's start S picked by the user (forms with `has_period`); a start
+        after `as_of` raises ValueError."""
         from paicha.accounts.permissions import Perm, has_perm
 
         if self.notes_variants and not notes_from:
@@ -264,7 +325,11 @@ class FormDeclaration:
 
             notes_from = notes_document_for(org, as_of=as_of)
         form = self.with_notes(notes_from)
-        rows = self.rows(org=org, as_of=as_of)
+        period = self.period(org=org, as_of=as_of, start=start)
+        if period is None:
+            rows = self.rows(org=org, as_of=as_of)
+        else:
+            rows = self.rows(org=org, as_of=as_of, start=period.start)
         return FormResult(
             mask=user is not None and not has_perm(user, Perm.VIEW_IDENTITY),
             form=form, org=org, as_of=as_of, rows=rows,
@@ -272,6 +337,7 @@ class FormDeclaration:
             header=self.header_values(org=org, as_of=as_of, user=user),
             footer=self.footer_values(org=org, as_of=as_of, user=user),
             figures=self.figures(org=org, as_of=as_of),
+            period=period,
         )
 
 

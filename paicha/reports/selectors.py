@@ -28,3 +28,21 @@ def parse_fill_date(raw: str | None, default: datetime.date) -> datetime.date:
         return parse_loose_date(raw) or default
     except LooseDateError as exc:
         raise ValueError(f"填表日期：{exc}") from exc
+
+
+def parse_period_start(raw: str | None, as_of: datetime.date) -> datetime.date | None:
+    """The period's start S the user typed (None when left empty), no later than the fill
+    date; a ValueError naming the field otherwise."""
+    from paicha.core.dates import LooseDateError, parse_loose_date
+
+    from .declarations import check_period_start
+
+    if not raw:
+        return None
+    try:
+        start = parse_loose_date(raw)
+    except LooseDateError as exc:
+        raise ValueError(f"统计起始日期：{exc}") from exc
+    if start is not None:
+        check_period_start(start, as_of)
+    return start

@@ -1,7 +1,9 @@
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import escape
@@ -14,7 +16,7 @@ from paicha.audit.exports import export_in_background, exported_by_line, file_re
 from .declarations import all_forms, header_grid
 from .renderers.docx import render_docx
 from .renderers.xlsx import render_xlsx
-from .selectors import form_org, get_form_or_404, parse_fill_date
+from .selectors import form_org, get_form_or_404, parse_fill_date, parse_period_start
 
 RENDERERS = {"xlsx": render_xlsx, "docx": render_docx}
 # Rows of a form shown on one screen page.
@@ -41,16 +43,26 @@ def form_view(request, slug):
         as_of = today
     fmt = request.GET.get("format", "html")
     notes_from = request.GET.get("notes") or None
+    start = None
+    if form.has_period:
+        try:
+            start = parse_period_start(request.GET.get("start"), as_of)
+        except ValueError as exc:
+            if fmt != "html":
+                return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+            messages.error(request, str(exc))
     if fmt in (*RENDERERS, "json", "print"):
         require(request.user, Perm.EXPORT)
         # A large organization's file is prepared by the worker (this view, run there again).
         queued = export_in_background(request, org=org, title=form.title_for(as_of))
         if queued is not None:
             return queued
-    result = form.build(org=org, as_of=as_of, user=request.user, notes_from=notes_from)
+    result = form.build(org=org, as_of=as_of, user=request.user, notes_from=notes_from,
+                        start=start)
     form = result.form  # with the 填表说明 of the chosen document
+    picked = {"start": start.isoformat()} if start else {}
     params = {"org": org.code, "date": as_of.isoformat(),
-              **({"notes": notes_from} if notes_from else {})}
+              **({"notes": notes_from} if notes_from else {}), **picked}
     filename = f"{result.title.replace(' ', '')}_{org.code}_{as_of:%Y%m%d}.{fmt}"
     if fmt in RENDERERS or fmt == "json":
         require(request.user, Perm.EXPORT)
@@ -67,6 +79,10 @@ def form_view(request, slug):
         "blank_rows": range(max(0, form.min_rows - len(result.rows))),
         "exported_by": exported_by_line(request.user),
         "wide": sum(c.width for c in form.columns) > WIDE,
+        "picked_start": start,
+        # The query of this form's files and print view: the same organization, dates and 填表说明.
+        "export_query": urlencode({**params, **({"notes": form.notes_document}
+                                               if form.notes_choices() else {})}),
     }
     nowrap = [c.kind in NOWRAP_KINDS or c.sensitive for c in form.columns]
     if fmt == "print":
@@ -80,7 +96,7 @@ def form_view(request, slug):
                       {**context, "body": _print_body(result, nowrap)})
     # On screen a page of rows at a time; the files and the print view carry every row.
     page = Paginator(result.rows, PAGE_ROWS).get_page(request.GET.get("page"))
-    base = {"org": org.code, "date": as_of.isoformat()}
+    base = {"org": org.code, "date": as_of.isoformat(), **picked}
     context["linked_rows"] = [
         [(result.value(column, row), _drilldown_url(slug, base, form.link(row, column)), keep)
          for column, keep in zip(form.columns, nowrap, strict=True)]
@@ -102,8 +118,6 @@ def _print_body(result, nowrap: list[bool]) -> str:
 
 
 def _drilldown_url(slug, base, params):
-    from urllib.parse import urlencode
-
     from django.urls import reverse
 
     if not params:
@@ -127,8 +141,12 @@ def members_behind(request, slug):
     except ValueError as exc:
         raise Http404(str(exc)) from None
     letter = request.GET.get("col", "")
+    try:
+        start = parse_period_start(request.GET.get("start"), as_of)
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
     members = form.members_behind(org=org, as_of=as_of, row_code=unit.code, letter=letter,
-                                  own=request.GET.get("own") == "1")
+                                  own=request.GET.get("own") == "1", start=start)
     members = Member.objects.visible_to(request.user).filter(pk__in=members.values("pk"))
     page = Paginator(members.select_related("organization").order_by("org_path", "name"), 50)
     column = next((c for c in form.columns if c.letter == letter or c.key == letter), None)

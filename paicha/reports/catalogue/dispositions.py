@@ -25,7 +25,17 @@ plus 合计, so a 填报单位 column stands before 统计时间.
 import datetime
 
 from django.db.models import (
-    Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Substr
 
@@ -34,7 +44,7 @@ from paicha.core.dates import format_cn_date
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import SEGMENT_WIDTH
 
-from ..declarations import Check, Column, FormDeclaration, register
+from ..declarations import EXCLUSIVE, Check, Column, FormDeclaration, register
 
 CONTACTED = "经查找取得联系的党员"
 NOT_CONTACTED = "目前仍未取得联系的党员"
@@ -73,15 +83,24 @@ def letter_of_case(as_of):
     )
 
 
-def period_start(org, as_of: datetime.date) -> datetime.date:
-    """S: the start of the campaign of org or an ancestor running on as_of (the latest one
-    started), else 1 January of as_of's year."""
+def period_start_and_source(org, as_of: datetime.date) -> tuple[datetime.date, str]:
+    """S when the user picks none, and where it comes from: the start of the campaign of org
+    or an ancestor running on as_of (the latest one started), else 1 January of as_of's
+    year."""
     from paicha.campaigns.models import Campaign
 
     ancestors = [org.path[:n] for n in range(len(org.path), 0, -SEGMENT_WIDTH)]
-    start = (Campaign.objects.filter(org_path__in=ancestors, start__lte=as_of, end__gte=as_of)
-             .order_by("-start").values_list("start", flat=True).first())
-    return start or as_of.replace(month=1, day=1)
+    campaign = (Campaign.objects.filter(org_path__in=ancestors, start__lte=as_of,
+                                        end__gte=as_of)
+                .order_by("-start").only("name", "start").first())
+    if campaign is not None:
+        return campaign.start, f"默认：填表日期所在的专项排查“{campaign.name}”的开始日期"
+    return as_of.replace(month=1, day=1), "默认：填表日期所在年度的1月1日（未开展专项排查）"
+
+
+def period_start(org, as_of: datetime.date) -> datetime.date:
+    """S when the user picks none (period_start_and_source)."""
+    return period_start_and_source(org, as_of)[0]
 
 
 def cohort_with_letters(members, *, start: datetime.date, as_of: datetime.date):
@@ -109,11 +128,13 @@ def cohort_with_letters(members, *, start: datetime.date, as_of: datetime.date):
 @register
 class DispositionStatistics(FormDeclaration):
     slug = "attachment5-by-unit"
+    convention = EXCLUSIVE
     view_label = "（按下级党组织分列）"
     title = "与党组织失去联系党员规范管理和组织处置有关情况统计表"
     seed = "004"
     header_fields = ("负责领导（签字）",)
     footer_fields = ("填表人", "联系电话", "填报单位（盖章）", "填报日期")
+    has_period = True
     notes_title = "备注："
     notes = """1.表内关系：A＝B+O+X；B＝C+G+M+N；G＝H+I+J+K+L；O＝P+S+V+W；P＝Q+R；S=T+U；
 2.在经查找取得联系的党员中，给予开除党籍以外的其他党纪处分的数量，统计在“纳入组织管理人数”（C）项中；
@@ -150,6 +171,9 @@ class DispositionStatistics(FormDeclaration):
     def header_values(self, *, org, as_of, user=None):
         return {"负责领导（签字）": ""}
 
+    def default_period_start(self, *, org, as_of):
+        return period_start_and_source(org, as_of)
+
     def footer_values(self, *, org, as_of, user=None):
         from paicha.core.dates import format_cn_date
 
@@ -157,16 +181,46 @@ class DispositionStatistics(FormDeclaration):
         return {**values, "填报单位（盖章）": org.name, "填报日期": format_cn_date(as_of)}
 
     def counts_by_child(self, *, org, as_of, start) -> dict[str, dict[str, int]]:
-        """{child path (or the organization's own path): {leaf letter: count}} in one query."""
+        """{child path (or the organization's own path): {leaf letter: count}}.
+
+        The letter of a member with a case needs his latest case (a subquery per member), so
+        those few are grouped with `cohort_with_letters`; the members of A without a case are
+        counted by joins only (X when dead by D, W while still lost on D, N for the rest): at
+        province scale the subquery per member of A would take a minute."""
+        from paicha.cases.models import LostContactCase
+        from paicha.evidence.selectors import lost_cohort
         from paicha.members.models import Member
 
-        child_length = len(org.path) + SEGMENT_WIDTH
-        grouped = (cohort_with_letters(Member.objects.in_subtree(org), start=start, as_of=as_of)
-                   .annotate(child=Substr("org_path", 1, child_length))
-                   .values("child", "letter").annotate(n=Count("id")).order_by())
+        child = Substr("org_path", 1, len(org.path) + SEGMENT_WIDTH)
+        members = Member.objects.in_subtree(org)
+        has_case = Exists(LostContactCase.objects.filter(member=OuterRef("pk"),
+                                                         opened_on__lte=as_of))
         counts: dict[str, dict[str, int]] = {}
-        for item in grouped:
-            counts.setdefault(item["child"], {})[item["letter"]] = item["n"]
+
+        def add(path, letter, n):
+            if n:
+                mine = counts.setdefault(path, {})
+                mine[letter] = mine.get(letter, 0) + n
+
+        with_case = (cohort_with_letters(members.filter(has_case), start=start, as_of=as_of)
+                     .annotate(child=child).values("child", "letter")
+                     .annotate(n=Count("id")).order_by())
+        for item in with_case:
+            add(item["child"], item["letter"], item["n"])
+        dead = Q(status=MemberStatus.DECEASED, status_date__lte=as_of)
+        without_case = (lost_cohort(members.filter(~has_case), start=start, end=as_of)
+                        .alias(_still=FilteredRelation("evidence_gaps", condition=Q(
+                            evidence_gaps__over_on__lte=as_of) & (
+                            Q(evidence_gaps__until__isnull=True)
+                            | Q(evidence_gaps__until__gt=as_of))))
+                        .annotate(child=child).values("child")
+                        .annotate(total=Count("id"), x=Count("id", filter=dead),
+                                  w=Count("id", filter=~dead & Q(_still__isnull=False)))
+                        .order_by())
+        for item in without_case:
+            add(item["child"], "X", item["x"])
+            add(item["child"], "W", item["w"])
+            add(item["child"], "N", item["total"] - item["x"] - item["w"])
         return counts
 
     def rows(self, *, org, as_of, start=None):

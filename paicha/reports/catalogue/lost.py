@@ -9,7 +9,7 @@ approvals and receipts dated after D change nothing on it.
 from paicha.codes import LossReason, Occupation, OrgCategory
 from paicha.core.dates import full_years_between
 
-from ..declarations import Column, FormDeclaration, register
+from ..declarations import INCLUSIVE, Column, FormDeclaration, register
 
 OCCUPATION_NOTE = f"职业：按以下代码填写。{Occupation.legend()}"
 PERIOD_NOTE = "与党组织失去联系时间：指党员最近一次参加党组织生活或交纳党费日期至联系查找结束时的时间。"
@@ -70,6 +70,7 @@ REMARKS = Column("remarks", "备  注", width=16)
 @register
 class RegainedRegister(FormDeclaration):
     slug = "regained-register"
+    convention = INCLUSIVE
     title = "经查找取得联系党员登记表"
     seed = "002"
     min_rows = 10
@@ -147,6 +148,7 @@ class RegainedRegisterSchool(RegainedRegister):
 @register
 class UnreachableRegister(FormDeclaration):
     slug = "unreachable-register"
+    convention = INCLUSIVE
     title = "经查找仍然无法取得联系党员登记表"
     seed = "002"
     min_rows = 10
@@ -178,6 +180,7 @@ class LostRoster(FormDeclaration):
     columns its 说明 asks for (失去联系时间, 情形, 党组织类别, 职业) around the roster's own."""
 
     slug = "lost-roster"
+    convention = INCLUSIVE
     title = "失联党员名册"
     seed = "004"
     min_rows = 10

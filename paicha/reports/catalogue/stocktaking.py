@@ -13,7 +13,7 @@ from paicha.members.models import Member
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import SEGMENT_WIDTH
 
-from ..declarations import Column, FormDeclaration, register
+from ..declarations import INCLUSIVE, Column, FormDeclaration, register
 
 COUNTS = ("total", "full", "probationary", "flowing", "pocket", "lost", "regained", "unreceipted")
 
@@ -29,6 +29,7 @@ def _by_child(queryset, child_length, field="org_path", **aggregates):
 
 class Stocktaking(FormDeclaration):
     seed = "001"
+    convention = INCLUSIVE
     person_category: str
     columns = [
         Column("unit", "单位", width=26),

@@ -24,9 +24,11 @@ from calendar import monthrange
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateField,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -48,7 +50,7 @@ from paicha.codes import (
     OrgCategory,
 )
 
-from ..declarations import Check, Column, FormDeclaration, register
+from ..declarations import INCLUSIVE, Check, Column, FormDeclaration, register
 
 # (key, title, lowest, highest) in whole years, both ends included.
 AGE_BANDS = (("age_35", "35岁及以下", 0, 35), ("age_45", "36岁至45岁", 36, 45),
@@ -177,34 +179,45 @@ def campaign_start(org, as_of: datetime.date) -> datetime.date:
 
 
 def pre_campaign_members(org, as_of: datetime.date):
-    """Row 1's members, aliased for band_conditions, and the date they were counted on."""
+    """Row 1's members, aliased for band_conditions, and the date they were counted on.
+
+    At the top of a province row 1 holds every lost member, so nothing here is a subquery
+    run for each of them: the stretch that makes a member lost on the start is joined (a
+    member's stretches do not overlap), and the case and the first unreceipted letter are
+    looked up only for the members who have one (a hashed membership test decides)."""
     from paicha.cases.models import LostContactCase
-    from paicha.evidence.selectors import months_between_expr, pre_campaign_lost
+    from paicha.evidence.selectors import months_between_expr, on_roster_q, pre_campaign_lost
     from paicha.members.models import Member
 
     start = campaign_start(org, as_of)
     pre = pre_campaign_lost(org=org, as_of=start)
     wanted = Q(pk__in=pre.lost.values("pk"))
-    first_letter = None
+    cases = LostContactCase.objects.filter(opened_on__lte=as_of)
+    case = cases.filter(member_id=OuterRef("pk")).order_by("-opened_on", "-id")
+    has_case = Q(pk__in=cases.values("member_id"))
+
+    def only_if(condition, value, output_field):
+        return Case(When(condition, then=value), default=Value(None), output_field=output_field)
+
+    since = [only_if(has_case, Subquery(case.values("lost_since")[:1]), DateField()),
+             only_if(on_roster_q(start), F("_gap__start"), DateField())]
     if pre.unreceipted is not None:
-        wanted |= Q(pk__in=pre.unreceipted.values("member_id"))
-        first_letter = Subquery(pre.unreceipted.filter(member_id=OuterRef("pk"))
-                                .order_by("letter_date").values("letter_date")[:1],
-                                output_field=DateField())
-    case = (LostContactCase.objects.filter(member_id=OuterRef("pk"), opened_on__lte=as_of)
-            .order_by("-opened_on", "-id"))
-    lost_since = Subquery(pre.lost.filter(pk=OuterRef("pk")).values("lost_since")[:1],
-                          output_field=DateField())
-    since = Coalesce(Subquery(case.values("lost_since")[:1], output_field=DateField()),
-                     lost_since, *([first_letter] if first_letter is not None else []),
-                     output_field=DateField())
+        letters = pre.unreceipted.values("member_id")
+        wanted |= Q(pk__in=letters)
+        since.append(only_if(Q(pk__in=letters), Subquery(
+            pre.unreceipted.filter(member_id=OuterRef("pk")).order_by("letter_date")
+            .values("letter_date")[:1]), DateField()))
+    running = (Q(evidence_gaps__lost_on__lte=start)
+               & (Q(evidence_gaps__until__isnull=True) | Q(evidence_gaps__until__gt=start)))
     members = Member.objects.filter(wanted).alias(
+        _gap=FilteredRelation("evidence_gaps", condition=running),
         _gender=F("gender"), _ethnicity=F("ethnicity"), _birth=F("birth_date"),
         _education=F("education"), _type=F("member_type"), _full=F("full_date"),
         _category=F("organization__category"),
-        _reason=Subquery(case.values("loss_reason")[:1]),
-        _occupation=Subquery(case.values("occupation")[:1]),
-        _since=since).alias(_months=months_between_expr(F("_since"), start))
+        _reason=only_if(has_case, Subquery(case.values("loss_reason")[:1]), CharField()),
+        _occupation=only_if(has_case, Subquery(case.values("occupation")[:1]), CharField()),
+        _since=Coalesce(*since, output_field=DateField()),
+    ).alias(_months=months_between_expr(F("_since"), start))
     return members, start
 
 
@@ -212,12 +225,15 @@ def outcome_cases(org, as_of: datetime.date):
     """Cases with an outcome by the fill date whose member was on the roster on it, aliased
     for band_conditions (the case keeps the member's facts as they were at opening)."""
     from paicha.cases.models import LostContactCase
-    from paicha.members.models import roster_status_q
+    from paicha.members.models import ON_ROSTER, Member
 
     return (LostContactCase.objects.in_subtree(org)
             .filter(outcome__in=(CaseOutcome.REGAINED, CaseOutcome.UNREACHABLE),
                     outcome_on__lte=as_of)
-            .filter(roster_status_q(as_of, "member__"))
+            # Off the roster on D: the few members whose status has left it by D (the partial
+            # index member_off_roster), not a join reading every member of the subtree.
+            .exclude(member_id__in=Member.objects.exclude(status__in=ON_ROSTER)
+                     .exclude(status_date__gt=as_of).order_by().values("pk"))
             .alias(_gender=F("gender"), _ethnicity=F("ethnicity"), _birth=F("birth_date"),
                    _education=F("education"), _type=F("member_type"), _full=F("full_date"),
                    _category=F("org_category"), _reason=F("loss_reason"),
@@ -225,13 +241,49 @@ def outcome_cases(org, as_of: datetime.date):
                    _months=months_between_columns(F("lost_since"), F("outcome_on"))))
 
 
+# Groups whose bands are date or education conditions: one band key per record, in SQL.
+KEYED_GROUPS = ("年龄", "党龄", "学历", "失去联系时间")
+# Groups that are the record's code itself, and the flags of "其中".
+CODE_GROUPS = (("_reason", "reason_"), ("_occupation", "occ_"), ("_category", "cat_"))
+FLAGS = ("probationary", "female", "minority")
+
+
 def count_rows(queryset, as_of, rows: dict[str, Q]) -> dict[str, dict[str, int]]:
-    """One aggregate query: for each (row, column) the number of records meeting both."""
+    """One query: each record's row and its band in each group are computed once (a CASE per
+    group, not a condition per column), the records grouped by them, and the few groups
+    summed here into every (row, column). The bands of a group do not overlap, so a record
+    counts once in its group, or in none (then the group's check names it)."""
     conditions = band_conditions(as_of)
-    aggregates = {f"{row}__{key}": Count("pk", filter=row_q & q)
-                  for row, row_q in rows.items() for key, q in conditions.items()}
-    counted = queryset.aggregate(**aggregates)
-    return {row: {key: counted[f"{row}__{key}"] for key in conditions} for row in rows}
+
+    def first_of(keys):
+        return Case(*[When(conditions[k], then=Value(k)) for k in keys], default=Value(None),
+                    output_field=CharField())
+
+    if len(rows) == 1 and not next(iter(rows.values())):
+        row_of = Value(next(iter(rows)), output_field=CharField())
+    else:
+        row_of = Case(*[When(q, then=Value(name)) for name, q in rows.items()],
+                      default=Value(None), output_field=CharField())
+    keys = {"_row": row_of, **{f"_g{i}": first_of(GROUPS[group])
+                               for i, group in enumerate(KEYED_GROUPS)}}
+    keys |= {f"_f_{flag}": Case(When(conditions[flag], then=Value(1)), default=Value(0),
+                                output_field=IntegerField()) for flag in FLAGS}
+    keys |= {f"{field}_code": F(field) for field, _prefix in CODE_GROUPS}
+    grouped = queryset.annotate(**keys).values(*keys).annotate(_n=Count("pk")).order_by()
+    counted = {row: dict.fromkeys(conditions, 0) for row in rows}
+    for item in grouped:
+        row = counted.get(item["_row"])
+        if row is None:
+            continue
+        n = item["_n"]
+        row["total"] += n
+        banded = [item[f"_g{i}"] for i in range(len(KEYED_GROUPS))]
+        banded += [f"{prefix}{item[f'{field}_code']}" for field, prefix in CODE_GROUPS]
+        banded += [flag for flag in FLAGS if item[f"_f_{flag}"]]
+        for key in banded:
+            if key in row and key != "total":
+                row[key] += n
+    return counted
 
 
 def unbanded_names(queryset, as_of, row_q: Q, group: str, limit: int = 10) -> list[str]:
@@ -247,6 +299,7 @@ def unbanded_names(queryset, as_of, row_q: Q, group: str, limit: int = 10) -> li
 @register
 class LostSummary(FormDeclaration):
     slug = "attachment3"
+    convention = INCLUSIVE
     title = "与党组织失去联系党员情况汇总表"
     seed = "000"
     notes_title = "《与党组织失去联系党员情况汇总表》填表要求和指标解释"

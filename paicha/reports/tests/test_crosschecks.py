@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from paicha.codes import PersonCategory, ProvinceScope, StudentLevel, TransferPermanence
 from paicha.conftest import make_member
@@ -11,6 +12,7 @@ from paicha.reports import crosschecks
 from paicha.reports.declarations import _REGISTRY, get_form
 from paicha.transfers import services as transfers
 
+from .test_attachment5_cohort import cohort  # noqa: F401  (fixture)
 from .test_lost_forms import FILL, cases  # noqa: F401  (fixture)
 
 D = datetime.date
@@ -117,3 +119,87 @@ def test_receipt_check_fails_when_the_list_is_wrong(tree, year_of_transfers, mon
     monkeypatch.setattr(crosschecks, "receipt_statistics_from_list", missing_one)
     result = get_form("receipt-statistics").build(org=tree.root, as_of=D(2016, 11, 30))
     assert failed(result.checks) == [("回执情况统计表 转入组织关系数", "总数 1 ≠ 列表 0")]
+
+
+def test_attachment5_check_holds_on_the_cohort_and_fails_when_a_misses_members(
+        tree, cohort, monkeypatch):  # noqa: F811
+    from paicha.cases.models import LostContactCase
+    from paicha.evidence import selectors
+
+    fill = datetime.date(2016, 9, 20)
+    assert failed(crosschecks.attachment5_checks(org=tree.root, as_of=fill)) == []
+    real = selectors.lost_cohort
+
+    def only_cases(members, *, start, end):
+        return real(members, start=start, end=end).filter(
+            pk__in=LostContactCase.objects.values("member_id"))
+
+    monkeypatch.setattr(selectors, "lost_cohort", only_cases)
+    # 7 members of A have a case; by the rule 10 are 超过六个月 on 2016-01-01, 8 on 09-20.
+    assert failed(crosschecks.attachment5_checks(org=tree.root, as_of=fill)) == [
+        ("附件5 A（2016年1月1日至2016年9月20日） / 按证据另行计算",
+         "A=6，2016年1月1日按证据计算为10"),
+        ("附件5 A（2016年1月1日至2016年9月20日） / 按证据另行计算",
+         "A=6，2016年9月20日按证据计算为8")]
+
+
+def test_attachment5_check_fails_when_the_evidence_side_is_wrong(tree, cohort,  # noqa: F811
+                                                                  monkeypatch):
+    from paicha.evidence import selectors
+    from paicha.members.models import Member
+
+    monkeypatch.setattr(selectors, "lost_members_by_rule",
+                        lambda members, *, as_of, exclusive=False: Member.objects.all())
+    assert [detail for _, detail in failed(crosschecks.attachment5_checks(
+        org=tree.root, as_of=datetime.date(2016, 9, 20)))] == [
+        "A=11，2016年1月1日按证据计算为15", "A=11，2016年9月20日按证据计算为15"]
+
+
+@pytest.fixture
+def roster(tree):
+    """Branch A1: one member paying dues, one lost, one 无记录待核实 and lost; branch B1: one."""
+    from paicha.evidence import services as evidence
+    from paicha.evidence.tests.conftest import pay
+
+    evidence.books_set(organization=tree.root, opened_on=D(2015, 1, 1), acting_user=None,
+                       as_of=D(2016, 9, 20))
+    since = {"branch_entry_date": D(2010, 1, 1)}
+    pay(make_member(tree.branch_a1, "甲", **since), D(2016, 9, 1))
+    pay(make_member(tree.branch_a1, "乙", **since), D(2016, 1, 1))
+    make_member(tree.branch_a1, "丙", **since)
+    make_member(tree.branch_b1, "丁", **since)
+
+
+def test_home_and_dashboard_agree_and_each_side_can_fail(tree, roster, monkeypatch):
+    from paicha.evidence import dashboard, selectors
+
+    day = D(2016, 9, 20)
+    assert failed(crosschecks.home_dashboard_checks(org=tree.root, as_of=day)) == []
+    real_counts = selectors.roster_counts
+    monkeypatch.setattr(selectors, "roster_counts", lambda members, *, as_of: {
+        **real_counts(members, as_of=as_of), "lost": 9})
+    assert failed(crosschecks.home_dashboard_checks(org=tree.root, as_of=day)) == [
+        ("首页 / 统计看板", "9 ≠ 3")]
+    monkeypatch.setattr(selectors, "roster_counts", real_counts)
+    real_dashboard = dashboard.dashboard_data
+
+    def one_more_member(members, *, org, as_of):
+        data = real_dashboard(members, org=org, as_of=as_of)
+        data["totals"]["members"] += 1
+        return data
+
+    monkeypatch.setattr(dashboard, "dashboard_data", one_more_member)
+    assert failed(crosschecks.home_dashboard_checks(org=tree.root, as_of=day)) == [
+        ("首页 / 统计看板", "4 ≠ 5")]
+
+
+def test_cross_check_page_lists_attachment5_and_home_checks(tree, roster, personas,
+                                                            client_for):
+    page = client_for(personas["department"]).get(
+        reverse("reports:crosschecks"), {"org": tree.root.code, "date": "2016-09-20"})
+    rules = [c.rule for c in page.context["checks"]]
+    assert "A≥统计起始日超过六个月未联系的党员数（按证据另行计算）" in rules
+    assert "首页“无记录待核实”＝统计看板“无记录待核实”（各党支部之和）" in rules
+    # (附件3's 学历, 失去联系情形 and 职业 cannot band these members: no 学历 and no case.)
+    assert [c.rule for c in page.context["checks"]
+            if not c.ok and c.rule.startswith(("A≥", "首页"))] == []

@@ -182,8 +182,9 @@ def test_cross_checks_agree_on_consistent_data(tree, cases):
     from paicha.reports.crosschecks import cross_checks
 
     checks = cross_checks(org=tree.root, as_of=FILL)
-    # 2 register checks, 7 band groups × 3 rows of 附件3, 2 rows of 回执统计.
-    assert len(checks) == 25 and all(c.ok for c in checks), [c.detail for c in checks if not c.ok]
+    # 2 register checks, 7 band groups × 3 rows of 附件3, 2 rows of 回执统计, 附件5 A on its
+    # first and last day, 3 counts of the home page.
+    assert len(checks) == 30 and all(c.ok for c in checks), [c.detail for c in checks if not c.ok]
 
 
 def test_cross_checks_name_the_disagreeing_forms(tree, cases, monkeypatch):

@@ -6,25 +6,29 @@ from django.core.management.base import BaseCommand, CommandError
 
 from paicha.audit.services import audit_export
 from paicha.core.dates import LooseDateError, parse_loose_date
+from paicha.organizations.models import Organization
 from paicha.reports.declarations import all_forms, get_form
 from paicha.reports.renderers.docx import render_docx
 from paicha.reports.renderers.xlsx import render_xlsx
-from paicha.organizations.models import Organization
+from paicha.reports.selectors import parse_period_start
 
 
 class Command(BaseCommand):
-    help = "生成正式报表：paicha form SLUG --org CODE --date YYYY-MM-DD --format xlsx|docx|json --out PATH"
+    help = ("生成正式报表：paicha form SLUG --org CODE --date YYYY-MM-DD [--start YYYY-MM-DD] "
+            "--format xlsx|docx|json --out PATH")
 
     def add_arguments(self, parser):
         parser.add_argument("slug", nargs="?", help="报表代号（paicha form --list 列出全部）")
         parser.add_argument("--list", action="store_true", help="列出全部报表代号")
         parser.add_argument("--org", help="填报单位的组织代码")
         parser.add_argument("--date", help="填表日期 YYYY-MM-DD")
+        parser.add_argument("--start", help="统计起始日期 YYYY-MM-DD（附件5 等按统计时间计数的报表；"
+                                            "省略则用专项排查的开始日期或当年1月1日）")
         parser.add_argument("--format", choices=("xlsx", "docx", "json"), default="json")
         parser.add_argument("--out", help="输出文件路径（省略或 - 表示标准输出，仅限 json）")
 
-    def handle(self, *args, slug=None, list=False, org=None, date=None, format="json", out=None,
-               **options):
+    def handle(self, *args, slug=None, list=False, org=None, date=None, start=None,
+               format="json", out=None, **options):
         if list:
             for form in all_forms():
                 self.stdout.write(f"{form.slug}\t{form.title.replace(' ', '')}")
@@ -44,7 +48,15 @@ class Command(BaseCommand):
             raise CommandError(f"--date：{exc}") from None
         if as_of is None:
             raise CommandError("--date 不能为空")
-        result = form.build(org=organization, as_of=as_of)
+        period_start = None
+        if start:
+            if not form.has_period:
+                raise CommandError(f"--start：{form.title}没有统计起始日期，只按填表日期统计")
+            try:
+                period_start = parse_period_start(start, as_of)
+            except ValueError as exc:
+                raise CommandError(f"--start：{exc}") from None
+        result = form.build(org=organization, as_of=as_of, start=period_start)
         if format == "json":
             content = json.dumps(result.as_json(), ensure_ascii=False, indent=1).encode()
         else:
@@ -58,7 +70,8 @@ class Command(BaseCommand):
         else:
             raise CommandError("xlsx/docx 需要 --out 文件路径")
         audit_export(acting_user=None, what=f"{form.title}（{format}，命令行）", org=organization,
-                     params={"date": as_of.isoformat()})
+                     params={"date": as_of.isoformat(),
+                             **({"start": period_start.isoformat()} if period_start else {})})
         if result.failed_checks:
             for check in result.failed_checks:
                 self.stderr.write(f"校验未通过：{check.where}：{check.rule} {check.detail}")
