@@ -25,6 +25,7 @@ from paicha.core.transactions import atomic_post
 from paicha.members.models import ON_ROSTER, Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
+from paicha.organizations.picking import chosen_org_code
 
 from . import dashboard as board
 from . import importing, selectors, services
@@ -47,8 +48,8 @@ def _today() -> datetime.date:
 
 def _org(request, code: str | None = None) -> Organization:
     """The organization a page is about: one of the user's subtree named by code (404 if it is
-    not there), or the user's own."""
-    code = (code if code is not None else request.GET.get("org", "")).strip()
+    not there), else the one last chosen on a page (?org=), else the user's own."""
+    code = (code if code is not None else chosen_org_code(request)).strip()
     if not code:
         if request.user.organization is None:
             raise Http404("您的账号尚未分配党组织")
@@ -65,6 +66,7 @@ def _org_and_date(request):
     as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or _today()
     form = AsOfForm(initial={"org": org.code, "as_of": as_of}) if form.is_valid() or not \
         request.GET else form
+    form.fields["org"].widget.attrs["data-org-name"] = org.name
     return org, as_of, form
 
 
