@@ -419,9 +419,25 @@ LOST_COLUMNS = [
 ]
 
 
+UNVERIFIED_COLUMNS = [
+    Column("姓名", lambda m: m.name, 10),
+    Column("身份证号码", lambda m: m.id_number, 20, sensitive=True),
+    Column("所在党支部", lambda m: m.organization.name, 28),
+    Column("起算日期", lambda m: m.lost_since, 16),
+    Column("满6个月日期", lambda m: m.lost_on, 16),
+    Column("状态", lambda m: "已列入失联名单" if m.lost else "尚未满6个月", 14),
+]
+
+
 def lost_list(request):
     org, as_of, form = _org_and_date(request)
     members = Member.objects.visible_to(request.user).in_subtree(org)
+    if wants_xlsx(request) and request.GET.get("list") == "unverified":
+        unverified = selectors.unverified_members(members, as_of=as_of)
+        return list_export_response(
+            request, title="无记录待核实党员名单", columns=UNVERIFIED_COLUMNS, org=org,
+            as_of=as_of, rows=unverified.select_related("organization")
+            .order_by("org_path", "lost_on", "name", "id").iterator(chunk_size=2000))
     if wants_xlsx(request):
         lost = _with_open_case(selectors.lost_members(members, as_of=as_of))
         return list_export_response(
