@@ -10,8 +10,8 @@ from paicha.accounts.scope import require
 from paicha.core.forms import errors_into
 
 from . import services
-from .picking import org_children, org_search
 from .forms import OrganizationForm, OrgChoiceForm
+from .picking import org_children, org_search
 from .selectors import get_org_for_user, org_children_with_counts, org_history
 
 

@@ -9,10 +9,10 @@ from django.utils.safestring import mark_safe
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
+from paicha.audit.exports import exported_by_line, file_response
 from paicha.organizations.picking import chosen_org_code
 
 from .declarations import all_forms, header_grid
-from paicha.audit.exports import exported_by_line, file_response
 from .renderers.docx import render_docx
 from .renderers.xlsx import render_xlsx
 from .selectors import form_org, get_form_or_404, parse_fill_date

@@ -5,7 +5,6 @@ import pytest
 from django.test import Client
 
 
-
 def _client(user):
     client = Client()
     client.force_login(user)

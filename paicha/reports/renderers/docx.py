@@ -7,6 +7,7 @@ the output with the pattern row repeated for every data row, each as text, so a 
 """
 
 import io
+import itertools
 import re
 import zipfile
 from xml.sax.saxutils import escape
@@ -146,7 +147,7 @@ def cell_text(value) -> object:
 
 def _em(text: str) -> float:
     wide = [ord(ch) > 0x2E80 for ch in text]
-    switches = sum(1 for a, b in zip(wide, wide[1:]) if a != b)
+    switches = sum(1 for a, b in itertools.pairwise(wide) if a != b)
     return sum(1.0 if w else 0.65 for w in wide) + 0.25 * switches
 
 

@@ -67,7 +67,9 @@
         if (children.childElementCount) {
           children.hidden = !children.hidden;
         } else {
-          fetchJson("parent=" + encodeURIComponent(org.code), function (rows) { fill(children, rows); });
+          fetchJson("parent=" + encodeURIComponent(org.code), function (rows) {
+            fill(children, rows);
+          });
         }
         expand.textContent = children.hidden ? "▸" : "▾";
       });
