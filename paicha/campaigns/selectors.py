@@ -395,6 +395,26 @@ class Rollup:
     totals: dict
     included: list[Submission]
     missing: list[Organization]
+    # A register (a form without numbers to add up, 名册 and 登记表): its submitted rows under
+    # the form's own columns, per child ({"org", "submission", "rows"}) and all together.
+    register_columns: list[dict] = field(default_factory=list)
+    register_parts: list[dict] = field(default_factory=list)
+
+    @property
+    def is_register(self) -> bool:
+        return bool(self.register_columns)
+
+    @property
+    def register_rows(self) -> list[dict]:
+        """The children's rows as one table, each with its 填报单位, numbered anew."""
+        combined = []
+        for part in self.register_parts:
+            for cells in part["rows"]:
+                combined.append({"org": part["org"], "cells": cells})
+        seq = [i for i, c in enumerate(self.register_columns) if c.get("kind") == "seq"]
+        for number, row in enumerate(combined, start=1):
+            row["cells"] = [number if i in seq else v for i, v in enumerate(row["cells"])]
+        return combined
 
 
 def _numeric_keys(form_slug: str, data: dict) -> list[str]:
@@ -450,9 +470,32 @@ def rollup(*, campaign: Campaign, org: Organization, form_slug: str,
                 if isinstance(value, int | float):
                     target[key] += value
     totals = {k: sum(v[k] for v in sums.values()) for k in numeric}
+    register_columns, register_parts = [], []
+    if not numeric and included:
+        register_columns = _register_columns(form_slug, included)
+        keys = [c["key"] for c in register_columns]
+        register_parts = [{"org": s.organization, "submission": s,
+                           "rows": [[row.get(k, "") for k in keys]
+                                    for row in s.data.get("rows", [])]}
+                          for s in included]
     return Rollup(
         columns=[{"key": k, "title": titles.get(k) or k} for k in numeric],
+        # Only numbers add up; a register's text is shown as its rows, never as labels.
         rows=[{"label": label, "values": values, "cells": [values[k] for k in numeric]}
-              for label, values in sums.items()],
+              for label, values in sums.items()] if numeric else [],
         totals=totals, included=included, missing=missing,
+        register_columns=register_columns, register_parts=register_parts,
     )
+
+
+def _register_columns(form_slug: str, included: list[Submission]) -> list[dict]:
+    """The register's columns as the form declares them (with their kinds), else as the
+    submissions recorded them."""
+    from paicha.reports.declarations import get_form
+
+    try:
+        return [{"key": c.key, "title": c.title, "kind": c.kind}
+                for c in get_form(form_slug).columns]
+    except KeyError:
+        return [{"key": c["key"], "title": c["title"], "kind": ""}
+                for c in included[-1].data.get("columns", [])]

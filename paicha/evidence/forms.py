@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.urls import reverse_lazy
 
 from paicha.codes import ContactChannel, OrgLifeKind
 from paicha.core.dates import LooseDateError, parse_loose_date
@@ -52,7 +53,9 @@ class LooseDateField(forms.Field):
 
 
 class AsOfForm(BootstrapMixin, forms.Form):
-    org = forms.CharField(label="党组织代码", max_length=32, required=False)
+    org = forms.CharField(label="党组织代码", max_length=32, required=False,
+                          widget=forms.TextInput(attrs={
+                              "data-org-picker": reverse_lazy("organizations:pick")}))
     as_of = LooseDateField(label="截至日期", required=False,
                            help_text="默认今天；可填任一日期，按当日为止的记录计算")
 

@@ -25,6 +25,7 @@ from paicha.core.transactions import atomic_post
 from paicha.members.models import ON_ROSTER, Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
+from paicha.organizations.picking import chosen_org_code
 
 from . import dashboard as board
 from . import importing, selectors, services
@@ -47,8 +48,8 @@ def _today() -> datetime.date:
 
 def _org(request, code: str | None = None) -> Organization:
     """The organization a page is about: one of the user's subtree named by code (404 if it is
-    not there), or the user's own."""
-    code = (code if code is not None else request.GET.get("org", "")).strip()
+    not there), else the one last chosen on a page (?org=), else the user's own."""
+    code = (code if code is not None else chosen_org_code(request)).strip()
     if not code:
         if request.user.organization is None:
             raise Http404("您的账号尚未分配党组织")
@@ -65,6 +66,7 @@ def _org_and_date(request):
     as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or _today()
     form = AsOfForm(initial={"org": org.code, "as_of": as_of}) if form.is_valid() or not \
         request.GET else form
+    form.fields["org"].widget.attrs["data-org-name"] = org.name
     return org, as_of, form
 
 
@@ -422,9 +424,25 @@ LOST_COLUMNS = [
 LOST_SHOWN_APART = 50
 
 
+UNVERIFIED_COLUMNS = [
+    Column("姓名", lambda m: m.name, 10),
+    Column("身份证号码", lambda m: m.id_number, 20, sensitive=True),
+    Column("所在党支部", lambda m: m.organization.name, 28),
+    Column("起算日期", lambda m: m.lost_since, 16),
+    Column("满6个月日期", lambda m: m.lost_on, 16),
+    Column("状态", lambda m: "已列入失联名单" if m.lost else "尚未满6个月", 14),
+]
+
+
 def lost_list(request):
     org, as_of, form = _org_and_date(request)
     members = Member.objects.visible_to(request.user).in_subtree(org)
+    if wants_xlsx(request) and request.GET.get("list") == "unverified":
+        unverified = selectors.unverified_members(members, as_of=as_of)
+        return list_export_response(
+            request, title="无记录待核实党员名单", columns=UNVERIFIED_COLUMNS, org=org,
+            as_of=as_of, rows=unverified.select_related("organization")
+            .order_by("org_path", "lost_on", "name", "id").iterator(chunk_size=2000))
     if wants_xlsx(request):
         lost = _with_open_case(selectors.lost_members(members, as_of=as_of))
         return list_export_response(

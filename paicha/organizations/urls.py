@@ -5,6 +5,7 @@ from . import views
 app_name = "organizations"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("pick/", views.pick, name="pick"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/children/", views.tree_children, name="tree_children"),
     path("<str:code>/new/", views.create, name="create"),

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
@@ -10,6 +12,7 @@ from paicha.core.forms import errors_into
 
 from . import services
 from .forms import OrganizationForm, OrgChoiceForm
+from .picking import org_children, org_search
 from .selectors import get_org_for_user, org_children_with_counts, org_history
 
 
@@ -23,6 +26,18 @@ def tree_children(request, code):
         "org": org, "children": org_children_with_counts(org),
         "show_root": request.GET.get("root") == "1",
     })
+
+
+@require_GET
+def pick(request):
+    """The organization picker's data: ``?q=`` searches the user's subtree, ``?parent=CODE``
+    lists a node's children, neither gives the user's own organization."""
+    if "q" in request.GET:
+        return JsonResponse({"results": org_search(request.user, request.GET["q"])})
+    results = org_children(request.user, request.GET.get("parent", "").strip())
+    if results is None:
+        raise Http404("该党组织不存在或不在您的管理范围内")
+    return JsonResponse({"results": results})
 
 
 def detail(request, code):

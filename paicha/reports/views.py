@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from paicha.accounts.permissions import Perm
 from paicha.accounts.scope import require
 from paicha.audit.exports import export_in_background, exported_by_line, file_response
+from paicha.organizations.picking import chosen_org_code
 
 from .declarations import all_forms, header_grid
 from .renderers.docx import render_docx
@@ -34,7 +35,7 @@ def catalogue(request):
 def form_view(request, slug):
     """One form for an organization and a fill date: the page, its print view, or a file."""
     form = get_form_or_404(slug)
-    org = form_org(request.user, request.GET.get("org"))
+    org = form_org(request.user, chosen_org_code(request))
     today = timezone.localdate()
     try:
         as_of = parse_fill_date(request.GET.get("date"), today)
@@ -134,7 +135,7 @@ def members_behind(request, slug):
     form = get_form_or_404(slug)
     if not hasattr(form, "members_behind"):
         raise Http404("该报表不提供明细")
-    org = form_org(request.user, request.GET.get("org"))
+    org = form_org(request.user, chosen_org_code(request))
     unit = form_org(request.user, request.GET.get("row"))
     try:
         as_of = parse_fill_date(request.GET.get("date"), timezone.localdate())
@@ -210,7 +211,7 @@ def crosscheck_view(request):
     """报表核对: the summaries against the registers, for an organization and a fill date."""
     from .crosschecks import cross_checks
 
-    org = form_org(request.user, request.GET.get("org"))
+    org = form_org(request.user, chosen_org_code(request))
     try:
         as_of = parse_fill_date(request.GET.get("date"), timezone.localdate())
     except ValueError as exc:

@@ -94,3 +94,38 @@ def test_field_work_on_a_phone(transactional_db, tree, live_server, browser):
         _fits_the_screen(page)
     finally:
         context.close()
+
+
+def test_signing_an_approval_on_a_phone(transactional_db, tree, personas, searchers, lost,
+                                        live_server, browser):
+    from paicha.cases.services import case_open
+
+    from .conftest import OPENED
+    from .test_services import propose_removal
+
+    case = case_open(member=lost, acting_user=personas["worker_a1"], opened_on=OPENED)
+    propose_removal(case, personas, searchers)
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        login(page, live_server, "worker_a1", PASSWORD)
+        page.goto(live_server.url + case.get_absolute_url())
+        _fits_the_screen(page)
+        assert page.is_visible("#sign-step")
+        page.click("#sign-step")
+        page.wait_for_selector("#id_opinion")
+        _fits_the_screen(page)
+        # The opinion box and the button fit and can be reached with the thumb.
+        box = page.locator("#submit").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        page.fill("#id_opinion", "支委会研究，同意除名")
+        page.click("#submit")
+        page.wait_for_selector("#chain")
+        assert "支委会研究，同意除名" in page.inner_text("#chain")
+        _fits_the_screen(page)
+        assert case.approvals.filter(opinion="支委会研究，同意除名").count() == 1
+    finally:
+        context.close()

@@ -7,6 +7,7 @@ the output with the pattern row repeated for every data row, each as text, so a 
 """
 
 import io
+import itertools
 import re
 import zipfile
 from xml.sax.saxutils import escape
@@ -116,20 +117,99 @@ def _row_property(row, name: str) -> None:
     properties.append(element)
 
 
-def _layout(table, columns, *, landscape: bool, header_rows: int) -> float:
-    """Fixed column widths in proportion to the declaration's, scaled to the page; header
-    rows repeat on every page, no row splits; returns the font size the table needs."""
+# A CJK character prints one em wide; a digit or Latin letter 0.5 em in 宋体 but up to 0.65 em
+# in the fonts a reader substitutes for it (LibreOffice on Linux: DejaVu Sans), and a reader
+# adds a quarter em where Chinese and Latin text meet (1990年5月). A cell adds its left and
+# right margins (0.19 cm each) and a little slack for the border.
+POINT_CM = 2.54 / 72
+CELL_PADDING_CM = 0.45
+SMALLEST_PT = 6.0
+# A text cell wraps beyond this many ems; a shorter one (a name, 汉族, 正式党员) stays on a line.
+SHORT_TEXT_EM = 6.0
+TITLE_EM = 2.0
+# Rows read to find each column's widest text: the printed formats are fixed-width (dates,
+# identity numbers), so the first rows tell; a form of 100,000 rows is not read twice.
+SAMPLE_ROWS = 5000
+
+
+# What never breaks inside a text cell either: a date (its 至 kept with it) or a number.
+_UNBROKEN = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?至?|\d[\d.,:/%-]*")
+# A period prints on two lines, broken after its 至: 2016年1月1日至 / 2016年9月20日.
+_PERIOD = re.compile(r"(\d{4}年\d{1,2}月(?:\d{1,2}日)?至)(\d{4}年)")
+
+
+def cell_text(value) -> object:
+    """A body cell's value as the .docx prints it (a period broken after its 至)."""
+    if isinstance(value, str) and "至" in value:
+        return _PERIOD.sub("\\1\n\\2", value)
+    return value
+
+
+def _em(text: str) -> float:
+    wide = [ord(ch) > 0x2E80 for ch in text]
+    switches = sum(1 for a, b in itertools.pairwise(wide) if a != b)
+    return sum(1.0 if w else 0.65 for w in wide) + 0.25 * switches
+
+
+def widest_texts(result: FormResult, keep: list[bool]) -> list[float]:
+    """For each column, the ems its widest cell needs on one line: every value of a column
+    that must not wrap (numbers, dates, identity numbers), a text column's up to
+    SHORT_TEXT_EM (longer text wraps)."""
+    # A short column title too (序号, 姓名, a line of 出生\n年月) never prints as 序/号; a long
+    # one wraps as the seed's does.
+    widest = [min(TITLE_EM, max(_em(line) for line in c.title.split("\n")))
+              for c in result.form.columns]
+    for n, values in enumerate(result.iter_display_rows()):
+        if n >= SAMPLE_ROWS:
+            break
+        for c, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            text = str(cell_text(value))
+            if len(text) * 1.25 <= widest[c]:
+                continue
+            if keep[c]:
+                widest[c] = max(widest[c], _em(text))
+                continue
+            lines = min(SHORT_TEXT_EM, max(_em(line) for line in text.split("\n")))
+            unbroken = max((_em(m) for m in _UNBROKEN.findall(text)), default=0.0)
+            widest[c] = max(widest[c], lines, unbroken)
+    return widest
+
+
+def column_widths(columns, widest: list[float], *, landscape: bool) -> tuple[list[float], float]:
+    """Column widths (cm) and the font size (pt): every column at least as wide as its widest
+    one-line text (`widest`, in ems), the room left shared as the declaration proportions it;
+    the font shrinks (down to 6 pt) until that fits the page."""
     total = sum(c.width for c in columns)
     usable = USABLE_CM[landscape]
+    declared = [usable * c.width / total for c in columns]
+    size = max(SMALLEST_PT, min(10.5, 10.5 * usable / (total * UNIT_CM)))
+    while True:
+        need = [em * size * POINT_CM + CELL_PADDING_CM if em else 0.0 for em in widest]
+        widths = [max(d, n) for d, n in zip(declared, need, strict=True)]
+        excess = sum(widths) - usable
+        slack = [max(0.0, d - n) for d, n in zip(declared, need, strict=True)]
+        if excess <= sum(slack):
+            share = excess / sum(slack) if excess > 0 else 0.0
+            return [w - s * share for w, s in zip(widths, slack, strict=True)], size
+        if size <= SMALLEST_PT:
+            return [w * usable / sum(widths) for w in widths], size
+        size = max(SMALLEST_PT, size - 0.5)
+
+
+def _layout(table, widths: list[float], *, header_rows: int) -> None:
+    """Fixed column widths; header rows repeat on every page, no row splits."""
     table.autofit = False
     table._tbl.tblPr.append(_fixed_layout())
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = Cm(width)  # the table grid, which LibreOffice and WPS lay out from
     for row_number, row in enumerate(table.rows):
         if row_number < header_rows:
             _row_property(row, "tblHeader")
         _row_property(row, "cantSplit")
-        for cell, column in zip(row.cells, columns, strict=False):
-            cell.width = Cm(usable * column.width / total)
-    return max(6.0, min(10.5, 10.5 * usable / (total * UNIT_CM)))
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = Cm(width)
 
 
 def _fixed_layout():
@@ -163,8 +243,10 @@ def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
         for i, column in enumerate(form.columns):
             table.cell(depth, i).text = column.letter
     header_rows = depth + int(letters)
-    size = _layout(table, form.columns, landscape=form.landscape, header_rows=header_rows)
     keep = [c.kind in KEEP_KINDS or c.sensitive for c in form.columns]
+    widths, size = column_widths(form.columns, widest_texts(result, keep),
+                                 landscape=form.landscape)
+    _layout(table, widths, header_rows=header_rows)
     from docx.oxml import OxmlElement
 
     for r, row in enumerate(table.rows):
@@ -203,7 +285,7 @@ def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
                 for values in padded_rows(result.iter_display_rows(), width, form.min_rows):
                     batch.append(pieces[0])
                     for c, value in enumerate(values):
-                        batch.append(run_xml(value, size))
+                        batch.append(run_xml(cell_text(value), size))
                         batch.append(pieces[c + 1])
                     if len(batch) >= _BATCH * (2 * width + 1):
                         part.write("".join(batch).encode())

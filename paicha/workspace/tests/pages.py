@@ -100,6 +100,8 @@ PAGES = {
     # organizations
     "organizations:tree": Page(lambda w: _url("organizations:tree")),
     "organizations:detail": Page(lambda w: _url("organizations:detail", w.branch.code)),
+    "organizations:pick": Page(lambda w: _url("organizations:pick",
+                                               query=f"?parent={w.college.code}")),
     "organizations:tree_children": Page(lambda w: _url("organizations:tree_children", w.branch.code)),
     "organizations:create": Page(lambda w: _url("organizations:create", w.college.code)),
     "organizations:edit": Page(lambda w: _url("organizations:edit", w.branch.code)),
