@@ -13,10 +13,12 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from paicha.accounts.permissions import Perm
+from paicha.accounts.scope import authorize
 from paicha.codes import AttendanceStatus
 from paicha.core.dates import LooseDateError, parse_cell_date
+from paicha.core.transactions import service
 from paicha.core.importing import (
     ImportFileError,
     Limits,
@@ -106,10 +108,12 @@ def _date(cells, title, problems, *, required=True) -> datetime.date | None:
 # ---- 出席情况表 ---------------------------------------------------------------------------------
 
 
+@service
 def import_attendance(file, *, organization: Organization, date: datetime.date, kind: str,
                       topic: str, notes: str = "", acting_user, as_of: datetime.date):
     """One meeting and its attendance from a sheet with 姓名, 身份证号码, 出席情况 (出席/请假/
     缺席), 请假事由. Returns the meeting; raises ImportRejected with every row's errors."""
+    authorize(acting_user, Perm.EDIT_MEMBERS, organization, what=f"“{organization.name}”")
     body = _table(file, ATTENDANCE_COLUMNS, ATTENDANCE_REQUIRED)
     roster = RosterLookup(organization)
     errors, attendance, seen = [], {}, {}
@@ -146,8 +150,10 @@ def import_attendance(file, *, organization: Organization, date: datetime.date, 
 # ---- 党费收缴台账 -------------------------------------------------------------------------------
 
 
+@service
 def import_dues(file, *, organization: Organization, acting_user, as_of: datetime.date) -> int:
     """A branch's dues ledger: one payment a row. Returns the number of payments written."""
+    authorize(acting_user, Perm.EDIT_MEMBERS, organization, what=f"“{organization.name}”")
     body = _table(file, DUES_COLUMNS, DUES_REQUIRED)
     roster = RosterLookup(organization)
     errors, payments = [], []
@@ -184,7 +190,6 @@ def import_dues(file, *, organization: Organization, acting_user, as_of: datetim
                              month_to=month_to, paid_on=paid_on, note=_text(cells.get("备注"))))
     if errors:
         raise ImportRejected(errors)
-    with transaction.atomic():
-        for payment in payments:
-            services.dues_record(**payment, acting_user=acting_user, as_of=as_of)
+    for payment in payments:
+        services.dues_record(**payment, acting_user=acting_user, as_of=as_of)
     return len(payments)

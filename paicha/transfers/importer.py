@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
+from paicha.accounts.permissions import Perm
+from paicha.accounts.scope import authorize
 from paicha.audit.context import suspended
 from paicha.audit.services import audit_record
 from paicha.codes import (
@@ -28,6 +28,7 @@ from paicha.codes import (
     TransferState,
 )
 from paicha.core.dates import LooseDateError, parse_cell_date
+from paicha.core.transactions import service
 from paicha.core.importing import (
     ImportFileError,
     Limits,
@@ -233,9 +234,10 @@ def parse_rows(body: list[tuple[int, dict]], *, scope_org: Organization,
     return prepared
 
 
-@transaction.atomic
+@service
 def transfers_import(*, file, scope_org: Organization, as_of: datetime.date,
-                     acting_user=None) -> ImportResult:
+                     acting_user) -> ImportResult:
+    authorize(acting_user, Perm.EDIT_MEMBERS, scope_org, what=f"“{scope_org.name}”")
     prepared = parse_rows(read_sheet(file), scope_org=scope_org, as_of=as_of)
     result = ImportResult()
     created_members: dict[str, Member] = {}
