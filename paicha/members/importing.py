@@ -67,7 +67,7 @@ from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
 
 from .idcard import IdNumberError, normalize_id_number, parse_id_number
-from .models import Member
+from .models import ROW_FIELDS, Member
 from .selectors import duplicate_message
 from .signals import members_changed_in_bulk
 from .validators import HOUSEHOLD_REGISTER_MAX, MOBILE_RE, normalize_mobile, rule_errors
@@ -715,23 +715,12 @@ def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
 
 # ---- Writing ---------------------------------------------------------------------------------
 
-CREATE_FIELDS = (
-    "organization", "org_path", "name", "name_initials", "gender", "ethnicity",
-    "native_place", "birth_date", "id_number", "mobile", "other_contacts",
-    "household_register", "residence", "marital_status", "school", "education", "degree",
-    "work_start_date", "work_unit", "join_date", "join_org_name", "full_date",
-    "branch_entry_date", "party_post", "former_party_post", "monthly_dues", "member_type",
-    "sector", "person_category", "student_level", "in_hardship", "retired", "flowing",
-    "flow_destination", "employed_reported", "reported_community", "pocket", "religious",
-    "status", "status_date", "remarks", "declared_last_org_life", "declared_last_dues",
-    "created_at", "updated_at",
-)
 
 
 def insert_fields(filled: frozenset[str]) -> tuple[str, ...]:
-    """The columns an import writes: CREATE_FIELDS less those the table fills by itself (NULL or
+    """The columns an import writes: ROW_FIELDS less those the table fills by itself (NULL or
     its DEFAULT) that no column of the file fills."""
-    return tuple(name for name in CREATE_FIELDS
+    return tuple(name for name in ROW_FIELDS
                  if name in filled or not (_f(name).null or _f(name).has_db_default()))
 
 
