@@ -20,13 +20,11 @@ from paicha.codes import AttendanceStatus
 from paicha.core.dates import LooseDateError, parse_cell_date
 from paicha.core.transactions import service
 from paicha.core.importing import (
-    ImportFileError,
-    Limits,
+    ImportRejected,
     cell_code,
     cell_name,
     cell_text,
-    read_upload,
-    titled_rows,
+    read_titled,
 )
 from paicha.members.idcard import normalize_id_number
 from paicha.organizations.models import Organization
@@ -43,26 +41,8 @@ STATUS_WORDS = {"出席": AttendanceStatus.PRESENT, "到会": AttendanceStatus.P
 MAX_ROWS = 5_000
 
 
-class ImportRejected(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("；".join(errors[:5]))
-        self.errors = errors
-
-
-SHEET_LIMITS = Limits(max_rows=MAX_ROWS + 1000)
-
-
 def _text(value) -> str:
     return cell_text(value)
-
-
-def _table(file, columns, required):
-    """[(row number, {title: raw value})] of the uploaded sheet, or ImportRejected."""
-    try:
-        return titled_rows(read_upload(file, limits=SHEET_LIMITS), columns, required=required,
-                           max_rows=MAX_ROWS)
-    except ImportFileError as exc:
-        raise ImportRejected([str(exc)]) from None
 
 
 class RosterLookup:
@@ -114,7 +94,8 @@ def import_attendance(file, *, organization: Organization, date: datetime.date, 
     """One meeting and its attendance from a sheet with 姓名, 身份证号码, 出席情况 (出席/请假/
     缺席), 请假事由. Returns the meeting; raises ImportRejected with every row's errors."""
     authorize(acting_user, Perm.EDIT_MEMBERS, organization, what=f"“{organization.name}”")
-    body = _table(file, ATTENDANCE_COLUMNS, ATTENDANCE_REQUIRED)
+    body = read_titled(file, ATTENDANCE_COLUMNS, required=ATTENDANCE_REQUIRED,
+                       max_rows=MAX_ROWS)
     roster = RosterLookup(organization)
     errors, attendance, seen = [], {}, {}
     for number, cells in body:
@@ -154,7 +135,7 @@ def import_attendance(file, *, organization: Organization, date: datetime.date, 
 def import_dues(file, *, organization: Organization, acting_user, as_of: datetime.date) -> int:
     """A branch's dues ledger: one payment a row. Returns the number of payments written."""
     authorize(acting_user, Perm.EDIT_MEMBERS, organization, what=f"“{organization.name}”")
-    body = _table(file, DUES_COLUMNS, DUES_REQUIRED)
+    body = read_titled(file, DUES_COLUMNS, required=DUES_REQUIRED, max_rows=MAX_ROWS)
     roster = RosterLookup(organization)
     errors, payments = [], []
     for number, cells in body:

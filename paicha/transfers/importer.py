@@ -30,13 +30,11 @@ from paicha.codes import (
 from paicha.core.dates import LooseDateError, parse_cell_date
 from paicha.core.transactions import service
 from paicha.core.importing import (
-    ImportFileError,
-    Limits,
+    ImportRejected,
     cell_code,
     cell_name,
     cell_text,
-    read_upload,
-    titled_rows,
+    read_titled,
 )
 from paicha.members.idcard import IdNumberError, parse_id_number
 from paicha.members.models import Member
@@ -54,12 +52,6 @@ REQUIRED = ("方向", "姓名", "身份证号码", "本方党组织代码", "开
 MAX_ROWS = 50_000
 
 
-class ImportRejected(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("；".join(errors[:5]))
-        self.errors = errors
-
-
 @dataclass
 class ImportResult:
     transfers: int = 0
@@ -68,18 +60,13 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
-SHEET_LIMITS = Limits(max_rows=MAX_ROWS + 1000)
 # Codes and numbers are read half-width and without spaces; names as names; the rest as text.
 _CODE_TITLES = {"身份证号码", "本方党组织代码", "对方党组织代码", "介绍信编号", "有效期（天）"}
 
 
 def read_sheet(file) -> list[tuple[int, dict]]:
     """[(row number as the spreadsheet shows it, {title: raw cell})] under the title row."""
-    try:
-        return titled_rows(read_upload(file, limits=SHEET_LIMITS), COLUMNS, required=REQUIRED,
-                           max_rows=MAX_ROWS)
-    except ImportFileError as exc:
-        raise ImportRejected([str(exc)]) from None
+    return read_titled(file, COLUMNS, required=REQUIRED, max_rows=MAX_ROWS)
 
 
 def _text(value, title: str = "") -> str:
