@@ -241,7 +241,10 @@ def transfer_refuse(*, transfer: Transfer, on: datetime.date, reason: str,
     """The receiving organization inside the system sends the letter back, with the reason;
     the member stays where he was."""
     transfer = _lock(transfer)
-    authorize(acting_user, Perm.EDIT_MEMBERS, transfer.counterpart_org, what="接收党组织")
+    # Inside the system the receiving side sends the letter back; a refusal from outside is
+    # recorded by the sender.
+    authorize(acting_user, Perm.EDIT_MEMBERS, transfer.counterpart_org or transfer.organization,
+              what="接收党组织" if transfer.counterpart_org else "该介绍信")
     _require_open(transfer)
     if not reason.strip():
         raise ValidationError({"reason": "请填写退回原因"})
