@@ -121,14 +121,14 @@ def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int
     from paicha.core.bulk import bulk_insert
     from paicha.members import importing
     from paicha.members.models import Member
-    from paicha.organizations.services import org_create
+    from paicha.organizations.services import org_create, org_create_top
 
     call_command("migrate", verbosity=0)
-    root = org_create(parent=None, code="B001", name="基准测试党委", kind=OrgKind.COMMITTEE,
-                      category=OrgCategory.SCHOOL)
-    branch = org_create(parent=root, code="B001001", name="基准测试党支部",
-                        kind=OrgKind.BRANCH, category=OrgCategory.SCHOOL)
+    root = org_create_top(code="B001", name="基准测试党委", kind=OrgKind.COMMITTEE,
+                          category=OrgCategory.SCHOOL)
     user = User.objects.create(username="bench", organization=root, role=Role.ORG_DEPARTMENT)
+    branch = org_create(parent=root, code="B001001", name="基准测试党支部",
+                        kind=OrgKind.BRANCH, category=OrgCategory.SCHOOL, acting_user=user)
 
     def clear():
         with connection.cursor() as cursor:

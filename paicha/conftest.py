@@ -15,7 +15,7 @@ from paicha.accounts.permissions import Role
 from paicha.codes import Gender, OrgCategory, OrgKind
 from paicha.members.idcard import make_id_number
 from paicha.members.models import Member
-from paicha.organizations.services import org_create
+from paicha.organizations.services import org_create, org_create_top
 
 
 @pytest.fixture(autouse=True)
@@ -30,9 +30,19 @@ def _tasks_inline(settings):
     settings.TASKS_INLINE = True
 
 
+def setup_actor(org):
+    """Who sets up test data: the 组织部门 of the top of `org`'s tree, an account kept out of the
+    database (no test finds an extra user; audit rows name no account)."""
+    top = org.ancestors().first() or org
+    return User(username="setup", full_name="组织部门", organization=top,
+                role=Role.ORG_DEPARTMENT)
+
+
 def make_org(parent, code, name, kind=OrgKind.BRANCH):
-    return org_create(parent=parent, code=code, name=name, kind=kind,
-                      category=OrgCategory.SCHOOL)
+    fields = dict(code=code, name=name, kind=kind, category=OrgCategory.SCHOOL)
+    if parent is None:
+        return org_create_top(**fields)
+    return org_create(parent=parent, acting_user=setup_actor(parent), **fields)
 
 
 _member_seq = iter(range(1, 10_000))
@@ -60,6 +70,8 @@ class Tree:
         self.branch_b1 = make_org(self.college_b, "001002001", "理学院教工党支部")
         self.other_root = make_org(None, "900", "另一单位党委", OrgKind.COMMITTEE)
         self.other_branch = make_org(self.other_root, "900001", "另一单位党支部")
+        # Test data written through services is written as the 组织部门 of the tree.
+        self.department = setup_actor(self.root)
 
 
 @pytest.fixture

@@ -54,3 +54,12 @@ def get_for_user(queryset, user, *, for_write: bool = False, perm: Perm | None =
 def require(user, perm: Perm) -> None:
     if not has_perm(user, perm):
         raise PermissionDenied("您的角色没有此项操作权限")
+
+
+def authorize(user, perm: Perm, org, *, what: str = "该记录") -> None:
+    """The check every service that changes data makes, inside its transaction and after
+    locking its rows: `user` holds `perm`, and `org` (where the write lands) lies in the
+    user's subtree. Raises PermissionDenied, the database untouched."""
+    require(user, perm)
+    if not can_reach(user, org):
+        raise PermissionDenied(f"{what}不在您的管理范围内")

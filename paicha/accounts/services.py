@@ -1,14 +1,19 @@
-"""Accounts: created and changed by the organization department, within its subtree."""
+"""Accounts: created and changed by the organization department, within its subtree.
+
+Each service needs MANAGE_USERS over the account's organization (checked after the account
+is locked); an organization chosen outside the subtree is an error of the form's field.
+"""
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from paicha.audit.services import audit_record
+from paicha.core.transactions import service
 
 from .models import User
-from .scope import can_reach
+from .permissions import Perm
+from .scope import authorize, can_reach, require
 
 
 def _check_org(acting_user, organization) -> None:
@@ -16,9 +21,18 @@ def _check_org(acting_user, organization) -> None:
         raise ValidationError({"organization": "只能为本级及下级党组织开设账号"})
 
 
-@transaction.atomic
+def _lock(account: User, acting_user) -> User:
+    account = User.objects.select_for_update(of=("self",)).select_related(
+        "organization").get(pk=account.pk)
+    authorize(acting_user, Perm.MANAGE_USERS, account.organization,
+              what=f"账号 {account.username}")
+    return account
+
+
+@service
 def user_create(*, acting_user, username: str, password: str, organization, role: str,
                 full_name: str = "", phone: str = "") -> User:
+    require(acting_user, Perm.MANAGE_USERS)
     _check_org(acting_user, organization)
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": f"用户名 {username} 已被使用"})
@@ -31,8 +45,9 @@ def user_create(*, acting_user, username: str, password: str, organization, role
     return account
 
 
-@transaction.atomic
+@service
 def user_update(*, acting_user, account: User, **fields) -> User:
+    account = _lock(account, acting_user)
     if "organization" in fields:
         _check_org(acting_user, fields["organization"])
     if account.pk == acting_user.pk and fields.get("is_active") is False:
@@ -44,8 +59,9 @@ def user_update(*, acting_user, account: User, **fields) -> User:
     return account
 
 
-@transaction.atomic
+@service
 def user_set_password(*, acting_user, account: User, password: str) -> None:
+    account = _lock(account, acting_user)
     validate_password(password, account)
     account.set_password(password)
     account.save(update_fields=["password"])
@@ -53,8 +69,10 @@ def user_set_password(*, acting_user, account: User, password: str) -> None:
                  org_path=account.organization.path if account.organization else "")
 
 
+@service
 def user_unlock(*, acting_user, account: User) -> int:
     """Lift a login lockout (django-axes) early; returns the attempts cleared."""
+    account = _lock(account, acting_user)
     cleared = axes_reset(username=account.username.strip().lower())
     audit_record(acting_user=acting_user, action="update", obj=account, note="解除登录锁定",
                  org_path=account.organization.path if account.organization else "")

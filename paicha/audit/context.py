@@ -1,23 +1,14 @@
-"""Who is acting, for audit rows written far from the request (signals, services)."""
+"""Who is acting (`core.acting`, where services set it) and whether rows are audited one by
+one, for audit rows written far from the request (signals, services)."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-_acting_user: ContextVar = ContextVar("acting_user", default=None)
+from paicha.core.acting import acting_as, current_user
+
+__all__ = ["acting_as", "current_user", "is_suspended", "suspended"]
+
 _suspended: ContextVar[bool] = ContextVar("audit_suspended", default=False)
-
-
-def current_user():
-    return _acting_user.get()
-
-
-@contextmanager
-def acting_as(user):
-    token = _acting_user.set(user)
-    try:
-        yield
-    finally:
-        _acting_user.reset(token)
 
 
 @contextmanager

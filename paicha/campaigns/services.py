@@ -10,11 +10,11 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm, has_perm
-from paicha.audit.context import acting_as
+from paicha.accounts.permissions import Perm
+from paicha.accounts.scope import authorize, require
+from paicha.core.transactions import service
 from paicha.core.uploads import clean_upload
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
@@ -23,17 +23,6 @@ from .blueprints import BLUEPRINTS
 from .choices import CampaignStatus, Recurrence, SubmissionStatus
 from .models import Campaign, Phase, RequiredForm, Step, StepProgress, Submission
 from .selectors import all_due_dates, level_of, plan_date, review_problem
-
-
-def _require(user, perm: Perm) -> None:
-    if not has_perm(user, perm):
-        raise PermissionDenied("您的角色没有此项操作权限")
-
-
-def _require_reach(user, org: Organization) -> None:
-    user_org = getattr(user, "organization", None)
-    if user_org is None or not is_in_subtree(org.path, user_org.path):
-        raise PermissionDenied("该党组织不在您的管理范围内")
 
 
 def _full_clean(obj) -> None:
@@ -48,7 +37,7 @@ def _time_note(note: str, *, dated: bool) -> str:
     return note if dated or not re.search(r"\d", note) else ""
 
 
-@transaction.atomic
+@service
 def campaign_create_from_template(*, org: Organization, template: str, name: str,
                                   doc_number: str, start: datetime.date, acting_user,
                                   end: datetime.date | None = None, notice: str = "",
@@ -57,8 +46,7 @@ def campaign_create_from_template(*, org: Organization, template: str, name: str
     of them stay editable afterwards. With `keep_document_dates` (a campaign that follows the
     2016 document) the deadlines are the document's; otherwise they move with the start month
     and the steps' date wording is left out (the deadline field says when)."""
-    _require(acting_user, Perm.REVIEW)
-    _require_reach(acting_user, org)
+    authorize(acting_user, Perm.REVIEW, org, what="该党组织")
     blueprint = BLUEPRINTS.get(template)
     if blueprint is None:
         raise ValidationError({"template": f"没有名为 {template} 的模板"})
@@ -70,49 +58,47 @@ def campaign_create_from_template(*, org: Organization, template: str, name: str
     if end is None:
         planned = [when(p.deadline) for p in blueprint.phases if p.deadline]
         end = max(planned) if planned else start
-    with acting_as(acting_user):
-        campaign = Campaign(organization=org, name=name, doc_number=doc_number, notice=notice,
-                            start=start, end=end, template=template, created_by=acting_user,
-                            status=CampaignStatus.ACTIVE, forms_document=blueprint.document,
-                            consult_department=blueprint.consult_department)
-        _full_clean(campaign)
-        campaign.save()
-        number = 0
-        for p_order, plan in enumerate(blueprint.phases, start=1):
-            phase = Phase.objects.create(campaign=campaign, order=p_order, name=plan.name,
-                                         deadline=when(plan.deadline))
-            for step in plan.steps:
-                number += 1
-                Step.objects.create(phase=phase, order=number, text=step.text, level=step.level,
-                                    time_note=_time_note(step.time_note, dated=dated),
-                                    deadline=when(step.deadline))
-        for form in blueprint.forms:
-            monthly = form.recurrence == Recurrence.MONTHLY_END
-            RequiredForm.objects.create(campaign=campaign, form_slug=form.form_slug,
-                                        level=form.level, note=form.note,
-                                        recurrence=form.recurrence,
-                                        deadline=None if monthly else when(form.deadline))
+    campaign = Campaign(organization=org, name=name, doc_number=doc_number, notice=notice,
+                        start=start, end=end, template=template, created_by=acting_user,
+                        status=CampaignStatus.ACTIVE, forms_document=blueprint.document,
+                        consult_department=blueprint.consult_department)
+    _full_clean(campaign)
+    campaign.save()
+    number = 0
+    for p_order, plan in enumerate(blueprint.phases, start=1):
+        phase = Phase.objects.create(campaign=campaign, order=p_order, name=plan.name,
+                                     deadline=when(plan.deadline))
+        for step in plan.steps:
+            number += 1
+            Step.objects.create(phase=phase, order=number, text=step.text, level=step.level,
+                                time_note=_time_note(step.time_note, dated=dated),
+                                deadline=when(step.deadline))
+    for form in blueprint.forms:
+        monthly = form.recurrence == Recurrence.MONTHLY_END
+        RequiredForm.objects.create(campaign=campaign, form_slug=form.form_slug,
+                                    level=form.level, note=form.note,
+                                    recurrence=form.recurrence,
+                                    deadline=None if monthly else when(form.deadline))
     return campaign
 
 
 def _owner_check(campaign: Campaign, acting_user) -> None:
-    _require(acting_user, Perm.REVIEW)
+    require(acting_user, Perm.REVIEW)
     if getattr(acting_user, "organization_id", None) != campaign.organization_id:
         raise PermissionDenied("只有部署该排查工作的党组织才能修改它")
 
 
-@transaction.atomic
+@service
 def campaign_update(*, campaign: Campaign, acting_user, **fields) -> Campaign:
     _owner_check(campaign, acting_user)
     for name, value in fields.items():
         setattr(campaign, name, value)
     _full_clean(campaign)
-    with acting_as(acting_user):
-        campaign.save()
+    campaign.save()
     return campaign
 
 
-@transaction.atomic
+@service
 def phase_save(*, campaign: Campaign, acting_user, phase: Phase | None = None, name: str,
                order: int, deadline: datetime.date | None) -> Phase:
     _owner_check(campaign, acting_user)
@@ -121,12 +107,11 @@ def phase_save(*, campaign: Campaign, acting_user, phase: Phase | None = None, n
         raise ValidationError("该阶段不属于本次排查工作")
     phase.name, phase.order, phase.deadline = name, order, deadline
     _full_clean(phase)
-    with acting_as(acting_user):
-        phase.save()
+    phase.save()
     return phase
 
 
-@transaction.atomic
+@service
 def step_save(*, campaign: Campaign, acting_user, step: Step | None = None, phase: Phase,
               order: int, text: str, level: str, time_note: str = "",
               deadline: datetime.date | None = None) -> Step:
@@ -137,23 +122,21 @@ def step_save(*, campaign: Campaign, acting_user, step: Step | None = None, phas
     step.phase, step.order, step.text, step.level = phase, order, text, level
     step.time_note, step.deadline = time_note, deadline
     _full_clean(step)
-    with acting_as(acting_user):
-        step.save()
+    step.save()
     return step
 
 
-@transaction.atomic
+@service
 def step_delete(*, campaign: Campaign, step: Step, acting_user) -> None:
     _owner_check(campaign, acting_user)
     if step.phase.campaign_id != campaign.pk:
         raise ValidationError("该步骤不属于本次排查工作")
     if step.progress.exists():
         raise ValidationError(f"步骤“{step.order}”已有党组织登记完成，不能删除")
-    with acting_as(acting_user):
-        step.delete()
+    step.delete()
 
 
-@transaction.atomic
+@service
 def required_form_save(*, campaign: Campaign, acting_user, required: RequiredForm | None = None,
                        form_slug: str, level: str, recurrence: str,
                        deadline: datetime.date | None, note: str = "") -> RequiredForm:
@@ -162,18 +145,23 @@ def required_form_save(*, campaign: Campaign, acting_user, required: RequiredFor
     required.form_slug, required.level, required.recurrence = form_slug, level, recurrence
     required.deadline, required.note = deadline, note
     _full_clean(required)
-    with acting_as(acting_user):
-        required.save()
+    required.save()
     return required
 
 
 # ---- steps done -------------------------------------------------------------------------------
 
-@transaction.atomic
+def _lock_org(org: Organization, acting_user) -> Organization:
+    """`org`, locked, once `acting_user` may report for it (EDIT_MEMBERS over it)."""
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    authorize(acting_user, Perm.EDIT_MEMBERS, org, what="该党组织")
+    return org
+
+
+@service
 def step_tick(*, campaign: Campaign, org: Organization, step: Step, done_on: datetime.date,
               acting_user, evidence: str = "", minutes=None) -> StepProgress:
-    _require(acting_user, Perm.EDIT_MEMBERS)
-    _require_reach(acting_user, org)
+    org = _lock_org(org, acting_user)
     if not is_in_subtree(org.path, campaign.org_path):
         raise ValidationError(f"{org.name}不在本次排查工作的范围内")
     if step.phase.campaign_id != campaign.pk:
@@ -183,16 +171,14 @@ def step_tick(*, campaign: Campaign, org: Organization, step: Step, done_on: dat
                               f"{org.name}不需要登记")
     if done_on < campaign.start:
         raise ValidationError({"done_on": "完成日期不能早于排查工作开始日期"})
-    Organization.objects.select_for_update().filter(pk=org.pk).first()
     if StepProgress.objects.filter(organization=org, step=step).exists():
         raise ValidationError(f"步骤“{step.order}”已登记完成")
     stored = _store_minutes(campaign, minutes) if minutes else ""
     try:
-        with acting_as(acting_user):
-            return StepProgress.objects.create(
-                campaign=campaign, organization=org, step=step, done_on=done_on,
-                evidence=evidence, minutes=stored,
-                minutes_name=minutes.name[:200] if minutes else "", done_by=acting_user)
+        return StepProgress.objects.create(
+            campaign=campaign, organization=org, step=step, done_on=done_on,
+            evidence=evidence, minutes=stored,
+            minutes_name=minutes.name[:200] if minutes else "", done_by=acting_user)
     except Exception:
         if stored:
             default_storage.delete(stored)
@@ -211,21 +197,19 @@ def _store_minutes(campaign: Campaign, uploaded) -> str:
         f"campaigns/{campaign.pk}/{uuid.uuid4().hex}.{clean.file_type}", clean.content)
 
 
-@transaction.atomic
+@service
 def step_untick(*, campaign: Campaign, org: Organization, step: Step, acting_user) -> None:
-    _require(acting_user, Perm.EDIT_MEMBERS)
-    _require_reach(acting_user, org)
+    org = _lock_org(org, acting_user)
     progress = (StepProgress.objects.select_for_update()
                 .filter(campaign=campaign, organization=org, step=step).first())
     if progress is None:
         raise ValidationError(f"步骤“{step.order}”尚未登记完成")
-    with acting_as(acting_user):
-        progress.delete()
+    progress.delete()
 
 
 # ---- submissions ------------------------------------------------------------------------------
 
-@transaction.atomic
+@service
 def submission_submit(*, campaign: Campaign, org: Organization, form_slug: str,
                       period: datetime.date, as_of: datetime.date, acting_user) -> Submission:
     """Freeze the form as it is now for `org` and hand it up. Refused while any of the form's
@@ -233,8 +217,7 @@ def submission_submit(*, campaign: Campaign, org: Organization, form_slug: str,
     version and the earlier ones stay."""
     from paicha.reports.declarations import get_form
 
-    _require(acting_user, Perm.EDIT_MEMBERS)
-    _require_reach(acting_user, org)
+    org = _lock_org(org, acting_user)
     if not is_in_subtree(org.path, campaign.org_path):
         raise ValidationError(f"{org.name}不在本次排查工作的范围内")
     if campaign.status != CampaignStatus.ACTIVE:
@@ -249,8 +232,8 @@ def submission_submit(*, campaign: Campaign, org: Organization, form_slug: str,
         form = get_form(form_slug)
     except KeyError as exc:
         raise ValidationError({"form_slug": f"没有编号为 {form_slug} 的报表"}) from exc
-    # Serialize submissions of one organization: versions are numbered without gaps.
-    Organization.objects.select_for_update().filter(pk=org.pk).first()
+    # Submissions of one organization are serialized (the organization is locked above):
+    # versions are numbered without gaps.
     latest = (Submission.objects.filter(campaign=campaign, organization=org, form_slug=form_slug,
                                         period=period).order_by("-version").first())
     if latest is not None and latest.status == SubmissionStatus.SUBMITTED:
@@ -260,12 +243,11 @@ def submission_submit(*, campaign: Campaign, org: Organization, form_slug: str,
     if failed:
         raise ValidationError(
             [f"表内关系不成立：{c.rule}（{c.where}）{c.detail}".rstrip() for c in failed])
-    with acting_as(acting_user):
-        return Submission.objects.create(
-            campaign=campaign, organization=org, form_slug=form_slug, period=period,
-            version=(latest.version + 1) if latest else 1, as_of=as_of, data=result.as_json(),
-            submitted_by=acting_user, submitted_at=timezone.now(),
-            status=SubmissionStatus.SUBMITTED)
+    return Submission.objects.create(
+        campaign=campaign, organization=org, form_slug=form_slug, period=period,
+        version=(latest.version + 1) if latest else 1, as_of=as_of, data=result.as_json(),
+        submitted_by=acting_user, submitted_at=timezone.now(),
+        status=SubmissionStatus.SUBMITTED)
 
 
 def _lock_for_review(submission: Submission, acting_user) -> Submission:
@@ -284,17 +266,16 @@ def _lock_for_review(submission: Submission, acting_user) -> Submission:
     return submission
 
 
-@transaction.atomic
+@service
 def submission_accept(*, submission: Submission, acting_user) -> Submission:
     submission = _lock_for_review(submission, acting_user)
     submission.status = SubmissionStatus.ACCEPTED
     submission.reviewed_by, submission.reviewed_at = acting_user, timezone.now()
-    with acting_as(acting_user):
-        submission.save()
+    submission.save()
     return submission
 
 
-@transaction.atomic
+@service
 def submission_return(*, submission: Submission, reason: str, acting_user) -> Submission:
     if not (reason or "").strip():
         raise ValidationError({"return_reason": "退回时必须填写退回原因"})
@@ -302,7 +283,6 @@ def submission_return(*, submission: Submission, reason: str, acting_user) -> Su
     submission.status = SubmissionStatus.RETURNED
     submission.return_reason = reason.strip()
     submission.reviewed_by, submission.reviewed_at = acting_user, timezone.now()
-    with acting_as(acting_user):
-        submission.save()
+    submission.save()
     return submission
 

@@ -6,14 +6,13 @@ each approval step with an explicit 审批 entry.
 """
 
 import datetime
-import functools
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
-from paicha.accounts.permissions import Perm, Role, has_perm
-from paicha.audit.context import acting_as
+from paicha.accounts.permissions import Perm, Role
+from paicha.accounts.scope import authorize
 from paicha.audit.models import AuditAction
 from paicha.audit.services import audit_record
 from paicha.campaigns.selectors import consult_required
@@ -22,9 +21,11 @@ from paicha.codes import (
     DispositionCategory, DispositionState, LossReason, MemberType, SearchMethod,
 )
 from paicha.core.dates import format_cn_date
+from paicha.core.transactions import service
 from paicha.core.uploads import MAX_UPLOAD_BYTES, clean_upload
 from paicha.evidence.services import contact_record
 from paicha.members.models import ON_ROSTER, Member
+from paicha.organizations.tree import is_in_subtree
 
 from . import rules
 from .models import (
@@ -32,7 +33,7 @@ from .models import (
     SearchAttempt, attachment_path,
 )
 from .selectors import (
-    SIGNERS_REQUIRED, grassroots_of, last_org_life_or_dues, next_step, signer_org_problem,
+    SIGNERS_REQUIRED, check_signing, grassroots_of, last_org_life_or_dues, next_step,
 )
 
 # Scans are jpg, png or pdf (`core.uploads`: images re-encoded, PDFs without scripts).
@@ -42,31 +43,17 @@ MAX_ATTACHMENT_BYTES = MAX_UPLOAD_BYTES
 INTERIM = {DispositionCategory.UNDER_INVESTIGATION, DispositionCategory.STILL_SEARCHING}
 
 
-def service(func):
-    """Atomic, and every audit row written inside names the acting user."""
-
-    @functools.wraps(func)
-    def wrapper(*args, acting_user, **kwargs):
-        with transaction.atomic(), acting_as(acting_user):
-            return func(*args, acting_user=acting_user, **kwargs)
-
-    return wrapper
-
-
-def _lock(case: LostContactCase) -> LostContactCase:
-    return LostContactCase.objects.select_for_update().select_related(
+def _lock(case: LostContactCase, acting_user) -> LostContactCase:
+    """The case, locked, once `acting_user` may work on it (EDIT_MEMBERS over its branch)."""
+    case = LostContactCase.objects.select_for_update().select_related(
         "member", "organization").get(pk=case.pk)
+    authorize(acting_user, Perm.EDIT_MEMBERS, case.organization, what="该案件")
+    return case
 
 
 def _require_open(case: LostContactCase) -> None:
     if not case.is_open:
         raise ValidationError(f"{case.name}的案件已于{format_cn_date(case.closed_on)}结案，不能再修改")
-
-
-def _require_branch_worker(case: LostContactCase, user, what: str) -> None:
-    if not has_perm(user, Perm.EDIT_MEMBERS) or not case.organization.path.startswith(
-            user.organization.path):
-        raise ValidationError(f"{user}无权{what}")
 
 
 def _check_reason(loss_reason: str, remarks: str) -> None:
@@ -83,9 +70,7 @@ def case_open(*, member: Member, acting_user, opened_on: datetime.date,
               lost_since: datetime.date | None = None) -> LostContactCase:
     """Open a case for `member`, copying the member's facts as they stand on `opened_on`."""
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
-    if not member.organization.path.startswith(acting_user.organization.path) \
-            or not has_perm(acting_user, Perm.EDIT_MEMBERS):
-        raise ValidationError(f"{acting_user}无权为{member.name}立案")
+    authorize(acting_user, Perm.EDIT_MEMBERS, member.organization, what="该党员")
     if member.status not in ON_ROSTER:
         raise ValidationError({"member": f"{member.name}的状态是“{member.get_status_display()}”，"
                                          "不在党员名册上，不能立案查找"})
@@ -130,9 +115,8 @@ def case_update(*, case: LostContactCase, acting_user, **fields) -> LostContactC
     unknown = set(fields) - set(CASE_EDITABLE)
     if unknown:
         raise ValueError(f"不可修改的字段：{', '.join(sorted(unknown))}")
-    case = _lock(case)
+    case = _lock(case, acting_user)
     _require_open(case)
-    _require_branch_worker(case, acting_user, "修改此案件")
     for name, value in fields.items():
         setattr(case, name, value)
     _check_reason(case.loss_reason, case.remarks)
@@ -154,7 +138,7 @@ def _check_signer(case: LostContactCase, signer: Member, attempt: SearchAttempt 
     if signer.status not in ON_ROSTER:
         raise ValidationError({"signers": f"查找人“{signer.name}”的状态是“{signer.get_status_display()}”，"
                                           "不在党员名册上"})
-    if not signer.org_path.startswith(area.path):
+    if not is_in_subtree(signer.org_path, area.path):
         raise ValidationError({"signers": f"查找人“{signer.name}”不是“{area.name}”所属党组织的党员"})
     if attempt is not None and attempt.signers.filter(signer=signer).exists():
         raise ValidationError({"signers": f"查找人“{signer.name}”已经在第{attempt.seq}次查找上签过名"})
@@ -168,9 +152,8 @@ def attempt_record(*, case: LostContactCase, acting_user, date: datetime.date, m
     """Record the next try; `signers` (members) sign it at once, more may sign later. A try
     that reached the member himself (`reached_member`) is evidence of contact (SPEC §4): it
     is written as a contact with him on its date; one that reached only others is not."""
-    case = _lock(case)
+    case = _lock(case, acting_user)
     _require_open(case)
-    _require_branch_worker(case, acting_user, "为此案件记录查找")
     if case.outcome != CaseOutcome.SEARCHING:
         raise ValidationError(f"查找已结束（{case.get_outcome_display()}），不能再记录查找")
     if date > as_of:
@@ -217,9 +200,8 @@ ATTEMPT_CHANNEL = {SearchMethod.PHONE: ContactChannel.PHONE,
 def attempt_sign(*, attempt: SearchAttempt, signer: Member, acting_user,
                  signed_on: datetime.date) -> AttemptSigner:
     """Add a searcher's signature to an attempt (a full member of the organization)."""
-    case = _lock(attempt.case)
+    case = _lock(attempt.case, acting_user)
     _require_open(case)
-    _require_branch_worker(case, acting_user, "为此案件登记查找人签名")
     _check_signer(case, signer, attempt)
     if signed_on < attempt.date:
         raise ValidationError({"signed_on": "签名日期不能早于查找日期"})
@@ -234,8 +216,7 @@ def attempt_sign(*, attempt: SearchAttempt, signer: Member, acting_user,
 def attachment_add(*, case: LostContactCase, uploaded, acting_user, description: str = "",
                    attempt: SearchAttempt | None = None) -> CaseAttachment:
     """Attach a scan (jpg/png/pdf, ≤ 10 MB) to the case or one of its attempts."""
-    case = _lock(case)
-    _require_branch_worker(case, acting_user, "为此案件上传材料")
+    case = _lock(case, acting_user)
     if attempt is not None and attempt.case_id != case.pk:
         raise ValidationError({"attempt": "该查找记录不属于此案件"})
     clean = clean_upload(uploaded, field="file", max_bytes=MAX_ATTACHMENT_BYTES)
@@ -254,9 +235,8 @@ def attachment_add(*, case: LostContactCase, uploaded, acting_user, description:
 def case_record_conduct(*, case: LostContactCase, acting_user, checked_on: datetime.date,
                         misconduct: bool, record: str) -> LostContactCase:
     """失联党员表现调查核实情况: whether the member behaved unfit or broke discipline or law."""
-    case = _lock(case)
+    case = _lock(case, acting_user)
     _require_open(case)
-    _require_branch_worker(case, acting_user, "记录调查核实情况")
     if not record.strip():
         raise ValidationError({"record": "请写明调查核实的经过和结论"})
     if case.lost_since and checked_on < case.lost_since:
@@ -290,9 +270,8 @@ def case_record_outcome(*, case: LostContactCase, acting_user, outcome: str,
                         regained_place: str = "", new_mobile: str = "", new_contacts: str = "",
                         note: str = "") -> LostContactCase:
     """The search's result: contact regained, still unreachable, or confirmed dead."""
-    case = _lock(case)
+    case = _lock(case, acting_user)
     _require_open(case)
-    _require_branch_worker(case, acting_user, "记录查找结果")
     disposition = getattr(case, "disposition", None)
     if disposition is not None and disposition.category not in INTERIM \
             and disposition.state != DispositionState.RETURNED:
@@ -330,9 +309,8 @@ def case_search_again(*, case: LostContactCase, acting_user) -> LostContactCase:
     """After a return, the branch goes back to searching in one step: the outcome returns to
     正在查找 (the returned proposal and its reason stay on record) so that attempts can be
     added and a new outcome and proposal follow."""
-    case = _lock(case)
+    case = _lock(case, acting_user)
     _require_open(case)
-    _require_branch_worker(case, acting_user, "继续查找")
     disposition = getattr(case, "disposition", None)
     if disposition is None or disposition.state != DispositionState.RETURNED:
         raise ValidationError("只有处置意见被退回的案件才能从这里继续查找")
@@ -386,7 +364,7 @@ def disposition_propose(*, case: LostContactCase, acting_user, category: str, pr
                         proposed_on: datetime.date, period_start: datetime.date | None = None,
                         period_end: datetime.date | None = None) -> Disposition:
     """The branch proposes the outcome category; a returned proposal starts a new round."""
-    case = _lock(case)
+    case = _lock(case, acting_user)
     _require_open(case)
     if acting_user.organization_id != case.organization_id \
             or acting_user.role != Role.BRANCH_WORKER:
@@ -420,27 +398,12 @@ def disposition_propose(*, case: LostContactCase, acting_user, category: str, pr
 
 def _sign(*, case: LostContactCase, acting_user, step: str, decision: str, opinion: str,
           signed_on: datetime.date) -> ApprovalSignature:
-    case = _lock(case)
+    case = _lock(case, acting_user)
     disposition = Disposition.objects.select_for_update().filter(case=case).first()
     if disposition is None:
         raise ValidationError("该案件还没有处置意见")
-    expected = next_step(disposition)
-    if step not in ApprovalStep.values:
-        raise ValidationError({"step": f"审批环节“{step}”不存在"})
-    label = ApprovalStep(step).label
-    if expected is None:
-        raise ValidationError(f"该处置{disposition.get_state_display()}，没有待签署的审批环节")
-    if step != expected:
-        raise ValidationError(f"审批须按顺序进行：当前应签署“{ApprovalStep(expected).label}”，"
-                              f"不能签署“{label}”")
-    problem = signer_org_problem(step, case, acting_user)
-    if problem:
-        raise ValidationError(problem)
-    if rules.STEP_SIGNER[step][0] == Role.ORG_DEPARTMENT \
-            and not has_perm(acting_user, Perm.APPROVE_REMOVAL):
-        raise ValidationError(f"{acting_user}没有审批出党处置的权限")
-    if not opinion.strip():
-        raise ValidationError({"opinion": f"请填写“{label}”"})
+    label = check_signing(step, expected=next_step(disposition), obj=case, user=acting_user,
+                          pending=f"该处置{disposition.get_state_display()}", opinion=opinion)
     previous = [a for a in disposition.approvals.all() if a.round == disposition.round]
     floor = max([disposition.proposed_on] + [a.signed_on for a in previous])
     if signed_on < floor:
@@ -495,8 +458,7 @@ def disposition_reject(*, case: LostContactCase, acting_user, step: str, reason:
 def followup_record(*, case: LostContactCase, acting_user, date: datetime.date,
                     note: str) -> FollowUp:
     """A follow-up of 保留组织关系 or 限期改正 during (or at the end of) its period."""
-    case = LostContactCase.objects.select_for_update().get(pk=case.pk)
-    _require_branch_worker(case, acting_user, "记录跟踪情况")
+    case = _lock(case, acting_user)
     disposition = getattr(case, "disposition", None)
     if disposition is None or disposition.category not in rules.WITH_PERIOD \
             or disposition.state != DispositionState.EFFECTIVE:

@@ -1,8 +1,10 @@
-"""Views that lock what they change run their POST in one transaction."""
+"""Transactions: views that lock what they change run their POST in one; services run in one."""
 
 import functools
 
 from django.db import transaction
+
+from .acting import acting_as
 
 
 def atomic_post(view):
@@ -18,3 +20,16 @@ def atomic_post(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def service(func):
+    """A service that changes data: one transaction, and every audit row written inside it
+    names `acting_user` (a required keyword). The function itself checks that the user may act
+    where it writes (`accounts.scope.authorize`), after it has locked the rows."""
+
+    @functools.wraps(func)
+    def wrapper(*args, acting_user, **kwargs):
+        with transaction.atomic(), acting_as(acting_user):
+            return func(*args, acting_user=acting_user, **kwargs)
+
+    return wrapper

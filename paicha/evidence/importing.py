@@ -13,18 +13,18 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from paicha.accounts.permissions import Perm
+from paicha.accounts.scope import authorize
 from paicha.codes import AttendanceStatus
 from paicha.core.dates import LooseDateError, parse_cell_date
+from paicha.core.transactions import service
 from paicha.core.importing import (
-    ImportFileError,
-    Limits,
+    ImportRejected,
     cell_code,
     cell_name,
     cell_text,
-    read_upload,
-    titled_rows,
+    read_titled,
 )
 from paicha.members.idcard import normalize_id_number
 from paicha.organizations.models import Organization
@@ -41,26 +41,8 @@ STATUS_WORDS = {"出席": AttendanceStatus.PRESENT, "到会": AttendanceStatus.P
 MAX_ROWS = 5_000
 
 
-class ImportRejected(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("；".join(errors[:5]))
-        self.errors = errors
-
-
-SHEET_LIMITS = Limits(max_rows=MAX_ROWS + 1000)
-
-
 def _text(value) -> str:
     return cell_text(value)
-
-
-def _table(file, columns, required):
-    """[(row number, {title: raw value})] of the uploaded sheet, or ImportRejected."""
-    try:
-        return titled_rows(read_upload(file, limits=SHEET_LIMITS), columns, required=required,
-                           max_rows=MAX_ROWS)
-    except ImportFileError as exc:
-        raise ImportRejected([str(exc)]) from None
 
 
 class RosterLookup:
@@ -106,11 +88,14 @@ def _date(cells, title, problems, *, required=True) -> datetime.date | None:
 # ---- 出席情况表 ---------------------------------------------------------------------------------
 
 
+@service
 def import_attendance(file, *, organization: Organization, date: datetime.date, kind: str,
                       topic: str, notes: str = "", acting_user, as_of: datetime.date):
     """One meeting and its attendance from a sheet with 姓名, 身份证号码, 出席情况 (出席/请假/
     缺席), 请假事由. Returns the meeting; raises ImportRejected with every row's errors."""
-    body = _table(file, ATTENDANCE_COLUMNS, ATTENDANCE_REQUIRED)
+    authorize(acting_user, Perm.EDIT_MEMBERS, organization, what=f"“{organization.name}”")
+    body = read_titled(file, ATTENDANCE_COLUMNS, required=ATTENDANCE_REQUIRED,
+                       max_rows=MAX_ROWS)
     roster = RosterLookup(organization)
     errors, attendance, seen = [], {}, {}
     for number, cells in body:
@@ -146,9 +131,11 @@ def import_attendance(file, *, organization: Organization, date: datetime.date, 
 # ---- 党费收缴台账 -------------------------------------------------------------------------------
 
 
+@service
 def import_dues(file, *, organization: Organization, acting_user, as_of: datetime.date) -> int:
     """A branch's dues ledger: one payment a row. Returns the number of payments written."""
-    body = _table(file, DUES_COLUMNS, DUES_REQUIRED)
+    authorize(acting_user, Perm.EDIT_MEMBERS, organization, what=f"“{organization.name}”")
+    body = read_titled(file, DUES_COLUMNS, required=DUES_REQUIRED, max_rows=MAX_ROWS)
     roster = RosterLookup(organization)
     errors, payments = [], []
     for number, cells in body:
@@ -184,7 +171,6 @@ def import_dues(file, *, organization: Organization, acting_user, as_of: datetim
                              month_to=month_to, paid_on=paid_on, note=_text(cells.get("备注"))))
     if errors:
         raise ImportRejected(errors)
-    with transaction.atomic():
-        for payment in payments:
-            services.dues_record(**payment, acting_user=acting_user, as_of=as_of)
+    for payment in payments:
+        services.dues_record(**payment, acting_user=acting_user, as_of=as_of)
     return len(payments)

@@ -1,19 +1,20 @@
 """Writes: record a 组织生活 with its attendance, a 党费 payment, a contact (`grep meeting_
 dues_ contact_`). Each is atomic, takes the acting user and "today" as arguments (nothing here
-reads the clock), and is audited through the signals, under the acting user."""
+reads the clock), and is audited through the signals, under the acting user, who must hold
+EDIT_MEMBERS over the organization written to."""
 
 from __future__ import annotations
 
 import datetime
-import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from paicha.audit.context import acting_as
+from paicha.accounts.permissions import Perm
+from paicha.accounts.scope import authorize
 from paicha.codes import AttendanceStatus, ContactChannel, OrgLifeKind
 from paicha.core.dates import format_cn_date
+from paicha.core.transactions import service
 from paicha.members.models import ON_ROSTER, Member
 from paicha.organizations.models import Organization
 
@@ -23,17 +24,6 @@ from .models import Attendance, ContactRecord, DuesPayment, OrgLifeMeeting
 
 # Dues are rarely paid more than a year ahead; a longer span is almost surely a typo.
 MAX_DUES_MONTHS = 24
-
-
-def service(func):
-    """Atomic, and every audit row written inside names the acting user."""
-
-    @functools.wraps(func)
-    def wrapper(*args, acting_user, **kwargs):
-        with transaction.atomic(), acting_as(acting_user):
-            return func(*args, acting_user=acting_user, **kwargs)
-
-    return wrapper
 
 
 def _not_future(day: datetime.date | None, as_of: datetime.date, field: str, label: str):
@@ -84,6 +74,8 @@ def meeting_record(*, organization: Organization, date: datetime.date, kind: str
                    attendance: dict[int, tuple[str, str]], acting_user, as_of: datetime.date,
                    notes: str = "") -> OrgLifeMeeting:
     """A 组织生活 of `organization` with the attendance of its members."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    authorize(acting_user, Perm.EDIT_MEMBERS, organization, what=f"“{organization.name}”")
     _not_future(date, as_of, "date", "日期")
     if kind not in OrgLifeKind.values:
         raise ValidationError({"kind": "请选择组织生活的形式"})
@@ -107,7 +99,7 @@ def meeting_update(*, meeting: OrgLifeMeeting, date: datetime.date, kind: str, t
                    notes: str = "") -> OrgLifeMeeting:
     """Correct a meeting and replace its attendance (members who left the roster since keep
     their row)."""
-    meeting = OrgLifeMeeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = _lock_meeting(meeting, acting_user)
     _not_future(date, as_of, "date", "日期")
     if not topic.strip():
         raise ValidationError({"topic": "请填写主题"})
@@ -130,8 +122,16 @@ def meeting_update(*, meeting: OrgLifeMeeting, date: datetime.date, kind: str, t
     return meeting
 
 
+def _lock_meeting(meeting: OrgLifeMeeting, acting_user) -> OrgLifeMeeting:
+    meeting = OrgLifeMeeting.objects.select_for_update(of=("self",)).select_related(
+        "organization").get(pk=meeting.pk)
+    authorize(acting_user, Perm.EDIT_MEMBERS, meeting.organization, what="该组织生活")
+    return meeting
+
+
 @service
 def meeting_delete(*, meeting: OrgLifeMeeting, acting_user) -> None:
+    meeting = _lock_meeting(meeting, acting_user)
     member_ids = []
     for row in meeting.attendances.all():
         member_ids.append(row.member_id)
@@ -169,6 +169,7 @@ def dues_record(*, member: Member, amount, month_from: datetime.date, month_to: 
                 paid_on: datetime.date, acting_user, as_of: datetime.date,
                 note: str = "") -> DuesPayment:
     """One payment of 党费 by a member of the roster, months as the first day of each."""
+    member = _lock_member(member, acting_user)
     month_from, month_to = month_from.replace(day=1), month_to.replace(day=1)
     errors = check_dues(member=member, amount=amount, month_from=month_from, month_to=month_to,
                         paid_on=paid_on, as_of=as_of)
@@ -184,12 +185,11 @@ def dues_record(*, member: Member, amount, month_from: datetime.date, month_to: 
     return payment
 
 
-@service
-def dues_delete(*, payment: DuesPayment, acting_user) -> None:
-    member_id, organization = payment.member_id, payment.organization
-    payment.delete()
-    _books_after_change(organization)
-    refresh_gaps([member_id])
+def _lock_member(member: Member, acting_user) -> Member:
+    member = Member.objects.select_for_update(of=("self",)).select_related(
+        "organization").get(pk=member.pk)
+    authorize(acting_user, Perm.EDIT_MEMBERS, member.organization, what="该党员")
+    return member
 
 
 # ---- Other contact ------------------------------------------------------------------------------
@@ -201,6 +201,7 @@ def contact_record(*, member: Member, date: datetime.date, acting_user,
                    by_whom: str = "", note: str = "", with_member: bool = True,
                    away_since: datetime.date | None = None) -> ContactRecord:
     """Any contact with a member (or news of him), with an absence when there is one."""
+    member = _lock_member(member, acting_user)
     if as_of is not None:
         _not_future(date, as_of, "date", "日期")
     if channel not in ContactChannel.values:
@@ -216,13 +217,6 @@ def contact_record(*, member: Member, date: datetime.date, acting_user,
     if with_member:  # contact with the member himself is evidence (SPEC §4)
         refresh_gaps([member.pk])
     return record
-
-
-@service
-def contact_delete(*, record: ContactRecord, acting_user) -> None:
-    member_id = record.member_id
-    record.delete()
-    refresh_gaps([member_id])
 
 
 def _books_after_change(organization: Organization) -> None:
@@ -245,6 +239,7 @@ def books_set(*, organization: Organization, opened_on: datetime.date | None, ac
     if opened_on is not None:
         _not_future(opened_on, as_of, "books_opened_on", "建账日期")
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    authorize(acting_user, Perm.EDIT_MEMBERS, organization, what=f"“{organization.name}”")
     organization.books_opened_on = opened_on
     organization.save(update_fields=["books_opened_on", "updated_at"])
     from .books import books_refresh_subtree

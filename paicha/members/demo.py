@@ -13,6 +13,7 @@ from paicha.codes import (
 )
 from paicha.core.pinyin import initials
 from paicha.members.idcard import make_id_number
+from paicha.members.models import ROW_FIELDS
 from paicha.organizations.models import Organization
 
 
@@ -65,16 +66,7 @@ def _days_before(rng: random.Random, ref: datetime.date, low_years: float, high_
 class MemberFactory:
     """Realistic member rows for one kind of branch."""
 
-    fields = (
-        "organization", "org_path", "name", "name_initials", "gender", "ethnicity",
-        "native_place", "birth_date", "id_number", "mobile", "other_contacts",
-        "household_register", "residence", "marital_status", "school", "education", "degree",
-        "work_start_date", "work_unit", "join_date", "join_org_name", "full_date",
-        "branch_entry_date", "party_post", "former_party_post", "monthly_dues", "member_type",
-        "sector", "person_category", "student_level", "in_hardship", "retired", "flowing",
-        "flow_destination", "employed_reported", "reported_community", "pocket", "religious",
-        "status", "status_date", "remarks", "created_at", "updated_at",
-    )
+    fields = ROW_FIELDS
 
     def __init__(self, rng: random.Random, ref: datetime.date):
         self.rng, self.ref = rng, ref
@@ -160,7 +152,7 @@ class MemberFactory:
             "岳麓街道桃子湖社区" if employed else "",
             pocket, rng.random() < 0.002,
             MemberStatus.RETAINED if abroad else MemberStatus.ACTIVE,
-            None, "；".join(remarks), self.now, self.now,
+            None, "；".join(remarks), None, None, self.now, self.now,
         )
 
 

@@ -24,7 +24,6 @@ import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -45,7 +44,7 @@ from paicha.codes import (
     StudentLevel,
 )
 from paicha.core.bulk import BackgroundInsert, batched, existing_values
-from paicha.core.dates import LooseDateError, format_cn_date, parse_cell_date
+from paicha.core.dates import format_cn_date
 from paicha.core.importing import (
     Header,
     ImportFileError,
@@ -62,12 +61,23 @@ from paicha.core.importing import (
     read_table as read_file,
 )
 from paicha.core.importing.reading import SUPPORTED_EXTENSIONS
+from paicha.core import importing as core_importing
+from paicha.core.importing.readers import (
+    CellError,
+    choice_lookup,
+    coded,
+    limited,
+    read_date,
+    read_flag,
+    read_money,
+    read_plain_date,
+)
 from paicha.core.pinyin import initials
 from paicha.organizations.models import Organization
 from paicha.organizations.tree import is_in_subtree
 
 from .idcard import IdNumberError, normalize_id_number, parse_id_number
-from .models import Member
+from .models import ROW_FIELDS, Member
 from .selectors import duplicate_message
 from .signals import members_changed_in_bulk
 from .validators import HOUSEHOLD_REGISTER_MAX, MOBILE_RE, normalize_mobile, rule_errors
@@ -78,13 +88,8 @@ PREVIEW_ROWS = 2000  # rows to create or update listed on the check and result p
 __all__ = ["SUPPORTED_EXTENSIONS", "ImportFileError"]
 
 
-class CellError(ValueError):
-    """One cell cannot be read; the message says what is wrong, in Chinese."""
-
-
 # ---- Reading cells ---------------------------------------------------------------------------
 
-_BLANK = ("", None)
 _text = cell_text
 _is_blank = is_blank
 
@@ -99,43 +104,16 @@ def read_name(value) -> str:
     return text
 
 
-def read_date(value) -> tuple[datetime.date, bool] | None:
-    """(date, month_only) from a cell (core.dates.parse_cell_date: 2016.09, 2016年9月, serials)."""
-    try:
-        return parse_cell_date(value)
-    except LooseDateError as exc:
-        message = str(exc)
-        if message.startswith("无法识别的日期："):  # name the value as the error list shows it
-            message = message.removeprefix("无法识别的日期：").join(("无法识别的日期“", "”"))
-        raise CellError(message) from None
-
-
-def read_plain_date(value) -> datetime.date | None:
-    """A date cell whose precision does not matter (only 出生年月 is compared with the ID)."""
-    read = read_date(value)
-    return read[0] if read else None
-
-
-def _choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
-    table = {}
-    for value, label in choices:
-        table[_key(label)] = value
-        table[_key(value)] = value
-    for alias, value in (extra or {}).items():
-        table[_key(alias)] = value
-    return table
-
-
 _key = title_key
 
 
-_GENDERS = _choice_lookup(Gender.choices, {"男性": "M", "女性": "F"})
-_ETHNICITIES = _choice_lookup(Ethnicity.choices, {
+_GENDERS = choice_lookup(Gender.choices, {"男性": "M", "女性": "F"})
+_ETHNICITIES = choice_lookup(Ethnicity.choices, {
     **{label.removesuffix("族"): value for value, label in Ethnicity.choices if label.endswith("族")},
     **{str(int(value)): value for value, _ in Ethnicity.choices},
     "德昂族": Ethnicity.DEANG, "崩龙族": Ethnicity.DEANG, "毛难族": Ethnicity.MAONAN,
 })
-_EDUCATIONS = _choice_lookup(Education.choices, {
+_EDUCATIONS = choice_lookup(Education.choices, {
     "博士": Education.POSTGRADUATE, "硕士": Education.POSTGRADUATE,
     "博士研究生": Education.POSTGRADUATE, "硕士研究生": Education.POSTGRADUATE,
     "研究生（博士）": Education.POSTGRADUATE, "研究生（硕士）": Education.POSTGRADUATE,
@@ -146,38 +124,16 @@ _EDUCATIONS = _choice_lookup(Education.choices, {
     "技校": Education.HIGH_SCHOOL, "初中": Education.JUNIOR_HIGH_OR_BELOW,
     "小学": Education.JUNIOR_HIGH_OR_BELOW, "文盲": Education.JUNIOR_HIGH_OR_BELOW,
 })
-_MEMBER_TYPES = _choice_lookup(MemberType.choices, {"正式": MemberType.FULL,
+_MEMBER_TYPES = choice_lookup(MemberType.choices, {"正式": MemberType.FULL,
                                                     "预备": MemberType.PROBATIONARY})
-_MARITAL = _choice_lookup(MaritalStatus.choices)
-_SECTORS = _choice_lookup(MemberSector.choices)
-_CATEGORIES = _choice_lookup(PersonCategory.choices, {"教工": PersonCategory.STAFF,
+_MARITAL = choice_lookup(MaritalStatus.choices)
+_SECTORS = choice_lookup(MemberSector.choices)
+_CATEGORIES = choice_lookup(PersonCategory.choices, {"教工": PersonCategory.STAFF,
                                                       "教师": PersonCategory.STAFF})
-_STUDENT_LEVELS = _choice_lookup(StudentLevel.choices, {
+_STUDENT_LEVELS = choice_lookup(StudentLevel.choices, {
     "硕士研究生": StudentLevel.POSTGRADUATE, "博士研究生": StudentLevel.POSTGRADUATE,
     "本科": StudentLevel.UNDERGRADUATE, "专科": StudentLevel.JUNIOR_COLLEGE,
 })
-_YES = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有"}
-_NO = {"否", "×", "n", "no", "false", "0", "无", ""}
-
-
-def _coded(table: dict[str, str], what: str, allowed: str) -> Callable:
-    memo: dict = {}  # a column holds a handful of distinct values: 男/女, 汉族 …
-
-    def read(value) -> str:
-        try:
-            code = memo[value]
-        except KeyError:
-            text = _text(value)
-            code = table.get(_key(text), None) if text else ""
-            if isinstance(value, (str, int, float)) and len(memo) < 10_000:
-                memo[value] = code
-        except TypeError:  # unhashable: cannot come from a sheet, but be safe
-            code = table.get(_key(_text(value)))
-        if code is None:
-            raise CellError(f"不是有效的{what}，应为{allowed}")
-        return code
-
-    return read
 
 
 def read_id_number(value) -> str:
@@ -193,38 +149,6 @@ def read_mobile(value) -> str:
     if text and not MOBILE_RE.fullmatch(text):
         raise CellError("手机号码应为以1开头的11位数字")
     return text
-
-
-def read_flag(value) -> bool:
-    text = _key(_text(value))
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise CellError("应填“是”或留空")
-
-
-def read_money(value) -> Decimal | None:
-    if value in _BLANK:
-        return None
-    text = _text(value).removesuffix("元")
-    try:
-        amount = Decimal(text).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise CellError("应为金额（元），如 12.50") from None
-    if amount < 0 or amount >= Decimal("1000000"):
-        raise CellError("金额超出范围")
-    return amount
-
-
-def _limited(max_length: int, what: str) -> Callable:
-    def read(value) -> str:
-        text = _text(value)
-        if len(text) > max_length:
-            raise CellError(f"{what}不超过{max_length}个字（现有{len(text)}个字）")
-        return text
-
-    return read
 
 
 # ---- Columns ---------------------------------------------------------------------------------
@@ -244,36 +168,36 @@ def _f(name):
 
 
 def _text_col(key, title, aliases=()):
-    return Column(key, title, aliases, _limited(_f(key).max_length, title))
+    return Column(key, title, aliases, limited(_f(key).max_length, title))
 
 
 COLUMNS: tuple[Column, ...] = (
     # 《支部党员名册》 (seed 002), in its order.
     Column("seq", "序号", ("编号",), read_text, True),
     Column("name", "姓 名", ("姓名", "党员姓名"), read_name, True),
-    Column("gender", "性别", (), _coded(_GENDERS, "性别", "男或女"), True),
-    Column("ethnicity", "民族", (), _coded(_ETHNICITIES, "民族", "如“汉族”“苗族”"), True),
-    Column("native_place", "籍贯", (), _limited(60, "籍贯"), True),
+    Column("gender", "性别", (), coded(_GENDERS, "性别", "男或女"), True),
+    Column("ethnicity", "民族", (), coded(_ETHNICITIES, "民族", "如“汉族”“苗族”"), True),
+    Column("native_place", "籍贯", (), limited(60, "籍贯"), True),
     Column("birth_date", "出生年月", ("出生日期", "出生年月日", "出生时间"), read_date, True),
     Column("education", "学历", ("文化程度", "最高学历"),
-           _coded(_EDUCATIONS, "学历", "研究生、大学本科、大学专科、中专、高中、中技、初中及以下"),
+           coded(_EDUCATIONS, "学历", "研究生、大学本科、大学专科、中专、高中、中技、初中及以下"),
            True),
     Column("id_number", "身份证号码", ("身份证号", "公民身份号码", "身份证"), read_id_number, True),
     Column("join_date", "入党时间", ("入党日期", "入党年月"), read_plain_date, True),
     Column("full_date", "转正时间", ("转正日期", "转正年月"), read_plain_date, True),
     Column("work_unit", "工作单位", ("工作单位及职务（职称）", "工作单位及职务", "单位"),
-           _limited(200, "工作单位"), True),
+           limited(200, "工作单位"), True),
     Column("phone", "联系电话", ("电话", "联系方式"), read_text, True),
     Column("remarks", "备注", (), read_text, True),
     # Further fields of the 登记表, optional.
     Column("member_type", "党员类型", ("正式/预备", "党员身份"),
-           _coded(_MEMBER_TYPES, "党员类型", "正式党员或预备党员")),
+           coded(_MEMBER_TYPES, "党员类型", "正式党员或预备党员")),
     Column("mobile", "手机号码", ("手机", "手机号"), read_mobile),
     _text_col("other_contacts", "其他联系方式"),
     Column("household_register", "户籍所在地", ("户籍地", "户口所在地"),
-           _limited(HOUSEHOLD_REGISTER_MAX, "户籍所在地")),
+           limited(HOUSEHOLD_REGISTER_MAX, "户籍所在地")),
     _text_col("residence", "实际居住地址", ("现居住地址", "居住地址", "家庭住址")),
-    Column("marital_status", "婚姻状况", (), _coded(_MARITAL, "婚姻状况", "未婚、已婚、离婚或复婚")),
+    Column("marital_status", "婚姻状况", (), coded(_MARITAL, "婚姻状况", "未婚、已婚、离婚或复婚")),
     _text_col("school", "毕业院校"),
     _text_col("degree", "学位"),
     Column("work_start_date", "参加工作时间", ("参加工作日期",), read_plain_date),
@@ -283,11 +207,11 @@ COLUMNS: tuple[Column, ...] = (
     _text_col("former_party_post", "曾任党内职务"),
     Column("monthly_dues", "每月党费交纳数额", ("每月党费", "月交党费", "党费（元）"), read_money),
     Column("sector", "所在领域", ("党员所在领域",),
-           _coded(_SECTORS, "所在领域", "农村、社区、机关、事业单位、国有企业、非公有制企业、社会组织或其他")),
+           coded(_SECTORS, "所在领域", "农村、社区、机关、事业单位、国有企业、非公有制企业、社会组织或其他")),
     Column("person_category", "人员类别", ("教职工/学生",),
-           _coded(_CATEGORIES, "人员类别", "教职工、学生或其他")),
+           coded(_CATEGORIES, "人员类别", "教职工、学生或其他")),
     Column("student_level", "学生类别", ("学生层次",),
-           _coded(_STUDENT_LEVELS, "学生类别", "研究生、本科生或专科生")),
+           coded(_STUDENT_LEVELS, "学生类别", "研究生、本科生或专科生")),
     Column("in_hardship", "生活困难党员", (), read_flag),
     Column("retired", "离退休党员", (), read_flag),
     Column("flowing", "流动党员", (), read_flag),
@@ -715,23 +639,12 @@ def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
 
 # ---- Writing ---------------------------------------------------------------------------------
 
-CREATE_FIELDS = (
-    "organization", "org_path", "name", "name_initials", "gender", "ethnicity",
-    "native_place", "birth_date", "id_number", "mobile", "other_contacts",
-    "household_register", "residence", "marital_status", "school", "education", "degree",
-    "work_start_date", "work_unit", "join_date", "join_org_name", "full_date",
-    "branch_entry_date", "party_post", "former_party_post", "monthly_dues", "member_type",
-    "sector", "person_category", "student_level", "in_hardship", "retired", "flowing",
-    "flow_destination", "employed_reported", "reported_community", "pocket", "religious",
-    "status", "status_date", "remarks", "declared_last_org_life", "declared_last_dues",
-    "created_at", "updated_at",
-)
 
 
 def insert_fields(filled: frozenset[str]) -> tuple[str, ...]:
-    """The columns an import writes: CREATE_FIELDS less those the table fills by itself (NULL or
+    """The columns an import writes: ROW_FIELDS less those the table fills by itself (NULL or
     its DEFAULT) that no column of the file fills."""
-    return tuple(name for name in CREATE_FIELDS
+    return tuple(name for name in ROW_FIELDS
                  if name in filled or not (_f(name).null or _f(name).has_db_default()))
 
 
@@ -835,10 +748,16 @@ class _Writer:
             self._insert.abort()
 
 
-class ImportRejected(Exception):
+class ImportRejected(core_importing.ImportRejected):
+    """The roster refused whole: `plan` holds every error by row and column."""
+
     def __init__(self, plan: ImportPlan):
-        super().__init__(f"{plan.error_count} 处错误")
+        Exception.__init__(self, f"{plan.error_count} 处错误")
         self.plan = plan
+
+    @property
+    def errors(self) -> list[str]:
+        return [str(error) for error in self.plan.errors]
 
 
 def _write_updates(updates: list[PlannedRow], now, progress: Progress = _no_progress,

@@ -90,6 +90,20 @@ def moved_later_q(as_of) -> Q:
 # Statuses that keep a member on the branch's roster (支部党员名册).
 ON_ROSTER = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
 
+# Every column of a member row, in the order the bulk writers give them (the roster import,
+# the demo data): `core.bulk.bulk_insert(Member, ROW_FIELDS, rows)`.
+ROW_FIELDS = (
+    "organization", "org_path", "name", "name_initials", "gender", "ethnicity",
+    "native_place", "birth_date", "id_number", "mobile", "other_contacts",
+    "household_register", "residence", "marital_status", "school", "education", "degree",
+    "work_start_date", "work_unit", "join_date", "join_org_name", "full_date",
+    "branch_entry_date", "party_post", "former_party_post", "monthly_dues", "member_type",
+    "sector", "person_category", "student_level", "in_hardship", "retired", "flowing",
+    "flow_destination", "employed_reported", "reported_community", "pocket", "religious",
+    "status", "status_date", "remarks", "declared_last_org_life", "declared_last_dues",
+    "created_at", "updated_at",
+)
+
 
 # Optional fields have their default in the table too (DEFAULT '' / false), so a bulk insert
 # leaves out the columns a roster file does not fill: an import then writes half the columns.

@@ -5,11 +5,11 @@ signals in the same transaction, attributed to that user. The roster import has 
 service module (`importing.py`) because it writes thousands of rows at once.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import can_reach, require
+from paicha.accounts.scope import authorize
 from paicha.audit.context import acting_as
 from paicha.organizations.models import Organization
 
@@ -30,9 +30,7 @@ EDITABLE_FIELDS = (
 
 
 def _check_target(acting_user, organization: Organization) -> None:
-    require(acting_user, Perm.EDIT_MEMBERS)
-    if not can_reach(acting_user, organization):
-        raise PermissionDenied("该党组织不在您的管理范围内")
+    authorize(acting_user, Perm.EDIT_MEMBERS, organization, what="该党组织")
     if not organization.is_active:
         raise ValidationError({"organization": "该党组织已合并或撤销，不能登记党员"})
 
@@ -75,9 +73,7 @@ def member_update(*, member: Member, acting_user, **fields) -> Member:
     transfer between organizations goes through the transfers app."""
     _unknown(fields)
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
-    require(acting_user, Perm.EDIT_MEMBERS)
-    if not can_reach(acting_user, member.organization):
-        raise PermissionDenied("该党员不在您的管理范围内")
+    authorize(acting_user, Perm.EDIT_MEMBERS, member.organization, what="该党员")
     new_org = fields.get("organization")
     if new_org is not None and new_org.pk != member.organization_id:
         _check_target(acting_user, new_org)

@@ -1,18 +1,26 @@
 """Everything that can happen to an organization: create, update, move, merge.
 
-Each change is atomic and audited; the audit log keeps the history of names and places.
+Each change is atomic and audited; the audit log keeps the history of names and places. The
+acting user must hold MANAGE_ORGS over every organization it touches, and cannot move or merge
+the organization of its own account (that belongs to the level above). The top of a tree is
+created once, by the first-run set-up (`org_create_top`): no account reaches above it.
 """
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Value
 from django.db.models.functions import Concat, Length, Substr
 
+from paicha.accounts.permissions import Perm
+from paicha.accounts.scope import authorize
 from paicha.audit.services import audit_record
+from paicha.core.transactions import service
 
 from .models import Organization, OrgScopedModel
-from .tree import MAX_DEPTH, SEGMENT_WIDTH, decode_segment, encode_segment, subtree_q
+from .tree import (
+    MAX_DEPTH, SEGMENT_WIDTH, decode_segment, encode_segment, is_in_subtree, subtree_q,
+)
 
 EDITABLE_FIELDS = (
     "code", "name", "short_name", "kind", "category", "secretary", "secretary_phone",
@@ -40,12 +48,7 @@ def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
         raise ValidationError({"code": f"组织代码 {code} 已被“{taken.first().name}”使用"})
 
 
-@transaction.atomic
-def org_create(*, parent: Organization | None, acting_user=None, **fields) -> Organization:
-    if parent is not None and not parent.is_active:
-        raise ValidationError({"parent": f"上级党组织“{parent.name}”已撤销或合并，不能再设下级"})
-    if parent is not None and parent.depth + 1 >= MAX_DEPTH:
-        raise ValidationError({"parent": f"组织层级不能超过 {MAX_DEPTH} 级"})
+def _create(parent: Organization | None, fields: dict) -> Organization:
     _check_code_free(fields["code"])
     org = Organization(parent=parent, **fields)
     org.path = _next_child_path(parent)
@@ -55,12 +58,38 @@ def org_create(*, parent: Organization | None, acting_user=None, **fields) -> Or
     return org
 
 
+@service
+def org_create(*, parent: Organization, acting_user, **fields) -> Organization:
+    """A new organization below `parent`."""
+    parent = Organization.objects.select_for_update().get(pk=parent.pk)
+    authorize(acting_user, Perm.MANAGE_ORGS, parent, what=f"“{parent.name}”")
+    if not parent.is_active:
+        raise ValidationError({"parent": f"上级党组织“{parent.name}”已撤销或合并，不能再设下级"})
+    if parent.depth + 1 >= MAX_DEPTH:
+        raise ValidationError({"parent": f"组织层级不能超过 {MAX_DEPTH} 级"})
+    return _create(parent, fields)
+
+
 @transaction.atomic
-def org_update(*, org: Organization, acting_user=None, **fields) -> Organization:
+def org_create_top(**fields) -> Organization:
+    """The top organization of a tree, made by the first-run set-up before any account exists
+    (`workspace.installation`); every other organization is made by `org_create`."""
+    return _create(None, fields)
+
+
+def _own_level(org: Organization, acting_user) -> None:
+    if org.pk == acting_user.organization_id:
+        raise PermissionDenied("不能调整本级党组织自身的隶属关系")
+
+
+@service
+def org_update(*, org: Organization, acting_user, **fields) -> Organization:
     """Rename or change the contacts of an organization (the audit log keeps the old values)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"不可修改的字段：{', '.join(sorted(unknown))}")
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    authorize(acting_user, Perm.MANAGE_ORGS, org, what=f"“{org.name}”")
     if "code" in fields:
         _check_code_free(fields["code"], exclude_pk=org.pk)
     for name, value in fields.items():
@@ -87,11 +116,15 @@ def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
         )
 
 
-@transaction.atomic
-def org_move(*, org: Organization, new_parent: Organization, acting_user=None) -> Organization:
+@service
+def org_move(*, org: Organization, new_parent: Organization, acting_user) -> Organization:
     """Put `org` with its whole subtree (members, records) under `new_parent`."""
     org = Organization.objects.select_for_update().get(pk=org.pk)
-    if new_parent.path.startswith(org.path):
+    new_parent = Organization.objects.get(pk=new_parent.pk)
+    authorize(acting_user, Perm.MANAGE_ORGS, org, what=f"“{org.name}”")
+    authorize(acting_user, Perm.MANAGE_ORGS, new_parent, what=f"“{new_parent.name}”")
+    _own_level(org, acting_user)
+    if is_in_subtree(new_parent.path, org.path):
         raise ValidationError({"parent": "不能把组织移到它自己或它的下级组织之下"})
     if org.parent_id == new_parent.pk:
         raise ValidationError({"parent": f"“{org.name}”已经在“{new_parent.name}”之下"})
@@ -110,13 +143,18 @@ def org_move(*, org: Organization, new_parent: Organization, acting_user=None) -
     return org
 
 
-@transaction.atomic
-def org_merge(*, source: Organization, target: Organization, acting_user=None) -> Organization:
+@service
+def org_merge(*, source: Organization, target: Organization, acting_user) -> Organization:
     """Merge `source` into `target`: its members, records and sub-organizations move to
     `target`; `source` stays, inactive, with `merged_into` pointing at `target`."""
+    source = Organization.objects.select_for_update().get(pk=source.pk)
+    target = Organization.objects.select_for_update().get(pk=target.pk)
+    authorize(acting_user, Perm.MANAGE_ORGS, source, what=f"“{source.name}”")
+    authorize(acting_user, Perm.MANAGE_ORGS, target, what=f"“{target.name}”")
+    _own_level(source, acting_user)
     if source.pk == target.pk:
         raise ValidationError({"target": "不能把组织合并到它自己"})
-    if target.path.startswith(source.path):
+    if is_in_subtree(target.path, source.path):
         raise ValidationError({"target": "不能合并到被合并组织的下级组织"})
     if not source.is_active or not target.is_active:
         raise ValidationError({"target": "已撤销或合并的组织不能再合并"})

@@ -79,8 +79,8 @@ def edit(request, code):
             form = refused
         elif request.method == "POST" and form.is_valid():
             try:
-                services.org_update(org=org, acting_user=request.user,
-                                    **{f: form.cleaned_data[f] for f in form.changed_data})
+                org = services.org_update(org=org, acting_user=request.user,
+                                          **{f: form.cleaned_data[f] for f in form.changed_data})
             except ValidationError as exc:
                 errors_into(form, exc)
             else:

@@ -8,7 +8,7 @@ from paicha.accounts.models import User
 from paicha.accounts.permissions import Role
 from paicha.codes import OrgKind
 from paicha.organizations.models import Organization
-from paicha.organizations.services import org_create
+from paicha.organizations.services import org_create_top
 
 
 def is_empty() -> bool:
@@ -43,8 +43,8 @@ def installation_init(*, org_name: str, org_code: str, org_category: str, userna
     if errors:
         raise ValidationError(errors)
     try:
-        org = org_create(parent=None, name=org_name, code=org_code, category=org_category,
-                         kind=org_kind)
+        org = org_create_top(name=org_name, code=org_code, category=org_category,
+                             kind=org_kind)
     except ValidationError as exc:
         raise ValidationError({f"org_{k}" if k in ("name", "code", "category", "kind") else k: v
                                for k, v in exc.message_dict.items()}) from exc

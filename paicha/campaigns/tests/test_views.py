@@ -179,13 +179,13 @@ def test_report_downloads_a_docx_with_the_sections_and_is_audited(
 def test_report_flowing_figure_counts_flow_records_on_the_date(college_campaign):
     from paicha.campaigns import report
     from paicha.codes import FlowScope
-    from paicha.conftest import make_member
+    from paicha.conftest import make_member, setup_actor
     from paicha.transfers.services import flow_open
 
     campaign = college_campaign[0]
     away = make_member(campaign.organization.children.order_by("path").first(), "外出甲")
     flow_open(member=away, destination="深圳市", since=datetime.date(2016, 5, 1),
-              scope=FlowScope.CROSS_PROVINCE)
+              scope=FlowScope.CROSS_PROVINCE, acting_user=setup_actor(away.organization))
 
     def flowing(on):
         figs = report.figures(org=campaign.organization, campaign=campaign, as_of=on)

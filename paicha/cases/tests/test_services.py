@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
@@ -97,8 +97,9 @@ def test_other_reason_needs_the_reason_in_remarks(lost, personas):
 
 
 def test_worker_of_another_branch_cannot_open(lost, personas):
-    with pytest.raises(ValidationError, match="无权"):
+    with pytest.raises(PermissionDenied, match="该党员不在您的管理范围内"):
         services.case_open(member=lost, acting_user=personas["worker_b1"], opened_on=OPENED)
+    assert not LostContactCase.objects.exists()
 
 
 def test_lost_period_runs_to_the_fill_date_then_to_the_end_of_the_search(
@@ -306,13 +307,14 @@ def test_no_signer_from_the_wrong_organization_or_role(opened_case, personas, se
                                             opinion="同意", signed_on=day)
 
     worker_a2 = make_user("worker_a2", tree.branch_a2, Role.BRANCH_WORKER)
-    with pytest.raises(ValidationError, match="文学院教工第一党支部.*文学院学生党支部"):
+    # Users outside the case's subtree are refused before any rule of the chain is asked.
+    with pytest.raises(PermissionDenied, match="该案件不在您的管理范围内"):
         sign(worker_a2, S.BRANCH_COMMITTEE)
     with pytest.raises(ValidationError, match="须由支部工作人员签署"):
         sign(personas["reviewer_a"], S.BRANCH_COMMITTEE)
     sign(personas["worker_a1"], S.BRANCH_COMMITTEE)
     reviewer_b = make_user("reviewer_b", tree.college_b, Role.COMMITTEE_REVIEWER)
-    with pytest.raises(ValidationError, match="基层党委“文学院党委”"):
+    with pytest.raises(PermissionDenied, match="该案件不在您的管理范围内"):
         sign(reviewer_b, S.COMMITTEE_PRE_REVIEW)
     with pytest.raises(ValidationError, match="须由基层党委审核人员签署"):
         sign(personas["department"], S.COMMITTEE_PRE_REVIEW)
@@ -322,7 +324,7 @@ def test_no_signer_from_the_wrong_organization_or_role(opened_case, personas, se
     with pytest.raises(ValidationError, match="上一级党委组织部门"):
         sign(dept_at_college, S.DEPARTMENT_PRE_REVIEW)
     outsider_dept = make_user("dept_x", tree.other_root, Role.ORG_DEPARTMENT)
-    with pytest.raises(ValidationError, match="上一级党委组织部门"):
+    with pytest.raises(PermissionDenied, match="该案件不在您的管理范围内"):
         sign(outsider_dept, S.DEPARTMENT_PRE_REVIEW)
     sign(personas["department"], S.DEPARTMENT_PRE_REVIEW)
     assert ApprovalSignature.objects.count() == 3

@@ -7,11 +7,12 @@ spreadsheet, or built to exhaust memory (a cell at XFD1048576, a zip bomb, a 1 M
 before python-calamine allocates anything, with a Chinese message that says what to do.
 `find_header` finds the title row below any title lines (one or two rows deep), and
 `RowErrors` collects each problem with the row number as the spreadsheet shows it and the
-column's title as the file spells it.
+column's title as the file spells it. `read_titled` gives a short declaration (evidence, the
+transfers' history) its rows by title, and `ImportRejected` refuses a file as a whole.
 """
 
 from .cells import cell_code, cell_name, cell_text, is_blank, title_key
-from .header import ColumnSpec, Header, find_header, titled_rows
+from .header import ColumnSpec, Header, find_header, read_titled, titled_rows
 from .reading import (
     ImportFileError,
     Limits,
@@ -20,12 +21,13 @@ from .reading import (
     read_table,
     read_upload,
 )
-from .rows import RowError, RowErrors
+from .rows import ImportRejected, RowError, RowErrors
 
 __all__ = [
     "ColumnSpec",
     "Header",
     "ImportFileError",
+    "ImportRejected",
     "Limits",
     "RowError",
     "RowErrors",
@@ -37,6 +39,7 @@ __all__ = [
     "find_header",
     "is_blank",
     "read_table",
+    "read_titled",
     "read_upload",
     "title_key",
     "titled_rows",

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from .cells import cell_text, is_blank, title_key
+from .reading import ImportFileError, Limits, read_upload
+from .rows import ImportRejected
 
 HEADER_SEARCH_ROWS = 30
 
@@ -126,3 +128,14 @@ def titled_rows(
     if len(body) > max_rows:
         raise ImportFileError(f"一次最多导入 {max_rows:,} 行，该文件有 {len(body):,} 行")
     return body
+
+
+def read_titled(file, columns, *, required, max_rows: int) -> list[tuple[int, dict]]:
+    """[(row number as the spreadsheet shows it, {title: raw cell})] of an uploaded sheet's
+    rows under its title row, at most `max_rows`; a file that cannot be read, or lacks a
+    required column, is refused whole (`ImportRejected` with the reason)."""
+    try:
+        return titled_rows(read_upload(file, limits=Limits(max_rows=max_rows + 1000)), columns,
+                           required=required, max_rows=max_rows)
+    except ImportFileError as exc:
+        raise ImportRejected([str(exc)]) from None

@@ -42,3 +42,12 @@ class RowErrors:
 
     def __len__(self) -> int:
         return self.count
+
+
+class ImportRejected(Exception):
+    """A file refused as a whole, nothing written: `errors`, each a sentence that names its
+    row (or the file)."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("；".join(errors[:5]))
+        self.errors = errors

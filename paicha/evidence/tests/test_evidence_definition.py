@@ -133,7 +133,7 @@ def test_books_date_is_the_earliest_record_of_the_subtree_then_inherited_when_se
     assert both_paths(D(2015, 9, 1)) == ["王一", "王二"]
     # The college sets its 建账日期: both branches inherit it.
     services.books_set(organization=tree.college_a, opened_on=D(2013, 1, 1),
-                       acting_user=None, as_of=D(2016, 1, 1))
+                       acting_user=tree.department, as_of=D(2016, 1, 1))
     for org in (a1, a2):
         row = books_for(org)
         assert (row.opened_on, row.source, row.source_org_id) == (
@@ -145,7 +145,7 @@ def test_books_date_is_the_earliest_record_of_the_subtree_then_inherited_when_se
     assert both_paths(D(2013, 7, 1)) == ["王一", "王二"]
     assert both_paths(D(2014, 11, 30)) == ["王二"]
     # Cleared: derived again from the records.
-    services.books_set(organization=tree.college_a, opened_on=None, acting_user=None,
+    services.books_set(organization=tree.college_a, opened_on=None, acting_user=tree.department,
                        as_of=D(2016, 1, 1))
     assert books_for(a2).opened_on == D(2015, 3, 1)
     assert both_paths(D(2014, 11, 30)) == []
@@ -156,7 +156,7 @@ def test_books_date_cannot_be_in_the_future(tree):
 
     with pytest.raises(ValidationError) as err:
         services.books_set(organization=tree.branch_a1, opened_on=D(2017, 1, 2),
-                           acting_user=None, as_of=D(2017, 1, 1))
+                           acting_user=tree.department, as_of=D(2017, 1, 1))
     assert "建账日期" in str(err.value)
     assert Organization.objects.get(pk=tree.branch_a1.pk).books_opened_on is None
 
@@ -167,7 +167,7 @@ def test_members_without_evidence_since_the_books_date_are_unverified_then_lost(
     old = make_member(tree.branch_a1, "王旧记录", branch_entry_date=D(2005, 1, 1))
     pay(old, D(2012, 5, 1))
     services.books_set(organization=tree.branch_a1, opened_on=D(2016, 1, 1),
-                       acting_user=None, as_of=D(2016, 1, 1))
+                       acting_user=tree.department, as_of=D(2016, 1, 1))
     pay(seen, D(2016, 2, 1))
 
     def unverified(as_of):

@@ -279,7 +279,7 @@ def test_open_flow_not_reported_at_the_destination(tree):
 
     m = make_member(tree.branch_a1, "王流动", branch_entry_date=D(2010, 1, 1))
     flow = transfers.flow_open(member=m, destination="深圳", since=D(2016, 1, 5),
-                               scope=FlowScope.CROSS_PROVINCE)
+                               scope=FlowScope.CROSS_PROVINCE, acting_user=tree.department)
     assert uncontrolled(D(2016, 2, 5)) == {}
     assert uncontrolled(D(2016, 2, 6))["王流动"].away_source == "流动未报到"
     pay(m, D(2016, 3, 1))  # he paid his dues from there: the branch is in touch
@@ -377,7 +377,7 @@ def test_pre_campaign_lost_adds_unreceipted_transfers_out(tree):
     pay(gone, D(2016, 1, 1))
     transfers.transfer_out_create(member=gone, letter_date=D(2012, 6, 1), province_scope="outside",
                                   counterpart_name="中共深圳市南山区委组织部",
-                                  permanence="permanent")
+                                  permanence="permanent", acting_user=tree.department)
     result = selectors.pre_campaign_lost(org=tree.college_a, as_of=D(2016, 3, 1))
     assert [m.pk for m in result.lost] == [lost.pk]
     assert [t.member_id for t in result.unreceipted] == [gone.pk]

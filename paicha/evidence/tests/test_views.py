@@ -93,6 +93,8 @@ def test_lost_list_shows_the_member_with_the_search_link(world, personas, client
     assert f"/cases/new/?member={world['lost'].pk}" in body
     assert "6个月以上" in body and "2016年9月20日起列入" in body and "恰满6个月" in body
     assert "2016年9月21日起计入" in body  # 附件5's 超过六个月
+    # The 无记录待核实 section stands once on the page.
+    assert body.count('id="unverified-table"') == 1 and body.count("无记录待核实（") == 1
 
 
 def test_lost_list_as_of_a_past_date(world, personas, client_for):

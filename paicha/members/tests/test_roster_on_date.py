@@ -4,7 +4,7 @@ after D — removals, receipts and moves take effect on their own dates."""
 import datetime
 
 from paicha.codes import AbroadKind, MemberStatus, ProvinceScope, TransferPermanence
-from paicha.conftest import make_member
+from paicha.conftest import make_member, setup_actor
 from paicha.members.models import Member
 from paicha.transfers import services as transfers
 
@@ -19,13 +19,13 @@ def transfer_out(member, *, letter_date, to=None):
     return transfers.transfer_out_create(
         member=member, letter_date=letter_date, province_scope=ProvinceScope.WITHIN,
         counterpart_org=to, counterpart_name="" if to else "中共某县委组织部",
-        permanence=TransferPermanence.PERMANENT)
+        permanence=TransferPermanence.PERMANENT, acting_user=setup_actor(member.organization))
 
 
 def test_a_receipt_takes_the_member_off_on_its_date(tree):
     leaving = make_member(tree.branch_a1, "转出者", join_date=D(2010, 1, 1))
     transfer = transfer_out(leaving, letter_date=D(2016, 11, 15))
-    transfers.transfer_receipt_record(transfer=transfer, on=D(2016, 12, 1))
+    transfers.transfer_receipt_record(transfer=transfer, on=D(2016, 12, 1), acting_user=tree.department)
     leaving.refresh_from_db()
     assert (leaving.status, leaving.status_date) == (MemberStatus.TRANSFERRED_OUT, D(2016, 12, 1))
     on = Member.objects.on_roster_of
@@ -38,7 +38,7 @@ def settle_abroad(member, personas, *, since, approved_on):
     from paicha.transfers.tests.test_services import approve_abroad
 
     record = transfers.abroad_register(member=member, kind=AbroadKind.SUSPENDED, place="加拿大",
-                                       period_from=since)
+                                       period_from=since, acting_user=setup_actor(member.organization))
     approve_abroad(record, personas, approved_on)
 
 
@@ -62,7 +62,7 @@ def test_a_member_who_arrives_after_the_date_is_not_on_its_roster(tree):
 def test_a_move_within_the_system_counts_in_the_sending_branch_until_accepted(tree):
     mover = make_member(tree.branch_a1, "调动者", join_date=D(2010, 1, 1))
     transfer = transfer_out(mover, letter_date=D(2016, 11, 10), to=tree.branch_b1)
-    transfers.transfer_accept(transfer=transfer, on=D(2016, 11, 20))
+    transfers.transfer_accept(transfer=transfer, on=D(2016, 11, 20), acting_user=tree.department)
     on = Member.objects.on_roster_of
     # Before the acceptance: in A1 (and college A, and the university), not in B1.
     assert names(on(tree.branch_a1, D(2016, 11, 19))) == ["调动者"]
@@ -78,10 +78,10 @@ def test_a_move_within_the_system_counts_in_the_sending_branch_until_accepted(tr
 def test_two_moves_place_the_member_where_he_was_on_each_date(tree):
     mover = make_member(tree.branch_a1, "两次调动", join_date=D(2010, 1, 1))
     first = transfer_out(mover, letter_date=D(2016, 3, 1), to=tree.branch_a2)
-    transfers.transfer_accept(transfer=first, on=D(2016, 3, 10))
+    transfers.transfer_accept(transfer=first, on=D(2016, 3, 10), acting_user=tree.department)
     mover.refresh_from_db()
     second = transfer_out(mover, letter_date=D(2016, 6, 1), to=tree.branch_b1)
-    transfers.transfer_accept(transfer=second, on=D(2016, 6, 10))
+    transfers.transfer_accept(transfer=second, on=D(2016, 6, 10), acting_user=tree.department)
     where = {day: [b.name for b in (tree.branch_a1, tree.branch_a2, tree.branch_b1)
                    if Member.objects.on_roster_of(b, day).filter(pk=mover.pk).exists()]
              for day in (D(2016, 3, 9), D(2016, 3, 10), D(2016, 6, 9), D(2016, 6, 10))}
@@ -98,7 +98,7 @@ def test_backfill_dates_members_off_the_roster_from_their_records(tree, personas
         "paicha.members.migrations.0010_backfill_status_date").backfill
     left = make_member(tree.branch_a1, "早已转出", join_date=D(2010, 1, 1))
     transfer = transfer_out(left, letter_date=D(2016, 4, 1))
-    transfers.transfer_receipt_record(transfer=transfer, on=D(2016, 4, 20))
+    transfers.transfer_receipt_record(transfer=transfer, on=D(2016, 4, 20), acting_user=tree.department)
     settled = make_member(tree.branch_a1, "早已定居", join_date=D(2010, 1, 1))
     settle_abroad(settled, personas, since=D(2015, 2, 3), approved_on=D(2015, 2, 3))
     kept = make_member(tree.branch_a1, "在册", join_date=D(2010, 1, 1))

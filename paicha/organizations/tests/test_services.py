@@ -44,7 +44,7 @@ def test_move_carries_subtree_and_members(tree, personas):
 
 def test_move_under_own_descendant_is_refused(tree):
     with pytest.raises(ValidationError, match="下级"):
-        services.org_move(org=tree.college_a, new_parent=tree.branch_a1)
+        services.org_move(org=tree.college_a, new_parent=tree.branch_a1, acting_user=tree.department)
 
 
 def test_merge_moves_members_and_keeps_the_merged_branch(tree, personas):
@@ -58,4 +58,4 @@ def test_merge_moves_members_and_keeps_the_merged_branch(tree, personas):
     assert not tree.branch_a2.is_active
     assert tree.branch_a2.merged_into == tree.branch_a1
     with pytest.raises(ValidationError):
-        services.org_merge(source=tree.branch_a2, target=tree.branch_a1)
+        services.org_merge(source=tree.branch_a2, target=tree.branch_a1, acting_user=tree.department)

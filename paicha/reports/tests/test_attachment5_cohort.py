@@ -22,7 +22,7 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWX"
 def cohort(tree):
     """Members of college A (branch A1) and college B (branch B1), all in their branch since
     2010; the books of the whole tree open on 2010-01-01."""
-    services.books_set(organization=tree.root, opened_on=D(2010, 1, 1), acting_user=None,
+    services.books_set(organization=tree.root, opened_on=D(2010, 1, 1), acting_user=tree.department,
                        as_of=FILL)
 
     def m(name, *payments, org=None, **extra):

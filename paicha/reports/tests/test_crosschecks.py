@@ -60,20 +60,20 @@ def year_of_transfers(tree):
         person = make_member(tree.branch_a1, name, join_date=D(2010, 1, 1), **member)
         return transfers.transfer_out_create(
             member=person, letter_date=letter, province_scope=scope,
-            counterpart_name="中共某县委组织部", permanence=TransferPermanence.PERMANENT)
+            counterpart_name="中共某县委组织部", permanence=TransferPermanence.PERMANENT, acting_user=tree.department)
 
-    transfers.transfer_receipt_record(transfer=out("甲", D(2016, 3, 1)), on=D(2016, 11, 20))
-    transfers.transfer_receipt_record(transfer=out("乙", D(2016, 11, 15)), on=D(2016, 12, 1))
+    transfers.transfer_receipt_record(transfer=out("甲", D(2016, 3, 1)), on=D(2016, 11, 20), acting_user=tree.department)
+    transfers.transfer_receipt_record(transfer=out("乙", D(2016, 11, 15)), on=D(2016, 12, 1), acting_user=tree.department)
     transfers.transfer_refuse(transfer=out("丙", D(2016, 5, 1), ProvinceScope.OUTSIDE,
                                            person_category=PersonCategory.STUDENT,
                                            student_level=StudentLevel.POSTGRADUATE),
-                              on=D(2016, 11, 1), reason="查无此人")
+                              on=D(2016, 11, 1), reason="查无此人", acting_user=tree.department)
     transfers.transfer_in_register(
         organization=tree.branch_a1, letter_date=D(2016, 2, 1), receipt_date=D(2016, 2, 1),
         province_scope=ProvinceScope.WITHIN, counterpart_name="中共某市委组织部",
         member_fields={"name": "丁", "id_number": "430102199005170180", "join_date": D(2012, 1, 1),
                        "full_date": D(2013, 1, 1), "person_category": PersonCategory.STUDENT,
-                       "student_level": StudentLevel.UNDERGRADUATE})
+                       "student_level": StudentLevel.UNDERGRADUATE}, acting_user=tree.department)
 
 
 COUNTS = ("总数", "研究生", "本科生", "专科生", "省内", "省外", "回执收（寄）数")

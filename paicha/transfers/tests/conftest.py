@@ -30,7 +30,7 @@ def member_a1(tree):
 
 
 @pytest.fixture
-def make_out():
+def make_out(tree):
     """A transfer out issued through the service, to an outside name unless told."""
 
     def make(member, *, letter_date=D(2026, 3, 1), to=None, name="中共深圳市南山区委组织部",
@@ -38,6 +38,7 @@ def make_out():
         return services.transfer_out_create(
             member=member, letter_date=letter_date, province_scope=scope, counterpart_org=to,
             counterpart_name="" if to else name,
-            permanence=extra.pop("permanence", TransferPermanence.PERMANENT), **extra)
+            permanence=extra.pop("permanence", TransferPermanence.PERMANENT),
+            acting_user=extra.pop("acting_user", tree.department), **extra)
 
     return make

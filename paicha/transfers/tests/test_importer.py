@@ -78,7 +78,7 @@ def test_any_bad_row_rejects_the_whole_file_with_every_error(tree):
     ]
     with pytest.raises(importer.ImportRejected) as exc:
         importer.transfers_import(file=_xlsx(rows), scope_org=tree.college_a,
-                                  as_of=D(2026, 1, 1))
+                                  as_of=D(2026, 1, 1), acting_user=tree.department)
     errors = "\n".join(exc.value.errors)
     assert "第3行（蒋错号）" in errors and "校验位" in errors
     assert "第4行（沈外院）" in errors and "管理范围" in errors
@@ -97,17 +97,17 @@ def test_missing_columns_and_unreadable_files(tree):
     book.save(data)
     data.seek(0)
     with pytest.raises(importer.ImportRejected) as exc:
-        importer.transfers_import(file=data, scope_org=tree.root, as_of=D(2026, 1, 1))
+        importer.transfers_import(file=data, scope_org=tree.root, as_of=D(2026, 1, 1), acting_user=tree.department)
     assert "缺少列" in exc.value.errors[0] and "身份证号码" in exc.value.errors[0]
     with pytest.raises(importer.ImportRejected) as exc:
         importer.transfers_import(file=io.BytesIO(b"not excel"), scope_org=tree.root,
-                                  as_of=D(2026, 1, 1))
+                                  as_of=D(2026, 1, 1), acting_user=tree.department)
     assert "无法读取" in exc.value.errors[0]
 
 
 def test_the_same_letter_twice_is_refused(tree):
-    importer.transfers_import(file=_xlsx([_row()]), scope_org=tree.root, as_of=D(2026, 1, 1))
+    importer.transfers_import(file=_xlsx([_row()]), scope_org=tree.root, as_of=D(2026, 1, 1), acting_user=tree.department)
     with pytest.raises(importer.ImportRejected) as exc:
-        importer.transfers_import(file=_xlsx([_row()]), scope_org=tree.root, as_of=D(2026, 1, 1))
+        importer.transfers_import(file=_xlsx([_row()]), scope_org=tree.root, as_of=D(2026, 1, 1), acting_user=tree.department)
     assert "已经登记过" in exc.value.errors[0]
     assert Transfer.objects.count() == 1 and Transfer.objects.get().state == TransferState.OPEN

@@ -13,7 +13,7 @@ D = datetime.date
 def test_unreceipted_window_and_receipt_after_as_of(tree, member_a1, make_out):
     old = make_out(make_member(tree.branch_a1, "钱二零零六"), letter_date=D(2007, 7, 31))
     t = make_out(member_a1, letter_date=D(2016, 5, 1))
-    services.transfer_receipt_record(transfer=t, on=D(2016, 9, 1))
+    services.transfer_receipt_record(transfer=t, on=D(2016, 9, 1), acting_user=tree.department)
     b = make_out(make_member(tree.branch_b1, "孙理学"), letter_date=D(2016, 6, 1))
     got = selectors.unreceipted_transfers_out(org=tree.root, as_of=D(2016, 8, 31))
     assert set(got) == {t, b}  # the 2006 letter is before the receipt system
@@ -44,12 +44,12 @@ def test_flowing_members_count_over_a_period(tree):
     b = make_member(tree.branch_a2, "乙")
     c = make_member(tree.branch_b1, "丙")
     r = services.flow_open(member=a, destination="深圳", since=D(2014, 1, 1),
-                           scope=FlowScope.CROSS_PROVINCE)
-    services.flow_close(record=r, on=D(2015, 12, 31))
+                           scope=FlowScope.CROSS_PROVINCE, acting_user=tree.department)
+    services.flow_close(record=r, on=D(2015, 12, 31), acting_user=tree.department)
     services.flow_open(member=b, destination="上海", since=D(2016, 3, 1),
-                       scope=FlowScope.CROSS_PROVINCE)
+                       scope=FlowScope.CROSS_PROVINCE, acting_user=tree.department)
     services.flow_open(member=c, destination="株洲", since=D(2016, 1, 1),
-                       scope=FlowScope.CROSS_CITY)
+                       scope=FlowScope.CROSS_CITY, acting_user=tree.department)
     count = selectors.flowing_members_count
     assert count(org=tree.root, start=D(2016, 1, 1), end=D(2016, 12, 31)) == 2
     assert count(org=tree.root, start=D(2015, 12, 31), end=D(2016, 12, 31)) == 3
@@ -64,14 +64,14 @@ def test_receipt_statistics_rows(tree, make_out):
                      student_level=StudentLevel.UNDERGRADUATE)
     staff = make_member(tree.branch_a1, "教一", person_category=PersonCategory.STAFF)
     t1 = make_out(pg, letter_date=D(2016, 6, 1), scope=ProvinceScope.OUTSIDE)
-    services.transfer_receipt_record(transfer=t1, on=D(2016, 7, 1))
+    services.transfer_receipt_record(transfer=t1, on=D(2016, 7, 1), acting_user=tree.department)
     make_out(ug, letter_date=D(2016, 7, 1), scope=ProvinceScope.WITHIN)
     refused = make_out(staff, letter_date=D(2016, 8, 1), to=tree.branch_b1)
-    services.transfer_refuse(transfer=refused, on=D(2016, 8, 2), reason="不接收")
+    services.transfer_refuse(transfer=refused, on=D(2016, 8, 2), reason="不接收", acting_user=tree.department)
     moved = make_out(make_member(tree.branch_b1, "专一", person_category=PersonCategory.STUDENT,
                                  student_level=StudentLevel.JUNIOR_COLLEGE),
                      letter_date=D(2016, 9, 1), to=tree.branch_a2, scope=ProvinceScope.WITHIN)
-    services.transfer_accept(transfer=moved, on=D(2016, 9, 3))
+    services.transfer_accept(transfer=moved, on=D(2016, 9, 3), acting_user=tree.department)
     make_out(make_member(tree.branch_a1, "明年"), letter_date=D(2017, 1, 3))
 
     rows = selectors.receipt_statistics(org=tree.college_a, year=2016)
@@ -89,8 +89,8 @@ def test_flow_register_and_summary(tree):
     a = make_member(tree.branch_a1, "甲", gender=Gender.FEMALE)
     b = make_member(tree.branch_b1, "乙")
     services.flow_open(member=a, destination="深圳", since=D(2020, 1, 1),
-                       scope=FlowScope.CROSS_PROVINCE, certificate_number="流001", reported=True)
-    services.flow_open(member=b, destination="株洲", since=D(2020, 1, 1), scope=FlowScope.CROSS_CITY)
+                       scope=FlowScope.CROSS_PROVINCE, certificate_number="流001", reported=True, acting_user=tree.department)
+    services.flow_open(member=b, destination="株洲", since=D(2020, 1, 1), scope=FlowScope.CROSS_CITY, acting_user=tree.department)
     rows = selectors.flow_register_rows(org=tree.root, as_of=D(2021, 1, 1))
     assert [r["姓名"] for r in rows] == ["甲", "乙"] and rows[0]["序号"] == 1
     assert rows[0]["流入地（单位）"] == "深圳" and rows[0]["是否已向流入地党组织报到"] == "是"
@@ -107,7 +107,7 @@ def test_flow_register_and_summary(tree):
 
 def test_pocket_register_and_summary(tree, member_a1, make_out):
     t = make_out(member_a1, letter_date=D(2024, 6, 1), scope=ProvinceScope.WITHIN)
-    services.pocket_mark(member=member_a1, on=D(2025, 1, 1), reason="未报到", transfer=t)
+    services.pocket_mark(member=member_a1, on=D(2025, 1, 1), reason="未报到", transfer=t, acting_user=tree.department)
     rows = selectors.pocket_register_rows(org=tree.root, as_of=D(2025, 2, 1))
     assert rows[0]["姓名"] == "李转出" and rows[0]["组织关系转出时间"] == D(2024, 6, 1)
     assert rows[0]["拟转往党组织"] == "中共深圳市南山区委组织部" and rows[0]["省内/省外"] == "省内"
@@ -115,7 +115,7 @@ def test_pocket_register_and_summary(tree, member_a1, make_out):
     summary = selectors.pocket_summary_rows(org=tree.college_a, as_of=D(2025, 2, 1))
     assert summary[-1]["单位"] == "合计" and summary[-1]["“口袋”党员总数"] == 1
     assert summary[-1]["研究生"] == 1 and summary[-1]["转往省内"] == 1
-    services.transfer_receipt_record(transfer=t, on=D(2025, 3, 1))
+    services.transfer_receipt_record(transfer=t, on=D(2025, 3, 1), acting_user=tree.department)
     assert selectors.pocket_register_rows(org=tree.root, as_of=D(2025, 3, 2)) == []
     assert t.pocket_records.get().resolved_on == D(2025, 3, 1)
     assert Transfer.objects.get(pk=t.pk).state == TransferState.RECEIPTED

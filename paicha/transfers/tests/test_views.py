@@ -17,14 +17,14 @@ def world(tree, make_out, personas):
     """A member of branch A1 with a letter out, a flow, a pocket and an abroad record."""
     secret = make_member(tree.branch_a1, "王秘密", mobile="13900000009")
     t = make_out(secret, letter_date=D(2025, 1, 1))
-    services.followup_add(transfer=t, on=D(2025, 6, 1), by_whom="李书记", what="电话未接通")
-    pocket = services.pocket_mark(member=secret, on=D(2025, 6, 1), reason="未报到", transfer=t)
+    services.followup_add(transfer=t, on=D(2025, 6, 1), by_whom="李书记", what="电话未接通", acting_user=tree.department)
+    pocket = services.pocket_mark(member=secret, on=D(2025, 6, 1), reason="未报到", transfer=t, acting_user=tree.department)
     other = make_member(tree.branch_a1, "王流动")
     flow = services.flow_open(member=other, destination="深圳", since=D(2025, 1, 1),
-                              scope=FlowScope.CROSS_PROVINCE)
+                              scope=FlowScope.CROSS_PROVINCE, acting_user=tree.department)
     away = make_member(tree.branch_a1, "王出国")
     abroad = services.abroad_register(member=away, kind=AbroadKind.SUSPENDED, place="加拿大",
-                                      period_from=D(2024, 1, 1))
+                                      period_from=D(2024, 1, 1), acting_user=tree.department)
     for step, who in (("1", "worker_a1"), ("2", "reviewer_a"), ("4", "worker_a1"),
                       ("5", "reviewer_a")):
         services.abroad_approve(record=abroad, acting_user=personas[who], step=step,
@@ -199,7 +199,7 @@ def test_card_prints_the_group_qr_code_and_both_contacts(world, personas, client
 def test_the_abroad_suspension_is_signed_through_its_page(tree, personas, client_for):
     away = make_member(tree.branch_a1, "王定居")
     record = services.abroad_register(member=away, kind=AbroadKind.SUSPENDED, place="澳大利亚",
-                                      period_from=D(2025, 1, 1))
+                                      period_from=D(2025, 1, 1), acting_user=tree.department)
     url = reverse("transfers:abroad_approve", args=[record.pk])
     assert "停止党籍审批中" in client_for(personas["worker_a1"]).get(
         reverse("transfers:abroad")).content.decode()

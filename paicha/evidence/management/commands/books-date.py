@@ -5,9 +5,10 @@ organization's own 建账日期 (its subtree inherits it), --clear removes it (d
 the records). The 失联 clocks of the members concerned are recomputed at once.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from paicha.accounts.actors import UnknownUser, command_actor
 from paicha.evidence import services
 from paicha.evidence.books import books_for
 
@@ -23,14 +24,19 @@ class Command(BaseCommand):
         group.add_argument("--set", dest="opened_on", help="设定建账日期，如 2016-01-01")
         group.add_argument("--clear", action="store_true", help="清除本组织设定的建账日期")
         parser.add_argument("--date", help="今天的日期（默认系统日期），建账日期不能晚于它")
+        parser.add_argument("--user", help="以该用户的身份设定（默认：命令行账号）")
 
-    def handle(self, *args, org, opened_on=None, clear=False, date=None, **options):
+    def handle(self, *args, org, opened_on=None, clear=False, date=None, user=None,
+               **options):
         organization_ = organization(org)
         if opened_on or clear:
             new = day(opened_on, "--set") if opened_on else None
             try:
-                services.books_set(organization=organization_, opened_on=new, acting_user=None,
+                services.books_set(organization=organization_, opened_on=new,
+                                   acting_user=command_actor(organization_, user),
                                    as_of=day(date))
+            except (UnknownUser, PermissionDenied) as exc:
+                raise CommandError(str(exc)) from None
             except ValidationError as exc:
                 raise CommandError("；".join(m for ms in exc.message_dict.values() for m in ms)
                                    ) from None

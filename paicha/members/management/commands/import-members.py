@@ -9,8 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
+from paicha.accounts.actors import UnknownUser, command_actor
 from paicha.core.importing import check_upload_size
 from paicha.members.importing import (
     ImportFileError,
@@ -28,13 +27,16 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--org", required=True, help="导入到的党组织代码")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-        parser.add_argument("--user", help="以该用户的身份导入（默认：该党组织的组织部门身份）")
+        parser.add_argument("--user", help="以该用户的身份导入（默认：命令行账号，即该组织树顶层的组织部门身份）")
 
     def handle(self, *args, file, org, dry_run, user=None, **options):
         organization = Organization.objects.filter(code=org).first()
         if organization is None:
             raise CommandError(f"没有代码为 {org} 的党组织")
-        acting_user = self._user(user, organization)
+        try:
+            acting_user = command_actor(organization, user)
+        except UnknownUser as exc:
+            raise CommandError(str(exc)) from None
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}")
@@ -68,18 +70,3 @@ class Command(BaseCommand):
             self.stdout.write(f"注意：{warning}")
         self.stdout.write(f"{prefix}新增 {plan.create_count} 人，更新 {len(plan.updates)} 人"
                           f"（读取 {plan.rows_read} 行）")
-
-    def _user(self, username, organization):
-        if username:
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                raise CommandError(f"没有用户 {username}")
-            return user
-        # The command line acts as the organization department of the target's tree root (an
-        # account nobody can log in with); the audit entry names it.
-        root = organization.ancestors().first() or organization
-        user, _ = User.objects.get_or_create(
-            username=f"cli-import-{root.code}",
-            defaults={"full_name": "命令行导入", "organization": root,
-                      "role": Role.ORG_DEPARTMENT, "is_active": False})
-        return user

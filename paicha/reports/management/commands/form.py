@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from paicha.accounts.actors import UnknownUser, command_actor
 from paicha.audit.services import audit_export
 from paicha.core.dates import LooseDateError, parse_loose_date
 from paicha.organizations.models import Organization
@@ -26,9 +27,10 @@ class Command(BaseCommand):
                                             "省略则用专项排查的开始日期或当年1月1日）")
         parser.add_argument("--format", choices=("xlsx", "docx", "json"), default="json")
         parser.add_argument("--out", help="输出文件路径（省略或 - 表示标准输出，仅限 json）")
+        parser.add_argument("--user", help="以该用户的身份导出（默认：命令行账号）")
 
     def handle(self, *args, slug=None, list=False, org=None, date=None, start=None,
-               format="json", out=None, **options):
+               format="json", out=None, user=None, **options):
         if list:
             for form in all_forms():
                 self.stdout.write(f"{form.slug}\t{form.title.replace(' ', '')}")
@@ -42,6 +44,10 @@ class Command(BaseCommand):
         organization = Organization.objects.filter(code=org).first()
         if organization is None:
             raise CommandError(f"没有组织代码为 {org} 的党组织")
+        try:
+            acting_user = command_actor(organization, user)
+        except UnknownUser as exc:
+            raise CommandError(str(exc)) from None
         try:
             as_of = parse_loose_date(date)
         except LooseDateError as exc:
@@ -69,7 +75,8 @@ class Command(BaseCommand):
             sys.stdout.write(content.decode() + "\n")
         else:
             raise CommandError("xlsx/docx 需要 --out 文件路径")
-        audit_export(acting_user=None, what=f"{form.title}（{format}，命令行）", org=organization,
+        audit_export(acting_user=acting_user, what=f"{form.title}（{format}，命令行）",
+                     org=organization,
                      params={"date": as_of.isoformat(),
                              **({"start": period_start.isoformat()} if period_start else {})})
         if result.failed_checks:
