@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "paicha.accounts.middleware.LoginRequiredMiddleware",
     "paicha.accounts.middleware.IdleSessionMiddleware",
     "paicha.audit.middleware.AuditContextMiddleware",
+    "paicha.organizations.picking.RememberChosenOrgMiddleware",
     # Axes must come last so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]

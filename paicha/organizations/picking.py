@@ -2,17 +2,19 @@
 the choice remembered across pages.
 
 A page that lists or reports on an organization reads its code with `chosen_org_code`: the
-URL's ``?org=`` when given (and then remembered in the session), otherwise the organization
+URL's ``?org=`` when given (and then remembered in a cookie), otherwise the organization
 last chosen on any such page, as long as it is still in the user's subtree.
 """
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from paicha.core.pinyin import initials
 
 from .models import Organization
 
-SESSION_KEY = "chosen_org"
+COOKIE_NAME = "paicha_org"
+COOKIE_AGE = 180 * 24 * 3600
 SEARCH_LIMIT = 30
 
 
@@ -22,19 +24,38 @@ def _active(user):
 
 def chosen_org_code(request) -> str:
     """The organization code the page is about ("" for the user's own): ``?org=`` wins and is
-    remembered when it names one of the user's subtree; else the one remembered."""
+    remembered when it names one of the user's subtree; else the one remembered.
+
+    The choice is kept in a cookie, not the session: reading a page never writes to the
+    database (a reader must not wait on an import's write)."""
     code = request.GET.get("org", "").strip()
-    session = getattr(request, "session", None)
+    remembered = request.COOKIES.get(COOKIE_NAME, "")
     if code:
-        if session is not None and session.get(SESSION_KEY) != code \
-                and _active(request.user).filter(code=code).exists():
-            session[SESSION_KEY] = code
+        if remembered != code and _active(request.user).filter(code=code).exists():
+            request.org_to_remember = code
         return code
-    remembered = session.get(SESSION_KEY, "") if session is not None else ""
     if remembered and not _active(request.user).filter(code=remembered).exists():
-        session.pop(SESSION_KEY, None)
+        request.org_to_remember = ""
         return ""
     return remembered
+
+
+class RememberChosenOrgMiddleware:
+    """Sets (or clears) the cookie of the organization chosen on this request's page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        code = getattr(request, "org_to_remember", None)
+        if code is not None and response.status_code < 400:
+            if code:
+                response.set_cookie(COOKIE_NAME, code, max_age=COOKIE_AGE, httponly=True,
+                                    samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+            else:
+                response.delete_cookie(COOKIE_NAME, samesite="Lax")
+        return response
 
 
 def _entry(org, *, has_children: bool | None = None, trail: str = "") -> dict:

@@ -318,10 +318,12 @@ def test_uncontrolled_list_agrees_with_the_rule_on_random_histories(tree):
                         note="本人报告外出")
             elif r < 0.84 and n % 3 == 0 and not flowed:
                 flowed = transfers.flow_open(member=m, destination="深圳", since=day,
-                                             scope=FlowScope.CROSS_PROVINCE)
+                                             scope=FlowScope.CROSS_PROVINCE,
+                                             acting_user=tree.department)
                 if rng.random() < 0.5:
                     transfers.flow_close(record=flowed,
-                                         on=day + datetime.timedelta(days=rng.randrange(20, 90)))
+                                         on=day + datetime.timedelta(days=rng.randrange(20, 90)),
+                                         acting_user=tree.department)
             day += datetime.timedelta(days=rng.choice((10, 25, 31, 45, 60, 95)))
     fields = ("pk", "away_since", "away_source", "months_away", "last_self_contact")
     as_of, seen, days, counts = D(2015, 2, 1), 0, [], []

@@ -161,7 +161,7 @@ def roster(tree):
     from paicha.evidence import services as evidence
     from paicha.evidence.tests.conftest import pay
 
-    evidence.books_set(organization=tree.root, opened_on=D(2015, 1, 1), acting_user=None,
+    evidence.books_set(organization=tree.root, opened_on=D(2015, 1, 1), acting_user=tree.department,
                        as_of=D(2016, 9, 20))
     since = {"branch_entry_date": D(2010, 1, 1)}
     pay(make_member(tree.branch_a1, "甲", **since), D(2016, 9, 1))

@@ -17,9 +17,11 @@ LABEL = "补充资料：流动党员"
 def test_attachment3_json_carries_the_flowing_members_since_2016(tree, capsys):
     def flow(org, name, since, closed=None):
         record = services.flow_open(member=make_member(org, name), destination="深圳",
-                                    since=since, scope=FlowScope.CROSS_PROVINCE)
+                                    since=since, scope=FlowScope.CROSS_PROVINCE,
+                                    acting_user=tree.department)
         if closed:
-            services.flow_close(record=record, on=closed, reason="返回")
+            services.flow_close(record=record, on=closed, reason="返回",
+                               acting_user=tree.department)
 
     flow(tree.branch_a1, "王跨年", D(2015, 6, 1))                # still away in 2016: counts
     flow(tree.branch_a1, "王回来", D(2015, 3, 1), D(2015, 12, 31))  # back before 2016

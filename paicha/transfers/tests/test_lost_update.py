@@ -51,7 +51,8 @@ def test_a_letter_edit_from_the_current_copy_saves(tree, personas, make_out):
 
 def _flow(tree):
     return services.flow_open(member=make_member(tree.branch_a1, "王流动"), destination="深圳",
-                              since=datetime.date(2025, 1, 1), scope=FlowScope.CROSS_PROVINCE)
+                              since=datetime.date(2025, 1, 1), scope=FlowScope.CROSS_PROVINCE,
+                              acting_user=tree.department)
 
 
 def test_a_stale_flow_edit_is_refused_and_a_fresh_one_saves(tree, personas):
