@@ -15,6 +15,7 @@ members are recomputed (`refresh_orgs`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -47,6 +48,25 @@ def add_six_months_sql(column: str) -> str:
             f"ELSE date({column}, '+6 months', 'start of month', '-1 day') END")
 
 
+class _Dialect(NamedTuple):
+    """The few words the derived tables' SQL spells differently on PostgreSQL and SQLite."""
+
+    pg: bool
+    yes: str
+    no: str
+    greatest: str
+    least: str
+
+    def date(self, iso: str) -> str:
+        return f"DATE '{iso}'" if self.pg else f"'{iso}'"
+
+
+def _dialect() -> _Dialect:
+    if connection.vendor == "postgresql":
+        return _Dialect(True, "TRUE", "FALSE", "GREATEST", "LEAST")
+    return _Dialect(False, "1", "0", "MAX", "MIN")
+
+
 def _sql(member_filter: str) -> str:
     gap = EvidenceGap._meta.db_table
     att = Attendance._meta.db_table
@@ -54,10 +74,9 @@ def _sql(member_filter: str) -> str:
     contact = ContactRecord._meta.db_table
     books = BooksDate._meta.db_table
     mem = Member._meta.db_table
-    pg = connection.vendor == "postgresql"
-    never = "DATE '0001-01-01'" if pg else "'0001-01-01'"
-    greatest = "GREATEST" if pg else "MAX"
-    yes = "TRUE" if pg else "1"
+    sql = _dialect()
+    pg, yes, no, greatest = sql.pg, sql.yes, sql.no, sql.greatest
+    never = sql.date("0001-01-01")
     where_ev = f"AND member_id IN ({member_filter})" if member_filter else ""
     where_m = f"AND m.id IN ({member_filter})" if member_filter else ""
     where_id = f"AND id IN ({member_filter})" if member_filter else ""
@@ -97,7 +116,7 @@ def _sql(member_filter: str) -> str:
                    {latest("s.seen", "COALESCE(m.branch_entry_date, m.join_date)",
                            "b.opened_on")} AS start,
                    CASE WHEN s.seen IS NULL OR s.seen < COALESCE(b.opened_on, {never})
-                        THEN {yes} ELSE {"FALSE" if pg else "0"} END AS unverified
+                        THEN {yes} ELSE {no} END AS unverified
             FROM spans s JOIN {mem} m ON m.id = s.member_id
             LEFT JOIN {books} b ON b.organization_id = m.organization_id
         ),
@@ -122,10 +141,9 @@ def _away_sql(member_filter: str) -> str:
     contact = ContactRecord._meta.db_table
     flow = FlowRecord._meta.db_table
     mem = Member._meta.db_table
-    pg = connection.vendor == "postgresql"
-    yes, no = ("TRUE", "FALSE") if pg else ("1", "0")
-    forever = "DATE '9999-12-31'" if pg else "'9999-12-31'"
-    least, greatest = ("LEAST", "GREATEST") if pg else ("MIN", "MAX")
+    sql = _dialect()
+    yes, no, least, greatest = sql.yes, sql.no, sql.least, sql.greatest
+    forever = sql.date("9999-12-31")
     where = f"AND member_id IN ({member_filter})" if member_filter else ""
 
     def earliest(*subqueries):
