@@ -29,6 +29,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Q  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from paicha.audit.context import suspended  # noqa: E402
@@ -44,7 +45,18 @@ LOST_LEAVES = "QRTUVW"
 
 
 def add_cases(root, count: int, rng: random.Random) -> None:
-    members = list(Member.objects.in_subtree(root).order_by("?").values_list("pk", flat=True)[:count])
+    # Cases are opened for members who are lost on the fill date (as a real search would),
+    # counting from the start of the stretch that makes them lost; any left over go to
+    # members chosen at random.
+    from paicha.evidence.models import EvidenceGap
+
+    lost = dict(EvidenceGap.objects.filter(org_path__startswith=root.path, lost_on__lte=FILL)
+                .filter(Q(until__isnull=True) | Q(until__gt=FILL))
+                .order_by("member_id").values_list("member_id", "start")[:count])
+    members = list(lost)
+    if len(members) < count:
+        members += list(Member.objects.in_subtree(root).exclude(pk__in=members).order_by("?")
+                        .values_list("pk", flat=True)[:count - len(members)])
     with transaction.atomic(), suspended():
         for start in range(0, len(members), 5000):
             chunk = Member.objects.filter(pk__in=members[start:start + 5000]).select_related("organization")
@@ -61,7 +73,8 @@ def add_cases(root, count: int, rng: random.Random) -> None:
                     id_number=m.id_number, member_type=m.member_type, join_date=m.join_date,
                     full_date=m.full_date, org_name=m.organization.name,
                     org_category=m.organization.category,
-                    lost_since=datetime.date(2025, 1, 1) - datetime.timedelta(days=rng.randrange(4000)),
+                    lost_since=lost.get(m.pk) or (datetime.date(2025, 1, 1)
+                                                  - datetime.timedelta(days=rng.randrange(4000))),
                     loss_reason=str(rng.randrange(1, 8)), occupation=str(rng.randrange(1, 9)),
                     outcome=outcome,
                     outcome_on=None if outcome == CaseOutcome.SEARCHING else datetime.date(2026, 6, 1))

@@ -322,6 +322,59 @@ def lost_cohort(members_qs: QuerySet, *, start: datetime.date, end: datetime.dat
     return members_qs.filter(Exists(stretches.filter(roster)))
 
 
+@dataclass(frozen=True)
+class CohortMember:
+    """A member of 附件5 A, as the evidence and the roster have him on the period's end."""
+
+    org_path: str
+    # A stretch still makes him 超过六个月 on the end date (no contact regained by then).
+    still_lost: bool
+    # Dead by the end date, as the roster records it.
+    dead: bool
+
+
+def cohort_stretches(org, *, start: datetime.date, end: datetime.date) -> QuerySet:
+    """The stretches of org's subtree that reach 超过六个月 at some date of [start, end]:
+    over_on <= end (lost_on < end) and still running on some day from max(start, over_on).
+    A range of the subtree on the stretches' own indexes (their org_path is the member's)."""
+    from paicha.organizations.tree import subtree_q
+
+    catch_up_soon()
+    return (EvidenceGap.objects.filter(subtree_q(org.path), lost_on__lt=end)
+            .filter(Q(until__isnull=True) | (Q(until__gt=F("over_on")) & Q(until__gt=start))))
+
+
+def lost_cohort_members(org, *, start: datetime.date,
+                        end: datetime.date) -> dict[int, CohortMember]:
+    """附件5 A of org's subtree, by member id: the same members as
+    ``lost_cohort(Member.objects.in_subtree(org), …)``, read without a lookup per member — the
+    qualifying stretches from their index, and the few members who have left the roster (the
+    partial index member_off_roster) to drop those who had left before the stretch counted.
+    A province's A is read in two queries whatever its size."""
+    left = {pk: (status, left_on) for pk, status, left_on in
+            Member.objects.in_subtree(org).exclude(status__in=ON_ROSTER).order_by()
+            .values_list("pk", "status", "status_date")}
+    counted: dict[int, str] = {}
+    still: set[int] = set()
+    for member_id, path, over_on, until in (
+            cohort_stretches(org, start=start, end=end).order_by()
+            .values_list("member_id", "org_path", "over_on", "until")):
+        status, left_on = left.get(member_id, (None, None))
+        # On the roster on some day the stretch counts: he left after it began to count.
+        if status is None or (left_on is not None and left_on > max(start, over_on)):
+            counted[member_id] = path
+        if until is None or until > end:
+            still.add(member_id)
+
+    def dead(member_id):
+        status, left_on = left.get(member_id, (None, None))
+        return status == MemberStatus.DECEASED and left_on is not None and left_on <= end
+
+    return {member_id: CohortMember(org_path=path, still_lost=member_id in still,
+                                    dead=dead(member_id))
+            for member_id, path in counted.items()}
+
+
 def lost_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date,
                          exclusive: bool = False) -> QuerySet:
     """The same members as `lost_members` (or `over_six_months` when `exclusive`), straight

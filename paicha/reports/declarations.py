@@ -290,6 +290,17 @@ class FormDeclaration:
     def checks(self, rows: list[dict], *, org, as_of: datetime.date) -> list[Check]:
         return []
 
+    # Whether `evidence_checks` has anything to say (the form's page then loads them).
+    has_evidence_checks = False
+
+    def evidence_checks(self, rows: list[dict], *, org, as_of: datetime.date) -> list[Check]:
+        """Checks of the figures against the records themselves, by a second path that does
+        not read what the figures were counted from. At the top of a province such a path
+        reads every member once (seconds, not milliseconds), so the form's page shows the
+        table first and loads these after it; files, JSON and the command line carry them
+        with the other checks."""
+        return []
+
     # Forms whose numbers lead to the members behind them define `members_behind` and say
     # which cells link (query parameters for the drill-down page, or None).
     def link(self, row: dict, column: Column) -> dict | None:
@@ -313,11 +324,12 @@ class FormDeclaration:
         return {k: values.get(k, "") for k in self.footer_fields}
 
     def build(self, *, org, as_of: datetime.date, user=None, notes_from: str | None = None,
-              start: datetime.date | None = None) -> FormResult:
+              start: datetime.date | None = None, evidence_checks: bool = True) -> FormResult:
         """The form for `org` on `as_of`. `notes_from` picks which document's 填表说明 is
         printed; by default the document of the campaign running over `org` on `as_of`.
         `start` is the period's start S picked by the user (forms with `has_period`); a start
-        after `as_of` raises ValueError."""
+        after `as_of` raises ValueError. Without `evidence_checks` the checks against the
+        records are left for the caller to load (the form's page does, after the table)."""
         from paicha.accounts.permissions import Perm, has_perm
 
         if self.notes_variants and not notes_from:
@@ -333,7 +345,9 @@ class FormDeclaration:
         return FormResult(
             mask=user is not None and not has_perm(user, Perm.VIEW_IDENTITY),
             form=form, org=org, as_of=as_of, rows=rows,
-            checks=self.checks(rows, org=org, as_of=as_of),
+            checks=[*self.checks(rows, org=org, as_of=as_of),
+                    *(self.evidence_checks(rows, org=org, as_of=as_of) if evidence_checks
+                      else [])],
             header=self.header_values(org=org, as_of=as_of, user=user),
             footer=self.footer_values(org=org, as_of=as_of, user=user),
             figures=self.figures(org=org, as_of=as_of),

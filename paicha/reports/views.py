@@ -58,8 +58,13 @@ def form_view(request, slug):
         queued = export_in_background(request, org=org, title=form.title_for(as_of))
         if queued is not None:
             return queued
+    # On screen the table comes first; the checks against the records follow (part=checks).
+    on_screen = fmt == "html"
     result = form.build(org=org, as_of=as_of, user=request.user, notes_from=notes_from,
-                        start=start)
+                        start=start, evidence_checks=not on_screen)
+    if on_screen and request.GET.get("part") == "checks":
+        return render(request, "reports/_evidence_checks.html", {
+            "checks": form.evidence_checks(result.rows, org=org, as_of=as_of)})
     form = result.form  # with the 填表说明 of the chosen document
     picked = {"start": start.isoformat()} if start else {}
     params = {"org": org.code, "date": as_of.isoformat(),

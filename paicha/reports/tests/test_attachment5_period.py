@@ -151,3 +151,27 @@ def test_user_picks_the_start_on_the_page_and_downloads_it(
         sheet = load_workbook(io.BytesIO(downloaded.read())).active
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
     assert "2016年6月1日至2016年9月20日" in values and 9 in values
+
+
+def test_page_loads_the_check_against_the_records_after_the_table(tree, cohort,  # noqa: F811
+                                                                    department, monkeypatch):
+    from paicha.evidence import selectors
+    from paicha.members.models import Member
+
+    query = {"org": tree.root.code, "date": "2016-09-20", "start": "2016-06-01"}
+    page = department.get(URL, query).content.decode()
+    loader = page.split('id="evidence-checks" hx-get="')[1].split('"')[0]
+    assert loader == (f"?org={tree.root.code}&amp;date=2016-09-20&amp;start=2016-06-01"
+                      "&amp;part=checks")
+    assert "按证据另行计算" not in page  # not computed with the table
+    checks = department.get(URL, {**query, "part": "checks"}).content.decode()
+    assert "A≥统计起始日超过六个月未联系的党员数（按证据另行计算）——一致" in checks
+    assert "未通过" not in checks
+    # The same fragment reports a disagreement, with both numbers.
+    monkeypatch.setattr(selectors, "lost_members_by_rule",
+                        lambda members, *, as_of, exclusive=False: Member.objects.all())
+    checks = department.get(URL, {**query, "part": "checks"}).content.decode()
+    assert "与记录核对未通过" in checks and "A=9，2016年6月1日按证据计算为15" in checks
+    # Files and JSON carry the check with the others.
+    as_json = json.loads(department.get(URL, {**query, "format": "json"}).content)
+    assert "A=9，2016年9月20日按证据计算为15" in [c["detail"] for c in as_json["checks"]]

@@ -128,13 +128,13 @@ def test_attachment5_check_holds_on_the_cohort_and_fails_when_a_misses_members(
 
     fill = datetime.date(2016, 9, 20)
     assert failed(crosschecks.attachment5_checks(org=tree.root, as_of=fill)) == []
-    real = selectors.lost_cohort
+    real = selectors.lost_cohort_members
 
-    def only_cases(members, *, start, end):
-        return real(members, start=start, end=end).filter(
-            pk__in=LostContactCase.objects.values("member_id"))
+    def only_cases(org, *, start, end):
+        with_case = set(LostContactCase.objects.values_list("member_id", flat=True))
+        return {pk: m for pk, m in real(org, start=start, end=end).items() if pk in with_case}
 
-    monkeypatch.setattr(selectors, "lost_cohort", only_cases)
+    monkeypatch.setattr(selectors, "lost_cohort_members", only_cases)
     # 7 members of A have a case; by the rule 10 are 超过六个月 on 2016-01-01, 8 on 09-20.
     assert failed(crosschecks.attachment5_checks(org=tree.root, as_of=fill)) == [
         ("附件5 A（2016年1月1日至2016年9月20日） / 按证据另行计算",
