@@ -77,7 +77,8 @@ def add_cases(root, count: int, rng: random.Random) -> None:
                                                   - datetime.timedelta(days=rng.randrange(4000))),
                     loss_reason=str(rng.randrange(1, 8)), occupation=str(rng.randrange(1, 9)),
                     outcome=outcome,
-                    outcome_on=None if outcome == CaseOutcome.SEARCHING else datetime.date(2026, 6, 1))
+                    # Decided on the fill date, when every one of them had been lost 6 months.
+                    outcome_on=None if outcome == CaseOutcome.SEARCHING else FILL)
                 cases.append(case)
             LostContactCase.objects.bulk_create(cases)
             for case in cases:
@@ -89,7 +90,7 @@ def add_cases(root, count: int, rng: random.Random) -> None:
                 dispositions.append(Disposition(
                     case=case, organization_id=case.organization_id, org_path=case.org_path,
                     category=letter, proposal="基准数据", proposed_on=datetime.date(2026, 7, 1),
-                    state=DispositionState.EFFECTIVE, effective_on=datetime.date(2026, 8, 1)))
+                    state=DispositionState.EFFECTIVE, effective_on=FILL))
             Disposition.objects.bulk_create(dispositions)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -161,6 +161,10 @@ def test_gap_rows_agree_with_the_rule_on_random_histories(tree):
         while day < D(2019, 1, 1) and rng.random() < 0.93:
             (attend if rng.random() < 0.5 else pay)(m, day)
             day += datetime.timedelta(days=rng.choice((20, 30, 60, 170, 182, 183, 184, 200, 400)))
+        if n % 6 == 1:  # leaves the roster: on it before that day, not from it on
+            Member.objects.filter(pk=m.pk).update(
+                status=(MemberStatus.REMOVED, MemberStatus.DECEASED)[n % 12 == 1],
+                status_date=D(2015, 6, 1) + datetime.timedelta(days=rng.randrange(0, 1200)))
     as_of, days, counts = D(2014, 6, 1), [], []
     while as_of < D(2019, 6, 1):
         fast = set(selectors.lost_members(Member.objects.all(), as_of=as_of)
@@ -168,6 +172,9 @@ def test_gap_rows_agree_with_the_rule_on_random_histories(tree):
         rule = set(selectors.lost_members_by_rule(Member.objects.all(), as_of=as_of)
                    .values_list("pk", flat=True))
         assert fast == rule, as_of
+        stretches = set(selectors.lost_stretches(tree.root, as_of=as_of)
+                        .values_list("member_id", flat=True))
+        assert stretches == rule, as_of
         counts.append(len(rule))
         days.append(as_of)
         as_of += datetime.timedelta(days=rng.randrange(1, 23))

@@ -27,17 +27,14 @@ import datetime
 from django.db.models import (
     Case,
     CharField,
-    Count,
     Exists,
     F,
-    FilteredRelation,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Substr
 
 from paicha.codes import CaseOutcome, DispositionState, MemberStatus
 from paicha.core.dates import format_cn_date

@@ -15,8 +15,9 @@ party-statistics table of lost members (SPEC §9): three rows and bands that eac
 - 失去联系时间 runs from the last contact to the end of the search (the outcome's date), or to
   the campaign's start for row 1; bands are [6, 12), [12, 72), [72, 132) and 132+ months.
 
-Every figure is counted in the database by conditional aggregation: one query for row 1, one
-for rows 2 and 3; nothing loops over the cases in Python.
+Every figure is counted in the database by conditional aggregation: a query for each of row
+1's three sources (members with a case, lost members without one, unreceipted transfers), one
+for rows 2 and 3; nothing loops over the members or the cases in Python.
 """
 
 import datetime
@@ -27,8 +28,8 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    Exists,
     F,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -36,7 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mod
 from django.db.models.lookups import Exact, In, LessThanOrEqual
 
 from paicha.codes import (
@@ -144,8 +145,25 @@ def months_between_columns(start, end):
     return (ye * 12 + me) - (ExtractYear(start) * 12 + ExtractMonth(start)) - short
 
 
-def band_conditions(as_of: datetime.date) -> dict[str, Q]:
-    """Column key → the condition on the aliased fields (_gender, _birth, _months …)."""
+def _lost_band(lost_until: datetime.date | None, low: int, high: int | None) -> Q:
+    """失去联系时间 in [low, high) months. Counted up to one date (row 1: the campaign's
+    start), it is a range of the start of the count (`_since`): months_between(s, end) >= n
+    exactly when s <= the latest start of n months before end, so no month arithmetic runs
+    per record. Counted up to each case's outcome, it is the months expression `_months`."""
+    from paicha.evidence.selectors import latest_start_inclusive
+
+    if lost_until is None:
+        return Q(_months__gte=low) & (Q(_months__lt=high) if high else Q())
+    q = Q(_since__lte=latest_start_inclusive(lost_until, low))
+    if high:
+        q &= Q(_since__gt=latest_start_inclusive(lost_until, high))
+    return q
+
+
+def band_conditions(as_of: datetime.date,
+                    lost_until: datetime.date | None = None) -> dict[str, Q]:
+    """Column key → the condition on the aliased fields (_gender, _birth, _months …).
+    `lost_until`: the one date 失去联系时间 is counted up to (see _lost_band)."""
     conditions = {
         "total": Q(),
         "probationary": Q(_type=MemberType.PROBATIONARY) | Q(_full__gt=as_of),
@@ -156,7 +174,7 @@ def band_conditions(as_of: datetime.date) -> dict[str, Q]:
     conditions |= {k: _party_age_band(as_of, lo, hi) for k, _t, lo, hi in PARTY_AGE_BANDS}
     conditions |= {k: Q(_education__in=codes) for k, _t, codes in EDUCATION_BANDS}
     for key, _t, low, high in LOST_BANDS:
-        conditions[key] = Q(_months__gte=low) & (Q(_months__lt=high) if high else Q())
+        conditions[key] = _lost_band(lost_until, low, high)
     conditions |= {f"reason_{c.value}": Q(_reason=c.value) for c in LossReason}
     conditions |= {f"occ_{c.value}": Q(_occupation=c.value) for c in Occupation}
     conditions |= {f"cat_{c.value}": Q(_category=c.value) for c in OrgCategory}
@@ -178,47 +196,60 @@ def campaign_start(org, as_of: datetime.date) -> datetime.date:
     return start or as_of
 
 
-def pre_campaign_members(org, as_of: datetime.date):
-    """Row 1's members, aliased for band_conditions, and the date they were counted on.
+def _member_facts(prefix: str = "") -> dict:
+    """The member's own facts as the aliases band_conditions reads."""
+    return {"_gender": F(f"{prefix}gender"), "_ethnicity": F(f"{prefix}ethnicity"),
+            "_birth": F(f"{prefix}birth_date"), "_education": F(f"{prefix}education"),
+            "_type": F(f"{prefix}member_type"), "_full": F(f"{prefix}full_date"),
+            "_category": F(f"{prefix}organization__category"), "_name": F(f"{prefix}name")}
 
-    At the top of a province row 1 holds every lost member, so nothing here is a subquery
-    run for each of them: the stretch that makes a member lost on the start is joined (a
-    member's stretches do not overlap), and the case and the first unreceipted letter are
-    looked up only for the members who have one (a hashed membership test decides)."""
+
+def _no_case_codes() -> dict:
+    return {"_reason": Value(None, output_field=CharField()),
+            "_occupation": Value(None, output_field=CharField())}
+
+
+def pre_campaign_sources(org, as_of: datetime.date):
+    """Row 1's members as three disjoint sources whose counts add up, aliased for
+    band_conditions (失去联系起算日期 as `_since`), and the date they were counted on (the
+    start of the campaign).
+
+    - members with a case opened by the fill date: their latest case gives the 失去联系情形,
+      职业 and 失去联系起算日期, the member himself the rest;
+    - lost members without a case (the stretch that makes them lost gives the start);
+    - members whose transfer out has no receipt, neither lost nor with a case (few): the clock
+      runs from the first such letter.
+    Who is lost is read from the stretches (evidence.selectors.lost_stretches) and every band
+    is a condition on joined columns or dates: at the top of a province row 1 holds every lost
+    member, so nothing is looked up per member but his own row."""
     from paicha.cases.models import LostContactCase
-    from paicha.evidence.selectors import months_between_expr, on_roster_q, pre_campaign_lost
+    from paicha.evidence.selectors import lost_stretches
     from paicha.members.models import Member
+    from paicha.transfers.selectors import unreceipted_transfers_out
 
     start = campaign_start(org, as_of)
-    pre = pre_campaign_lost(org=org, as_of=start)
-    wanted = Q(pk__in=pre.lost.values("pk"))
+    lost = lost_stretches(org, as_of=start)
+    lost_ids = lost.values("member_id")
+    letters = unreceipted_transfers_out(None, org=org, as_of=start)
+    letter_ids = letters.values("member_id")
     cases = LostContactCase.objects.filter(opened_on__lte=as_of)
-    case = cases.filter(member_id=OuterRef("pk")).order_by("-opened_on", "-id")
-    has_case = Q(pk__in=cases.values("member_id"))
-
-    def only_if(condition, value, output_field):
-        return Case(When(condition, then=value), default=Value(None), output_field=output_field)
-
-    since = [only_if(has_case, Subquery(case.values("lost_since")[:1]), DateField()),
-             only_if(on_roster_q(start), F("_gap__start"), DateField())]
-    if pre.unreceipted is not None:
-        letters = pre.unreceipted.values("member_id")
-        wanted |= Q(pk__in=letters)
-        since.append(only_if(Q(pk__in=letters), Subquery(
-            pre.unreceipted.filter(member_id=OuterRef("pk")).order_by("letter_date")
-            .values("letter_date")[:1]), DateField()))
-    running = (Q(evidence_gaps__lost_on__lte=start)
-               & (Q(evidence_gaps__until__isnull=True) | Q(evidence_gaps__until__gt=start)))
-    members = Member.objects.filter(wanted).alias(
-        _gap=FilteredRelation("evidence_gaps", condition=running),
-        _gender=F("gender"), _ethnicity=F("ethnicity"), _birth=F("birth_date"),
-        _education=F("education"), _type=F("member_type"), _full=F("full_date"),
-        _category=F("organization__category"),
-        _reason=only_if(has_case, Subquery(case.values("loss_reason")[:1]), CharField()),
-        _occupation=only_if(has_case, Subquery(case.values("occupation")[:1]), CharField()),
-        _since=Coalesce(*since, output_field=DateField()),
-    ).alias(_months=months_between_expr(F("_since"), start))
-    return members, start
+    later = cases.filter(member_id=OuterRef("member_id")).filter(
+        Q(opened_on__gt=OuterRef("opened_on"))
+        | Q(opened_on=OuterRef("opened_on"), pk__gt=OuterRef("pk")))
+    case_members = cases.values("member_id")
+    with_case = (cases.filter(Q(member_id__in=lost_ids) | Q(member_id__in=letter_ids))
+                 .exclude(Exists(later))
+                 .alias(**_member_facts("member__"), _reason=F("loss_reason"),
+                        _occupation=F("occupation"), _since=F("lost_since")))
+    lost_without_case = (lost.exclude(member_id__in=case_members)
+                         .alias(**_member_facts("member__"), **_no_case_codes(),
+                                _since=F("start")))
+    first_letter = Subquery(letters.filter(member_id=OuterRef("pk")).order_by("letter_date")
+                            .values("letter_date")[:1], output_field=DateField())
+    letter_only = (Member.objects.filter(pk__in=letter_ids).exclude(pk__in=lost_ids)
+                   .exclude(pk__in=case_members)
+                   .alias(**_member_facts(), **_no_case_codes(), _since=first_letter))
+    return [with_case, lost_without_case, letter_only], start
 
 
 def outcome_cases(org, as_of: datetime.date):
@@ -237,7 +268,7 @@ def outcome_cases(org, as_of: datetime.date):
             .alias(_gender=F("gender"), _ethnicity=F("ethnicity"), _birth=F("birth_date"),
                    _education=F("education"), _type=F("member_type"), _full=F("full_date"),
                    _category=F("org_category"), _reason=F("loss_reason"),
-                   _occupation=F("occupation"),
+                   _occupation=F("occupation"), _name=F("name"),
                    _months=months_between_columns(F("lost_since"), F("outcome_on"))))
 
 
@@ -248,12 +279,13 @@ CODE_GROUPS = (("_reason", "reason_"), ("_occupation", "occ_"), ("_category", "c
 FLAGS = ("probationary", "female", "minority")
 
 
-def count_rows(queryset, as_of, rows: dict[str, Q]) -> dict[str, dict[str, int]]:
+def count_rows(queryset, as_of, rows: dict[str, Q],
+               lost_until: datetime.date | None = None) -> dict[str, dict[str, int]]:
     """One query: each record's row and its band in each group are computed once (a CASE per
     group, not a condition per column), the records grouped by them, and the few groups
     summed here into every (row, column). The bands of a group do not overlap, so a record
     counts once in its group, or in none (then the group's check names it)."""
-    conditions = band_conditions(as_of)
+    conditions = band_conditions(as_of, lost_until)
 
     def first_of(keys):
         return Case(*[When(conditions[k], then=Value(k)) for k in keys], default=Value(None),
@@ -286,14 +318,17 @@ def count_rows(queryset, as_of, rows: dict[str, Q]) -> dict[str, dict[str, int]]
     return counted
 
 
-def unbanded_names(queryset, as_of, row_q: Q, group: str, limit: int = 10) -> list[str]:
-    """Names of records of a row that fall in no band of `group` (for the failed check)."""
-    conditions = band_conditions(as_of)
-    in_some = Q()
-    for key in GROUPS[group]:
-        in_some |= conditions[key]
-    return list(queryset.filter(row_q).exclude(in_some).order_by("name")
-                .values_list("name", flat=True)[:limit])
+def unbanded_names(queryset, as_of, row_q: Q, group: str, limit: int = 10,
+                   lost_until: datetime.date | None = None) -> list[str]:
+    """Names of records of a row that fall in no band of `group` (for the failed check). A
+    record whose field is empty (no case yet: no 失去联系情形) is in no band: the band is a CASE
+    whose default is 0, not a negated condition that an empty field would make unknown."""
+    conditions = band_conditions(as_of, lost_until)
+    banded = Case(*[When(conditions[key], then=Value(1)) for key in GROUPS[group]],
+                  default=Value(0), output_field=IntegerField())
+    return list(queryset.filter(row_q).alias(_banded=banded).filter(_banded=0)
+                .annotate(shown_name=F("_name")).order_by("shown_name")
+                .values_list("shown_name", flat=True)[:limit])
 
 
 @register
@@ -322,25 +357,31 @@ class LostSummary(FormDeclaration):
         return {**values, SUPPLEMENT: f"{self.figures(org=org, as_of=as_of)[SUPPLEMENT]} 人"}
 
     def rows(self, *, org, as_of):
-        members, start = pre_campaign_members(org, as_of)
-        # Ages and 党龄 as of the fill date (说明 4); 失去联系时间 up to the campaign's start.
-        counted = count_rows(members, as_of, {"pre": Q()})
+        pre_sources, start = pre_campaign_sources(org, as_of)
         cases = outcome_cases(org, as_of)
         row_qs = {"regained": Q(outcome=CaseOutcome.REGAINED),
                   "unreachable": Q(outcome=CaseOutcome.UNREACHABLE)}
-        counted |= count_rows(cases, as_of, row_qs)
-        sources = {"pre": (members, Q()), "regained": (cases, row_qs["regained"]),
-                   "unreachable": (cases, row_qs["unreachable"])}
-        rows = []
-        for key, title in ROWS:
-            row = {"item": title, **counted[key], "unbanded": {}}
-            source, row_q = sources[key]
-            for group, keys in GROUPS.items():
-                if sum(row[k] for k in keys) != row["total"]:
-                    row["unbanded"][group] = unbanded_names(source, as_of, row_q, group)
-            rows.append(row)
-        rows[0]["counted_on"] = start
-        return rows
+        # Ages and 党龄 as of the fill date (说明 4); 失去联系时间 up to the campaign's start
+        # for row 1, up to each case's outcome for rows 2 and 3.
+        parts = [(source, {"pre": Q()}, start) for source in pre_sources]
+        parts.append((cases, row_qs, None))
+        rows = {key: {"item": title, **dict.fromkeys(band_conditions(as_of), 0),
+                      "unbanded": {}} for key, title in ROWS}
+        for source, row_q, lost_until in parts:
+            for key, counted in count_rows(source, as_of, row_q, lost_until).items():
+                row = rows[key]
+                for column, n in counted.items():
+                    row[column] += n
+                # Names only where this source leaves records out of a group.
+                for group, keys in GROUPS.items():
+                    if sum(counted[k] for k in keys) != counted["total"]:
+                        found = row["unbanded"].setdefault(group, [])
+                        found += unbanded_names(source, as_of, row_q[key], group,
+                                                lost_until=lost_until)
+        for row in rows.values():
+            row["unbanded"] = {group: names[:10] for group, names in row["unbanded"].items()}
+        rows["pre"]["counted_on"] = start
+        return [rows[key] for key, _title in ROWS]
 
     def checks(self, rows, *, org, as_of):
         found = []

@@ -109,3 +109,51 @@ def test_a_record_outside_every_band_fails_the_group_check_by_name(tree):
     failed = [c for c in result.failed_checks if c.where == "经查找取得联系党员"]
     assert [c.rule for c in failed] == ["失去联系时间各项之和＝总数"]
     assert failed[0].detail == "失去联系时间各项之和 0，总数 1；无法归类：五个月"
+
+
+LOST_EDGES = [
+    (D(2016, 4, 30), D(2016, 10, 31), ["lost_1"]),   # 6 months
+    (D(2016, 5, 1), D(2016, 10, 31), []),            # 5 months
+    (D(2016, 3, 31), D(2016, 9, 30), ["lost_1"]),    # 6: 31 March + 6 months = 30 September
+    (D(2016, 3, 31), D(2016, 9, 29), []),            # 5
+    (D(2015, 8, 31), D(2016, 2, 29), ["lost_1"]),    # 6: leap year's February end
+    (D(2015, 8, 29), D(2016, 2, 28), []),            # 5
+    (D(2014, 8, 31), D(2015, 2, 28), ["lost_1"]),    # 6: common year's February end
+    (D(2015, 10, 31), D(2016, 10, 30), ["lost_1"]),  # 11 months
+    (D(2015, 10, 30), D(2016, 10, 30), ["lost_5"]),  # 12
+    (D(2010, 11, 1), D(2016, 10, 31), ["lost_5"]),   # 71
+    (D(2010, 10, 31), D(2016, 10, 31), ["lost_10"]),  # 72
+    (D(2005, 11, 1), D(2016, 10, 31), ["lost_10"]),  # 131
+    (D(2005, 10, 31), D(2016, 10, 31), ["lost_11"]),  # 132
+]
+
+
+def pre_row(tree, as_of):
+    return get_form("attachment3").build(org=tree.root, as_of=as_of).rows[0]
+
+
+@pytest.mark.parametrize(("lost_since", "fill", "bands"), LOST_EDGES)
+def test_row_one_lost_time_bands_at_their_edges_from_the_case(tree, lost_since, fill, bands):
+    """Row 1 (no campaign: counted on the fill date) reads 失去联系时间 from the member's case."""
+    from paicha.cases.models import LostContactCase
+
+    person = make_member(tree.branch_a1, "边界", birth=BIRTH, join_date=D(1990, 1, 1),
+                         full_date=D(1991, 1, 1), branch_entry_date=D(1990, 1, 1), education="2")
+    case = make_case(person, lost_since=lost_since)
+    LostContactCase.objects.filter(pk=case.pk).update(opened_on=fill)
+    row = pre_row(tree, fill)
+    assert row["total"] == 1
+    assert [key for key in GROUPS["失去联系时间"] if row[key]] == bands
+
+
+@pytest.mark.parametrize(("last_paid", "fill", "bands"), [e for e in LOST_EDGES if e[2]])
+def test_row_one_lost_time_bands_at_their_edges_from_the_evidence(tree, last_paid, fill, bands):
+    """A lost member with no case: 失去联系时间 runs from his last evidence."""
+    from paicha.evidence.tests.conftest import pay
+
+    person = make_member(tree.branch_a1, "边界", birth=BIRTH, join_date=D(1990, 1, 1),
+                         full_date=D(1991, 1, 1), branch_entry_date=D(1990, 1, 1), education="2")
+    pay(person, last_paid)
+    row = pre_row(tree, fill)
+    assert row["total"] == 1
+    assert [key for key in GROUPS["失去联系时间"] if row[key]] == bands
