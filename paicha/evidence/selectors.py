@@ -440,12 +440,31 @@ def is_lost(member: Member, *, as_of: datetime.date) -> bool:
     return lost_members(Member.objects.filter(pk=member.pk), as_of=as_of).exists()
 
 
+# Lost members shown apart from the search: abroad with 保留组织关系, or flowing with an open
+# flow record that is being followed (SPEC §4).
+APART = Q(status=MemberStatus.RETAINED) | Q(flowing=True)
+
+
 def lost_split(members_qs: QuerySet, *, as_of: datetime.date) -> tuple[QuerySet, QuerySet]:
-    """The 失联 list in two parts: members to search for, and those shown apart — abroad with
-    保留组织关系, or flowing with an open flow record that is being followed (SPEC §4)."""
+    """The 失联 list in two parts: members to search for, and those shown apart (APART)."""
     lost = lost_members(members_qs, as_of=as_of)
-    apart = Q(status=MemberStatus.RETAINED) | Q(flowing=True)
-    return lost.exclude(apart), lost.filter(apart)
+    return lost.exclude(APART), lost.filter(APART)
+
+
+def lost_list_counts(members_qs: QuerySet, *, as_of: datetime.date) -> dict[str, int]:
+    """The numbers the 失联 page prints, in two passes instead of one count each: of the lost,
+    those to search for, those apart and those at exactly six months (恰满6个月); of the 无记录
+    待核实, all of them and those lost already."""
+    from django.db.models import Count
+
+    lost = lost_members(members_qs, as_of=as_of).order_by().aggregate(
+        search=Count("pk", filter=~APART), apart=Count("pk", filter=APART),
+        # The stretch joined by lost_members (a member's stretches do not overlap).
+        exactly_six=Count("pk", filter=Q(evidence_gaps__lost_on=as_of)))
+    unverified = unverified_members(members_qs, as_of=as_of).order_by().aggregate(
+        unverified=Count("pk"),
+        unverified_lost=Count("pk", filter=Q(evidence_gaps__lost_on__lte=as_of)))
+    return {**lost, **unverified}
 
 
 # ---- 失控 ------------------------------------------------------------------------------------

@@ -451,8 +451,11 @@ def lost_list(request):
                                                                "id").iterator(chunk_size=2000))
     search, apart = selectors.lost_split(members, as_of=as_of)
     search, apart = _with_open_case(search), _with_open_case(apart)
-    page = Paginator(search.select_related("organization").order_by("lost_since", "name", "id"),
-                     50).get_page(request.GET.get("page"))
+    counts = selectors.lost_list_counts(members, as_of=as_of)
+    paginator = Paginator(search.select_related("organization")
+                          .order_by("lost_since", "name", "id"), 50)
+    paginator.count = counts["search"]  # counted above with the others, in one pass
+    page = paginator.get_page(request.GET.get("page"))
     rows = board.with_clocks(page.object_list, as_of=as_of)
     apart_rows = board.with_clocks(
         selectors.annotate_dues_arrears(apart.select_related("organization"), as_of=as_of)
@@ -463,14 +466,13 @@ def lost_list(request):
         "org": org, "as_of": as_of, "form": form, "page": page, "rows": rows,
         "apart_rows": apart_rows,
         "cutoff": selectors.latest_start_inclusive(as_of, selectors.LOST_AFTER_MONTHS),
-        "exactly_six": selectors.lost_members(members, as_of=as_of)
-        .filter(exactly_six=True).count(),
+        "exactly_six": counts["exactly_six"],
         "books": books_shown(org),
-        "unverified_count": unverified.count(),
-        "unverified_lost": unverified.filter(lost=True).count(),
+        "unverified_count": counts["unverified"],
+        "unverified_lost": counts["unverified_lost"],
         "unverified_rows": unverified.select_related("organization")
         .order_by("org_path", "lost_on", "name", "id")[:LOST_SHOWN_APART],
-        "apart_count": apart.count(), "shown": LOST_SHOWN_APART,
+        "apart_count": counts["apart"], "shown": LOST_SHOWN_APART,
         "boundary_example": (datetime.date(2016, 3, 20), datetime.date(2016, 9, 20),
                              datetime.date(2016, 9, 21)),
     })
