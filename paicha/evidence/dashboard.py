@@ -72,18 +72,29 @@ def month_points(as_of: datetime.date, n: int = TREND_MONTHS) -> list[datetime.d
     return [add_months(as_of, -k) for k in range(n - 1, -1, -1)]
 
 
+def counts_by_branch(members, *, org, as_of: datetime.date) -> dict[str, Counter]:
+    """Organization id → 在册党员, 失联, 无记录待核实 on as_of of org's subtree (`members`, its
+    scoped queryset): the roster grouped on its index, the lost and 无记录待核实 read from
+    their stretches (which name the member's organization) without a lookup per member."""
+    return {
+        "members": Counter(selectors.roster_count_by_org(members, as_of=as_of)),
+        "lost": Counter(selectors.lost_stretches(org, as_of=as_of)
+                        .values_list("organization_id", flat=True)),
+        "unverified": Counter(selectors.unverified_stretches(org, as_of=as_of)
+                              .values_list("organization_id", flat=True)),
+    }
+
+
 def dashboard_data(members, *, org, as_of: datetime.date, page_number=None) -> dict:
     """Counts for the subtree's members (a scoped queryset): totals, the trend over the last
     12 months, by branch (page `page_number` of the table, BRANCHES_PER_PAGE a page, most
-    失联 first), by 失联原因 (from the cases, when that app has them)."""
+    失联 first), by 失联原因 (from the cases). The check against the home page is not here:
+    it counts everything again by another path, so the page loads it after (`home_check`)."""
     # The branch of each lost / uncontrolled member, once: the totals and the table by branch.
-    lost = Counter(selectors.lost_members(members, as_of=as_of)
-                   .values_list("organization_id", flat=True))
-    unverified = Counter(selectors.unverified_members(members, as_of=as_of)
-                         .values_list("organization_id", flat=True))
+    by_branch = counts_by_branch(members, org=org, as_of=as_of)
+    roster, lost, unverified = by_branch["members"], by_branch["lost"], by_branch["unverified"]
     uncontrolled = Counter(selectors.uncontrolled_members(members, as_of=as_of)
                            .values_list("organization_id", flat=True))
-    roster = selectors.roster_count_by_org(members, as_of=as_of)
     d = as_of.isoformat()
     totals = {
         "members": sum(roster.values()), "lost": sum(lost.values()),
@@ -95,7 +106,7 @@ def dashboard_data(members, *, org, as_of: datetime.date, page_number=None) -> d
     trend = []
     days = month_points(as_of)
     # Each series in one pass over the subtree's stretches and absences, not one per month.
-    lost_by_day = selectors.lost_counts_on(members, days)
+    lost_by_day = selectors.lost_counts_by_day(org, days)
     uncontrolled_by_day = selectors.uncontrolled_counts_on(members, days)
     for day, n_lost, n_uncontrolled in zip(days, lost_by_day, uncontrolled_by_day):
         trend.append({
@@ -139,7 +150,6 @@ def dashboard_data(members, *, org, as_of: datetime.date, page_number=None) -> d
                for c in LossReason]
     return {"totals": totals, "trend": trend, "branches": branches, "page": page,
             "reasons": reasons,
-            "home_check": home_check(totals, members, as_of=as_of),
             "chart": {
                 "trend": {"dates": [format_cn_date(p["date"]) for p in trend],
                           "lost": [p["lost"] for p in trend],
@@ -159,9 +169,16 @@ def reason_label(code: str) -> str:
     return f"{LossReason.circled(code)}{LossReason(code).label}"
 
 
+def branch_totals(members, *, org, as_of: datetime.date) -> dict[str, int]:
+    """The dashboard's totals: the sums of its branches' counts."""
+    return {key: sum(counts.values())
+            for key, counts in counts_by_branch(members, org=org, as_of=as_of).items()}
+
+
 def home_check(totals: dict, members, *, as_of: datetime.date) -> list[dict]:
-    """The dashboard's totals (sums of its branches) against the home page's counts (one count
-    over the whole subtree, selectors.roster_counts) on the same day: they must agree."""
+    """The dashboard's totals (sums of its branches, read from the stretches) against the home
+    page's counts (one count over the whole subtree, by the members' own rows,
+    selectors.roster_counts) on the same day: they must agree."""
     home = selectors.roster_counts(members, as_of=as_of)
     labels = {"members": "在册党员", "lost": "失联党员", "unverified": "无记录待核实"}
     return [{"label": label, "dashboard": totals[key], "home": home[key],

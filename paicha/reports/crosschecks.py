@@ -102,13 +102,13 @@ HOME_COUNTS = (("members", "在册党员"), ("lost", "失联党员"), ("unverifi
 
 def home_dashboard_checks(*, org, as_of: datetime.date) -> list[Check]:
     """The home page's 在册党员, 失联党员 and 无记录待核实 (evidence.selectors.roster_counts)
-    against the dashboard's totals (evidence.dashboard.dashboard_data), for org's subtree."""
+    against the dashboard's totals (evidence.dashboard.branch_totals), for org's subtree."""
     from paicha.evidence import dashboard, selectors
     from paicha.members.models import Member
 
     members = Member.objects.in_subtree(org)
     home = selectors.roster_counts(members, as_of=as_of)
-    totals = dashboard.dashboard_data(members, org=org, as_of=as_of)["totals"]
+    totals = dashboard.branch_totals(members, org=org, as_of=as_of)
     return [_check(f"首页“{label}”＝统计看板“{label}”（各党支部之和）", "首页 / 统计看板",
                    home[key], totals[key]) for key, label in HOME_COUNTS]
 

@@ -165,7 +165,7 @@ def test_gap_rows_agree_with_the_rule_on_random_histories(tree):
             Member.objects.filter(pk=m.pk).update(
                 status=(MemberStatus.REMOVED, MemberStatus.DECEASED)[n % 12 == 1],
                 status_date=D(2015, 6, 1) + datetime.timedelta(days=rng.randrange(0, 1200)))
-    as_of, days, counts = D(2014, 6, 1), [], []
+    as_of, days, counts, seen_unverified = D(2014, 6, 1), [], [], set()
     while as_of < D(2019, 6, 1):
         fast = set(selectors.lost_members(Member.objects.all(), as_of=as_of)
                    .values_list("pk", flat=True))
@@ -175,12 +175,18 @@ def test_gap_rows_agree_with_the_rule_on_random_histories(tree):
         stretches = set(selectors.lost_stretches(tree.root, as_of=as_of)
                         .values_list("member_id", flat=True))
         assert stretches == rule, as_of
+        unverified = set(selectors.unverified_members(Member.objects.all(), as_of=as_of)
+                         .values_list("pk", flat=True))
+        assert set(selectors.unverified_stretches(tree.root, as_of=as_of)
+                   .values_list("member_id", flat=True)) == unverified, as_of
+        seen_unverified |= unverified
         counts.append(len(rule))
         days.append(as_of)
         as_of += datetime.timedelta(days=rng.randrange(1, 23))
-    assert fast  # the histories do produce lost members
+    assert fast and seen_unverified  # the histories do produce lost and unverified members
     # The dashboard's trend counts every date in one pass: the same numbers.
     assert selectors.lost_counts_on(Member.objects.all(), days) == counts
+    assert selectors.lost_counts_by_day(tree.root, days) == counts
     b1 = Member.objects.in_subtree(tree.branch_b1)
     assert (selectors.lost_counts_on(b1, days[::7])
             == [selectors.lost_members(b1, as_of=d).count() for d in days[::7]])

@@ -181,14 +181,13 @@ def test_home_and_dashboard_agree_and_each_side_can_fail(tree, roster, monkeypat
     assert failed(crosschecks.home_dashboard_checks(org=tree.root, as_of=day)) == [
         ("首页 / 统计看板", "9 ≠ 3")]
     monkeypatch.setattr(selectors, "roster_counts", real_counts)
-    real_dashboard = dashboard.dashboard_data
+    real_totals = dashboard.branch_totals
 
     def one_more_member(members, *, org, as_of):
-        data = real_dashboard(members, org=org, as_of=as_of)
-        data["totals"]["members"] += 1
-        return data
+        totals = real_totals(members, org=org, as_of=as_of)
+        return {**totals, "members": totals["members"] + 1}
 
-    monkeypatch.setattr(dashboard, "dashboard_data", one_more_member)
+    monkeypatch.setattr(dashboard, "branch_totals", one_more_member)
     assert failed(crosschecks.home_dashboard_checks(org=tree.root, as_of=day)) == [
         ("首页 / 统计看板", "4 ≠ 5")]
 
