@@ -3,10 +3,13 @@
 The seeds give only its 项目 column, 补充资料 and definitions; the layout follows the
 party-statistics table of lost members (SPEC §9): three rows and bands that each add up to 总数.
 
-- 排查前在册失联党员 (说明 2) is the evidence's count, `evidence.selectors.pre_campaign_lost`, taken
-  on the start of the latest campaign that covers the organization and started by the fill date
-  (the fill date itself when there is none). Its 失去联系情形 and 职业 come from the member's
-  case; a member with no case yet cannot be banded there and the check says so by name.
+- 排查前在册失联党员 (说明 2) is the evidence's count (`evidence.selectors.lost_stretches`, the
+  same members as the 失联 list) plus the unreceipted transfers out, taken on the start of the
+  latest campaign that covers the organization and started by the fill date (the fill date
+  itself when there is none). A member with a case is described by his latest case (the facts
+  it recorded, as rows 2 and 3 are, so one person is banded alike in every row); a member with
+  no case yet by his roster record, and he cannot be banded in 失去联系情形 and 职业: the check
+  says so by name.
 - 经查找取得联系党员 / 经查找仍然无法取得联系党员 are the cases whose outcome is dated on or
   before the fill date and whose member was still on the roster on it (SPEC §4) — the same
   people as the registers 附件1 / 附件2 list, counted here by another query (crosschecks.py).
@@ -204,6 +207,15 @@ def _member_facts(prefix: str = "") -> dict:
             "_category": F(f"{prefix}organization__category"), "_name": F(f"{prefix}name")}
 
 
+def _case_facts() -> dict:
+    """The facts the case recorded when it was opened (its 登记表), as band_conditions reads
+    them: a member counted in row 1 and in row 2 or 3 is banded alike in both."""
+    return {"_gender": F("gender"), "_ethnicity": F("ethnicity"), "_birth": F("birth_date"),
+            "_education": F("education"), "_type": F("member_type"), "_full": F("full_date"),
+            "_category": F("org_category"), "_reason": F("loss_reason"),
+            "_occupation": F("occupation"), "_name": F("name")}
+
+
 def _no_case_codes() -> dict:
     return {"_reason": Value(None, output_field=CharField()),
             "_occupation": Value(None, output_field=CharField())}
@@ -214,8 +226,8 @@ def pre_campaign_sources(org, as_of: datetime.date):
     band_conditions (失去联系起算日期 as `_since`), and the date they were counted on (the
     start of the campaign).
 
-    - members with a case opened by the fill date: their latest case gives the 失去联系情形,
-      职业 and 失去联系起算日期, the member himself the rest;
+    - members with a case opened by the fill date: their latest case gives every fact (as
+      rows 2 and 3 read them: the 登记表 the case recorded), the 失去联系起算日期 included;
     - lost members without a case (the stretch that makes them lost gives the start);
     - members whose transfer out has no receipt, neither lost nor with a case (few): the clock
       runs from the first such letter.
@@ -238,9 +250,7 @@ def pre_campaign_sources(org, as_of: datetime.date):
         | Q(opened_on=OuterRef("opened_on"), pk__gt=OuterRef("pk")))
     case_members = cases.values("member_id")
     with_case = (cases.filter(Q(member_id__in=lost_ids) | Q(member_id__in=letter_ids))
-                 .exclude(Exists(later))
-                 .alias(**_member_facts("member__"), _reason=F("loss_reason"),
-                        _occupation=F("occupation"), _since=F("lost_since")))
+                 .exclude(Exists(later)).alias(**_case_facts(), _since=F("lost_since")))
     lost_without_case = (lost.exclude(member_id__in=case_members)
                          .alias(**_member_facts("member__"), **_no_case_codes(),
                                 _since=F("start")))
@@ -265,10 +275,7 @@ def outcome_cases(org, as_of: datetime.date):
             # index member_off_roster), not a join reading every member of the subtree.
             .exclude(member_id__in=Member.objects.exclude(status__in=ON_ROSTER)
                      .exclude(status_date__gt=as_of).order_by().values("pk"))
-            .alias(_gender=F("gender"), _ethnicity=F("ethnicity"), _birth=F("birth_date"),
-                   _education=F("education"), _type=F("member_type"), _full=F("full_date"),
-                   _category=F("org_category"), _reason=F("loss_reason"),
-                   _occupation=F("occupation"), _name=F("name"),
+            .alias(**_case_facts(),
                    _months=months_between_columns(F("lost_since"), F("outcome_on"))))
 
 
