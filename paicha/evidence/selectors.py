@@ -482,20 +482,23 @@ def lost_split(members_qs: QuerySet, *, as_of: datetime.date) -> tuple[QuerySet,
     return lost.exclude(APART), lost.filter(APART)
 
 
-def lost_list_counts(members_qs: QuerySet, *, as_of: datetime.date) -> dict[str, int]:
-    """The numbers the 失联 page prints, in two passes instead of one count each: of the lost,
-    those to search for, those apart and those at exactly six months (恰满6个月); of the 无记录
-    待核实, all of them and those lost already."""
+def lost_list_counts(org, *, as_of: datetime.date) -> dict[str, int]:
+    """The numbers the 失联 page of org's subtree prints: of the lost, those to search for,
+    those apart (APART) and those at exactly six months (恰满6个月); of the 无记录待核实, all of
+    them and those lost already. Two queries over the stretches, the members apart read on
+    their indexes (retained by status, flowing by the partial index member_flowing_scope), not
+    a lookup of every lost member; the page's rows come from `lost_split`, the same members
+    (tested)."""
     from django.db.models import Count
 
-    lost = lost_members(members_qs, as_of=as_of).order_by().aggregate(
-        search=Count("pk", filter=~APART), apart=Count("pk", filter=APART),
-        # The stretch joined by lost_members (a member's stretches do not overlap).
-        exactly_six=Count("pk", filter=Q(evidence_gaps__lost_on=as_of)))
-    unverified = unverified_members(members_qs, as_of=as_of).order_by().aggregate(
-        unverified=Count("pk"),
-        unverified_lost=Count("pk", filter=Q(evidence_gaps__lost_on__lte=as_of)))
-    return {**lost, **unverified}
+    apart = Member.objects.in_subtree(org).filter(APART).values("pk")
+    lost = lost_stretches(org, as_of=as_of).aggregate(
+        lost=Count("pk"), apart=Count("pk", filter=Q(member_id__in=apart)),
+        exactly_six=Count("pk", filter=Q(lost_on=as_of)))
+    unverified = unverified_stretches(org, as_of=as_of).aggregate(
+        unverified=Count("pk"), unverified_lost=Count("pk", filter=Q(lost_on__lte=as_of)))
+    return {"search": lost["lost"] - lost["apart"], "apart": lost["apart"],
+            "exactly_six": lost["exactly_six"], **unverified}
 
 
 # ---- 失控 ------------------------------------------------------------------------------------

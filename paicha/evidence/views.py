@@ -451,7 +451,7 @@ def lost_list(request):
                                                                "id").iterator(chunk_size=2000))
     search, apart = selectors.lost_split(members, as_of=as_of)
     search, apart = _with_open_case(search), _with_open_case(apart)
-    counts = selectors.lost_list_counts(members, as_of=as_of)
+    counts = selectors.lost_list_counts(org, as_of=as_of)
     paginator = Paginator(search.select_related("organization")
                           .order_by("lost_since", "name", "id"), 50)
     paginator.count = counts["search"]  # counted above with the others, in one pass

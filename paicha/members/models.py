@@ -204,6 +204,11 @@ class Member(OrgScopedModel):
             # the roster does not write it.
             models.Index(fields=["status_date"], name="member_off_roster",
                          condition=~Q(status__in=["active", "retained"])),
+            # The members the 失联 page sets apart (保留组织关系 abroad, flowing: a few per cent),
+            # with their ids, so a subtree's are read from the index alone
+            # (evidence.selectors.lost_list_counts).
+            models.Index(fields=["org_path", "id"], name="member_apart_scope",
+                         condition=Q(status="retained") | Q(flowing=True)),
         ]
         # The rules of SPEC §3 that hold for one row, enforced by the database too, so no
         # import path or script can store a record the form would refuse.

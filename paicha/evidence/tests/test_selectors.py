@@ -161,11 +161,15 @@ def test_gap_rows_agree_with_the_rule_on_random_histories(tree):
         while day < D(2019, 1, 1) and rng.random() < 0.93:
             (attend if rng.random() < 0.5 else pay)(m, day)
             day += datetime.timedelta(days=rng.choice((20, 30, 60, 170, 182, 183, 184, 200, 400)))
+        if n % 9 == 4:  # shown apart on the 失联 page
+            Member.objects.filter(pk=m.pk).update(flowing=True)
+        elif n % 9 == 7:
+            Member.objects.filter(pk=m.pk).update(status=MemberStatus.RETAINED)
         if n % 6 == 1:  # leaves the roster: on it before that day, not from it on
             Member.objects.filter(pk=m.pk).update(
                 status=(MemberStatus.REMOVED, MemberStatus.DECEASED)[n % 12 == 1],
                 status_date=D(2015, 6, 1) + datetime.timedelta(days=rng.randrange(0, 1200)))
-    as_of, days, counts, seen_unverified = D(2014, 6, 1), [], [], set()
+    as_of, days, counts, seen_unverified, seen_apart = D(2014, 6, 1), [], [], set(), set()
     while as_of < D(2019, 6, 1):
         fast = set(selectors.lost_members(Member.objects.all(), as_of=as_of)
                    .values_list("pk", flat=True))
@@ -180,10 +184,20 @@ def test_gap_rows_agree_with_the_rule_on_random_histories(tree):
         assert set(selectors.unverified_stretches(tree.root, as_of=as_of)
                    .values_list("member_id", flat=True)) == unverified, as_of
         seen_unverified |= unverified
+        search, apart = selectors.lost_split(Member.objects.all(), as_of=as_of)
+        page = selectors.lost_list_counts(tree.root, as_of=as_of)
+        assert page == {
+            "search": search.count(), "apart": apart.count(),
+            "exactly_six": selectors.lost_members(Member.objects.all(), as_of=as_of)
+            .filter(exactly_six=True).count(),
+            "unverified": len(unverified),
+            "unverified_lost": len(unverified & rule)}, as_of
+        seen_apart |= {m.pk for m in apart}
         counts.append(len(rule))
         days.append(as_of)
         as_of += datetime.timedelta(days=rng.randrange(1, 23))
-    assert fast and seen_unverified  # the histories do produce lost and unverified members
+    # The histories do produce lost, unverified and apart members.
+    assert fast and seen_unverified and seen_apart
     # The dashboard's trend counts every date in one pass: the same numbers.
     assert selectors.lost_counts_on(Member.objects.all(), days) == counts
     assert selectors.lost_counts_by_day(tree.root, days) == counts
