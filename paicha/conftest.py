@@ -25,9 +25,11 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _tasks_inline(settings):
-    # Background work runs at once, in the test; the worker's own tests turn this off.
+def _tasks_inline(settings, monkeypatch):
+    # Background work runs at once, in the test; the worker's own tests turn this off (and
+    # then start without a page's memory of an earlier test's members being caught up).
     settings.TASKS_INLINE = True
+    monkeypatch.setattr("paicha.evidence.gaps._found_current_at", None)
 
 
 def setup_actor(org):

@@ -289,14 +289,37 @@ def _books_for_new_members(member_ids) -> set[int]:
     return books_refresh(Organization.objects.filter(pk__in=todo)) if todo else set()
 
 
+# With a worker, a process that has just found every member caught up does not ask again for
+# this long: a page reads the stretches several times, and members added meanwhile are
+# caught up by the worker anyway, not by the page.
+RECHECK_SECONDS = 1.0
+_found_current_at = None
+
+
 def catch_up_soon() -> None:
     """What a request does instead of `catch_up()`: when members wait to be caught up, ask the
     worker to do it (once), never waiting on the lock of a catch-up or an import under way.
     The page shows the rows as they are meanwhile. Inline (tests) it catches up at once."""
+    global _found_current_at
+    import time
+
+    from django.conf import settings
     from django.db import DatabaseError
+    from django.db.models import Subquery
+    from django.db.models.functions import Coalesce
 
     from paicha.core.jobs import run_later
 
+    inline = settings.TASKS_INLINE
+    now = time.monotonic()
+    if not inline and _found_current_at is not None and now - _found_current_at < RECHECK_SECONDS:
+        return
+    newest_id = Member.objects.order_by("-id").values("id")[:1]
+    if GapWatermark.objects.filter(
+            pk=1, members_up_to__gte=Coalesce(Subquery(newest_id), 0)).exists():
+        if not inline:
+            _found_current_at = now
+        return
     newest = Member.objects.aggregate(n=Max("id"))["n"] or 0
     mark = GapWatermark.objects.filter(pk=1).values_list("members_up_to", flat=True).first()
     if mark is not None and mark >= newest:

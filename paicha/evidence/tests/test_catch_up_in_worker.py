@@ -129,3 +129,21 @@ def test_a_request_does_not_wait_for_a_catch_up_holding_its_locks(tree, personas
     assert response.status_code == 200 and took < 2
     assert errors == []
     assert GapWatermark.objects.get(pk=1).members_up_to == Member.objects.get(name="李新人").pk
+
+
+def test_a_process_that_found_every_member_caught_up_asks_again_a_moment_later(
+        tree, settings, monkeypatch, django_capture_on_commit_callbacks):
+    make_member(tree.branch_a1, "张已算")
+    gaps.catch_up()
+    settings.TASKS_INLINE = False
+    clock = [1000.0]
+    monkeypatch.setattr("time.monotonic", lambda: clock[0])
+    with CaptureQueriesContext(connection) as queries:
+        gaps.catch_up_soon()
+        gaps.catch_up_soon()  # within the moment: not asked again
+    assert len(queries) == 1
+    _bulk_newcomers(tree, "李新人")
+    clock[0] += gaps.RECHECK_SECONDS + 0.1
+    with django_capture_on_commit_callbacks(execute=True):
+        gaps.catch_up_soon()
+    assert DBTaskResult.objects.get().args_kwargs["args"][0] == "paicha.evidence.gaps.catch_up"
