@@ -373,15 +373,15 @@ def lost_cohort(members_qs: QuerySet, *, start: datetime.date, end: datetime.dat
     return members_qs.filter(Exists(stretches.filter(roster)))
 
 
-@dataclass(frozen=True)
-class CohortMember:
-    """A member of 附件5 A, as the evidence and the roster have him on the period's end."""
+@dataclass
+class Cohort:
+    """附件5 A: its members (id → his organization's path), and of them those a stretch still
+    makes 超过六个月 on the period's end (no contact regained by then) and those dead by then,
+    as the roster records it."""
 
-    org_path: str
-    # A stretch still makes him 超过六个月 on the end date (no contact regained by then).
-    still_lost: bool
-    # Dead by the end date, as the roster records it.
-    dead: bool
+    paths: dict[int, str]
+    still_lost: set[int]
+    dead: set[int]
 
 
 def cohort_stretches(org, *, start: datetime.date, end: datetime.date) -> QuerySet:
@@ -395,9 +395,8 @@ def cohort_stretches(org, *, start: datetime.date, end: datetime.date) -> QueryS
             .filter(Q(until__isnull=True) | (Q(until__gt=F("over_on")) & Q(until__gt=start))))
 
 
-def lost_cohort_members(org, *, start: datetime.date,
-                        end: datetime.date) -> dict[int, CohortMember]:
-    """附件5 A of org's subtree, by member id: the same members as
+def lost_cohort_members(org, *, start: datetime.date, end: datetime.date) -> Cohort:
+    """附件5 A of org's subtree: the same members as
     ``lost_cohort(Member.objects.in_subtree(org), …)``, read without a lookup per member — the
     qualifying stretches from their index, and the few members who have left the roster (the
     partial index member_off_roster) to drop those who had left before the stretch counted.
@@ -416,14 +415,9 @@ def lost_cohort_members(org, *, start: datetime.date,
             counted[member_id] = path
         if until is None or until > end:
             still.add(member_id)
-
-    def dead(member_id):
-        status, left_on = left.get(member_id, (None, None))
-        return status == MemberStatus.DECEASED and left_on is not None and left_on <= end
-
-    return {member_id: CohortMember(org_path=path, still_lost=member_id in still,
-                                    dead=dead(member_id))
-            for member_id, path in counted.items()}
+    dead = {pk for pk, (status, left_on) in left.items()
+            if status == MemberStatus.DECEASED and left_on is not None and left_on <= end}
+    return Cohort(paths=counted, still_lost=still & counted.keys(), dead=dead & counted.keys())
 
 
 def lost_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date,

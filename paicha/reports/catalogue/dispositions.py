@@ -23,6 +23,7 @@ plus 合计, so a 填报单位 column stands before 统计时间.
 """
 
 import datetime
+from collections import Counter
 
 from django.db.models import (
     Case,
@@ -196,12 +197,14 @@ class DispositionStatistics(FormDeclaration):
             .annotate(letter=letter_of_case(as_of)).order_by("member_id", "opened_on", "pk")
             .values_list("member_id", "letter"))
         width = len(org.path) + SEGMENT_WIDTH
+        dead, still = cohort.dead, cohort.still_lost
+        tally = Counter(
+            (path[:width], case_letters.get(member_id)
+             or ("X" if member_id in dead else "W" if member_id in still else "N"))
+            for member_id, path in cohort.paths.items())
         counts: dict[str, dict[str, int]] = {}
-        for member_id, member in cohort.items():
-            letter = case_letters.get(member_id) or (
-                "X" if member.dead else "W" if member.still_lost else "N")
-            mine = counts.setdefault(member.org_path[:width], {})
-            mine[letter] = mine.get(letter, 0) + 1
+        for (child, letter), n in tally.items():
+            counts.setdefault(child, {})[letter] = n
         return counts
 
     def rows(self, *, org, as_of, start=None):

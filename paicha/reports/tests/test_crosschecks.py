@@ -132,7 +132,9 @@ def test_attachment5_check_holds_on_the_cohort_and_fails_when_a_misses_members(
 
     def only_cases(org, *, start, end):
         with_case = set(LostContactCase.objects.values_list("member_id", flat=True))
-        return {pk: m for pk, m in real(org, start=start, end=end).items() if pk in with_case}
+        cohort = real(org, start=start, end=end)
+        cohort.paths = {pk: path for pk, path in cohort.paths.items() if pk in with_case}
+        return cohort
 
     monkeypatch.setattr(selectors, "lost_cohort_members", only_cases)
     # 7 members of A have a case; by the rule 10 are 超过六个月 on 2016-01-01, 8 on 09-20.
