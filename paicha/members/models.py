@@ -17,6 +17,7 @@ from paicha.codes import (
     StudentLevel,
     TransferDirection,
 )
+from paicha.core.importing.states import RUNNING_IMPORT_STATES, ImportState
 from paicha.organizations.models import OrgScopedModel, ScopedQuerySet
 from paicha.organizations.tree import TreePathField
 
@@ -287,18 +288,6 @@ class Member(OrgScopedModel):
 
         self.name_initials = initials(self.name)
         super().save(*args, **kwargs)
-
-
-class ImportState(models.TextChoices):
-    CHECKING = "checking", "正在检查"
-    CHECKED = "checked", "检查通过，待确认"
-    REJECTED = "rejected", "有错误，未导入"
-    IMPORTING = "importing", "正在导入"
-    DONE = "done", "导入完成"
-    FAILED = "failed", "导入失败"
-
-
-RUNNING_IMPORT_STATES = (ImportState.CHECKING, ImportState.IMPORTING)
 
 
 class MemberImport(OrgScopedModel):

@@ -314,20 +314,24 @@ def card(request, pk):
 def import_view(request):
     require(request.user, Perm.EDIT_MEMBERS)
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, plan = [], None
     if request.method == "POST" and form.is_valid():
+        params = {"file": form.cleaned_data["file"], "scope_org": request.user.organization,
+                  "as_of": _today(), "acting_user": request.user}
         try:
-            result = importer.transfers_import(file=form.cleaned_data["file"],
-                                               scope_org=request.user.organization,
-                                               as_of=_today(), acting_user=request.user)
+            if request.POST.get("check"):
+                plan = importer.check_transfers(**params)
+            else:
+                result = importer.transfers_import(**params)
         except importer.ImportRejected as exc:
             errors = exc.errors
         else:
-            messages.success(request, f"已导入 {result.transfers} 封介绍信（其中未收到回执 "
-                                      f"{result.open_transfers} 封），新登记 {result.new_members} 名党员")
-            return redirect("transfers:list")
+            if plan is None:
+                messages.success(request, f"已导入 {result.transfers} 封介绍信（其中未收到回执 "
+                                          f"{result.open_transfers} 封），新登记 {result.new_members} 名党员")
+                return redirect("transfers:list")
     return render(request, "transfers/import.html", {
-        "form": form, "errors": errors, "columns": importer.COLUMNS,
+        "form": form, "errors": errors, "plan": plan, "columns": importer.COLUMNS,
         "required": importer.REQUIRED,
     })
 
