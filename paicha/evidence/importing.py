@@ -109,6 +109,17 @@ class BranchRosterImport(Importer):
     def row_label(self, row: Row) -> str:
         return row.values.get("name", "")
 
+    def job_params(self) -> dict:
+        return {"as_of": self.as_of.isoformat()}
+
+    @classmethod
+    def from_job(cls, job) -> BranchRosterImport:
+        params = dict(job.params)
+        params["as_of"] = datetime.date.fromisoformat(params["as_of"])
+        if "date" in params:
+            params["date"] = datetime.date.fromisoformat(params["date"])
+        return cls(organization=job.organization, acting_user=job.created_by, **params)
+
 
 # ---- 出席情况表 ---------------------------------------------------------------------------------
 
@@ -135,6 +146,13 @@ class AttendanceImport(BranchRosterImport):
     def __init__(self, *, date: datetime.date, kind: str, topic: str, notes: str = "", **kwargs):
         super().__init__(**kwargs)
         self.date, self.kind, self.topic, self.notes = date, kind, topic, notes
+
+    def job_params(self) -> dict:
+        return {**super().job_params(), "date": self.date.isoformat(), "kind": self.kind,
+                "topic": self.topic, "notes": self.notes}
+
+    def done_message(self, result) -> str:
+        return f"已导入出席情况 {result.attendances.count()} 人"
 
     def prepare(self, plan: Plan, rows: list[Row]) -> None:
         super().prepare(plan, rows)
@@ -228,6 +246,9 @@ class DuesImport(BranchRosterImport):
         if item.month_to != item.month_from:
             months += f"至{item.month_to:%Y年%-m月}"
         return f"{item.member.name}　{item.paid_on:%Y年%-m月%-d日}交纳{months}党费{item.amount}元"
+
+    def done_message(self, result: int) -> str:
+        return f"已导入党费交纳记录 {result} 条"
 
     def write(self, items: list[Payment], progress) -> int:
         for done, p in enumerate(items, start=1):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,6 +23,7 @@ from paicha.codes import AttendanceStatus, LossReason, MemberStatus, OrgKind
 from paicha.core.forms import errors_into
 from paicha.core.listexport import Column, wants_xlsx
 from paicha.core.transactions import atomic_post
+from paicha.members import jobs as import_jobs
 from paicha.members.models import ON_ROSTER, Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -246,6 +248,10 @@ def meeting_import(request):
                   "topic": data["topic"], "notes": data["notes"], "acting_user": request.user,
                   "as_of": _today()}
         try:
+            if data["file"].size > settings.IMPORT_IN_BACKGROUND_ABOVE_BYTES:
+                return redirect(import_jobs.import_job_start(
+                    declaration=importing.AttendanceImport(**params), file=data["file"],
+                    organization=org, acting_user=request.user))
             if request.POST.get("check"):
                 plan = importing.check_attendance(data["file"], **params)
             else:
@@ -330,11 +336,16 @@ def dues_import(request):
     errors, plan = [], None
     if request.method == "POST" and form.is_valid():
         params = {"organization": org, "acting_user": request.user, "as_of": _today()}
+        upload = form.cleaned_data["file"]
         try:
+            if upload.size > settings.IMPORT_IN_BACKGROUND_ABOVE_BYTES:
+                return redirect(import_jobs.import_job_start(
+                    declaration=importing.DuesImport(**params), file=upload, organization=org,
+                    acting_user=request.user))
             if request.POST.get("check"):
-                plan = importing.check_dues_ledger(form.cleaned_data["file"], **params)
+                plan = importing.check_dues_ledger(upload, **params)
             else:
-                n = importing.import_dues(form.cleaned_data["file"], **params)
+                n = importing.import_dues(upload, **params)
         except importing.ImportRejected as exc:
             errors = exc.errors
         else:

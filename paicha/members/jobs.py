@@ -1,12 +1,26 @@
-"""The roster import run as a job (core.importing.jobs): its two steps, and the names the
-pages, the worker and the tests use. Tests and the command line run inline
-(settings.MEMBER_IMPORT_IN_BACKGROUND = False)."""
+"""Imports run as jobs (core.importing.jobs) in `MemberImport` rows: the roster's two steps,
+and those of the imports declared on core.importing.cycle (a large dues ledger, attendance
+sheet or transfers' history), told apart by the job's `kind`. Tests and the command line run
+inline (settings.MEMBER_IMPORT_IN_BACKGROUND = False)."""
 
 import dataclasses
 
-from paicha.core.importing.jobs import LEASE_SECONDS, STUCK_MESSAGE, CheckOutcome, ImportJobKind
+from django.db import transaction
+
+from paicha.core.importing.cycle import Importer
+from paicha.core.importing.reading import upload_content
+from paicha.core.importing.jobs import (
+    LEASE_SECONDS,
+    STUCK_MESSAGE,
+    CheckOutcome,
+    ImportJobKind,
+    check_declared,
+    commit_declared,
+    stored_plan,
+)
 
 from .importing import PREVIEW_ROWS, ImportPlan, import_commit, plan_import
+from .models import MemberImport
 
 __all__ = ["LEASE_SECONDS", "STUCK_MESSAGE", "expire_if_stale", "import_retry", "launch",
            "read_progress", "run_import_job"]
@@ -21,7 +35,13 @@ def _store_plan(plan: ImportPlan) -> dict:
             "preview": preview}
 
 
+def _rejected(plan) -> dict:
+    return _store_plan(plan) if isinstance(plan, ImportPlan) else stored_plan(plan)
+
+
 def _check(job, progress) -> CheckOutcome:
+    if job.kind:
+        return check_declared(job, progress)
     plan = plan_import(content=bytes(job.content), filename=job.filename,
                        organization=job.organization, acting_user=job.created_by,
                        progress=progress)
@@ -30,6 +50,8 @@ def _check(job, progress) -> CheckOutcome:
 
 
 def _commit(job, progress) -> CheckOutcome:
+    if job.kind:
+        return commit_declared(job, progress)
     result = import_commit(content=bytes(job.content), filename=job.filename,
                            organization=job.organization, acting_user=job.created_by,
                            progress=progress)
@@ -39,7 +61,7 @@ def _commit(job, progress) -> CheckOutcome:
 
 ROSTER = ImportJobKind(
     model="members.MemberImport", run_path="paicha.members.jobs.run_import_job",
-    name="member-import", check=_check, commit=_commit, rejected=_store_plan,
+    name="member-import", check=_check, commit=_commit, rejected=_rejected,
     # The new members' evidence rows are computed in the worker too, not in the first
     # request that lists 失联 members.
     after_write="paicha.evidence.gaps.catch_up",
@@ -63,3 +85,19 @@ def interrupted(job_id: int) -> None:
 
 def import_retry(*, job, acting_user) -> None:
     ROSTER.retry(job)
+
+
+def import_job_start(*, declaration: Importer, file, organization,
+                     acting_user) -> MemberImport:
+    """Keep a large file of a declared import and check it in the worker; the user follows
+    it on the job's page and confirms there. Raises PermissionDenied as the import would, or
+    ImportRejected for a file too big to keep."""
+    declaration.authorize()
+    content, filename = upload_content(file)
+    kind = f"{type(declaration).__module__}.{type(declaration).__name__}"
+    with transaction.atomic():
+        job = MemberImport.objects.create(
+            organization=organization, created_by=acting_user, filename=filename[:200],
+            content=content, kind=kind, params=declaration.job_params())
+        launch(job.pk)
+    return job

@@ -150,6 +150,18 @@ class TransfersImport(Importer):
     def row_label(self, row: Row) -> str:
         return row.values.get("name") or "无姓名"
 
+    def job_params(self) -> dict:
+        return {"as_of": self.as_of.isoformat()}
+
+    @classmethod
+    def from_job(cls, job) -> TransfersImport:
+        return cls(scope_org=job.organization, acting_user=job.created_by,
+                   as_of=datetime.date.fromisoformat(job.params["as_of"]))
+
+    def done_message(self, result: ImportResult) -> str:
+        return (f"已导入 {result.transfers} 封介绍信（其中未收到回执 {result.open_transfers} 封），"
+                f"新登记 {result.new_members} 名党员")
+
     def row_label_of(self, item: Letter) -> str:
         return item.name
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from paicha.core.forms import errors_into, submitted
 from paicha.core.listexport import Column, wants_xlsx
 from paicha.audit.exports import list_export_response
 from paicha.core.privacy import mask_identity
+from paicha.members import jobs as import_jobs
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -316,13 +318,17 @@ def import_view(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     errors, plan = [], None
     if request.method == "POST" and form.is_valid():
-        params = {"file": form.cleaned_data["file"], "scope_org": request.user.organization,
-                  "as_of": _today(), "acting_user": request.user}
+        upload, scope_org = form.cleaned_data["file"], request.user.organization
+        params = {"scope_org": scope_org, "as_of": _today(), "acting_user": request.user}
         try:
+            if upload.size > settings.IMPORT_IN_BACKGROUND_ABOVE_BYTES:
+                return redirect(import_jobs.import_job_start(
+                    declaration=importer.TransfersImport(**params), file=upload,
+                    organization=scope_org, acting_user=request.user))
             if request.POST.get("check"):
-                plan = importer.check_transfers(**params)
+                plan = importer.check_transfers(file=upload, **params)
             else:
-                result = importer.transfers_import(**params)
+                result = importer.transfers_import(file=upload, **params)
         except importer.ImportRejected as exc:
             errors = exc.errors
         else:

@@ -25,6 +25,8 @@ from typing import Any, ClassVar
 
 from django.db import transaction
 
+from paicha.core.acting import acting_as
+
 from .cells import cell_text, is_blank
 from .header import ColumnSpec, Header, find_header
 from .readers import CellError
@@ -163,6 +165,19 @@ class Importer:
         """One accepted row as the check page lists it."""
         return str(item)
 
+    def done_message(self, result: Any) -> str:
+        """What the job page says once the file is written."""
+        return "已导入"
+
+    # A file run as a background job (core.importing.jobs) keeps the import's parameters as
+    # JSON in the job row; the job's organization and creator are the target and the user.
+    def job_params(self) -> dict:
+        raise NotImplementedError
+
+    @classmethod
+    def from_job(cls, job) -> Importer:
+        raise NotImplementedError
+
     def row_label(self, row: Row) -> str:
         """Who or what a refused row is about, shown after its number (a name)."""
         return ""
@@ -286,7 +301,7 @@ def import_commit(importer: Importer, *, content: bytes, filename: str,
     allows it. Returns the plan with `result` set to what the write returned."""
     if skip_refused and not importer.may_skip_refused:
         raise ValueError(f"{importer.title}不能跳过有错误的行")
-    with transaction.atomic():
+    with transaction.atomic(), acting_as(getattr(importer, "acting_user", None)):
         try:
             plan = plan_import(importer, content=content, filename=filename, progress=progress)
         except ImportFileError as exc:

@@ -26,12 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
+from django.utils.module_loading import import_string
 from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
 from django.utils import timezone
 
 from paicha.core.jobs import on_interrupt, run_later
 
+from .cycle import PREVIEW_ROWS, Importer, import_commit, plan_import
 from .reading import ImportFileError
 from .rows import ImportRejected
 from .states import RUNNING_IMPORT_STATES, ImportState
@@ -212,6 +214,37 @@ def stored_plan(plan) -> dict:
                     "rows_with_errors": plan.rows_with_errors, "notes": plan.notes,
                     "warnings": []},
         "errors": [asdict(e) for e in plan.errors],
-        "preview": [{"row": n, "action": "新增", "name": plan.importer.describe(item), "org": ""}
-                    for n, item in plan.accepted[:2000]],
+        "preview": [{"row": n, "action": "新增", "name": plan.importer.describe(item),
+                     "org": ""} for n, item in plan.accepted[:PREVIEW_ROWS]],
     }
+
+
+# ---- Imports declared on core.importing.cycle, run as jobs ---------------------------------------
+
+
+def declaration_class(path: str) -> type[Importer]:
+    """The declaration a job's `kind` names (a class of the product)."""
+    found = import_string(path) if path.startswith("paicha.") else None
+    if not (isinstance(found, type) and issubclass(found, Importer)):
+        raise ValueError(f"not an import declaration of the product: {path}")
+    return found
+
+
+def declaration_of(job) -> Importer:
+    return declaration_class(job.kind).from_job(job)
+
+
+def check_declared(job, progress) -> CheckOutcome:
+    """The dry run of a declared import's job."""
+    plan = plan_import(declaration_of(job), content=bytes(job.content), filename=job.filename,
+                       progress=progress)
+    message = "" if plan.accepted or plan.error_count else "文件中没有可导入的行"
+    return CheckOutcome(ok=plan.ok, stored=stored_plan(plan), message=message)
+
+
+def commit_declared(job, progress) -> CheckOutcome:
+    declaration = declaration_of(job)
+    plan = import_commit(declaration, content=bytes(job.content), filename=job.filename,
+                         progress=progress)
+    return CheckOutcome(ok=True, stored=stored_plan(plan),
+                        message=declaration.done_message(plan.result))
