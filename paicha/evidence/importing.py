@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
@@ -21,7 +21,7 @@ from paicha.accounts.scope import authorize
 from paicha.codes import AttendanceStatus
 from paicha.core.importing import ImportRejected, cell_code, cell_name, cell_text
 from paicha.core.importing.cycle import Column, Importer, Plan, Row, check_file, import_commit
-from paicha.core.importing.readers import CellError, read_plain_date
+from paicha.core.importing.readers import CellError, limited, read_plain_date
 from paicha.core.importing.reading import upload_content
 from paicha.core.transactions import service
 from paicha.members.idcard import normalize_id_number
@@ -33,6 +33,7 @@ STATUS_WORDS = {"出席": AttendanceStatus.PRESENT, "到会": AttendanceStatus.P
                 "√": AttendanceStatus.PRESENT, "请假": AttendanceStatus.EXCUSED,
                 "缺席": AttendanceStatus.ABSENT, "未到": AttendanceStatus.ABSENT}
 MAX_ROWS = 5_000
+MAX_AMOUNT = 10_000_000
 
 
 class RosterLookup:
@@ -81,6 +82,11 @@ def read_amount(value) -> Decimal | None:
             raise InvalidOperation
     except InvalidOperation:
         raise CellError(f"应为数字，而不是“{cell_text(value)}”") from None
+    # What the table holds (9 digits, 2 of them after the point): refused, not rounded.
+    if abs(amount) >= MAX_AMOUNT:
+        raise CellError(f"金额应小于{MAX_AMOUNT:,}元")
+    if amount != amount.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+        raise CellError("金额最多两位小数")
     return amount
 
 
@@ -139,7 +145,7 @@ class AttendanceImport(BranchRosterImport):
         Column("name", "姓名", ("党员姓名",), cell_name, required=True),
         Column("id_number", "身份证号码", ("身份证号", "公民身份号码"), cell_code),
         Column("status", "出席情况", ("出席", "到会情况"), read_status, required=True),
-        Column("reason", "请假事由", ("事由",)),
+        Column("reason", "请假事由", ("事由",), limited(200, "请假事由")),
     )
     max_rows = MAX_ROWS
 
@@ -216,7 +222,7 @@ class DuesImport(BranchRosterImport):
         Column("month_from", "交纳起始月份", ("起始月份",), read_plain_date, required=True),
         Column("month_to", "交纳截止月份", ("截止月份",), read_plain_date),
         Column("amount", "金额（元）", ("金额", "交纳金额"), read_amount, required=True),
-        Column("note", "备注"),
+        Column("note", "备注", (), limited(200, "备注")),
     )
     max_rows = MAX_ROWS
 

@@ -290,6 +290,7 @@ def plan_import(importer: Importer, *, content: bytes, filename: str,
         if not row.refused and item is not None:
             plan.accepted.append((row.number, item))
     importer.check_rows(plan)
+    plan.errors.sort(key=lambda error: error.row)  # cell errors were listed before the rules'
     progress("check", total, total)
     return plan
 
