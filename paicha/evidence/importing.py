@@ -144,7 +144,7 @@ class AttendanceImport(BranchRosterImport):
     columns = (
         Column("name", "姓名", ("党员姓名",), cell_name, required=True),
         Column("id_number", "身份证号码", ("身份证号", "公民身份号码"), cell_code),
-        Column("status", "出席情况", ("出席", "到会情况"), read_status, required=True),
+        Column("status", "出席情况", ("到会情况",), read_status, required=True),
         Column("reason", "请假事由", ("事由",), limited(200, "请假事由")),
     )
     max_rows = MAX_ROWS
