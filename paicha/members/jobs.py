@@ -8,7 +8,6 @@ import dataclasses
 from django.db import transaction
 
 from paicha.core.importing.cycle import Importer
-from paicha.core.importing.reading import upload_content
 from paicha.core.importing.jobs import (
     LEASE_SECONDS,
     STUCK_MESSAGE,
@@ -18,6 +17,7 @@ from paicha.core.importing.jobs import (
     commit_declared,
     stored_plan,
 )
+from paicha.core.importing.reading import upload_content
 
 from .importing import PREVIEW_ROWS, ImportPlan, import_commit, plan_import
 from .models import MemberImport

@@ -162,9 +162,6 @@ class TransfersImport(Importer):
         return (f"已导入 {result.transfers} 封介绍信（其中未收到回执 {result.open_transfers} 封），"
                 f"新登记 {result.new_members} 名党员")
 
-    def row_label_of(self, item: Letter) -> str:
-        return item.name
-
     def prepare(self, plan: Plan, rows: list[Row]) -> None:
         codes = {row.values.get(key) for row in rows for key in ("own_code", "counterpart_code")}
         self.orgs = {o.code: o for o in Organization.objects.filter(code__in=codes - {"", None})}
@@ -203,7 +200,9 @@ class TransfersImport(Importer):
         if receipt_date and receipt_date > self.as_of:
             row.refuse("receipt_date", "不能晚于今天")
         direction = values.get("direction")
-        if direction == TransferDirection.OUT and values.get("permanence") == "":
+        unreadable = {key for key in row.cells if key not in values}
+        if direction == TransferDirection.OUT and not values.get("permanence") \
+                and "permanence" not in unreadable:
             row.refuse("permanence", "转出的“转出性质”不能为空（永久转出或临时转出）")
         if info and letter_date and direction:
             key = (info.number, direction, letter_date)
@@ -239,17 +238,18 @@ class TransfersImport(Importer):
                 if not is_in_subtree(member.org_path, self.scope_org.path):
                     plan.refuse_row(p.row, "id_number",
                                     f"身份证号码 {number} 已在其他单位“{member.organization.name}”"
-                                    "登记，不在您的管理范围内", number)
+                                    "登记，不在您的管理范围内", number, label=p.name)
                 elif member.name != p.name:
                     plan.refuse_row(p.row, "id_number", f"身份证号码 {number} 已登记为"
-                                    f"“{member.name}”，与姓名“{p.name}”不符", number)
+                                    f"“{member.name}”，与姓名“{p.name}”不符", number, label=p.name)
             if (number, p.direction, p.letter_date) in existing:
                 plan.refuse_row(p.row, "letter_date",
-                                "这封介绍信已经登记过（同一人、同一方向、同一开具日期）")
+                                "这封介绍信已经登记过（同一人、同一方向、同一开具日期）",
+                                label=p.name)
             if p.direction == TransferDirection.OUT and not p.receipt_date:
                 if number in open_out:
                     plan.refuse_row(p.row, "receipt_date", "同一人只能有一封未收到回执的转出"
-                                    f"介绍信（另见第{open_out[number]}行）")
+                                    f"介绍信（另见第{open_out[number]}行）", label=p.name)
                 open_out.setdefault(number, p.row)
 
     def describe(self, item: Letter) -> str:

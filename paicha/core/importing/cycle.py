@@ -104,13 +104,11 @@ class Plan:
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append(RowError(row, column, cell_text(value)[:200], message, label))
 
-    def refuse_row(self, number: int, key: str, message: str, value="") -> None:
+    def refuse_row(self, number: int, key: str, message: str, value="", *,
+                   label: str = "") -> None:
         """A problem found after the row rule ran (a check across rows or against stored
-        records): the row is taken out of `accepted`."""
-        label = next((self.importer.row_label_of(item) for n, item in self.accepted
-                      if n == number), "")
+        records): the row is taken out of `accepted` once the checks are done."""
         self.add_error(number, self.title(key), value, message, label=label)
-        self.accepted = [(n, item) for n, item in self.accepted if n != number]
 
     def title(self, key: str) -> str:
         """The column's title as the file spells it, or as the declaration does."""
@@ -180,9 +178,6 @@ class Importer:
 
     def row_label(self, row: Row) -> str:
         """Who or what a refused row is about, shown after its number (a name)."""
-        return ""
-
-    def row_label_of(self, item: Any) -> str:
         return ""
 
     # ---- helpers
@@ -290,6 +285,8 @@ def plan_import(importer: Importer, *, content: bytes, filename: str,
         if not row.refused and item is not None:
             plan.accepted.append((row.number, item))
     importer.check_rows(plan)
+    if plan.refused_rows:
+        plan.accepted = [(n, item) for n, item in plan.accepted if n not in plan.refused_rows]
     plan.errors.sort(key=lambda error: error.row)  # cell errors were listed before the rules'
     progress("check", total, total)
     return plan

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
-from django.utils.module_loading import import_string
 from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from paicha.core.jobs import on_interrupt, run_later
 
@@ -224,9 +224,11 @@ def stored_plan(plan) -> dict:
 
 def declaration_class(path: str) -> type[Importer]:
     """The declaration a job's `kind` names (a class of the product)."""
-    found = import_string(path) if path.startswith("paicha.") else None
+    if not path.startswith("paicha."):
+        raise ValueError(f"not a class of the product: {path}")
+    found = import_string(path)
     if not (isinstance(found, type) and issubclass(found, Importer)):
-        raise ValueError(f"not an import declaration of the product: {path}")
+        raise TypeError(f"not an import declaration: {path}")
     return found
 
 

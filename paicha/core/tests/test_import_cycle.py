@@ -162,9 +162,10 @@ def test_a_missing_column_or_a_refused_user_stops_before_any_row():
 def test_a_job_names_only_declarations_of_the_product():
     assert declaration_class("paicha.core.tests.test_import_cycle.HeartbeatImport") \
         is HeartbeatImport
-    for path in ("os.system", "paicha.core.models.WorkerHeartbeat"):
-        with pytest.raises(ValueError):
-            declaration_class(path)
+    with pytest.raises(ValueError):
+        declaration_class("os.system")
+    with pytest.raises(TypeError):
+        declaration_class("paicha.core.models.WorkerHeartbeat")
 
 
 @pytest.mark.django_db

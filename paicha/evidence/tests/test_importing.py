@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from paicha.conftest import make_member
 from paicha.core.importing import ImportRejected
 from paicha.evidence import importing
 from paicha.evidence.models import DuesPayment
-from paicha.conftest import make_member
 
 AS_OF = datetime.date(2026, 12, 1)
 HEADER = ["姓名", "身份证号码", "交纳日期", "交纳起始月份", "交纳截止月份", "金额（元）", "备注"]
