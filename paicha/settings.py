@@ -191,6 +191,10 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 IMPORT_FILES_KEEP_DAYS = int(os.environ.get("PAICHA_IMPORT_FILES_KEEP_DAYS", 30))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("PAICHA_IMPORT_MAX_MB", "50")) * 1024 * 1024
+# A dues ledger, attendance sheet or transfers' history bigger than this is checked and
+# written by the worker, followed on its job page (the roster always is).
+IMPORT_IN_BACKGROUND_ABOVE_BYTES = int(
+    os.environ.get("PAICHA_IMPORT_IN_BACKGROUND_ABOVE_KB", "256")) * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 CSRF_FAILURE_VIEW = "paicha.core.errors.csrf_failure"

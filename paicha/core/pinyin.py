@@ -1,6 +1,6 @@
 """Pinyin initials for searching names the way users type them (张三 → zs)."""
 
-from pypinyin import Style, lazy_pinyin
+from .pinyin_initials import FIRST, INITIALS
 
 
 class _InitialsTable(dict):
@@ -13,8 +13,8 @@ class _InitialsTable(dict):
         if char.isspace():
             value = None
         elif "\u4e00" <= char <= "\u9fff":
-            letters = lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")
-            value = letters[0].lower() if letters else ""
+            letter = INITIALS[code - FIRST]
+            value = "" if letter == "-" else letter
         else:
             value = char.lower()
         self[code] = value

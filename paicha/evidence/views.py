@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,6 +23,7 @@ from paicha.codes import AttendanceStatus, LossReason, MemberStatus, OrgKind
 from paicha.core.forms import errors_into
 from paicha.core.listexport import Column, wants_xlsx
 from paicha.core.transactions import atomic_post
+from paicha.members import jobs as import_jobs
 from paicha.members.models import ON_ROSTER, Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -239,24 +241,34 @@ def meeting_import(request):
     org = _org(request)
     form = MeetingImportForm(request.POST or None, request.FILES or None,
                              initial={"date": _today()})
-    errors = []
+    errors, plan = [], None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        params = {"organization": org, "date": data["date"], "kind": data["kind"],
+                  "topic": data["topic"], "notes": data["notes"], "acting_user": request.user,
+                  "as_of": _today()}
         try:
-            meeting = importing.import_attendance(
-                data["file"], organization=org, date=data["date"], kind=data["kind"],
-                topic=data["topic"], notes=data["notes"], acting_user=request.user,
-                as_of=_today())
+            if data["file"].size > settings.IMPORT_IN_BACKGROUND_ABOVE_BYTES:
+                return redirect(import_jobs.import_job_start(
+                    declaration=importing.AttendanceImport(**params), file=data["file"],
+                    organization=org, acting_user=request.user))
+            if request.POST.get("check"):
+                plan = importing.check_attendance(data["file"], **params)
+            else:
+                meeting = importing.import_attendance(data["file"], **params)
         except importing.ImportRejected as exc:
             errors = exc.errors
         else:
-            messages.success(request, f"已导入出席情况 {meeting.attendances.count()} 人")
-            return redirect(meeting.get_absolute_url())
+            if plan is None:
+                messages.success(request, f"已导入出席情况 {meeting.attendances.count()} 人")
+                return redirect(meeting.get_absolute_url())
     return render(request, "evidence/import.html", {
-        "org": org, "form": form, "errors": errors, "title": "导入组织生活出席情况表",
+        "org": org, "form": form, "errors": errors, "plan": plan,
+        "title": "导入组织生活出席情况表",
         "columns": importing.ATTENDANCE_COLUMNS, "required": importing.ATTENDANCE_REQUIRED,
         "explain": "每行一名党员；“出席情况”填出席、请假或缺席，请假须写明事由（因外出请假请写“外出”）。"
-                   "有身份证号码时按身份证号码对应名册，否则按姓名。任何一行有错误则整张表都不导入。",
+                   "有身份证号码时按身份证号码对应名册，否则按姓名。可先“只检查”，看将导入的行和每行的错误；"
+                   "任何一行有错误则整张表都不导入。",
     })
 
 
@@ -321,21 +333,30 @@ def dues_import(request):
     require(request.user, Perm.EDIT_MEMBERS)
     org = _org(request)
     form = DuesImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, plan = [], None
     if request.method == "POST" and form.is_valid():
+        params = {"organization": org, "acting_user": request.user, "as_of": _today()}
+        upload = form.cleaned_data["file"]
         try:
-            n = importing.import_dues(form.cleaned_data["file"], organization=org,
-                                      acting_user=request.user, as_of=_today())
+            if upload.size > settings.IMPORT_IN_BACKGROUND_ABOVE_BYTES:
+                return redirect(import_jobs.import_job_start(
+                    declaration=importing.DuesImport(**params), file=upload, organization=org,
+                    acting_user=request.user))
+            if request.POST.get("check"):
+                plan = importing.check_dues_ledger(upload, **params)
+            else:
+                n = importing.import_dues(upload, **params)
         except importing.ImportRejected as exc:
             errors = exc.errors
         else:
-            messages.success(request, f"已导入党费交纳记录 {n} 条")
-            return redirect(f"{reverse('evidence:dues')}?org={org.code}")
+            if plan is None:
+                messages.success(request, f"已导入党费交纳记录 {n} 条")
+                return redirect(f"{reverse('evidence:dues')}?org={org.code}")
     return render(request, "evidence/import.html", {
-        "org": org, "form": form, "errors": errors, "title": "导入党费收缴台账",
+        "org": org, "form": form, "errors": errors, "plan": plan, "title": "导入党费收缴台账",
         "columns": importing.DUES_COLUMNS, "required": importing.DUES_REQUIRED,
         "explain": "每行一笔交纳；月份可写 2016-09 或 2016年9月，“交纳截止月份”空着表示只交一个月。"
-                   "任何一行有错误则整张表都不导入。",
+                   "可先“只检查”，看将导入的行和每行的错误；任何一行有错误则整张表都不导入。",
     })
 
 

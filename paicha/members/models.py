@@ -17,6 +17,7 @@ from paicha.codes import (
     StudentLevel,
     TransferDirection,
 )
+from paicha.core.importing.states import RUNNING_IMPORT_STATES, ImportState
 from paicha.organizations.models import OrgScopedModel, ScopedQuerySet
 from paicha.organizations.tree import TreePathField
 
@@ -294,20 +295,10 @@ class Member(OrgScopedModel):
         super().save(*args, **kwargs)
 
 
-class ImportState(models.TextChoices):
-    CHECKING = "checking", "正在检查"
-    CHECKED = "checked", "检查通过，待确认"
-    REJECTED = "rejected", "有错误，未导入"
-    IMPORTING = "importing", "正在导入"
-    DONE = "done", "导入完成"
-    FAILED = "failed", "导入失败"
-
-
-RUNNING_IMPORT_STATES = (ImportState.CHECKING, ImportState.IMPORTING)
-
-
 class MemberImport(OrgScopedModel):
-    """One uploaded roster file and what became of it: checked, confirmed, written.
+    """One uploaded roster file and what became of it: checked, confirmed, written. Large
+    files of the other imports (dues, attendance, historical transfers) are kept here too,
+    named by `kind`.
 
     The file is kept in the row so the confirmation can check it again and a worker process
     other than the one that received the upload can run it.
@@ -318,6 +309,10 @@ class MemberImport(OrgScopedModel):
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
                                    verbose_name="上传人")
     filename = models.CharField("文件名", max_length=200)
+    # What the file is: blank for the roster; otherwise the dotted path of the import's
+    # declaration (core.importing.cycle.Importer) and the parameters it is built from.
+    kind = models.CharField("导入内容", max_length=200, blank=True, default="")
+    params = models.JSONField("导入参数", default=dict, blank=True)
     content = models.BinaryField("文件内容")
     state = models.CharField("状态", max_length=20, choices=ImportState.choices,
                              default=ImportState.CHECKING)
@@ -343,6 +338,15 @@ class MemberImport(OrgScopedModel):
     @property
     def running(self) -> bool:
         return self.state in RUNNING_IMPORT_STATES
+
+    @property
+    def what(self) -> str:
+        """What the file holds, as the pages say it."""
+        if not self.kind:
+            return "党员名册"
+        from paicha.core.importing.jobs import declaration_class
+
+        return declaration_class(self.kind).title
 
     def save(self, *args, **kwargs):
         # Bookkeeping of an upload, not a record change: the import writes its own audit

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from paicha.core.forms import errors_into, submitted
 from paicha.core.listexport import Column, wants_xlsx
 from paicha.audit.exports import list_export_response
 from paicha.core.privacy import mask_identity
+from paicha.members import jobs as import_jobs
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -314,20 +316,28 @@ def card(request, pk):
 def import_view(request):
     require(request.user, Perm.EDIT_MEMBERS)
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, plan = [], None
     if request.method == "POST" and form.is_valid():
+        upload, scope_org = form.cleaned_data["file"], request.user.organization
+        params = {"scope_org": scope_org, "as_of": _today(), "acting_user": request.user}
         try:
-            result = importer.transfers_import(file=form.cleaned_data["file"],
-                                               scope_org=request.user.organization,
-                                               as_of=_today(), acting_user=request.user)
+            if upload.size > settings.IMPORT_IN_BACKGROUND_ABOVE_BYTES:
+                return redirect(import_jobs.import_job_start(
+                    declaration=importer.TransfersImport(**params), file=upload,
+                    organization=scope_org, acting_user=request.user))
+            if request.POST.get("check"):
+                plan = importer.check_transfers(file=upload, **params)
+            else:
+                result = importer.transfers_import(file=upload, **params)
         except importer.ImportRejected as exc:
             errors = exc.errors
         else:
-            messages.success(request, f"已导入 {result.transfers} 封介绍信（其中未收到回执 "
-                                      f"{result.open_transfers} 封），新登记 {result.new_members} 名党员")
-            return redirect("transfers:list")
+            if plan is None:
+                messages.success(request, f"已导入 {result.transfers} 封介绍信（其中未收到回执 "
+                                          f"{result.open_transfers} 封），新登记 {result.new_members} 名党员")
+                return redirect("transfers:list")
     return render(request, "transfers/import.html", {
-        "form": form, "errors": errors, "columns": importer.COLUMNS,
+        "form": form, "errors": errors, "plan": plan, "columns": importer.COLUMNS,
         "required": importer.REQUIRED,
     })
 

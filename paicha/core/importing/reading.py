@@ -534,3 +534,21 @@ def read_upload(
     return read_table(
         content, getattr(file, "name", "") or default_name, limits=limits, extensions=extensions
     )
+
+
+def upload_content(
+    file, *, limits: Limits | None = None, default_name: str = "上传的表格.xlsx"
+) -> tuple[bytes, str]:
+    """(bytes, name) of an uploaded file, its size checked before a byte is read (a file too
+    big raises ImportRejected, like any file refused whole)."""
+    from .rows import ImportRejected
+
+    try:
+        size = getattr(file, "size", None)
+        if size is not None:
+            check_upload_size(size, limits)
+        content = file.read((limits or Limits()).upload_bytes + 1)
+        check_upload_size(len(content), limits)
+    except ImportFileError as exc:
+        raise ImportRejected([str(exc)]) from None
+    return content, getattr(file, "name", "") or default_name

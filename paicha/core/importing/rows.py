@@ -13,9 +13,12 @@ class RowError:
     column: str  # the column's title as the file spells it ("" for the row as a whole)
     value: str
     message: str
+    label: str = ""  # who the row is about (a name), shown after its number
 
     def __str__(self) -> str:
         where = f"第{self.row}行" if self.row else "文件"
+        if self.label:
+            where += f"（{self.label}）"
         if self.column:
             where += f"“{self.column}”"
         value = f"（{self.value}）" if self.value and self.value not in self.message else ""
@@ -46,8 +49,9 @@ class RowErrors:
 
 class ImportRejected(Exception):
     """A file refused as a whole, nothing written: `errors`, each a sentence that names its
-    row (or the file)."""
+    row (or the file); `plan` (core.importing.cycle.Plan) when the file was read."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], *, plan=None):
         super().__init__("；".join(errors[:5]))
         self.errors = errors
+        self.plan = plan

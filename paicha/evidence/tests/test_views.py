@@ -363,3 +363,37 @@ def test_lost_list_counts_those_at_exactly_six_months(world, personas, client_fo
     # 王恰好 (six months today) and 王秘密 (400 days) are both listed; one is at exactly six.
     assert "王恰好" in body and "王秘密" in body
     assert "其中恰满6个月的 1 人" in body
+
+
+def test_dues_ledger_check_lists_the_payments_and_writes_nothing(world, personas, client_for,
+                                                                 tree):
+    url = reverse("evidence:dues_import") + f"?org={tree.branch_a1.code}"
+    ledger = xlsx([["姓名", "交纳日期", "交纳起始月份", "金额（元）"],
+                   ["王秘密", "2026-01-05", "2026年1月", "6.00"]])
+    body = client_for(personas["worker_a1"]).post(url, {"file": ledger, "check": "1"}) \
+        .content.decode()
+    assert "可导入 1 行" in body and "第2行：王秘密　2026年1月5日交纳2026年1月党费6.00元" in body
+    assert DuesPayment.objects.count() == 2
+
+
+def test_a_large_attendance_sheet_is_checked_and_written_on_its_job_page(
+        world, personas, client_for, tree, settings):
+    from paicha.members.models import ImportState, MemberImport
+
+    settings.IMPORT_IN_BACKGROUND_ABOVE_BYTES = 0
+    client = client_for(personas["worker_a1"])
+    url = reverse("evidence:meeting_import") + f"?org={tree.branch_a1.code}"
+    sheet = xlsx([["姓名", "出席情况", "请假事由"], ["王秘密", "出席", ""], ["李在岗", "请假", "外出"]])
+    response = client.post(url, {"date": "2026-01-10", "kind": OrgLifeKind.PARTY_LECTURE,
+                                 "topic": "大党课", "file": sheet})
+    job = MemberImport.objects.get()
+    assert response.url == job.get_absolute_url() and job.state == ImportState.CHECKED
+    assert not OrgLifeMeeting.objects.filter(topic="大党课").exists()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "导入组织生活出席情况表" in page and "将导入 <strong>2</strong> 行" in page
+    client.post(reverse("members:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.state, job.message) == (ImportState.DONE, "已导入出席情况 2 人")
+    meeting = OrgLifeMeeting.objects.get(topic="大党课")
+    assert meeting.date == D(2026, 1, 10)
+    assert meeting.attendances.get(member=world["kept"]).reason == "外出"

@@ -213,3 +213,37 @@ def test_the_abroad_suspension_is_signed_through_its_page(tree, personas, client
         url, {"approved": "1", "opinion": "同意", "signed_on": "2025-01-06"})
     assert "须由" in response.content.decode()
     assert client_for(personas["worker_b1"]).get(url).status_code == 404
+
+
+def test_import_check_lists_the_letters_and_writes_nothing(tree, personas, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_importer import _row, _xlsx
+
+    client = client_for(personas["department"])
+    upload = SimpleUploadedFile("t.xlsx", _xlsx([_row()]).read())
+    body = client.post(reverse("transfers:import"), {"file": upload, "check": "1"}) \
+        .content.decode()
+    assert "可导入 1 行" in body
+    assert "第2行：吴毕业　转出　2009年6月20日开具　中共深圳市委组织部　未收到回执" in body
+    assert not Transfer.objects.exists()
+
+
+def test_a_large_history_is_imported_through_its_job(tree, personas, client_for, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from paicha.members.models import ImportState, MemberImport
+
+    from .test_importer import _row, _xlsx
+
+    settings.IMPORT_IN_BACKGROUND_ABOVE_BYTES = 0
+    client = client_for(personas["department"])
+    upload = SimpleUploadedFile("t.xlsx", _xlsx([_row()]).read())
+    response = client.post(reverse("transfers:import"), {"file": upload})
+    job = MemberImport.objects.get()
+    assert response.url == job.get_absolute_url() and job.state == ImportState.CHECKED
+    assert job.organization == personas["department"].organization
+    client.post(reverse("members:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == ImportState.DONE and job.message.startswith("已导入 1 封介绍信")
+    assert Transfer.objects.get().member.name == "吴毕业"
