@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0012_member_off_roster_index'),
+        ('members', '0013_import_kind_params'),
         ('organizations', '0003_organization_card_contacts'),
     ]
 
