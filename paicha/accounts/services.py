@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 
 from paicha.audit.services import audit_record
 from paicha.core.transactions import service
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize, can_reach, require
 
 from .models import User
-from .permissions import Perm
-from .scope import authorize, can_reach, require
 
 
 def _check_org(acting_user, organization) -> None:

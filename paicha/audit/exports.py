@@ -16,12 +16,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import require
 from paicha.audit.services import audit_export
 from paicha.core.dates import format_cn_date
 from paicha.core.jobs import JobRefused, file_job_start, job_url
 from paicha.core.listexport import Column, render_list_xlsx
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import require
 
 BACKGROUND_BUILDER = "paicha.audit.exports.build_background_export"
 

@@ -13,15 +13,14 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from paicha.accounts.scope import NOWHERE, scope_path
 from paicha.codes import OrgKind
 from paicha.core.dates import add_months
 from paicha.organizations.models import Organization
+from paicha.organizations.scope import NOWHERE, scope_path
 from paicha.organizations.tree import SEGMENT_WIDTH, is_in_subtree, subtree_q
 
 from .choices import CampaignStatus, Level, Recurrence, SubmissionStatus
 from .models import Campaign, RequiredForm, Step, StepProgress, Submission
-
 
 # ---- scope ------------------------------------------------------------------------------------
 
@@ -163,7 +162,7 @@ def latest_by_key(campaign: Campaign, orgs=None) -> dict[tuple, Submission]:
 
 def review_problem(user, submission: Submission) -> str | None:
     """Why `user` may not accept or return `submission` (None: may)."""
-    from paicha.accounts.permissions import Perm, has_perm
+    from paicha.organizations.permissions import Perm, has_perm
 
     org = getattr(user, "organization", None)
     if org is None or not has_perm(user, Perm.REVIEW):

@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import authorize, require
 from paicha.core.transactions import service
 from paicha.core.uploads import clean_upload
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize, require
 from paicha.organizations.tree import is_in_subtree
 
 from .blueprints import BLUEPRINTS

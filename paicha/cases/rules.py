@@ -17,11 +17,11 @@ Decisions (SPEC §7 and seed 004 附件4, where the seed wins):
 
 import datetime
 
-from paicha.accounts.permissions import Role
 from paicha.codes import ApprovalStep as S
 from paicha.codes import CaseOutcome, DispositionSide, MemberStatus
 from paicha.codes import DispositionCategory as D
 from paicha.core.dates import months_between
+from paicha.organizations.permissions import Role
 
 SIDE = {
     **dict.fromkeys("CDEFHIJKLMN", DispositionSide.CONTACTED),

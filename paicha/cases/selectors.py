@@ -5,15 +5,20 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Max, Q
 
-from paicha.accounts.permissions import Perm, Role
-from paicha.accounts.scope import get_for_user, require
+from paicha.codes import (
+    ApprovalStep,
+    CaseOutcome,
+    DispositionCategory,
+    DispositionState,
+    OrgKind,
+)
+
 # The start of 与党组织失去联系时间 (the last 组织生活 attended or 党费 paid), from the evidence app.
 from paicha.evidence.selectors import last_org_life_or_dues  # noqa: F401
-from paicha.codes import (
-    ApprovalStep, CaseOutcome, DispositionCategory, DispositionState, OrgKind,
-)
 from paicha.members.models import ON_ROSTER, Member
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm, Role
+from paicha.organizations.scope import get_for_user, require
 from paicha.organizations.tree import is_in_subtree, subtree_q
 
 from .models import ApprovalSignature, CaseAttachment, LostContactCase, SearchAttempt

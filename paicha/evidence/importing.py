@@ -14,11 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import authorize
 from paicha.codes import AttendanceStatus
 from paicha.core.dates import LooseDateError, parse_cell_date
-from paicha.core.transactions import service
 from paicha.core.importing import (
     ImportRejected,
     cell_code,
@@ -26,8 +23,11 @@ from paicha.core.importing import (
     cell_text,
     read_titled,
 )
+from paicha.core.transactions import service
 from paicha.members.idcard import normalize_id_number
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize
 
 from . import services
 

@@ -1,8 +1,8 @@
 from django.db.models import Count
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import get_for_user
 from paicha.audit.models import AuditEntry
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import get_for_user
 
 from .models import Organization
 

@@ -12,14 +12,19 @@ from django.db import transaction
 from django.db.models import Max, Value
 from django.db.models.functions import Concat, Length, Substr
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import authorize
 from paicha.audit.services import audit_record
 from paicha.core.transactions import service
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize
 
 from .models import Organization, OrgScopedModel
 from .tree import (
-    MAX_DEPTH, SEGMENT_WIDTH, decode_segment, encode_segment, is_in_subtree, subtree_q,
+    MAX_DEPTH,
+    SEGMENT_WIDTH,
+    decode_segment,
+    encode_segment,
+    is_in_subtree,
+    subtree_q,
 )
 
 EDITABLE_FIELDS = (

@@ -5,10 +5,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import require
 from paicha.audit.locking import refusal_if_stale, version_of
 from paicha.core.forms import errors_into
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import require
 
 from . import services
 from .forms import OrganizationForm, OrgChoiceForm

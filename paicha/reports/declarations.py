@@ -318,7 +318,7 @@ class FormDeclaration:
         printed; by default the document of the campaign running over `org` on `as_of`.
         `start` is the period's start S picked by the user (forms with `has_period`); a start
         after `as_of` raises ValueError."""
-        from paicha.accounts.permissions import Perm, has_perm
+        from paicha.organizations.permissions import Perm, has_perm
 
         if self.notes_variants and not notes_from:
             from paicha.campaigns.selectors import notes_document_for

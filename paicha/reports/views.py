@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import require
 from paicha.audit.exports import export_in_background, exported_by_line, file_response
+from paicha.organizations.permissions import Perm
 from paicha.organizations.picking import chosen_org_code
+from paicha.organizations.scope import require
 
 from .declarations import all_forms, header_grid
 from .renderers.docx import render_docx
@@ -168,7 +168,7 @@ def document_view(request, slug, pk):
     """A per-person document (登记表, 记录表, 纪实表) of one record of the user's subtree."""
     from django.http import Http404
 
-    from paicha.accounts.scope import get_for_user
+    from paicha.organizations.scope import get_for_user
 
     from .documents import get_document
 
@@ -185,8 +185,8 @@ def document_response(request, declaration, obj, *, fmt: str):
     """`obj`'s document as .docx or as the A4 print page, identities masked for those who may
     not see them, the download audited. The caller has checked that `obj` is in the user's
     subtree."""
-    from paicha.accounts.permissions import has_perm
     from paicha.audit.services import audit_export
+    from paicha.organizations.permissions import has_perm
 
     from .documents import to_docx
 

@@ -12,14 +12,23 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from paicha.accounts.scope import get_for_user, scope_path
 from paicha.codes import (
-    AbroadKind, Ethnicity, FlowScope, Gender, MemberStatus, MemberType, PersonCategory, ProvinceScope,
-    StudentLevel, TransferDirection, TransferState,
+    AbroadKind,
+    Ethnicity,
+    FlowScope,
+    Gender,
+    MemberStatus,
+    MemberType,
+    PersonCategory,
+    ProvinceScope,
+    StudentLevel,
+    TransferDirection,
+    TransferState,
 )
 from paicha.core.dates import add_months
 from paicha.members.models import Member, roster_status_q
 from paicha.organizations.models import Organization
+from paicha.organizations.scope import get_for_user, scope_path
 from paicha.organizations.tree import SEGMENT_WIDTH, subtree_q
 
 from .models import AbroadRecord, FlowRecord, PocketRecord, Transfer
@@ -54,7 +63,7 @@ def get_incoming_for_user(user, pk: int, *, for_write: bool = False) -> Transfer
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from paicha.accounts.permissions import Perm, has_perm
+    from paicha.organizations.permissions import Perm, has_perm
 
     queryset = incoming_for_user(user)
     if for_write:

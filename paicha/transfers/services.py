@@ -10,21 +10,30 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import authorize
 from paicha.audit.services import audit_record
 from paicha.codes import (
-    AbroadKind, DispositionState, MemberStatus, TransferDirection, TransferState,
+    AbroadKind,
+    DispositionState,
+    MemberStatus,
+    TransferDirection,
+    TransferState,
 )
 from paicha.core.dates import format_cn_date
 from paicha.core.transactions import service
 from paicha.members.models import ON_ROSTER, Member
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize
 from paicha.organizations.tree import is_in_subtree
 
 from . import conf
 from .models import (
-    AbroadApproval, AbroadRecord, FlowRecord, PocketRecord, Transfer, TransferFollowUp,
+    AbroadApproval,
+    AbroadRecord,
+    FlowRecord,
+    PocketRecord,
+    Transfer,
+    TransferFollowUp,
 )
 
 # Fields of a transfer a worker may change after the letter is issued.

@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
+from paicha.organizations.permissions import Role
 
 from .pages import OPEN_PAGES, PAGES, World
 
