@@ -1,6 +1,5 @@
 from django.db.models import Count
 
-from paicha.audit.models import AuditEntry
 from paicha.organizations.permissions import Perm
 from paicha.organizations.scope import get_for_user
 
@@ -15,7 +14,3 @@ def get_org_for_user(user, code: str, *, for_write: bool = False) -> Organizatio
 def org_children_with_counts(org: Organization):
     return org.children.filter(is_active=True).annotate(n_children=Count("children"))
 
-
-def org_history(org: Organization):
-    """The organization's own changes: creation, renames, contacts, moves, merges."""
-    return AuditEntry.objects.filter(model=Organization._meta.label, object_id=str(org.pk))
