@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpRespo
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from paicha.audit.exports import list_export_response
+from paicha.audit.exports import document_response, list_export_response
 from paicha.audit.locking import refusal_if_stale, version_of
 from paicha.audit.services import audit_export
 from paicha.codes import (
@@ -31,6 +31,7 @@ from paicha.organizations.scope import require
 from paicha.transfers.selectors import unreceipted_transfers_out
 
 from . import forms, services
+from .documents import CaseJishi, CaseSearchRecord
 from .models import LostContactCase, SearchAttempt
 from .rules import disposition_steps
 from .selectors import (
@@ -382,18 +383,15 @@ def follow_up(request, pk):
 
 # ---- documents --------------------------------------------------------------------------------
 
-# The case's two documents, declared with every per-person document in forms.
-DOCUMENTS = {"record": "case-search-record", "jishi": "case-jishi"}
+# The case's two documents (cases.documents), by the name their URLs give them.
+DOCUMENTS = {"record": CaseSearchRecord, "jishi": CaseJishi}
 
 
 def _document(request, pk, kind, fmt):
-    from paicha.reports.documents import get_document
-    from paicha.reports.views import document_response
-
     if kind not in DOCUMENTS:
         raise Http404("没有这种文书")
     case = get_case_for_user(request.user, pk)
-    return document_response(request, get_document(DOCUMENTS[kind]), case, fmt=fmt)
+    return document_response(request, DOCUMENTS[kind](), case, fmt=fmt)
 
 
 def document_docx(request, pk, kind):

@@ -1,8 +1,16 @@
 """Every official form, declared once. Importing this package registers them all."""
 
 from . import (  # noqa: F401
-    case_documents, disposition_sheets, dispositions, flagged, flows, lost, receipts, registration,
-    roster, stocktaking, summary,
+    disposition_sheets,
+    dispositions,
+    flagged,
+    flows,
+    lost,
+    receipts,
+    registration,
+    roster,
+    stocktaking,
+    summary,
 )
 
 # The catalogue in the order of SPEC §9.

@@ -224,8 +224,8 @@ def _plant_contacts(world):
 def _exports(world):
     """Every file and print view the product makes of the college's data: each list as .xlsx,
     each official form in every format, each per-person document, the case documents."""
+    from paicha.core.documents import all_documents
     from paicha.reports.declarations import all_forms
-    from paicha.reports.documents import all_documents
     from paicha.reports.views import RENDERERS
 
     for name, page, url in _declared(world):
