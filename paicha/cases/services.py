@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 
 from paicha.audit.models import AuditAction
 from paicha.audit.services import audit_record
-from paicha.campaigns.selectors import consult_required
 from paicha.codes import (
     ApprovalDecision,
     ApprovalStep,
@@ -30,6 +29,7 @@ from paicha.core.dates import format_cn_date
 from paicha.core.transactions import service
 from paicha.core.uploads import MAX_UPLOAD_BYTES, clean_upload
 from paicha.evidence.services import contact_record
+from paicha.members.approvals import check_signing, consult_required
 from paicha.members.models import ON_ROSTER, Member
 from paicha.organizations.permissions import Perm, Role
 from paicha.organizations.scope import authorize
@@ -48,7 +48,6 @@ from .models import (
 )
 from .selectors import (
     SIGNERS_REQUIRED,
-    check_signing,
     grassroots_of,
     last_org_life_or_dues,
     next_step,

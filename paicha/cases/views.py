@@ -23,6 +23,7 @@ from paicha.codes import (
 )
 from paicha.core.forms import errors_into
 from paicha.core.listexport import Column, wants_xlsx
+from paicha.members.approvals import signer_org_problem
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
@@ -45,7 +46,6 @@ from .selectors import (
     get_case_for_user,
     grassroots_of,
     next_step,
-    signer_org_problem,
 )
 
 
