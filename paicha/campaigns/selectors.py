@@ -417,7 +417,7 @@ class Rollup:
 
 
 def _numeric_keys(form_slug: str, data: dict) -> list[str]:
-    from paicha.reports.declarations import get_form
+    from paicha.core.catalogue import get_form
 
     try:
         return [c.key for c in get_form(form_slug).columns if c.kind == "int"]
@@ -490,7 +490,7 @@ def rollup(*, campaign: Campaign, org: Organization, form_slug: str,
 def _register_columns(form_slug: str, included: list[Submission]) -> list[dict]:
     """The register's columns as the form declares them (with their kinds), else as the
     submissions recorded them."""
-    from paicha.reports.declarations import get_form
+    from paicha.core.catalogue import get_form
 
     try:
         return [{"key": c.key, "title": c.title, "kind": c.kind}

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from paicha.audit.services import audit_export
+from paicha.core.catalogue import get_form
 from paicha.core.forms import errors_into
 from paicha.organizations.models import Organization
 from paicha.organizations.permissions import Perm, has_perm
 from paicha.organizations.scope import require
 from paicha.organizations.tree import is_in_subtree
-from paicha.reports.declarations import get_form
 
 from . import forms, report, services
 from .choices import Level, SubmissionStatus

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from paicha.codes import CircledChoices
+
+# Declarations register in core's catalogue, where every app (campaigns too) finds them.
+from paicha.core.catalogue import all_forms, get_form, register  # noqa: F401
 from paicha.core.privacy import mask_identity, mask_text
 
 
@@ -339,31 +342,6 @@ class FormDeclaration:
             figures=self.figures(org=org, as_of=as_of),
             period=period,
         )
-
-
-_REGISTRY: dict[str, type[FormDeclaration]] = {}
-
-
-def register(cls: type[FormDeclaration]) -> type[FormDeclaration]:
-    if cls.slug in _REGISTRY:
-        raise ValueError(f"form slug {cls.slug} declared twice")
-    _REGISTRY[cls.slug] = cls
-    return cls
-
-
-def get_form(slug: str) -> FormDeclaration:
-    from . import catalogue  # noqa: F401  (declarations register themselves on import)
-
-    return _REGISTRY[slug]()
-
-
-def all_forms() -> list[FormDeclaration]:
-    from .catalogue import ORDER
-
-    def place(cls):
-        return ORDER.index(cls.slug) if cls.slug in ORDER else len(ORDER)
-
-    return [cls() for cls in sorted(_REGISTRY.values(), key=place)]
 
 
 def padded_rows(rows, width: int, min_rows: int):

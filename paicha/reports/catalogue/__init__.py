@@ -1,5 +1,7 @@
 """Every official form, declared once. Importing this package registers them all."""
 
+from paicha.core.catalogue import list_in_order
+
 from . import (  # noqa: F401
     disposition_sheets,
     dispositions,
@@ -21,3 +23,4 @@ ORDER = (
     "stocktaking-students", "branch-roster", "lost-roster", "hardship-register",
     "religious-register", "investigation-register",
 )
+list_in_order(ORDER)
