@@ -1,7 +1,7 @@
 # paicha — two commands on a fresh machine (Python 3.11+, git, make):
 #   make run    set up, migrate, load the demo data once, serve on http://127.0.0.1:$(PORT)
 #               (gunicorn and the background worker, DEBUG off)
-#   make test   set up and run the whole test suite
+#   make test   set up, check that imports run one way (lint-imports), run the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,6 +25,7 @@ run: setup
 	$(BIN)/paicha serve --bind 127.0.0.1:$(PORT)
 
 test: setup
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2
 
 bench: setup

@@ -30,7 +30,6 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from paicha.accounts.models import User  # noqa: E402
-from paicha.accounts.permissions import Role  # noqa: E402
 from paicha.audit.context import suspended  # noqa: E402
 from paicha.campaigns import selectors, services  # noqa: E402
 from paicha.campaigns.choices import Level  # noqa: E402
@@ -38,6 +37,7 @@ from paicha.campaigns.models import Campaign, Step, StepProgress, Submission  # 
 from paicha.codes import OrgKind  # noqa: E402
 from paicha.core.bulk import bulk_insert  # noqa: E402
 from paicha.organizations.models import Organization  # noqa: E402
+from paicha.organizations.permissions import Role  # noqa: E402
 
 AS_OF = datetime.date(2016, 5, 10)
 

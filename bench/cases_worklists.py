@@ -31,19 +31,26 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 
 from paicha.accounts.models import User  # noqa: E402
-from paicha.accounts.permissions import Role  # noqa: E402
 from paicha.audit.context import suspended  # noqa: E402
 from paicha.cases import selectors, services  # noqa: E402
 from paicha.cases.models import (  # noqa: E402
-    ApprovalSignature, AttemptSigner, Disposition, LostContactCase, SearchAttempt,
+    ApprovalSignature,
+    AttemptSigner,
+    Disposition,
+    LostContactCase,
+    SearchAttempt,
 )
 from paicha.cases.rules import steps_for  # noqa: E402
 from paicha.codes import (  # noqa: E402
-    ApprovalDecision, CaseOutcome, DispositionCategory, MemberType,
+    ApprovalDecision,
+    CaseOutcome,
+    DispositionCategory,
+    MemberType,
     SearchMethod,
 )
 from paicha.members.models import Member  # noqa: E402
 from paicha.organizations.models import Organization  # noqa: E402
+from paicha.organizations.permissions import Role  # noqa: E402
 
 AS_OF = datetime.date(2026, 11, 1)
 

@@ -38,8 +38,8 @@ import django
 django.setup()
 
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Role
 
 PASSWORD = "Bench-pass-2026"
 HOST = "127.0.0.1"

@@ -45,9 +45,9 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from paicha.accounts.models import User
-    from paicha.accounts.permissions import Role
     from paicha.members.models import Member
     from paicha.organizations.models import Organization
+    from paicha.organizations.permissions import Role
 
     settings.ALLOWED_HOSTS = ["*"]
     root = Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()

@@ -34,10 +34,10 @@ from django.db import connection
 from django.template.loader import render_to_string
 
 from paicha.cases.models import LostContactCase
+from paicha.core.documents import get_document, to_docx
 from paicha.organizations.models import Organization
 from paicha.reports import views
 from paicha.reports.declarations import FormResult, get_form, header_grid
-from paicha.reports.documents import get_document, to_docx
 from paicha.reports.renderers.docx import write_docx
 from paicha.reports.renderers.xlsx import write_xlsx
 

@@ -115,12 +115,12 @@ def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int
     from django.db import connection, transaction
 
     from paicha.accounts.models import User
-    from paicha.accounts.permissions import Role
     from paicha.audit.context import suspended
     from paicha.codes import OrgCategory, OrgKind
     from paicha.core.bulk import bulk_insert
     from paicha.members import importing
     from paicha.members.models import Member
+    from paicha.organizations.permissions import Role
     from paicha.organizations.services import org_create, org_create_top
 
     call_command("migrate", verbosity=0)

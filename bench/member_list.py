@@ -44,11 +44,11 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from paicha.accounts.models import User
-    from paicha.accounts.permissions import Role
-    from paicha.workspace.demo import build_synthetic
     from paicha.members.models import Member
     from paicha.members.selectors import encode_cursor, member_roster
     from paicha.organizations.models import Organization
+    from paicha.organizations.permissions import Role
+    from paicha.workspace.demo import build_synthetic
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)

@@ -11,10 +11,10 @@ import datetime
 import pytest
 
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
 from paicha.codes import Gender, OrgCategory, OrgKind
 from paicha.members.idcard import make_id_number
 from paicha.members.models import Member
+from paicha.organizations.permissions import Role
 from paicha.organizations.services import org_create, org_create_top
 
 

@@ -3,7 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("paicha.workspace.urls")),
     path("accounts/", include("paicha.accounts.urls")),
-    path("orgs/", include("paicha.organizations.urls")),
+    path("orgs/", include("paicha.workspace.organization_urls")),
     path("members/", include("paicha.members.urls")),
     path("evidence/", include("paicha.evidence.urls")),
     path("transfers/", include("paicha.transfers.urls")),

@@ -7,9 +7,9 @@ at the top organization that nobody can log in with, so the audit log names the 
 """
 
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Role
 
 from .models import User
-from .permissions import Role
 
 
 class UnknownUser(LookupError):

@@ -8,23 +8,16 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        user_logged_in.connect(_logged_in, dispatch_uid="accounts_login_audit")
+        user_logged_in.connect(_logged_in, dispatch_uid="accounts_login_session")
 
 
 def _logged_in(sender, request, user, **kwargs):
-    """Every login leaves an audit row, filed under the account's organization."""
+    """The login's own session write counts as the session's refresh (IdleSessionMiddleware);
+    the audit app records the login itself."""
     import time
 
-    from paicha.audit.models import AuditAction
-    from paicha.audit.services import audit_record
-
-    address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
     if request is not None and hasattr(request, "session"):
-        # The login's own session write counts as the session's refresh (IdleSessionMiddleware).
         request.session["_refreshed"] = int(time.time())
-    audit_record(acting_user=user, action=AuditAction.LOGIN, obj=user,
-                 note=f"登录（{address}）" if address else "登录",
-                 org_path=user.organization.path if user.organization_id else "")
 
 
 def lockout_username(request, credentials) -> str:

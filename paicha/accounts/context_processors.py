@@ -1,4 +1,4 @@
-from paicha.accounts.permissions import Perm, has_perm
+from paicha.organizations.permissions import Perm, has_perm
 
 
 def shell(request):

@@ -2,9 +2,9 @@ from django import forms
 
 from paicha.organizations.forms import BootstrapMixin
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Role
 
 from .models import User
-from .permissions import Role
 
 
 class OrgCodeField(forms.CharField):

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from .permissions import Perm, Role, has_perm
+from paicha.organizations.permissions import Perm, Role, has_perm
 
 
 class User(AbstractUser):

@@ -1,10 +1,10 @@
 from django.http import Http404
 
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import require, scope_path
 from paicha.organizations.tree import subtree_q
 
 from .models import User
-from .permissions import Perm
-from .scope import require, scope_path
 
 
 def users_visible_to(user):

@@ -8,12 +8,12 @@ from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from paicha.audit.services import audit_record
+from paicha.core.signals import audit_requested
 from paicha.core.transactions import service
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize, can_reach, require
 
 from .models import User
-from .permissions import Perm
-from .scope import authorize, can_reach, require
 
 
 def _check_org(acting_user, organization) -> None:
@@ -65,8 +65,9 @@ def user_set_password(*, acting_user, account: User, password: str) -> None:
     validate_password(password, account)
     account.set_password(password)
     account.save(update_fields=["password"])
-    audit_record(acting_user=acting_user, action="update", obj=account, note="重置密码",
-                 org_path=account.organization.path if account.organization else "")
+    audit_requested.send(User, acting_user=acting_user, action="update", obj=account,
+                         note="重置密码",
+                         org_path=account.organization.path if account.organization else "")
 
 
 @service
@@ -74,6 +75,7 @@ def user_unlock(*, acting_user, account: User) -> int:
     """Lift a login lockout (django-axes) early; returns the attempts cleared."""
     account = _lock(account, acting_user)
     cleared = axes_reset(username=account.username.strip().lower())
-    audit_record(acting_user=acting_user, action="update", obj=account, note="解除登录锁定",
-                 org_path=account.organization.path if account.organization else "")
+    audit_requested.send(User, acting_user=acting_user, action="update", obj=account,
+                         note="解除登录锁定",
+                         org_path=account.organization.path if account.organization else "")
     return cleared

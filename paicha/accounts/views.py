@@ -7,11 +7,11 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 
 from paicha.core.forms import errors_into
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import require
 
 from . import services
 from .forms import PasswordResetForm, UserCreateForm, UserEditForm
-from .permissions import Perm
-from .scope import require
 from .selectors import get_user_for_manager, users_visible_to
 
 

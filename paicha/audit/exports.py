@@ -13,15 +13,17 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import require
 from paicha.audit.services import audit_export
 from paicha.core.dates import format_cn_date
+from paicha.core.documents import to_docx
 from paicha.core.jobs import JobRefused, file_job_start, job_url
 from paicha.core.listexport import Column, render_list_xlsx
+from paicha.organizations.permissions import Perm, has_perm
+from paicha.organizations.scope import require
 
 BACKGROUND_BUILDER = "paicha.audit.exports.build_background_export"
 
@@ -63,6 +65,27 @@ def list_export_response(request, *, title: str, columns: list[Column], rows: It
     return file_response(user=user, content=content, filename=f"{title}_{where}{day}.xlsx",
                          fmt="xlsx", what=title, org=org,
                          params={"截至": str(as_of or ""), "条件": filters})
+
+
+def document_response(request, declaration, obj, *, fmt: str):
+    """`obj`'s per-person document (a `core.documents` declaration) as .docx or as the A4
+    print page, identities masked for those who may not see them, the download audited. The
+    caller has checked that `obj` is in the user's subtree."""
+    require(request.user, Perm.EXPORT)
+    mask = not has_perm(request.user, Perm.VIEW_IDENTITY)
+    document = declaration.build(obj, as_of=timezone.localdate(), mask=mask)
+    if mask:
+        document = document.masked()
+    org = getattr(obj, "organization", None)
+    if fmt == "docx":
+        return file_response(user=request.user, fmt="docx", filename=document.filename,
+                             content=to_docx(document, exported_by=exported_by_line(request.user)),
+                             what=f"{document.title}：{obj}", org=org)
+    audit_export(acting_user=request.user, what=f"{document.title}：{obj}（打印）", org=org)
+    return render(request, "core/document_print.html", {
+        "document": document, "back": obj.get_absolute_url(),
+        "exported_by": exported_by_line(request.user),
+    })
 
 
 def export_in_background(request, *, org, title: str, rows: int | None = None

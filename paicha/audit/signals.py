@@ -3,11 +3,15 @@
 The row is written in the same transaction as the change, so neither exists without the other.
 """
 
+from django.contrib.auth.signals import user_logged_in
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from paicha.core.signals import audit_requested
+
 from .context import is_suspended
 from .models import AuditAction, AuditEntry
+from .services import audit_record
 
 AUDITED_APPS = {"organizations", "accounts", "members", "evidence", "transfers", "cases",
                 "campaigns", "reports"}
@@ -97,3 +101,17 @@ def connect() -> None:
     pre_save.connect(_before_save, dispatch_uid="audit_before_save")
     post_save.connect(_after_save, dispatch_uid="audit_after_save")
     post_delete.connect(_after_delete, dispatch_uid="audit_after_delete")
+    user_logged_in.connect(_logged_in, dispatch_uid="audit_login")
+    audit_requested.connect(_requested, dispatch_uid="audit_requested")
+
+
+def _logged_in(sender, request, user, **kwargs):
+    """Every login leaves an audit row, filed under the account's organization."""
+    address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    audit_record(acting_user=user, action=AuditAction.LOGIN, obj=user,
+                 note=f"登录（{address}）" if address else "登录",
+                 org_path=user.organization.path if user.organization_id else "")
+
+
+def _requested(sender, signal, **entry):
+    audit_record(**entry)

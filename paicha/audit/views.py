@@ -5,10 +5,10 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import require
 from paicha.core.dates import LooseDateError, parse_loose_date
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import require
 from paicha.organizations.tree import subtree_q
 
 from .models import AuditAction, AuditEntry

@@ -8,10 +8,10 @@ import datetime
 from django.core.exceptions import ValidationError
 
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
 from paicha.codes import OrgKind
 from paicha.core.dates import add_months
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Role
 
 from . import services
 from .choices import Level, Recurrence

@@ -83,7 +83,7 @@ class RequiredFormForm(forms.Form):
     note = forms.CharField(label="说明", max_length=100, required=False, widget=TEXT)
 
     def __init__(self, *args, **kwargs):
-        from paicha.reports.declarations import all_forms
+        from paicha.core.catalogue import all_forms
 
         super().__init__(*args, **kwargs)
         self.fields["form_slug"].choices = [(f.slug, f.title) for f in all_forms()]

@@ -132,7 +132,7 @@ class RequiredForm(models.Model):
 
 
 def _catalogue_has(slug: str) -> bool:
-    from paicha.reports.declarations import get_form
+    from paicha.core.catalogue import get_form
 
     try:
         get_form(slug)
@@ -142,7 +142,7 @@ def _catalogue_has(slug: str) -> bool:
 
 
 def form_title(slug: str) -> str:
-    from paicha.reports.declarations import get_form
+    from paicha.core.catalogue import get_form
 
     try:
         return get_form(slug).title

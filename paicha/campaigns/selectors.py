@@ -13,15 +13,14 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from paicha.accounts.scope import NOWHERE, scope_path
 from paicha.codes import OrgKind
 from paicha.core.dates import add_months
 from paicha.organizations.models import Organization
+from paicha.organizations.scope import NOWHERE, scope_path
 from paicha.organizations.tree import SEGMENT_WIDTH, is_in_subtree, subtree_q
 
 from .choices import CampaignStatus, Level, Recurrence, SubmissionStatus
 from .models import Campaign, RequiredForm, Step, StepProgress, Submission
-
 
 # ---- scope ------------------------------------------------------------------------------------
 
@@ -163,7 +162,7 @@ def latest_by_key(campaign: Campaign, orgs=None) -> dict[tuple, Submission]:
 
 def review_problem(user, submission: Submission) -> str | None:
     """Why `user` may not accept or return `submission` (None: may)."""
-    from paicha.accounts.permissions import Perm, has_perm
+    from paicha.organizations.permissions import Perm, has_perm
 
     org = getattr(user, "organization", None)
     if org is None or not has_perm(user, Perm.REVIEW):
@@ -418,7 +417,7 @@ class Rollup:
 
 
 def _numeric_keys(form_slug: str, data: dict) -> list[str]:
-    from paicha.reports.declarations import get_form
+    from paicha.core.catalogue import get_form
 
     try:
         return [c.key for c in get_form(form_slug).columns if c.kind == "int"]
@@ -491,7 +490,7 @@ def rollup(*, campaign: Campaign, org: Organization, form_slug: str,
 def _register_columns(form_slug: str, included: list[Submission]) -> list[dict]:
     """The register's columns as the form declares them (with their kinds), else as the
     submissions recorded them."""
-    from paicha.reports.declarations import get_form
+    from paicha.core.catalogue import get_form
 
     try:
         return [{"key": c.key, "title": c.title, "kind": c.kind}

@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import authorize, require
 from paicha.core.transactions import service
 from paicha.core.uploads import clean_upload
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize, require
 from paicha.organizations.tree import is_in_subtree
 
 from .blueprints import BLUEPRINTS
@@ -215,7 +215,7 @@ def submission_submit(*, campaign: Campaign, org: Organization, form_slug: str,
     """Freeze the form as it is now for `org` and hand it up. Refused while any of the form's
     checks fails; a resubmission after return, or a correction after acceptance, is a new
     version and the earlier ones stay."""
-    from paicha.reports.declarations import get_form
+    from paicha.core.catalogue import get_form
 
     org = _lock_org(org, acting_user)
     if not is_in_subtree(org.path, campaign.org_path):

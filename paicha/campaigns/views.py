@@ -9,21 +9,31 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm, has_perm
-from paicha.accounts.scope import require
 from paicha.audit.services import audit_export
+from paicha.core.catalogue import get_form
 from paicha.core.forms import errors_into
-from paicha.reports.declarations import get_form
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm, has_perm
+from paicha.organizations.scope import require
 from paicha.organizations.tree import is_in_subtree
 
 from . import forms, report, services
 from .choices import Level, SubmissionStatus
 from .models import Phase, RequiredForm, Step, StepProgress, Submission
 from .selectors import (
-    acting_org, all_due_dates, campaigns_for_user, deadline_calendar, get_campaign_for_user,
-    get_submission_for_user, latest_by_key, level_of, progress_board, reminders,
-    review_problem, rollup, versions_of,
+    acting_org,
+    all_due_dates,
+    campaigns_for_user,
+    deadline_calendar,
+    get_campaign_for_user,
+    get_submission_for_user,
+    latest_by_key,
+    level_of,
+    progress_board,
+    reminders,
+    review_problem,
+    rollup,
+    versions_of,
 )
 
 

@@ -7,15 +7,26 @@ settled, dispositions waiting at various approval steps, one returned, and one c
 import datetime
 
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
 from paicha.codes import (
-    ApprovalStep as S, CaseOutcome, CaseSource, DispositionCategory as D, LossReason,
-    MemberStatus, MemberType, Occupation, OrgKind, SearchMethod,
+    ApprovalStep as S,
+)
+from paicha.codes import (
+    CaseOutcome,
+    CaseSource,
+    LossReason,
+    MemberStatus,
+    MemberType,
+    Occupation,
+    OrgKind,
+    SearchMethod,
+)
+from paicha.codes import (
+    DispositionCategory as D,
 )
 from paicha.evidence.selectors import lost_members
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
-
+from paicha.organizations.permissions import Role
 from paicha.transfers.selectors import unreceipted_transfers_out
 
 from . import services

@@ -5,8 +5,9 @@
 - 《失联党员查找处置全程纪实表》 (seed 004 附件4): every attempt (at least the seed's five rows)
   and every approval step, 一式四份.
 
-Both are pages of cell grids (forms.documents), which the one .docx writer and the one print
-template of every per-person document lay out; they are registered as documents there too.
+Both are pages of cell grids (core.documents), which the one .docx writer and the one print
+template of every per-person document lay out; they are registered there as documents
+(`CaseSearchRecord`, `CaseJishi`, at the end of this module) when the cases app is ready.
 """
 
 from __future__ import annotations
@@ -14,12 +15,28 @@ from __future__ import annotations
 import datetime
 
 from paicha.codes import (
-    ApprovalDecision, ApprovalStep, CaseOutcome, Education, Ethnicity, Gender, Occupation,
+    ApprovalDecision,
+    ApprovalStep,
+    CaseOutcome,
+    Education,
+    Ethnicity,
+    Gender,
+    Occupation,
 )
 from paicha.core.dates import format_cn_date, format_cn_month
+from paicha.core.documents import (
+    Cell,
+    Document,
+    DocumentDeclaration,
+    Page,
+    block,
+    label,
+    register_document,
+    value,
+)
 from paicha.core.privacy import mask_identity
-from paicha.reports.documents import Cell, Document, Page, block, label, value
 
+from .models import LostContactCase
 from .rules import JISHI_STEPS, STEP_SEAL, STEP_TITLE_JISHI
 
 BLANK_DATE = "年    月    日"
@@ -243,3 +260,25 @@ def jishi(case, *, as_of: datetime.date, mask: bool = False, copies: int = 4) ->
     pages = [jishi_page(case, as_of=as_of, mask=mask,
                         copy_note=COPIES[i] if copies > 1 else "") for i in range(copies)]
     return Document(JISHI_TITLE, f"失联党员查找处置全程纪实表-{case.name}.docx", pages)
+
+
+# ---- the declarations ------------------------------------------------------------------------
+
+@register_document
+class CaseSearchRecord(DocumentDeclaration):
+    slug = "case-search-record"
+    title = RECORD_TITLE
+    model = LostContactCase
+
+    def build(self, case, *, as_of, mask: bool) -> Document:
+        return search_record(case, as_of=as_of, mask=mask)
+
+
+@register_document
+class CaseJishi(DocumentDeclaration):
+    slug = "case-jishi"
+    title = JISHI_TITLE
+    model = LostContactCase
+
+    def build(self, case, *, as_of, mask: bool) -> Document:
+        return jishi(case, as_of=as_of, mask=mask)

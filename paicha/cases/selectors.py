@@ -2,22 +2,27 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Max, Q
 
-from paicha.accounts.permissions import Perm, Role
-from paicha.accounts.scope import get_for_user, require
+from paicha.codes import (
+    ApprovalStep,
+    CaseOutcome,
+    DispositionCategory,
+    DispositionState,
+    OrgKind,
+)
+
 # The start of 与党组织失去联系时间 (the last 组织生活 attended or 党费 paid), from the evidence app.
 from paicha.evidence.selectors import last_org_life_or_dues  # noqa: F401
-from paicha.codes import (
-    ApprovalStep, CaseOutcome, DispositionCategory, DispositionState, OrgKind,
-)
+from paicha.members.approvals import STEP_SIGNER, signer_org_problem, steps_for
 from paicha.members.models import ON_ROSTER, Member
 from paicha.organizations.models import Organization
-from paicha.organizations.tree import is_in_subtree, subtree_q
+from paicha.organizations.permissions import Perm, Role
+from paicha.organizations.scope import get_for_user
+from paicha.organizations.tree import subtree_q
 
 from .models import ApprovalSignature, CaseAttachment, LostContactCase, SearchAttempt
-from .rules import STEP_SIGNER, Signer, disposition_steps, steps_for
+from .rules import disposition_steps
 
 # A search is overdue when its last attempt is older than this.
 ATTEMPT_INTERVAL_DAYS = 30
@@ -85,58 +90,6 @@ def next_step(disposition) -> str | None:
         if step not in signed:
             return step
     return None
-
-
-_UNSET = object()
-
-
-def signer_org_problem(step: str, case: LostContactCase, user, *,
-                       grassroots=_UNSET) -> str | None:
-    """Why `user` may not sign `step` of `case` (None when he may); `grassroots` may be passed
-    when the caller already knows the 基层党委 of the case's organization."""
-    role, place = STEP_SIGNER[step]
-    label = ApprovalStep(step).label
-    if user.role != role:
-        return f"“{label}”须由{Role(role).label}签署，{user}的角色是{user.get_role_display()}"
-    org = user.organization
-    branch = case.organization
-    if grassroots is _UNSET:
-        grassroots = grassroots_of(branch)
-    if place == Signer.BRANCH and org.pk != branch.pk:
-        return f"“{label}”须由党员所在的“{branch.name}”签署，{user}属于“{org.name}”"
-    if place == Signer.GRASSROOTS and (grassroots is None or org.pk != grassroots.pk):
-        where = grassroots.name if grassroots else "基层党委"
-        return f"“{label}”须由党员所在的基层党委“{where}”签署，{user}属于“{org.name}”"
-    if place == Signer.ABOVE:
-        if grassroots is None or not (is_in_subtree(grassroots.path, org.path)
-                                      and org.path != grassroots.path):
-            where = grassroots.name if grassroots else "基层党委"
-            return f"“{label}”须由“{where}”的上一级党委组织部门签署，{user}属于“{org.name}”"
-    return None
-
-
-def check_signing(step: str, *, expected: str | None, pending: str, obj, user,
-                  opinion: str) -> str:
-    """What signing `step` of an approval chain (a disposition, or 停止党籍 of a member settling
-    abroad) requires: the step exists and is the one due (`expected`; None: none is, and
-    `pending` says why), `user` may sign it where `obj` is, the opinion is written. Returns
-    the step's label; raises ValidationError (PermissionDenied without APPROVE_REMOVAL)."""
-    if step not in ApprovalStep.values:
-        raise ValidationError({"step": f"审批环节“{step}”不存在"})
-    label = ApprovalStep(step).label
-    if expected is None:
-        raise ValidationError(f"{pending}，没有待签署的审批环节")
-    if step != expected:
-        raise ValidationError(f"审批须按顺序进行：当前应签署“{ApprovalStep(expected).label}”，"
-                              f"不能签署“{label}”")
-    problem = signer_org_problem(step, obj, user)
-    if problem:
-        raise ValidationError(problem)
-    if STEP_SIGNER[step][0] == Role.ORG_DEPARTMENT:
-        require(user, Perm.APPROVE_REMOVAL)
-    if not opinion.strip():
-        raise ValidationError({"opinion": f"请填写“{label}”"})
-    return label
 
 
 # ---- lists ----------------------------------------------------------------------------------

@@ -11,29 +11,46 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
-from paicha.accounts.permissions import Perm, Role
-from paicha.accounts.scope import authorize
 from paicha.audit.models import AuditAction
 from paicha.audit.services import audit_record
-from paicha.campaigns.selectors import consult_required
 from paicha.codes import (
-    ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, ContactChannel,
-    DispositionCategory, DispositionState, LossReason, MemberType, SearchMethod,
+    ApprovalDecision,
+    ApprovalStep,
+    CaseOutcome,
+    CaseSource,
+    ContactChannel,
+    DispositionCategory,
+    DispositionState,
+    LossReason,
+    MemberType,
+    SearchMethod,
 )
 from paicha.core.dates import format_cn_date
 from paicha.core.transactions import service
 from paicha.core.uploads import MAX_UPLOAD_BYTES, clean_upload
 from paicha.evidence.services import contact_record
+from paicha.members.approvals import check_signing, consult_required
 from paicha.members.models import ON_ROSTER, Member
+from paicha.organizations.permissions import Perm, Role
+from paicha.organizations.scope import authorize
 from paicha.organizations.tree import is_in_subtree
 
 from . import rules
 from .models import (
-    ApprovalSignature, AttemptSigner, CaseAttachment, Disposition, FollowUp, LostContactCase,
-    SearchAttempt, attachment_path,
+    ApprovalSignature,
+    AttemptSigner,
+    CaseAttachment,
+    Disposition,
+    FollowUp,
+    LostContactCase,
+    SearchAttempt,
+    attachment_path,
 )
 from .selectors import (
-    SIGNERS_REQUIRED, check_signing, grassroots_of, last_org_life_or_dues, next_step,
+    SIGNERS_REQUIRED,
+    grassroots_of,
+    last_org_life_or_dues,
+    next_step,
 )
 
 # Scans are jpg, png or pdf (`core.uploads`: images re-encoded, PDFs without scripts).

@@ -11,28 +11,41 @@ from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpRespo
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm, Role
-from paicha.accounts.scope import require
+from paicha.audit.exports import document_response, list_export_response
 from paicha.audit.locking import refusal_if_stale, version_of
 from paicha.audit.services import audit_export
 from paicha.codes import (
-    ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, DispositionState,
+    ApprovalDecision,
+    ApprovalStep,
+    CaseOutcome,
+    CaseSource,
+    DispositionState,
 )
 from paicha.core.forms import errors_into
 from paicha.core.listexport import Column, wants_xlsx
-from paicha.audit.exports import list_export_response
+from paicha.members.approvals import signer_org_problem
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm, Role
+from paicha.organizations.scope import require
 from paicha.transfers.selectors import unreceipted_transfers_out
 
 from . import forms, services
+from .documents import CaseJishi, CaseSearchRecord
 from .models import LostContactCase, SearchAttempt
 from .rules import disposition_steps
 from .selectors import (
-    attempts_missing_signature, case_list, cases_returned_to, cases_waiting_for, cases_without_recent_attempt,
-    current_signatures, get_attachment_for_user, get_case_for_user, grassroots_of, next_step,
-    signer_org_problem,
+    attempts_missing_signature,
+    case_list,
+    cases_returned_to,
+    cases_waiting_for,
+    cases_without_recent_attempt,
+    current_signatures,
+    get_attachment_for_user,
+    get_case_for_user,
+    grassroots_of,
+    next_step,
 )
 
 
@@ -370,18 +383,15 @@ def follow_up(request, pk):
 
 # ---- documents --------------------------------------------------------------------------------
 
-# The case's two documents, declared with every per-person document in forms.
-DOCUMENTS = {"record": "case-search-record", "jishi": "case-jishi"}
+# The case's two documents (cases.documents), by the name their URLs give them.
+DOCUMENTS = {"record": CaseSearchRecord, "jishi": CaseJishi}
 
 
 def _document(request, pk, kind, fmt):
-    from paicha.reports.documents import get_document
-    from paicha.reports.views import document_response
-
     if kind not in DOCUMENTS:
         raise Http404("没有这种文书")
     case = get_case_for_user(request.user, pk)
-    return document_response(request, get_document(DOCUMENTS[kind]), case, fmt=fmt)
+    return document_response(request, DOCUMENTS[kind](), case, fmt=fmt)
 
 
 def document_docx(request, pk, kind):

@@ -25,7 +25,7 @@ def atomic_post(view):
 def service(func):
     """A service that changes data: one transaction, and every audit row written inside it
     names `acting_user` (a required keyword). The function itself checks that the user may act
-    where it writes (`accounts.scope.authorize`), after it has locked the rows."""
+    where it writes (`organizations.scope.authorize`), after it has locked the rows."""
 
     @functools.wraps(func)
     def wrapper(*args, acting_user, **kwargs):

@@ -16,8 +16,6 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import authorize
 from paicha.codes import AttendanceStatus
 from paicha.core.importing import ImportRejected, cell_code, cell_name, cell_text
 from paicha.core.importing.cycle import Column, Importer, Plan, Row, check_file, import_commit
@@ -26,6 +24,8 @@ from paicha.core.importing.reading import upload_content
 from paicha.core.transactions import service
 from paicha.members.idcard import normalize_id_number
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize
 
 from . import services
 

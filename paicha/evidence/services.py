@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import authorize
 from paicha.codes import AttendanceStatus, ContactChannel, OrgLifeKind
 from paicha.core.dates import format_cn_date
 from paicha.core.transactions import service
 from paicha.members.models import ON_ROSTER, Member
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize
 
 from .books import books_refresh
 from .gaps import books_and_gaps_after_records, refresh_gaps, refresh_orgs

@@ -16,8 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm, has_perm
-from paicha.accounts.scope import get_for_user, require
 from paicha.audit.exports import list_export_response
 from paicha.codes import AttendanceStatus, LossReason, MemberStatus, OrgKind
 from paicha.core.forms import errors_into
@@ -27,7 +25,9 @@ from paicha.members import jobs as import_jobs
 from paicha.members.models import ON_ROSTER, Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm, has_perm
 from paicha.organizations.picking import chosen_org_code
+from paicha.organizations.scope import get_for_user, require
 
 from . import dashboard as board
 from . import importing, selectors, services

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import can_reach, require, scope_path
 from paicha.audit.context import suspended
 from paicha.audit.models import AuditAction
 from paicha.audit.services import audit_record
@@ -43,6 +41,7 @@ from paicha.codes import (
     PersonCategory,
     StudentLevel,
 )
+from paicha.core import importing as core_importing
 from paicha.core.bulk import BackgroundInsert, batched, existing_values
 from paicha.core.dates import format_cn_date
 from paicha.core.importing import (
@@ -73,8 +72,11 @@ from paicha.core.importing.readers import (
     read_money,
     read_plain_date,
 )
+from paicha.core.importing.reading import SUPPORTED_EXTENSIONS
 from paicha.core.pinyin import initials
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import can_reach, require, scope_path
 from paicha.organizations.tree import is_in_subtree
 
 from .idcard import IdNumberError, normalize_id_number, parse_id_number

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -15,7 +15,6 @@ from paicha.codes import (
     MemberType,
     PersonCategory,
     StudentLevel,
-    TransferDirection,
 )
 from paicha.core.importing.states import RUNNING_IMPORT_STATES, ImportState
 from paicha.organizations.models import OrgScopedModel, ScopedQuerySet
@@ -42,32 +41,9 @@ class MemberQuerySet(ScopedQuerySet):
         `as_of` — `status_date` is the day the change took effect, set by every service that
         takes a member off the roster — and already in the party and the branch by then (入党日期
         and 进入支部日期 not after `as_of`). For the roster of an organization on a date use
-        `on_roster_of`, which also places a member moved within the system where he was."""
+        `transfers.selectors.members_on_roster_of`, which also places a member moved within
+        the system where he was."""
         return self.filter(roster_status_q(as_of), entered_q(as_of))
-
-    def on_roster_of(self, org, as_of):
-        """Members on the roster of `org`'s subtree on `as_of`.
-
-        A transfer within the system moves the member on the day the receiving organization
-        accepts him (the receipt's date): before that day he counts in the sending branch, from
-        it in the receiving one. So each member is on exactly one roster on any date."""
-        from paicha.organizations.tree import subtree_q
-        from paicha.transfers.models import Transfer
-
-        moves = Transfer.objects.filter(moved_later_q(as_of))
-        # Members who were in the subtree on as_of and have been moved out of it since: the
-        # first move after as_of leaves from where they were on as_of.
-        earlier = moves.filter(member_id=OuterRef("member_id"),
-                               receipt_date__lt=OuterRef("receipt_date"))
-        # Read first (a handful, none for today's roster): OR'd with the subtree as a subquery
-        # it made the planner scan every member of the database instead of the subtree's range.
-        left_since = list(moves.filter(subtree_q(org.path)).filter(~Exists(earlier))
-                          .values_list("member_id", flat=True))
-        here = (subtree_q(org.path) & entered_q(as_of)
-                & ~Exists(moves.filter(member_id=OuterRef("pk"))))
-        if left_since:
-            here |= Q(pk__in=left_since) & ~Q(join_date__gt=as_of)
-        return self.filter(roster_status_q(as_of)).filter(here)
 
 
 def roster_status_q(as_of, prefix: str = "") -> Q:
@@ -80,12 +56,6 @@ def roster_status_q(as_of, prefix: str = "") -> Q:
 def entered_q(as_of, prefix: str = "") -> Q:
     """In the party and in the branch by `as_of` (a date left empty does not exclude)."""
     return ~Q(**{f"{prefix}branch_entry_date__gt": as_of}) & ~Q(**{f"{prefix}join_date__gt": as_of})
-
-
-def moved_later_q(as_of) -> Q:
-    """Transfers within the system (receipted, so the member was moved) whose move falls after
-    `as_of`."""
-    return Q(direction=TransferDirection.OUT, counterpart_org__isnull=False, receipt_date__gt=as_of)
 
 
 # Statuses that keep a member on the branch's roster (支部党员名册).

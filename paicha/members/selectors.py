@@ -1,8 +1,8 @@
 """Reads of members: scoped fetches, the 一人两籍 lookup, the roster list and its filters."""
 
-from paicha.accounts.scope import get_for_user
 from paicha.core.privacy import mask_contacts, mask_identity
 from paicha.organizations.models import Organization
+from paicha.organizations.scope import get_for_user
 
 from .models import Member
 

@@ -8,10 +8,10 @@ service module (`importing.py`) because it writes thousands of rows at once.
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import authorize
 from paicha.audit.context import acting_as
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize
 
 from .models import Member
 from .selectors import duplicate_id_message

@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import get_for_user, require
 from paicha.audit.exports import export_in_background
 from paicha.audit.locking import refusal_if_stale, version_of
 from paicha.audit.services import audit_export
 from paicha.core.forms import errors_into
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import get_for_user, require
 
 from . import jobs, services
 from .exports import EXPORT_MAX_ROWS, export_roster

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from paicha.codes import OrgCategory, OrgKind
 
+from .scope import scope_path
 from .tree import PATH_END, TreePathField, subtree_q
 
 
@@ -11,8 +12,6 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(subtree_q(root.path, "path"))
 
     def visible_to(self, user):
-        from paicha.accounts.scope import scope_path
-
         return self.filter(subtree_q(scope_path(user), "path"))
 
 
@@ -101,8 +100,6 @@ class ScopedQuerySet(models.QuerySet):
     """Rows that belong to an organization subtree through their `org_path` column."""
 
     def visible_to(self, user):
-        from paicha.accounts.scope import scope_path
-
         return self.filter(subtree_q(scope_path(user)))
 
     def in_subtree(self, org: Organization):

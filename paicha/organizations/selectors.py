@@ -1,8 +1,7 @@
 from django.db.models import Count
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import get_for_user
-from paicha.audit.models import AuditEntry
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import get_for_user
 
 from .models import Organization
 
@@ -15,7 +14,3 @@ def get_org_for_user(user, code: str, *, for_write: bool = False) -> Organizatio
 def org_children_with_counts(org: Organization):
     return org.children.filter(is_active=True).annotate(n_children=Count("children"))
 
-
-def org_history(org: Organization):
-    """The organization's own changes: creation, renames, contacts, moves, merges."""
-    return AuditEntry.objects.filter(model=Organization._meta.label, object_id=str(org.pk))

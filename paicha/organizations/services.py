@@ -12,14 +12,19 @@ from django.db import transaction
 from django.db.models import Max, Value
 from django.db.models.functions import Concat, Length, Substr
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import authorize
-from paicha.audit.services import audit_record
+from paicha.core.signals import audit_requested
 from paicha.core.transactions import service
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize
 
 from .models import Organization, OrgScopedModel
 from .tree import (
-    MAX_DEPTH, SEGMENT_WIDTH, decode_segment, encode_segment, is_in_subtree, subtree_q,
+    MAX_DEPTH,
+    SEGMENT_WIDTH,
+    decode_segment,
+    encode_segment,
+    is_in_subtree,
+    subtree_q,
 )
 
 EDITABLE_FIELDS = (
@@ -135,8 +140,8 @@ def org_move(*, org: Organization, new_parent: Organization, acting_user) -> Org
     _rewrite_paths(old_path, new_path)
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
-    audit_record(
-        acting_user=acting_user, action="move", obj=org,
+    audit_requested.send(
+        Organization, acting_user=acting_user, action="move", obj=org,
         changes={"上级党组织": [old_parent.name if old_parent else "", new_parent.name],
                  "path": [old_path, new_path]},
     )
@@ -167,7 +172,7 @@ def org_merge(*, source: Organization, target: Organization, acting_user) -> Org
     source.is_active = False
     source.merged_into = target
     source.save()
-    audit_record(acting_user=acting_user, action="merge", obj=source,
-                 changes={"并入组织": ["", f"{target.name}（{target.code}）"]})
+    audit_requested.send(Organization, acting_user=acting_user, action="merge", obj=source,
+                         changes={"并入组织": ["", f"{target.name}（{target.code}）"]})
     return target
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from paicha.codes import CircledChoices
+
+# Declarations register in core's catalogue, where every app (campaigns too) finds them.
+from paicha.core.catalogue import all_forms, get_form, register  # noqa: F401
 from paicha.core.privacy import mask_identity, mask_text
 
 
@@ -330,7 +333,7 @@ class FormDeclaration:
         `start` is the period's start S picked by the user (forms with `has_period`); a start
         after `as_of` raises ValueError. Without `evidence_checks` the checks against the
         records are left for the caller to load (the form's page does, after the table)."""
-        from paicha.accounts.permissions import Perm, has_perm
+        from paicha.organizations.permissions import Perm, has_perm
 
         if self.notes_variants and not notes_from:
             from paicha.campaigns.selectors import notes_document_for
@@ -353,31 +356,6 @@ class FormDeclaration:
             figures=self.figures(org=org, as_of=as_of),
             period=period,
         )
-
-
-_REGISTRY: dict[str, type[FormDeclaration]] = {}
-
-
-def register(cls: type[FormDeclaration]) -> type[FormDeclaration]:
-    if cls.slug in _REGISTRY:
-        raise ValueError(f"form slug {cls.slug} declared twice")
-    _REGISTRY[cls.slug] = cls
-    return cls
-
-
-def get_form(slug: str) -> FormDeclaration:
-    from . import catalogue  # noqa: F401  (declarations register themselves on import)
-
-    return _REGISTRY[slug]()
-
-
-def all_forms() -> list[FormDeclaration]:
-    from .catalogue import ORDER
-
-    def place(cls):
-        return ORDER.index(cls.slug) if cls.slug in ORDER else len(ORDER)
-
-    return [cls() for cls in sorted(_REGISTRY.values(), key=place)]
 
 
 def padded_rows(rows, width: int, min_rows: int):

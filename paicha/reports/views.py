@@ -9,10 +9,15 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import require
-from paicha.audit.exports import export_in_background, exported_by_line, file_response
+from paicha.audit.exports import (
+    document_response,
+    export_in_background,
+    exported_by_line,
+    file_response,
+)
+from paicha.organizations.permissions import Perm
 from paicha.organizations.picking import chosen_org_code
+from paicha.organizations.scope import require
 
 from .declarations import all_forms, header_grid
 from .renderers.docx import render_docx
@@ -173,9 +178,8 @@ def document_view(request, slug, pk):
     """A per-person document (登记表, 记录表, 纪实表) of one record of the user's subtree."""
     from django.http import Http404
 
-    from paicha.accounts.scope import get_for_user
-
-    from .documents import get_document
+    from paicha.core.documents import get_document
+    from paicha.organizations.scope import get_for_user
 
     try:
         declaration = get_document(slug)
@@ -184,32 +188,6 @@ def document_view(request, slug, pk):
     obj = get_for_user(declaration.model.objects, request.user, pk=pk)
     return document_response(request, declaration, obj,
                              fmt="docx" if request.GET.get("format") == "docx" else "print")
-
-
-def document_response(request, declaration, obj, *, fmt: str):
-    """`obj`'s document as .docx or as the A4 print page, identities masked for those who may
-    not see them, the download audited. The caller has checked that `obj` is in the user's
-    subtree."""
-    from paicha.accounts.permissions import has_perm
-    from paicha.audit.services import audit_export
-
-    from .documents import to_docx
-
-    require(request.user, Perm.EXPORT)
-    mask = not has_perm(request.user, Perm.VIEW_IDENTITY)
-    document = declaration.build(obj, as_of=timezone.localdate(), mask=mask)
-    if mask:
-        document = document.masked()
-    org = getattr(obj, "organization", None)
-    if fmt == "docx":
-        return file_response(user=request.user, fmt="docx", filename=document.filename,
-                             content=to_docx(document, exported_by=exported_by_line(request.user)),
-                             what=f"{document.title}：{obj}", org=org)
-    audit_export(acting_user=request.user, what=f"{document.title}：{obj}（打印）", org=org)
-    return render(request, "reports/document_print.html", {
-        "document": document, "back": obj.get_absolute_url(),
-        "exported_by": exported_by_line(request.user),
-    })
 
 
 def crosscheck_view(request):

@@ -15,8 +15,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import authorize
 from paicha.audit.context import suspended
 from paicha.audit.services import audit_record
 from paicha.codes import (
@@ -37,6 +35,8 @@ from paicha.core.transactions import service
 from paicha.members.idcard import IdNumberError, parse_id_number
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize
 from paicha.organizations.tree import is_in_subtree
 
 from . import conf

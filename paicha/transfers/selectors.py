@@ -10,16 +10,25 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from paicha.accounts.scope import get_for_user, scope_path
 from paicha.codes import (
-    AbroadKind, Ethnicity, FlowScope, Gender, MemberStatus, MemberType, PersonCategory, ProvinceScope,
-    StudentLevel, TransferDirection, TransferState,
+    AbroadKind,
+    Ethnicity,
+    FlowScope,
+    Gender,
+    MemberStatus,
+    MemberType,
+    PersonCategory,
+    ProvinceScope,
+    StudentLevel,
+    TransferDirection,
+    TransferState,
 )
 from paicha.core.dates import add_months
-from paicha.members.models import Member, roster_status_q
+from paicha.members.models import Member, entered_q, roster_status_q
 from paicha.organizations.models import Organization
+from paicha.organizations.scope import get_for_user, scope_path
 from paicha.organizations.tree import SEGMENT_WIDTH, subtree_q
 
 from .models import AbroadRecord, FlowRecord, PocketRecord, Transfer
@@ -27,6 +36,37 @@ from .models import AbroadRecord, FlowRecord, PocketRecord, Transfer
 # The day the 回执 system began (三联介绍信 since 2007-08-01, seed 000 item 1).
 RECEIPT_SYSTEM_START = datetime.date(2007, 8, 1)
 FLOW_COUNT_START = datetime.date(2016, 1, 1)
+
+
+# ---- membership on a date, with moves within the system --------------------------------------
+
+def moved_later_q(as_of) -> Q:
+    """Transfers within the system (receipted, so the member was moved) whose move falls after
+    `as_of`."""
+    return Q(direction=TransferDirection.OUT, counterpart_org__isnull=False, receipt_date__gt=as_of)
+
+
+def members_on_roster_of(org: Organization, as_of: datetime.date):
+    """Members on the roster of `org`'s subtree on `as_of` (`Member.objects.on_roster_on` that
+    also places members moved within the system).
+
+    A transfer within the system moves the member on the day the receiving organization
+    accepts him (the receipt's date): before that day he counts in the sending branch, from
+    it in the receiving one. So each member is on exactly one roster on any date."""
+    moves = Transfer.objects.filter(moved_later_q(as_of))
+    # Members who were in the subtree on as_of and have been moved out of it since: the
+    # first move after as_of leaves from where they were on as_of.
+    earlier = moves.filter(member_id=OuterRef("member_id"),
+                           receipt_date__lt=OuterRef("receipt_date"))
+    # Read first (a handful, none for today's roster): OR'd with the subtree as a subquery
+    # it made the planner scan every member of the database instead of the subtree's range.
+    left_since = list(moves.filter(subtree_q(org.path)).filter(~Exists(earlier))
+                      .values_list("member_id", flat=True))
+    here = (subtree_q(org.path) & entered_q(as_of)
+            & ~Exists(moves.filter(member_id=OuterRef("pk"))))
+    if left_since:
+        here |= Q(pk__in=left_since) & ~Q(join_date__gt=as_of)
+    return Member.objects.filter(roster_status_q(as_of)).filter(here)
 
 
 # ---- Access ----------------------------------------------------------------------------------
@@ -54,7 +94,7 @@ def get_incoming_for_user(user, pk: int, *, for_write: bool = False) -> Transfer
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from paicha.accounts.permissions import Perm, has_perm
+    from paicha.organizations.permissions import Perm, has_perm
 
     queryset = incoming_for_user(user)
     if for_write:

@@ -10,21 +10,32 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import authorize
 from paicha.audit.services import audit_record
 from paicha.codes import (
-    AbroadKind, DispositionState, MemberStatus, TransferDirection, TransferState,
+    AbroadKind,
+    DispositionCategory,
+    DispositionState,
+    MemberStatus,
+    TransferDirection,
+    TransferState,
 )
 from paicha.core.dates import format_cn_date
 from paicha.core.transactions import service
+from paicha.members.approvals import check_signing, consult_required, steps_for
 from paicha.members.models import ON_ROSTER, Member
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import authorize
 from paicha.organizations.tree import is_in_subtree
 
 from . import conf
 from .models import (
-    AbroadApproval, AbroadRecord, FlowRecord, PocketRecord, Transfer, TransferFollowUp,
+    AbroadApproval,
+    AbroadRecord,
+    FlowRecord,
+    PocketRecord,
+    Transfer,
+    TransferFollowUp,
 )
 
 # Fields of a transfer a worker may change after the letter is issued.
@@ -444,8 +455,6 @@ def abroad_register(*, member: Member, kind: str, place: str, period_from: datet
                     acting_user) -> AbroadRecord:
     """保留组织关系 (status RETAINED at once), or 停止党籍 for settling abroad: that one passes
     its approval chain (`abroad_approve`) before the member's status changes."""
-    from paicha.campaigns.selectors import consult_required
-
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     authorize(acting_user, Perm.EDIT_MEMBERS, member.organization, what="该党员")
     if AbroadRecord.objects.filter(member=member, ended_on__isnull=True).exists():
@@ -473,9 +482,6 @@ def abroad_register(*, member: Member, kind: str, place: str, period_from: datet
 
 def abroad_steps(record: AbroadRecord) -> tuple[str, ...]:
     """The chain of 因出国（境）定居而停止党籍 (附件5 U), as every 停止党籍."""
-    from paicha.cases.rules import steps_for
-    from paicha.codes import DispositionCategory
-
     return steps_for(DispositionCategory.LOST_ABROAD_SUSPENDED, consult=record.consult_department)
 
 
@@ -491,8 +497,6 @@ def abroad_approve(*, record: AbroadRecord, acting_user, step: str, opinion: str
                    signed_on: datetime.date, approved: bool = True) -> AbroadApproval:
     """Sign `step` of the 停止党籍 chain; the last approval suspends the member, a refusal
     ends the record with the reason (the branch registers again once settled)."""
-    from paicha.cases.selectors import check_signing
-
     record = AbroadRecord.objects.select_for_update().select_related(
         "organization", "member").get(pk=record.pk)
     authorize(acting_user, Perm.EDIT_MEMBERS, record.organization, what="该党员")

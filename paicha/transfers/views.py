@@ -11,24 +11,36 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import require
+from paicha.audit.exports import list_export_response
 from paicha.audit.locking import refusal_if_stale, version_of
 from paicha.codes import AbroadKind, TransferDirection
 from paicha.core.forms import errors_into, submitted
 from paicha.core.listexport import Column, wants_xlsx
-from paicha.audit.exports import list_export_response
 from paicha.core.privacy import mask_identity
 from paicha.members import jobs as import_jobs
 from paicha.members.models import Member
 from paicha.members.selectors import get_member_for_user
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Perm
+from paicha.organizations.scope import require
 
 from . import importer, selectors, services
 from .forms import (
-    AbroadForm, BranchForm, CloseForm, FlowForm, FollowUpForm, ImportForm, OrgDateForm,
-    OrgYearForm, PocketForm, PocketResolveForm, ReceiptForm, RefuseForm, TransferEditForm,
-    TransferInForm, TransferOutForm,
+    AbroadForm,
+    BranchForm,
+    CloseForm,
+    FlowForm,
+    FollowUpForm,
+    ImportForm,
+    OrgDateForm,
+    OrgYearForm,
+    PocketForm,
+    PocketResolveForm,
+    ReceiptForm,
+    RefuseForm,
+    TransferEditForm,
+    TransferInForm,
+    TransferOutForm,
 )
 from .models import AbroadRecord, FlowRecord, PocketRecord, Transfer
 

@@ -15,19 +15,25 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
 from paicha.audit.context import suspended
 from paicha.audit.services import audit_record
 from paicha.codes import OrgCategory, OrgKind
 from paicha.core.bulk import bulk_insert
 from paicha.members.demo import (  # noqa: F401  (REFERENCE_DATE, DEMO_PASSWORD: the demo's own)
-    COLLEGES, DEMO_PASSWORD, REFERENCE_DATE, RETIRED_BRANCHES, STAFF_BRANCHES, STUDENT_BRANCHES,
-    UNIVERSITY, MemberFactory, _phone,
+    COLLEGES,
+    DEMO_PASSWORD,
+    REFERENCE_DATE,
+    RETIRED_BRANCHES,
+    STAFF_BRANCHES,
+    STUDENT_BRANCHES,
+    UNIVERSITY,
+    MemberFactory,
+    _phone,
 )
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Role
 from paicha.organizations.tree import SEGMENT_WIDTH, encode_segment
-
 
 
 @dataclass

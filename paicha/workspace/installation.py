@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
 from paicha.codes import OrgKind
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Role
 from paicha.organizations.services import org_create_top
 
 

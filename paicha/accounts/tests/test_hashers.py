@@ -3,7 +3,7 @@ from django.test import override_settings
 
 from paicha import settings as production
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
+from paicha.organizations.permissions import Role
 
 
 def test_passwords_are_stored_with_the_measured_argon2id_parameters():

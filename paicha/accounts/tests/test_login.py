@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
+from paicha.organizations.permissions import Role
 
 
 def test_production_hasher_is_argon2():

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 
 from paicha.accounts import services
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
 from paicha.audit.models import AuditEntry
 from paicha.conftest import make_user
+from paicha.organizations.permissions import Role
 
 
 @pytest.mark.parametrize("who, message", [("department of another tree", "不在您的管理范围内"),

@@ -10,8 +10,8 @@ from django.db import DatabaseError
 from django.urls import reverse
 
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
 from paicha.audit.models import AuditAction, AuditEntry
+from paicha.organizations.permissions import Role
 
 
 @pytest.fixture

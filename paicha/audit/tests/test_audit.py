@@ -46,7 +46,7 @@ def test_log_filters_by_organization_person_and_date(tree, personas, client_for)
 
 def test_auditor_of_another_tree_sees_none_of_this_log(tree, personas, client_for):
     from paicha.accounts.models import User
-    from paicha.accounts.permissions import Role
+    from paicha.organizations.permissions import Role
 
     make_member(tree.branch_a1, "李甲")
     other = User.objects.create_user("aud2", password="x-Secret-9", organization=tree.other_root,

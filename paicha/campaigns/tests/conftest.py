@@ -8,7 +8,8 @@ import pytest
 from paicha.campaigns import services
 from paicha.campaigns.choices import Level, Recurrence
 from paicha.campaigns.models import RequiredForm
-from paicha.reports.declarations import _REGISTRY, Check, Column, FormDeclaration
+from paicha.core.catalogue import _FORMS
+from paicha.reports.declarations import Check, Column, FormDeclaration
 
 START = datetime.date(2016, 1, 27)
 DUE = datetime.date(2016, 4, 20)
@@ -45,10 +46,10 @@ def counts_form():
     from paicha.reports.declarations import get_form
 
     get_form("branch-roster")  # the catalogue registers itself first
-    _REGISTRY[CountsForm.slug] = CountsForm
+    _FORMS[CountsForm.slug] = CountsForm
     FIGURES.clear()
     yield CountsForm
-    _REGISTRY.pop(CountsForm.slug, None)
+    _FORMS.pop(CountsForm.slug, None)
     FIGURES.clear()
 
 

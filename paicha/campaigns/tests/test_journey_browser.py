@@ -4,10 +4,10 @@ resubmitted, and accepts both; the department's board shows the branch that did 
 
 import pytest
 
-from paicha.accounts.permissions import Role
 from paicha.campaigns.models import Submission
 from paicha.conftest import make_user
 from paicha.core.browser import login
+from paicha.organizations.permissions import Role
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Secret-pass-1"

@@ -5,10 +5,10 @@ import datetime
 
 from django.urls import reverse
 
-from paicha.accounts.permissions import Role
 from paicha.campaigns import services
 from paicha.campaigns.selectors import rollup
 from paicha.conftest import make_member, make_user
+from paicha.organizations.permissions import Role
 
 from .conftest import submit
 

@@ -6,11 +6,11 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from paicha.accounts.permissions import Role
 from paicha.audit.models import AuditEntry
 from paicha.campaigns import services
 from paicha.campaigns.models import Campaign, Step, StepProgress, Submission
 from paicha.conftest import make_user
+from paicha.organizations.permissions import Role
 
 from .conftest import DUE, START
 

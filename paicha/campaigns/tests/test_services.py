@@ -3,15 +3,19 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from paicha.accounts.permissions import Role
 from paicha.campaigns import services
 from paicha.campaigns.blueprints import BLUEPRINTS
 from paicha.campaigns.choices import Level, Recurrence, SubmissionStatus
 from paicha.campaigns.models import Step, StepProgress, Submission
 from paicha.campaigns.selectors import (
-    all_due_dates, current_period, due_dates, progress_board, rollup,
+    all_due_dates,
+    current_period,
+    due_dates,
+    progress_board,
+    rollup,
 )
 from paicha.conftest import make_user
+from paicha.organizations.permissions import Role
 
 from .conftest import DUE, FIGURES, START, submit
 

@@ -6,12 +6,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from paicha.accounts.permissions import Role
 from paicha.audit.models import AuditAction, AuditEntry
 from paicha.campaigns import services
 from paicha.campaigns.models import Step, StepProgress, Submission
 from paicha.conftest import make_user
 from paicha.core.tests import scans
+from paicha.organizations.permissions import Role
 
 from .conftest import DUE, FIGURES, submit
 

@@ -11,11 +11,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from paicha.accounts.permissions import Role
 from paicha.cases import services
 from paicha.cases.models import ApprovalSignature, LostContactCase
 from paicha.codes import ApprovalStep as S
 from paicha.conftest import make_user
+from paicha.organizations.permissions import Role
 
 from .test_services import approve, propose_removal
 

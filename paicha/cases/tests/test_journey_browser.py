@@ -4,10 +4,10 @@ leaves the roster; the 纪实表 shows every step."""
 
 import pytest
 
-from paicha.accounts.permissions import Role
 from paicha.codes import MemberStatus, MemberType
 from paicha.conftest import make_user
 from paicha.core.browser import login
+from paicha.organizations.permissions import Role
 
 from .conftest import member
 

@@ -3,10 +3,10 @@ with the other's change and this user's values shown, and nothing is overwritten
 
 from django.urls import reverse
 
-from paicha.accounts.permissions import Role
 from paicha.audit.tests.lost_update import form_data, refused, two_editors, version_in
 from paicha.cases.models import LostContactCase
 from paicha.conftest import make_user
+from paicha.organizations.permissions import Role
 
 
 def test_a_stale_case_edit_is_refused_and_a_fresh_one_saves(opened_case, personas, tree):

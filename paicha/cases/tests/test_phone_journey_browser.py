@@ -7,11 +7,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from paicha.accounts.permissions import Role
 from paicha.cases.models import CaseAttachment, LostContactCase
 from paicha.conftest import make_user
 from paicha.core.browser import login
 from paicha.evidence.tests.conftest import pay
+from paicha.organizations.permissions import Role
 
 from .conftest import member
 

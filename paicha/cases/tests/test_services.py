@@ -5,23 +5,37 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from paicha.accounts.permissions import Role
 from paicha.audit.models import AuditAction, AuditEntry
 from paicha.cases import services
 from paicha.cases.models import ApprovalSignature, LostContactCase
 from paicha.cases.rules import steps_for
 from paicha.cases.selectors import (
-    attempts_missing_signature, cases_waiting_for, cases_without_recent_attempt, next_step,
+    attempts_missing_signature,
+    cases_waiting_for,
+    cases_without_recent_attempt,
+    next_step,
     regained_cases,
 )
 from paicha.codes import (
-    ApprovalStep as S, CaseOutcome, DispositionCategory as D, DispositionState, LossReason,
-    MemberStatus, MemberType, SearchMethod,
+    ApprovalStep as S,
+)
+from paicha.codes import (
+    CaseOutcome,
+    DispositionState,
+    LossReason,
+    MemberStatus,
+    MemberType,
+    SearchMethod,
+)
+from paicha.codes import (
+    DispositionCategory as D,
 )
 from paicha.conftest import make_org, make_user
 from paicha.members.models import Member
+from paicha.organizations.permissions import Role
 
-from .conftest import LOST_SINCE, OPENED, member as make_member
+from .conftest import LOST_SINCE, OPENED
+from .conftest import member as make_member
 
 DAY = datetime.timedelta(days=1)
 TODAY = datetime.date(2016, 9, 20)

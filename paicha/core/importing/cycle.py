@@ -4,7 +4,7 @@ a row means; this module reads, checks, reports and writes.
 A declaration (`Importer` subclass, in its own app) lists its `columns` (title, the titles
 people write instead, the cell reader, whether the file must have it), its row rule
 (`check_row`: one row's read values to the thing to write, or the row's errors), its write
-(`write`, in bulk) and its permission check (`authorize`, through accounts.scope.authorize).
+(`write`, in bulk) and its permission check (`authorize`, through organizations.scope.authorize).
 An instance holds one import's parameters (the organization, the acting user, the date).
 
 - `plan_import` is the dry run: read the file, find the header, read every cell with its
@@ -141,7 +141,7 @@ class Importer:
     may_skip_refused: ClassVar[bool] = False
 
     def authorize(self) -> None:
-        """Raise PermissionDenied (accounts.scope.authorize) unless the acting user may
+        """Raise PermissionDenied (organizations.scope.authorize) unless the acting user may
         import into the target."""
         raise NotImplementedError
 

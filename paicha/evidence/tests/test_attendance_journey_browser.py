@@ -7,11 +7,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from paicha.accounts.permissions import Role
 from paicha.codes import AttendanceStatus
 from paicha.conftest import make_member, make_user
 from paicha.core.browser import login
 from paicha.evidence.models import OrgLifeMeeting
+from paicha.organizations.permissions import Role
 
 from .conftest import attend, pay
 

@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from paicha.accounts.permissions import Role
 from paicha.conftest import make_member, make_user
 from paicha.core.dates import add_months
+from paicha.organizations.permissions import Role
 
 pytestmark = pytest.mark.browser
 

@@ -231,9 +231,9 @@ def test_member_moved_is_found_in_the_new_branch(tree):
 
 
 def test_roster_import_that_changes_the_entry_date_moves_the_count_start(tree):
-    from paicha.accounts.permissions import Role
     from paicha.conftest import make_user
     from paicha.members.importing import import_commit
+    from paicha.organizations.permissions import Role
 
     member = make_member(tree.branch_a1, "王导入", join_date=D(2008, 6, 1),
                          full_date=D(2009, 6, 1))

@@ -6,12 +6,12 @@ import datetime
 import openpyxl
 import pytest
 
-from paicha.accounts.permissions import Role
 from paicha.codes import Gender
 from paicha.conftest import make_user
 from paicha.core.browser import login
 from paicha.members.idcard import make_id_number
 from paicha.members.models import Member
+from paicha.organizations.permissions import Role
 
 pytestmark = pytest.mark.browser
 

@@ -3,8 +3,8 @@
 import pytest
 
 from paicha.conftest import make_member, make_user
-from paicha.accounts.permissions import Role
 from paicha.core.browser import login
+from paicha.organizations.permissions import Role
 
 pytestmark = pytest.mark.browser
 

@@ -3,9 +3,9 @@ another by its pinyin initials on a report, and the choice follows him to the da
 
 import pytest
 
-from paicha.accounts.permissions import Role
 from paicha.conftest import make_user
 from paicha.core.browser import login
+from paicha.organizations.permissions import Role
 
 pytestmark = pytest.mark.browser
 

@@ -4,12 +4,12 @@ MANAGE_ORGS, before it changes anything."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from paicha.accounts.permissions import Role
 from paicha.audit.models import AuditEntry
 from paicha.codes import OrgCategory, OrgKind
 from paicha.conftest import make_user
 from paicha.organizations import services
 from paicha.organizations.models import Organization
+from paicha.organizations.permissions import Role
 
 
 @pytest.mark.parametrize("who, message", [

@@ -1,8 +1,18 @@
 """Every official form, declared once. Importing this package registers them all."""
 
+from paicha.core.catalogue import list_in_order
+
 from . import (  # noqa: F401
-    case_documents, disposition_sheets, dispositions, flagged, flows, lost, receipts, registration,
-    roster, stocktaking, summary,
+    disposition_sheets,
+    dispositions,
+    flagged,
+    flows,
+    lost,
+    receipts,
+    registration,
+    roster,
+    stocktaking,
+    summary,
 )
 
 # The catalogue in the order of SPEC §9.
@@ -13,3 +23,4 @@ ORDER = (
     "stocktaking-students", "branch-roster", "lost-roster", "hardship-register",
     "religious-register", "investigation-register",
 )
+list_in_order(ORDER)

@@ -2,10 +2,7 @@
 
 from paicha.codes import MaritalStatus, MemberSector, MemberStatus
 from paicha.core.dates import format_cn_date
-from paicha.core.privacy import mask_identity
-from paicha.members.models import Member
-
-from ..documents import (
+from paicha.core.documents import (
     Cell,
     Document,
     DocumentDeclaration,
@@ -14,7 +11,9 @@ from ..documents import (
     register_document,
     value,
 )
-from ..documents import label as L
+from paicha.core.documents import label as L
+from paicha.core.privacy import mask_identity
+from paicha.members.models import Member
 
 OPINION = "{signer}签字：              \n{seal}（盖章）              \n                                   年   月   日"
 FOOTNOTE = "注：本表正反面打印，一式两份，一份由党支部留存，一份存入个人党员档案。"

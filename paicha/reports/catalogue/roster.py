@@ -2,6 +2,7 @@
 
 from paicha.codes import MemberStatus
 from paicha.members.models import Member
+from paicha.transfers.selectors import members_on_roster_of
 
 from ..declarations import Column, FormDeclaration, register
 
@@ -66,8 +67,8 @@ class BranchRoster(FormDeclaration):
     def rows(self, *, org, as_of):
         # The roster on the fill date (SPEC §4): members who had entered the branch by then
         # and had not left it; a member moved within the system after it is listed where he
-        # was (Member.objects.on_roster_of).
-        members = (Member.objects.on_roster_of(org, as_of)
+        # was (transfers.selectors.members_on_roster_of).
+        members = (members_on_roster_of(org, as_of)
                    .order_by("org_path", "join_date", "id"))
         # The code lists' labels looked up once (get_FOO_display rebuilds its dict per call:
         # two thirds of the time of a 20,000-member county).

@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 
 
-
 def _seeds_dir() -> Path:
     """`shared/seeds` beside the repository or beside any folder above it (PAICHA_SEEDS wins)."""
     import os

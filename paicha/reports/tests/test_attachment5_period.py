@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from paicha.accounts.permissions import Role
 from paicha.conftest import make_user
 from paicha.core.browser import login
+from paicha.organizations.permissions import Role
 from paicha.reports.declarations import get_form
 
 from .test_attachment5_cohort import cohort  # noqa: F401  (fixture)

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from paicha.codes import PersonCategory, ProvinceScope, StudentLevel, TransferPermanence
 from paicha.conftest import make_member
+from paicha.core.catalogue import _FORMS
 from paicha.reports import crosschecks
-from paicha.reports.declarations import _REGISTRY, get_form
+from paicha.reports.declarations import get_form
 from paicha.transfers import services as transfers
 
 from .test_attachment5_cohort import cohort  # noqa: F401  (fixture)
@@ -27,7 +28,7 @@ def test_register_checks_hold_on_consistent_records(tree, cases):  # noqa: F811
 
 
 def test_register_check_fails_when_the_register_is_wrong(tree, cases, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(_REGISTRY["unreachable-register"], "rows",
+    monkeypatch.setattr(_FORMS["unreachable-register"], "rows",
                         lambda self, *, org, as_of: [{}, {}, {}])
     assert failed(crosschecks.summary_register_checks(org=tree.root, as_of=FILL)) == [
         ("附件3 第3行 / 经查找仍然无法取得联系党员登记表", "2 ≠ 3")]

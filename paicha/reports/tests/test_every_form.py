@@ -13,8 +13,8 @@ from python_calamine import CalamineWorkbook
 
 from paicha.codes import CaseOutcome
 from paicha.conftest import make_member
+from paicha.core.documents import all_documents, to_docx
 from paicha.reports.declarations import all_forms
-from paicha.reports.documents import all_documents, to_docx
 from paicha.reports.renderers.docx import render_docx
 from paicha.reports.renderers.xlsx import render_xlsx
 

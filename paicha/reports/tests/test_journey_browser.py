@@ -7,10 +7,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from paicha.accounts.permissions import Role
 from paicha.codes import CaseOutcome
 from paicha.conftest import make_member, make_user
 from paicha.core.browser import login
+from paicha.organizations.permissions import Role
 
 from .test_lost_forms import make_case
 

@@ -188,10 +188,10 @@ def test_cross_checks_agree_on_consistent_data(tree, cases):
 
 
 def test_cross_checks_name_the_disagreeing_forms(tree, cases, monkeypatch):
+    from paicha.core.catalogue import _FORMS
     from paicha.reports.crosschecks import cross_checks
-    from paicha.reports.declarations import _REGISTRY
 
-    register = _REGISTRY["regained-register"]
+    register = _FORMS["regained-register"]
     monkeypatch.setattr(register, "rows", lambda self, *, org, as_of: [{}])  # one row, not 3
     failed = [c for c in cross_checks(org=tree.root, as_of=FILL) if not c.ok]
     assert [c.where for c in failed] == ["附件3 第2行 / 经查找取得联系党员登记表"]

@@ -15,8 +15,8 @@ import pytest
 
 from paicha.codes import CaseOutcome
 from paicha.conftest import make_member
+from paicha.core.documents import get_document, to_docx
 from paicha.reports.declarations import get_form
-from paicha.reports.documents import get_document, to_docx
 from paicha.reports.renderers.docx import render_docx
 from paicha.reports.renderers.xlsx import render_xlsx
 

@@ -9,8 +9,8 @@ from python_calamine import CalamineWorkbook
 
 from paicha.codes import MemberStatus
 from paicha.conftest import make_member
+from paicha.core.documents import get_document, to_docx
 from paicha.reports.declarations import Column, FormDeclaration, get_form, header_grid
-from paicha.reports.documents import get_document, to_docx
 from paicha.reports.renderers.docx import render_docx
 from paicha.reports.renderers.xlsx import render_xlsx
 

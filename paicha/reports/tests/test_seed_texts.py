@@ -3,8 +3,8 @@ every variant of a form that two documents print with different notes included."
 
 import pytest
 
+from paicha.core.documents import get_document
 from paicha.reports.declarations import get_form
-from paicha.reports.documents import get_document
 
 from .seeds import seed_text
 

@@ -7,11 +7,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from paicha.accounts.permissions import Role
 from paicha.conftest import make_user
+from paicha.core.browser import login
+from paicha.organizations.permissions import Role
 
 from .conftest import make_member
-from paicha.core.browser import login
 
 pytestmark = pytest.mark.browser
 

@@ -5,10 +5,10 @@ import datetime
 
 from django.urls import reverse
 
-from paicha.accounts.permissions import Role
 from paicha.audit.tests.lost_update import form_data, refused, two_editors, version_in
 from paicha.codes import FlowScope
 from paicha.conftest import make_user
+from paicha.organizations.permissions import Role
 from paicha.transfers import services
 from paicha.transfers.models import FlowRecord, Transfer
 

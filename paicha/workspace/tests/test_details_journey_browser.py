@@ -9,10 +9,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from paicha.accounts.permissions import Role
 from paicha.conftest import make_member, make_user
 from paicha.core.browser import login
 from paicha.evidence.tests.conftest import attend, pay
+from paicha.organizations.permissions import Role
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Secret-pass-1"

@@ -80,8 +80,8 @@ def _assert_no_formula_in_docx(content: bytes, where: str) -> list[str]:
 @pytest.fixture
 def hostile(tree):
     from paicha.accounts.models import User
-    from paicha.accounts.permissions import Role
     from paicha.cases.services import case_open
+    from paicha.organizations.permissions import Role
 
     worker = User.objects.create_user("w", password="x-Secret-9", organization=tree.branch_a1,
                                       role=Role.BRANCH_WORKER)

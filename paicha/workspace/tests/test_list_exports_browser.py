@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from paicha.accounts.permissions import Role
 from paicha.audit.models import AuditEntry
 from paicha.conftest import make_member, make_user
 from paicha.core.browser import login
 from paicha.evidence.tests.conftest import attend, pay
+from paicha.organizations.permissions import Role
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Secret-pass-1"

@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from paicha.accounts.models import User
-from paicha.accounts.permissions import Role
+from paicha.organizations.permissions import Role
 
 from .pages import OPEN_PAGES, PAGES, World
 
@@ -224,8 +224,8 @@ def _plant_contacts(world):
 def _exports(world):
     """Every file and print view the product makes of the college's data: each list as .xlsx,
     each official form in every format, each per-person document, the case documents."""
+    from paicha.core.documents import all_documents
     from paicha.reports.declarations import all_forms
-    from paicha.reports.documents import all_documents
     from paicha.reports.views import RENDERERS
 
     for name, page, url in _declared(world):

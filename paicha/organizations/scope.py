@@ -10,9 +10,8 @@ from django.db import transaction
 from django.db.transaction import TransactionManagementError
 from django.http import Http404
 
-from paicha.organizations.tree import is_in_subtree
-
 from .permissions import Perm, has_perm
+from .tree import is_in_subtree
 
 # A path no organization can have: a user without an organization sees nothing.
 NOWHERE = "!"

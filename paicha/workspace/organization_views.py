@@ -1,3 +1,8 @@
+"""The organization pages (/orgs/): the tree, an organization with its history, new, edit,
+move, merge, and the picker's data. They live above audit because they show the history from
+the audit log and refuse an edit made from an older copy (`audit.locking`); what can happen to
+an organization is in `organizations.services`."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -5,15 +10,15 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from paicha.accounts.permissions import Perm
-from paicha.accounts.scope import require
 from paicha.audit.locking import refusal_if_stale, version_of
+from paicha.audit.selectors import history_of
 from paicha.core.forms import errors_into
-
-from . import services
-from .forms import OrganizationForm, OrgChoiceForm
-from .picking import org_children, org_search
-from .selectors import get_org_for_user, org_children_with_counts, org_history
+from paicha.organizations import services
+from paicha.organizations.forms import OrganizationForm, OrgChoiceForm
+from paicha.organizations.permissions import Perm
+from paicha.organizations.picking import org_children, org_search
+from paicha.organizations.scope import require
+from paicha.organizations.selectors import get_org_for_user, org_children_with_counts
 
 
 def tree(request):
@@ -48,7 +53,7 @@ def detail(request, code):
         "children": org_children_with_counts(org),
         "member_count": org.members.on_roster().count(),
         "subtree_member_count": org.members.model.objects.in_subtree(org).on_roster().count(),
-        "history": org_history(org)[:50],
+        "history": history_of(org)[:50],
         "can_manage": request.user.can(Perm.MANAGE_ORGS),
         "is_scope_root": org.pk == request.user.organization_id,
     })

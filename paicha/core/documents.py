@@ -1,8 +1,12 @@
 """Per-person documents (登记表, 记录表, 纪实表), each declared once as pages of cell grids.
 
 A declaration builds a `Document` for one record; `to_docx` and the print template
-(forms/document_print.html) lay every document out the same way: A4 portrait, one table a page,
+(core/document_print.html) lay every document out the same way: A4 portrait, one table a page,
 cells merged across columns and rows as in the seed, paragraphs aligned inside a cell.
+
+Each app declares its own documents and registers them here when it is ready (the member's
+登记表 in reports' catalogue, the case's 记录表 and 纪实表 in `cases.documents`);
+`audit.exports.document_response` serves any of them, masked and audited.
 """
 
 from __future__ import annotations
@@ -104,14 +108,10 @@ def register_document(cls):
 
 
 def get_document(slug: str) -> DocumentDeclaration:
-    from . import catalogue  # noqa: F401
-
     return _DOCUMENTS[slug]()
 
 
 def all_documents() -> list[DocumentDeclaration]:
-    from . import catalogue  # noqa: F401
-
     return [cls() for cls in _DOCUMENTS.values()]
 
 
