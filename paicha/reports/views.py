@@ -1,4 +1,5 @@
 import json
+from html import escape as html_escape
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -6,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from paicha.accounts.permissions import Perm
@@ -112,9 +112,10 @@ def form_view(request, slug):
 def _print_body(result, nowrap: list[bool]) -> str:
     """The table rows of the print view as HTML, escaped, every row of the form."""
     opening = ['<td class="nowrap">' if keep else "<td>" for keep in nowrap]
+    # html.escape is what django's escape does, without its lazy-string wrapper per cell.
     return mark_safe("\n".join(
-        "<tr>" + "".join(f"{opening[c]}{escape(value)}</td>" for c, value in enumerate(values))
-        + "</tr>"
+        "<tr>" + "".join([f"{tag}{html_escape(str(value))}</td>"
+                          for tag, value in zip(opening, values, strict=True)]) + "</tr>"
         for values in result.iter_display_rows()))
 
 

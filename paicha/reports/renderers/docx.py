@@ -22,6 +22,7 @@ from docx.shared import Cm, Pt
 from paicha.core.cells import safe_cell
 
 from ..declarations import FormResult, header_grid, padded_rows
+from .memo import remembering_text
 
 DOCUMENT_PART = "word/document.xml"
 # Characters XML 1.0 cannot carry; python-docx refuses them, the writer drops them.
@@ -279,15 +280,16 @@ def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
                 target.writestr(info, package.read(info))
                 continue
             before, pieces, after = _row_pattern(package.read(info).decode(), width)
+            run = remembering_text(lambda value: run_xml(cell_text(value), size))
+            row_start, cell_ends = pieces[0], pieces[1:]
             with target.open(DOCUMENT_PART, "w", force_zip64=True) as part:
                 part.write(before.encode())
                 batch: list[str] = []
                 for values in padded_rows(result.iter_display_rows(), width, form.min_rows):
-                    batch.append(pieces[0])
-                    for c, value in enumerate(values):
-                        batch.append(run_xml(cell_text(value), size))
-                        batch.append(pieces[c + 1])
-                    if len(batch) >= _BATCH * (2 * width + 1):
+                    batch.append(row_start)
+                    batch.extend([f"{run(value)}{end}"
+                                  for value, end in zip(values, cell_ends)])
+                    if len(batch) >= _BATCH * (width + 1):
                         part.write("".join(batch).encode())
                         batch.clear()
                 part.write(("".join(batch) + after).encode())
