@@ -122,11 +122,13 @@ def list_xlsx(label: str, title: str, columns, querysets, repeat: int) -> None:
 
 def dues_rows(org):
     from paicha.evidence import selectors as evidence
+    from paicha.evidence.views import DUES_FIELDS
     from paicha.members.models import ON_ROSTER, Member
 
     return evidence.annotate_dues_arrears(
         Member.objects.in_subtree(org).filter(status__in=ON_ROSTER)
-        .select_related("organization"), as_of=FILL).order_by("org_path", "name", "id")
+        .select_related("organization"), as_of=FILL).only(*DUES_FIELDS).order_by(
+            "org_path", "name", "id")
 
 
 def main():

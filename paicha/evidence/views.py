@@ -270,6 +270,9 @@ DUES_COLUMNS = [
     Column("党费已交到", lambda m: f"{m.dues_paid_to:%Y年%-m月}" if m.dues_paid_to else "无记录", 12),
     Column("欠交月数", lambda m: m.months_in_arrears, 8),
 ]
+# The fields DUES_COLUMNS read besides the annotations: the export reads only these (a
+# member's other fifty fields, its timestamps parsed, cost more than the row's cells).
+DUES_FIELDS = ("name", "monthly_dues", "organization__name")
 
 
 def dues_ledger(request):
@@ -284,7 +287,8 @@ def dues_ledger(request):
         return list_export_response(
             request, title="党费交纳情况", columns=DUES_COLUMNS, org=org, as_of=as_of,
             filters="只列欠交党员" if only else "",
-            rows=members.order_by("org_path", "name", "id").iterator(chunk_size=2000))
+            rows=members.only(*DUES_FIELDS).order_by("org_path", "name", "id")
+            .iterator(chunk_size=2000))
     page = Paginator(members.order_by("org_path", "name", "id"), 50).get_page(
         request.GET.get("page"))
     payments = (DuesPayment.objects.visible_to(request.user).in_subtree(org)
