@@ -171,10 +171,21 @@ class FormResult:
     def _reader(self, column: Column):
         """row → `self.value(column, row)`, with what depends only on the column decided once
         (a 100,000-row form asks it of every cell)."""
+        from paicha.core.dates import format_cn_date, format_cn_month
+
         key = column.key
-        if self.mask or column.kind in ("date", "month") or (column.kind == "code"
-                                                              and column.code is not None):
+        if self.mask or (column.kind == "code" and column.code is not None):
             return lambda row: self.value(column, row)
+        if column.kind in ("date", "month"):
+            formatted = format_cn_date if column.kind == "date" else format_cn_month
+
+            def dated(row):
+                value = row.get(key)
+                if value is None:
+                    return ""
+                return formatted(value) if isinstance(value, datetime.date) else value
+
+            return dated
         # Text, numbers and 序号 print as they are, None as empty.
         return lambda row: "" if (value := row.get(key)) is None else value
 
