@@ -12,6 +12,8 @@ Needs the synthetic province of `paicha demo --members 1000000 --orgs 20000` and
 rows of three, and of five, neighbouring committees, rendered as one form (the rows are built by
 the form's `rows()` and timed on their own line). Each file is written to a temporary file, as
 the background export does. Times are medians of `--repeat` runs; "whole" is rows + render.
+The CPU reference, printed first and last, is a fixed pure-Python loop: the ratio of two runs'
+references says how much more of a core one of them had.
 """
 
 import argparse
@@ -42,6 +44,17 @@ from paicha.reports.renderers.docx import write_docx
 from paicha.reports.renderers.xlsx import write_xlsx
 
 FILL = datetime.date(2026, 11, 1)
+
+
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python loop (best of three): how much of a core the bench
+    gets, to compare runs made at different loads."""
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        sum(i * i for i in range(3_000_000))
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def median_time(fn, repeat: int):
@@ -140,6 +153,7 @@ def main():
         sys.exit("先运行 paicha demo --members 1000000 --orgs 20000 建立合成数据")
     print(f"database: {connection.vendor}; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores; median of {args.repeat}")
+    print(f"CPU reference (3,000,000 squares summed in Python): {cpu_reference():.2f} s")
     counties = list(root.children.order_by("path")[:5])
     colleges = list(counties[0].children.order_by("path")[:3])
 
@@ -183,7 +197,8 @@ def main():
         size, seconds = median_time(one_jishi, args.repeat)
         print(f"纪实表 .docx of one case (built and rendered): {seconds:.2f} s, {size / 1e3:.0f} kB")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"process max RSS {peak:,.0f} MiB; load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"process max RSS {peak:,.0f} MiB; load average {os.getloadavg()[0]:.1f} at the end; "
+          f"CPU reference {cpu_reference():.2f} s")
 
 
 if __name__ == "__main__":
