@@ -68,6 +68,12 @@ def run_xml(value, size: float | None = None) -> str:
     text = "" if value is None else _NOT_XML.sub("", str(safe_cell(str(value))))
     if not text:
         return "<w:r/>"
+    props = ""
+    if size is not None:
+        half_points = round(size * 2)
+        props = f'<w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+    if "\n" not in text and "\t" not in text and text == text.strip():
+        return f"<w:r>{props}<w:t>{escape(text)}</w:t></w:r>"  # one line, nothing to keep
     parts = []
     for i, line in enumerate(text.split("\n")):
         if i:
@@ -78,10 +84,6 @@ def run_xml(value, size: float | None = None) -> str:
             if piece:
                 space = ' xml:space="preserve"' if piece != piece.strip() else ""
                 parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
-    props = ""
-    if size is not None:
-        half_points = round(size * 2)
-        props = f'<w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
     return "<w:r>" + props + "".join(parts) + "</w:r>"
 
 

@@ -196,17 +196,20 @@ def write_xlsx(result: FormResult, out, *, exported_by: str = "") -> None:
             # Each cell is `<c r="` letter row `"` style content, as cell_xml writes it.
             openings = [f'<c r="{letter}' for letter in letters]
             styled = [f'"{styles.get(letter, "")}' for letter in letters]
-            content = remembering_text(_cell_content)
-            line_counts = [remembering_text(lambda v, w=w: _lines(v, w)) for w in widths]
+            # Per column, a value's (XML, lines it wraps to), remembered for repeated texts.
+            cells_of = [remembering_text(lambda v, w=w: (_cell_content(v), _lines(v, w)))
+                        for w in widths]
             with target.open(SHEET_PART, "w", force_zip64=True) as part:
                 part.write(xml[:start].encode())
                 batch: list[str] = []
                 for r, values in enumerate(padded_rows(result.iter_display_rows(), width,
                                                    form.min_rows), start=first_data):
-                    height = _height(max([count(v) for count, v in zip(line_counts, values)]))
+                    cells = [cell_of(v) for cell_of, v in zip(cells_of, values)]
+                    height = _height(max([lines for _, lines in cells]))
                     batch.append(f'<row r="{r}" ht="{height:g}" customHeight="1">')
-                    batch.extend([f"{opening}{r}{style}{content(v)}"
-                                  for opening, style, v in zip(openings, styled, values)])
+                    batch.extend([f"{opening}{r}{style}{content}"
+                                  for opening, style, (content, _) in zip(openings, styled,
+                                                                          cells)])
                     batch.append("</row>")
                     if len(batch) >= _BATCH * (width + 2):
                         part.write("".join(batch).encode())
