@@ -18,6 +18,9 @@ import zipfile
 from collections.abc import Callable, Iterable
 
 from django.utils import timezone
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.compat import safe_string
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from paicha.core.dates import format_cn_date
 from paicha.core.jobs import report_progress
@@ -141,10 +144,6 @@ def list_cell_xml(ref: str, value) -> str:
     """One unstyled cell exactly as openpyxl's write-only sheet writes a value `cell_value`
     gives: numbers as numbers, text inline (a text that starts with = as a formula and an
     error code as an error, as openpyxl takes them), characters beyond ASCII as references."""
-    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-    from openpyxl.compat import safe_string
-    from openpyxl.utils.exceptions import IllegalCharacterError
-
     if not isinstance(value, str):
         return f'<c r="{ref}" t="n"><v>{safe_string(value)}</v></c>'
     text = value[:32767]  # the longest text a cell holds
