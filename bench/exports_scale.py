@@ -164,7 +164,7 @@ def main():
     del result
 
     from paicha.evidence.selectors import lost_members
-    from paicha.evidence.views import DUES_COLUMNS, LOST_COLUMNS, _with_open_case
+    from paicha.evidence.views import DUES_COLUMNS, LOST_COLUMNS, LOST_FIELDS, _with_open_case
     from paicha.members.models import Member
 
     list_xlsx("党费交纳情况 .xlsx, a university (three committees)", "党费交纳情况",
@@ -173,7 +173,7 @@ def main():
               DUES_COLUMNS, [dues_rows(org) for org in counties], 1)
     list_xlsx("失联党员名单 .xlsx, the province", "失联党员名单", LOST_COLUMNS,
               [_with_open_case(lost_members(Member.objects.in_subtree(root), as_of=FILL))
-               .select_related("organization")
+               .select_related("organization").only(*LOST_FIELDS)
                .order_by("org_path", "lost_since", "name", "id")], args.repeat)
 
     form = get_form("lost-roster")
