@@ -12,6 +12,8 @@ Needs the synthetic province of `paicha demo --members 1000000 --orgs 20000` and
 rows of three, and of five, neighbouring committees, rendered as one form (the rows are built by
 the form's `rows()` and timed on their own line). Each file is written to a temporary file, as
 the background export does. Times are medians of `--repeat` runs; "whole" is rows + render.
+The CPU reference, printed first and last, is a fixed pure-Python loop: the ratio of two runs'
+references says how much more of a core one of them had.
 """
 
 import argparse
@@ -31,7 +33,6 @@ import django
 django.setup()
 
 from django.db import connection
-from django.template.loader import render_to_string
 
 from paicha.cases.models import LostContactCase
 from paicha.core.documents import get_document, to_docx
@@ -42,6 +43,17 @@ from paicha.reports.renderers.docx import write_docx
 from paicha.reports.renderers.xlsx import write_xlsx
 
 FILL = datetime.date(2026, 11, 1)
+
+
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python loop (best of three): how much of a core the bench
+    gets, to compare runs made at different loads."""
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        sum(i * i for i in range(3_000_000))
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def median_time(fn, repeat: int):
@@ -62,15 +74,15 @@ def to_file(writer, result) -> int:
 def print_page(result) -> int:
     form = result.form
     cells, depth = header_grid(form.columns)
-    html = render_to_string("reports/print.html", {
+    context = {
         "form": form, "result": result, "org": result.org, "as_of": result.as_of,
         "header_rows": views._header_rows(cells, depth),
         "has_letters": any(c.letter for c in form.columns), "exported_by": "导出：基准测试",
         "blank_rows": range(max(0, form.min_rows - len(result.rows))),
-        "wide": sum(c.width for c in form.columns) > views.WIDE,
-        "body": views._print_body(result, [c.kind in views.NOWRAP_KINDS or c.sensitive
-                                           for c in form.columns])})
-    return len(html.encode())
+        "wide": sum(c.width for c in form.columns) > views.WIDE}
+    nowrap = [c.kind in views.NOWRAP_KINDS or c.sensitive for c in form.columns]
+    # As the view sends it: one response of the pieces joined.
+    return len(b"".join(views.print_page(context, result, nowrap)))
 
 
 def combined(slug: str, orgs, repeat: int):
@@ -122,11 +134,13 @@ def list_xlsx(label: str, title: str, columns, querysets, repeat: int) -> None:
 
 def dues_rows(org):
     from paicha.evidence import selectors as evidence
+    from paicha.evidence.views import DUES_FIELDS
     from paicha.members.models import ON_ROSTER, Member
 
     return evidence.annotate_dues_arrears(
         Member.objects.in_subtree(org).filter(status__in=ON_ROSTER)
-        .select_related("organization"), as_of=FILL).order_by("org_path", "name", "id")
+        .select_related("organization"), as_of=FILL).only(*DUES_FIELDS).order_by(
+            "org_path", "name", "id")
 
 
 def main():
@@ -138,6 +152,7 @@ def main():
         sys.exit("先运行 paicha demo --members 1000000 --orgs 20000 建立合成数据")
     print(f"database: {connection.vendor}; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores; median of {args.repeat}")
+    print(f"CPU reference (3,000,000 squares summed in Python): {cpu_reference():.2f} s")
     counties = list(root.children.order_by("path")[:5])
     colleges = list(counties[0].children.order_by("path")[:3])
 
@@ -148,7 +163,7 @@ def main():
     del result
 
     from paicha.evidence.selectors import lost_members
-    from paicha.evidence.views import DUES_COLUMNS, LOST_COLUMNS, _with_open_case
+    from paicha.evidence.views import DUES_COLUMNS, LOST_COLUMNS, LOST_FIELDS, _with_open_case
     from paicha.members.models import Member
 
     list_xlsx("党费交纳情况 .xlsx, a university (three committees)", "党费交纳情况",
@@ -157,7 +172,7 @@ def main():
               DUES_COLUMNS, [dues_rows(org) for org in counties], 1)
     list_xlsx("失联党员名单 .xlsx, the province", "失联党员名单", LOST_COLUMNS,
               [_with_open_case(lost_members(Member.objects.in_subtree(root), as_of=FILL))
-               .select_related("organization")
+               .select_related("organization").only(*LOST_FIELDS)
                .order_by("org_path", "lost_since", "name", "id")], args.repeat)
 
     form = get_form("lost-roster")
@@ -181,7 +196,8 @@ def main():
         size, seconds = median_time(one_jishi, args.repeat)
         print(f"纪实表 .docx of one case (built and rendered): {seconds:.2f} s, {size / 1e3:.0f} kB")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"process max RSS {peak:,.0f} MiB; load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"process max RSS {peak:,.0f} MiB; load average {os.getloadavg()[0]:.1f} at the end; "
+          f"CPU reference {cpu_reference():.2f} s")
 
 
 if __name__ == "__main__":

@@ -6,11 +6,13 @@ The documents name these forms without printing them; the columns are those of t
 docs/FORMS.md for the choice). Rows are the members on the roster on the fill date.
 """
 
+import functools
+
 from paicha.core.dates import full_years_between
 from paicha.members.models import Member
 
 from ..declarations import Column, FormDeclaration, register
-from .roster import roster_remarks
+from .roster import choice_labels, roster_remarks
 
 SEQ = Column("seq", "序号", kind="seq", width=5)
 NAME = Column("name", "姓  名", width=9)
@@ -26,14 +28,24 @@ PHONE = Column("mobile", "联系电话", width=13, sensitive=True)
 REMARKS = Column("remarks", "备注", width=18)
 
 
+@functools.cache
+def member_labels(field_name: str) -> dict:
+    """A member field's code → label, as get_FOO_display shows them (which rebuilds its dict
+    on every call)."""
+    return choice_labels(Member, field_name)
+
+
 def member_row(m: Member, seq: int, as_of) -> dict:
+    gender, ethnicity, education, kind = m.gender, m.ethnicity, m.education, m.member_type
     return {
-        "seq": seq, "name": m.name, "gender": m.get_gender_display(),
-        "ethnicity": m.get_ethnicity_display(), "birth_date": m.birth_date,
+        "seq": seq, "name": m.name, "gender": member_labels("gender").get(gender, gender),
+        "ethnicity": member_labels("ethnicity").get(ethnicity, ethnicity),
+        "birth_date": m.birth_date,
         "age": full_years_between(m.birth_date, as_of), "join_date": m.join_date,
-        "full_date": m.full_date, "education": m.get_education_display(),
+        "full_date": m.full_date,
+        "education": member_labels("education").get(education, education),
         "branch": m.organization.name, "work_unit": m.work_unit, "residence": m.residence,
-        "mobile": m.mobile, "type": m.get_member_type_display(),
+        "mobile": m.mobile, "type": member_labels("member_type").get(kind, kind),
         "flowing": "是" if m.flowing else "", "flow_destination": m.flow_destination,
         "retired": "是" if m.retired else "", "remarks": roster_remarks(m), "member_id": m.pk,
     }

@@ -6,6 +6,8 @@ outcome is dated on or before D, and its member had not left the roster by D (�
 approvals and receipts dated after D change nothing on it.
 """
 
+import functools
+
 from paicha.codes import LossReason, Occupation, OrgCategory
 from paicha.core.dates import full_years_between
 
@@ -36,15 +38,28 @@ def _cases(org, as_of, outcome):
             .order_by("org_path", "outcome_on", "id"))
 
 
+@functools.cache
+def case_labels(field_name: str) -> dict:
+    """A case field's code → label, as get_FOO_display shows them (which rebuilds its dict on
+    every call: most of the time of a register of thousands of cases)."""
+    from paicha.cases.models import LostContactCase
+
+    from .roster import choice_labels
+
+    return choice_labels(LostContactCase, field_name)
+
+
 def case_row(case, as_of) -> dict:
     """The columns every register of lost members shares, as of the fill date."""
+    gender, ethnicity, education = case.gender, case.ethnicity, case.education
     return {
-        "name": case.name, "gender": case.get_gender_display(),
-        "ethnicity": case.get_ethnicity_display(),
+        "name": case.name, "gender": case_labels("gender").get(gender, gender),
+        "ethnicity": case_labels("ethnicity").get(ethnicity, ethnicity),
         "age": full_years_between(case.birth_date, as_of),
         # 党龄 counts from 转正; a probationary member has none.
         "party_age": full_years_between(case.full_date, as_of) if case.full_date else "",
-        "education": case.get_education_display(), "occupation": case.occupation,
+        "education": case_labels("education").get(education, education),
+        "occupation": case.occupation,
         "work_unit": case.work_unit, "residence": case.regained_place or case.residence,
         "party_post": case.party_post, "lost_period": case.lost_period_text(as_of),
         "loss_reason": case.loss_reason, "org_category": case.org_category,

@@ -22,6 +22,7 @@ from docx.shared import Cm, Pt
 from paicha.core.cells import safe_cell
 
 from ..declarations import FormResult, header_grid, padded_rows
+from .memo import remembering_text
 
 DOCUMENT_PART = "word/document.xml"
 # Characters XML 1.0 cannot carry; python-docx refuses them, the writer drops them.
@@ -67,6 +68,12 @@ def run_xml(value, size: float | None = None) -> str:
     text = "" if value is None else _NOT_XML.sub("", str(safe_cell(str(value))))
     if not text:
         return "<w:r/>"
+    props = ""
+    if size is not None:
+        half_points = round(size * 2)
+        props = f'<w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+    if "\n" not in text and "\t" not in text and text == text.strip():
+        return f"<w:r>{props}<w:t>{escape(text)}</w:t></w:r>"  # one line, nothing to keep
     parts = []
     for i, line in enumerate(text.split("\n")):
         if i:
@@ -77,10 +84,6 @@ def run_xml(value, size: float | None = None) -> str:
             if piece:
                 space = ' xml:space="preserve"' if piece != piece.strip() else ""
                 parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
-    props = ""
-    if size is not None:
-        half_points = round(size * 2)
-        props = f'<w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
     return "<w:r>" + props + "".join(parts) + "</w:r>"
 
 
@@ -279,15 +282,16 @@ def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
                 target.writestr(info, package.read(info))
                 continue
             before, pieces, after = _row_pattern(package.read(info).decode(), width)
+            run = remembering_text(lambda value: run_xml(cell_text(value), size))
+            row_start, cell_ends = pieces[0], pieces[1:]
             with target.open(DOCUMENT_PART, "w", force_zip64=True) as part:
                 part.write(before.encode())
                 batch: list[str] = []
                 for values in padded_rows(result.iter_display_rows(), width, form.min_rows):
-                    batch.append(pieces[0])
-                    for c, value in enumerate(values):
-                        batch.append(run_xml(cell_text(value), size))
-                        batch.append(pieces[c + 1])
-                    if len(batch) >= _BATCH * (2 * width + 1):
+                    batch.append(row_start)
+                    batch.extend([f"{run(value)}{end}"
+                                  for value, end in zip(values, cell_ends)])
+                    if len(batch) >= _BATCH * (width + 1):
                         part.write("".join(batch).encode())
                         batch.clear()
                 part.write(("".join(batch) + after).encode())

@@ -24,6 +24,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from paicha.core.cells import safe_cell
 
 from ..declarations import FormResult, header_grid, padded_rows
+from .memo import remembering_text
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -68,16 +69,21 @@ def _label_line(values: dict[str, str]) -> str:
 
 def cell_xml(ref: str, style: str, value) -> str:
     """One cell as openpyxl writes it: numbers as numbers, text inline, empty cells styled."""
+    return f'<c r="{ref}"{style}{_cell_content(value)}'
+
+
+def _cell_content(value) -> str:
+    """A cell's XML after its reference and style."""
     if value is None:
-        return f'<c r="{ref}"{style} t="n"></c>'
+        return ' t="n"></c>'
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return f'<c r="{ref}"{style} t="n"><v>{value}</v></c>'
+        return f' t="n"><v>{value}</v></c>'
     # Text is written inline, never as a formula, and neutralised for later copies (OWASP).
     text = _NOT_XML.sub("", safe_cell(str(value)))
     if not text:
-        return f'<c r="{ref}"{style} t="inlineStr"></c>'
+        return ' t="inlineStr"></c>'
     space = ' xml:space="preserve"' if text.strip() and text != text.strip() else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    return f' t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 
 
 def _layout(result: FormResult, body_rows: int):
@@ -187,16 +193,23 @@ def write_xlsx(result: FormResult, out, *, exported_by: str = "") -> None:
             start = xml.index(f'<row r="{first_data}"')
             end = xml.index("</row>", start) + len("</row>")
             styles = dict(re.findall(r'<c r="([A-Z]+)\d+"( s="\d+")?', xml[start:end]))
-            column_styles = [styles.get(letter, "") for letter in letters]
+            # Each cell is `<c r="` letter row `"` style content, as cell_xml writes it.
+            openings = [f'<c r="{letter}' for letter in letters]
+            styled = [f'"{styles.get(letter, "")}' for letter in letters]
+            # Per column, a value's (XML, lines it wraps to), remembered for repeated texts.
+            cells_of = [remembering_text(lambda v, w=w: (_cell_content(v), _lines(v, w)))
+                        for w in widths]
             with target.open(SHEET_PART, "w", force_zip64=True) as part:
                 part.write(xml[:start].encode())
                 batch: list[str] = []
                 for r, values in enumerate(padded_rows(result.iter_display_rows(), width,
                                                    form.min_rows), start=first_data):
-                    height = _height(max(_lines(v, widths[c]) for c, v in enumerate(values)))
+                    cells = [cell_of(v) for cell_of, v in zip(cells_of, values)]
+                    height = _height(max([lines for _, lines in cells]))
                     batch.append(f'<row r="{r}" ht="{height:g}" customHeight="1">')
-                    batch.extend(cell_xml(f"{letters[c]}{r}", column_styles[c], v)
-                                 for c, v in enumerate(values))
+                    batch.extend([f"{opening}{r}{style}{content}"
+                                  for opening, style, (content, _) in zip(openings, styled,
+                                                                          cells)])
                     batch.append("</row>")
                     if len(batch) >= _BATCH * (width + 2):
                         part.write("".join(batch).encode())

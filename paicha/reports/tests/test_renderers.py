@@ -156,3 +156,87 @@ def test_a_form_without_rows_declared_cannot_render(tree):
     with pytest.raises(NotImplementedError):
         FormDeclaration().rows(org=tree.root, as_of=FILL_DATE)
     assert _Broken().build(org=tree.root, as_of=FILL_DATE).as_json()["rows"] == [{"n": 3}]
+
+
+@pytest.fixture
+def masked_roster(tree):
+    """Two members of one branch with the same unit (a repeated text) that needs escaping."""
+    for name, mobile, id_number in (("王五", "13900139000", "430102199005170011"),
+                                    ("赵六", "13700137000", "430102199005170038")):
+        make_member(tree.branch_a1, name, id_number=id_number, mobile=mobile,
+                    work_unit="文学院<古籍所>&资料室", join_date=datetime.date(2005, 6, 1),
+                    full_date=datetime.date(2006, 6, 1))
+
+
+def test_masked_roster_xlsx_reads_back_with_merges_values_and_masks(tree, personas,
+                                                                    masked_roster):
+    result = get_form("branch-roster").build(org=tree.branch_a1, as_of=FILL_DATE,
+                                             user=personas["auditor"])
+    sheet = load_workbook(io.BytesIO(render_xlsx(result, exported_by="导出：auditor"))).active
+    assert {"A1:M1", "A2:M2"} <= {str(r) for r in sheet.merged_cells.ranges}
+    assert [sheet.cell(4, c).value for c in range(1, 14)] == [
+        1, "王五", "男", "汉族", None, "1990年5月", None, "430102********0011", "2005年6月",
+        "2006年6月", "文学院<古籍所>&资料室", "139****9000", None]
+    assert [sheet.cell(5, c).value for c in (2, 8, 11, 12)] == [
+        "赵六", "430102********0038", "文学院<古籍所>&资料室", "137****7000"]
+    assert sheet.cell(5, 11).alignment.horizontal == "left"
+    assert sheet.cell(5, 11).border.bottom.style == "thin"
+    assert sheet.oddFooter.left.text == "导出：auditor"
+
+
+def test_masked_roster_docx_reads_back_with_merges_values_and_masks(tree, personas,
+                                                                    masked_roster):
+    result = get_form("branch-roster").build(org=tree.branch_a1, as_of=FILL_DATE,
+                                             user=personas["auditor"])
+    document = Document(io.BytesIO(render_docx(result, exported_by="导出：auditor")))
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == [
+        "序号", "姓 名", "性别", "民族", "籍贯", "出生\n年月", "学历", "身份证号码", "入党\n时间",
+        "转正\n时间", "工作单位", "联系电话", "备注"]
+    assert [c.text for c in table.rows[1].cells] == [
+        "1", "王五", "男", "汉族", "", "1990年5月", "", "430102********0011", "2005年6月",
+        "2006年6月", "文学院<古籍所>&资料室", "139****9000", ""]
+    assert [table.rows[2].cells[c].text for c in (1, 7, 10, 11)] == [
+        "赵六", "430102********0038", "文学院<古籍所>&资料室", "137****7000"]
+    assert len(table.rows) == 1 + 14  # the header and the seed's fourteen rows
+    assert document.sections[0].footer.paragraphs[0].text == "导出：auditor"
+
+
+def test_masked_roster_print_view_reads_back_escaped_and_masked(tree, personas, client_for,
+                                                                masked_roster):
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = ""
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th"):
+                self.rows[-1].append(self.cell.strip())
+                self.cell = None
+
+    from django.urls import reverse
+
+    url = (reverse("reports:form", args=["branch-roster"])
+           + f"?org={tree.branch_a1.code}&date=2016-09-20&format=print")
+    page = client_for(personas["auditor"]).get(url).content.decode()
+    assert "文学院&lt;古籍所&gt;&amp;资料室" in page
+    parser = Cells()
+    parser.feed(page)
+    first = parser.rows.index(["1", "王五", "男", "汉族", "", "1990年5月", "",
+                               "430102********0011", "2005年6月", "2006年6月",
+                               "文学院<古籍所>&资料室", "139****9000", ""])
+    assert parser.rows[first - 1][:3] == ["序号", "姓 名", "性别"]
+    assert parser.rows[first + 1][1:2] == ["赵六"]
+    assert "430102199005170011" not in page and "13900139000" not in page
