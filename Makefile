@@ -25,6 +25,8 @@ run: setup
 	$(BIN)/paicha serve --bind 127.0.0.1:$(PORT)
 
 test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2
 

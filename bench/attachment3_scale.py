@@ -31,12 +31,16 @@ from paicha.organizations.models import Organization
 from paicha.reports.catalogue.summary import count_rows, outcome_cases
 
 FILL = datetime.date(2026, 11, 1)
-ROWS = {"regained": Q(outcome=CaseOutcome.REGAINED),
-        "unreachable": Q(outcome=CaseOutcome.UNREACHABLE)}
+ROWS = {
+    "regained": Q(outcome=CaseOutcome.REGAINED),
+    "unreachable": Q(outcome=CaseOutcome.UNREACHABLE),
+}
 
 
 def main():
-    root = Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    root = (
+        Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    )
     if root is None:
         sys.exit("先运行 paicha demo --members 1000000 和 bench/forms_scale.py 建立合成数据")
     county = root.children.order_by("path").first()
@@ -49,9 +53,11 @@ def main():
             with CaptureQueriesContext(connection) as queries:
                 counted = count_rows(outcome_cases(org, FILL), FILL, ROWS)
             times.append(time.perf_counter() - start)
-        print(f"rows 2-3 {label:9} {statistics.median(times) * 1000:8.1f} ms (median of 5)  "
-              f"queries={len(queries)}  totals={counted['regained']['total']}/"
-              f"{counted['unreachable']['total']}")
+        print(
+            f"rows 2-3 {label:9} {statistics.median(times) * 1000:8.1f} ms (median of 5)  "
+            f"queries={len(queries)}  totals={counted['regained']['total']}/"
+            f"{counted['unreachable']['total']}"
+        )
     print("load average after:  " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 

@@ -54,60 +54,127 @@ def median_ms(fn, runs=5):
 def main():
     root = Organization.objects.filter(parent__isnull=True).order_by("path").first()
     department = User.objects.filter(organization=root).first() or User.objects.create_user(
-        "bench_campaigns", password="Secret-pass-1", organization=root,
-        role=Role.ORG_DEPARTMENT)
+        "bench_campaigns", password="Secret-pass-1", organization=root, role=Role.ORG_DEPARTMENT
+    )
     if department.role != Role.ORG_DEPARTMENT:
         department.role = Role.ORG_DEPARTMENT
         department.save()
     Campaign.objects.filter(name="基准测试排查").delete()
     with suspended():
         campaign = services.campaign_create_from_template(
-            org=root, template="province-steps", name="基准测试排查", doc_number="湘组〔2016〕4号",
-            start=datetime.date(2016, 1, 27), acting_user=department)
-        branches = list(Organization.objects.subtree(root).filter(kind=OrgKind.BRANCH)
-                        .values_list("pk", "path"))
-        steps = [s for s in Step.objects.filter(phase__campaign=campaign, level=Level.BRANCH)
-                 if s.phase.order <= 2]
-        rows = [(campaign.pk, pk, path, s.pk, datetime.date(2016, 3, 1), "", "", "")
-                for i, (pk, path) in enumerate(branches) if i % 3 for s in steps]
-        bulk_insert(StepProgress, ["campaign_id", "organization_id", "org_path", "step_id",
-                                   "done_on", "evidence", "minutes", "minutes_name"], rows)
+            org=root,
+            template="province-steps",
+            name="基准测试排查",
+            doc_number="湘组〔2016〕4号",
+            start=datetime.date(2016, 1, 27),
+            acting_user=department,
+        )
+        branches = list(
+            Organization.objects.subtree(root).filter(kind=OrgKind.BRANCH).values_list("pk", "path")
+        )
+        steps = [
+            s
+            for s in Step.objects.filter(phase__campaign=campaign, level=Level.BRANCH)
+            if s.phase.order <= 2
+        ]
+        rows = [
+            (campaign.pk, pk, path, s.pk, datetime.date(2016, 3, 1), "", "", "")
+            for i, (pk, path) in enumerate(branches)
+            if i % 3
+            for s in steps
+        ]
+        bulk_insert(
+            StepProgress,
+            [
+                "campaign_id",
+                "organization_id",
+                "org_path",
+                "step_id",
+                "done_on",
+                "evidence",
+                "minutes",
+                "minutes_name",
+            ],
+            rows,
+        )
         now = timezone.now()
         data = {"title": "基准", "columns": [], "rows": [], "checks": []}
-        subs = [(campaign.pk, pk, path, slug, datetime.date(2016, 4, 20), 1,
-                 datetime.date(2016, 4, 18), data, now, "returned" if i % 10 == 0 else "submitted",
-                 "")
-                for i, (pk, path) in enumerate(branches) if i % 2 == 0
-                for slug in ("regained-register", "unreachable-register")]
+        subs = [
+            (
+                campaign.pk,
+                pk,
+                path,
+                slug,
+                datetime.date(2016, 4, 20),
+                1,
+                datetime.date(2016, 4, 18),
+                data,
+                now,
+                "returned" if i % 10 == 0 else "submitted",
+                "",
+            )
+            for i, (pk, path) in enumerate(branches)
+            if i % 2 == 0
+            for slug in ("regained-register", "unreachable-register")
+        ]
         import json
 
         subs = [(*s[:7], json.dumps(s[7], ensure_ascii=False), *s[8:]) for s in subs]
-        bulk_insert(Submission, ["campaign_id", "organization_id", "org_path", "form_slug",
-                                 "period", "version", "as_of", "data", "submitted_at", "status",
-                                 "return_reason"], subs)
+        bulk_insert(
+            Submission,
+            [
+                "campaign_id",
+                "organization_id",
+                "org_path",
+                "form_slug",
+                "period",
+                "version",
+                "as_of",
+                "data",
+                "submitted_at",
+                "status",
+                "return_reason",
+            ],
+            subs,
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE campaigns_stepprogress; ANALYZE campaigns_submission")
     orgs = Organization.objects.subtree(root).count()
     child = Organization.objects.filter(parent=root).order_by("path").first()
-    print(f"{connection.vendor}: {orgs} organizations, {len(branches)} branches, "
-          f"{StepProgress.objects.filter(campaign=campaign).count()} steps done, "
-          f"{Submission.objects.filter(campaign=campaign).count()} submissions")
-    print(f"board, whole tree:        {median_ms(lambda: selectors.progress_board(campaign, root, as_of=AS_OF)):8.1f} ms")
-    print(f"board, one child ({child.name[:12]}): "
-          f"{median_ms(lambda: selectors.progress_board(campaign, child, as_of=AS_OF)):8.1f} ms")
-    print(f"reminder box, department: {median_ms(lambda: selectors.reminders(department, as_of=AS_OF)):8.1f} ms")
+    print(
+        f"{connection.vendor}: {orgs} organizations, {len(branches)} branches, "
+        f"{StepProgress.objects.filter(campaign=campaign).count()} steps done, "
+        f"{Submission.objects.filter(campaign=campaign).count()} submissions"
+    )
+    whole = median_ms(lambda: selectors.progress_board(campaign, root, as_of=AS_OF))
+    print(f"board, whole tree:        {whole:8.1f} ms")
+    print(
+        f"board, one child ({child.name[:12]}): "
+        f"{median_ms(lambda: selectors.progress_board(campaign, child, as_of=AS_OF)):8.1f} ms"
+    )
+    reminders = median_ms(lambda: selectors.reminders(department, as_of=AS_OF))
+    print(f"reminder box, department: {reminders:8.1f} ms")
     branch = Organization.objects.get(pk=branches[1][0])
-    worker = User.objects.create_user(f"bench_w{branch.pk}_{time.time_ns()}", password="x",
-                                      organization=branch, role=Role.BRANCH_WORKER)
+    worker = User.objects.create_user(
+        f"bench_w{branch.pk}_{time.time_ns()}",
+        password="x",
+        organization=branch,
+        role=Role.BRANCH_WORKER,
+    )
 
     def submit_once():
         with transaction.atomic():
-            services.submission_submit(campaign=campaign, org=branch,
-                                       form_slug="regained-register",
-                                       period=datetime.date(2016, 4, 20),
-                                       as_of=datetime.date(2016, 4, 18), acting_user=worker)
+            services.submission_submit(
+                campaign=campaign,
+                org=branch,
+                form_slug="regained-register",
+                period=datetime.date(2016, 4, 20),
+                as_of=datetime.date(2016, 4, 18),
+                acting_user=worker,
+            )
             transaction.set_rollback(True)
+
     print(f"one submission:           {median_ms(submit_once):8.1f} ms")
 
 

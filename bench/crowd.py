@@ -46,7 +46,9 @@ HOST = "127.0.0.1"
 
 
 def accounts(count: int) -> list[tuple[str, Organization]]:
-    root = Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    root = (
+        Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    )
     if root is None:
         sys.exit("先运行 paicha demo --members 1000000 --orgs 20000 建立合成数据")
     counties = list(root.children.order_by("path")[: max(0, count - 2)])
@@ -56,8 +58,9 @@ def accounts(count: int) -> list[tuple[str, Organization]]:
         name = f"bench{i:02d}"
         user = User.objects.filter(username=name).first()
         if user is None:
-            User.objects.create_user(name, password=PASSWORD, organization=org,
-                                     role=Role.ORG_DEPARTMENT)
+            User.objects.create_user(
+                name, password=PASSWORD, organization=org, role=Role.ORG_DEPARTMENT
+            )
         out.append((name, org))
     return out
 
@@ -73,8 +76,8 @@ class Client:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         self.no_redirect = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
-
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect
+        )
 
     def get(self, path: str) -> tuple[int, bytes]:
         try:
@@ -86,10 +89,14 @@ class Client:
     def login(self, username: str) -> bool:
         _, page = self.get("/accounts/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        data = urllib.parse.urlencode({"username": username, "password": PASSWORD,
-                                       "csrfmiddlewaretoken": token}).encode()
-        request = urllib.request.Request(self.base + "/accounts/login/", data=data,
-                                         headers={"Referer": self.base + "/accounts/login/"})
+        data = urllib.parse.urlencode(
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+        ).encode()
+        request = urllib.request.Request(
+            self.base + "/accounts/login/",
+            data=data,
+            headers={"Referer": self.base + "/accounts/login/"},
+        )
         # The redirect after a login is not followed: the home page is timed on its own.
         try:
             self.no_redirect.open(request, timeout=120)
@@ -118,13 +125,15 @@ def main():
     users = accounts(args.users)
     base = f"http://{HOST}:{args.port}"
     env = {**os.environ, "PAICHA_DEBUG": "0"}
-    command = gunicorn_command(bind=f"{HOST}:{args.port}", workers=args.workers,
-                               threads=args.threads, timeout=120)
+    command = gunicorn_command(
+        bind=f"{HOST}:{args.port}", workers=args.workers, threads=args.threads, timeout=120
+    )
     # The same server without its access log (one line a request would drown the figures).
     cut = command.index("--access-logfile")
-    command[cut:cut + 2] = []
+    command[cut : cut + 2] = []
     server = subprocess.Popen(
-        command, env=env, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        command, env=env, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    )
     try:
         for _ in range(100):
             try:
@@ -143,9 +152,11 @@ def main():
 
 
 def run(args, users, base):
-    print(f"{len(users)} users, gunicorn {args.workers} workers × {args.threads} threads, "
-          f"{os.cpu_count()} cores; "
-          f"load average {os.getloadavg()[0]:.1f} before")
+    print(
+        f"{len(users)} users, gunicorn {args.workers} workers × {args.threads} threads, "
+        f"{os.cpu_count()} cores; "
+        f"load average {os.getloadavg()[0]:.1f} before"
+    )
     clients = [Client(base) for _ in users]
     logins: list[float] = []
     failed: list[str] = []
@@ -168,9 +179,11 @@ def run(args, users, base):
     for t in threads:
         t.join()
     wall = time.perf_counter() - start
-    print(f"login (form, Argon2 check, lockout record, session), all at once: {wall:.1f} s for "
-          f"{len(users)}; each p50 {statistics.median(logins):.2f} s, p95 "
-          f"{percentile(logins, 95):.2f} s; failed {len(failed)}")
+    print(
+        f"login (form, Argon2 check, lockout record, session), all at once: {wall:.1f} s for "
+        f"{len(users)}; each p50 {statistics.median(logins):.2f} s, p95 "
+        f"{percentile(logins, 95):.2f} s; failed {len(failed)}"
+    )
 
     date = datetime.date.today().isoformat()
     pages = {
@@ -205,14 +218,18 @@ def run(args, users, base):
         t.join()
     wall = time.perf_counter() - start
     total = sum(len(v) for v in times.values())
-    print(f"{total} requests in {wall:.1f} s ({total / wall:.1f}/s); errors {len(errors)}"
-          + (f": {', '.join(errors[:5])}" if errors else ""))
+    print(
+        f"{total} requests in {wall:.1f} s ({total / wall:.1f}/s); errors {len(errors)}"
+        + (f": {', '.join(errors[:5])}" if errors else "")
+    )
     every = [x for v in times.values() for x in v]
     for name, values in [*times.items(), ("all", every)]:
         if values:
-            print(f"  {name:12} n={len(values):4}  p50 {statistics.median(values) * 1000:7.0f} ms"
-                  f"  p95 {percentile(values, 95) * 1000:7.0f} ms"
-                  f"  max {max(values) * 1000:7.0f} ms")
+            print(
+                f"  {name:12} n={len(values):4}  p50 {statistics.median(values) * 1000:7.0f} ms"
+                f"  p95 {percentile(values, 95) * 1000:7.0f} ms"
+                f"  max {max(values) * 1000:7.0f} ms"
+            )
     print(f"load average {os.getloadavg()[0]:.1f} after")
 
 

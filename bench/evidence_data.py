@@ -52,25 +52,34 @@ def main():
     def step(label):
         print(f"  {label}: {time.perf_counter() - t0:.0f} s", flush=True)
 
-    stop = (f"CASE WHEN {FATE} < 30 THEN %(ref)s::date - (210 + (m.id %% 300))::int "
-            f"WHEN {FATE} < 40 THEN %(ref)s::date - (125 + (m.id %% 55))::int END")
-    gone = (f"CASE WHEN {FATE} >= 40 AND {FATE} < 44 "
-            f"THEN %(ref)s::date - (45 + (m.id %% 75))::int END")
+    stop = (
+        f"CASE WHEN {FATE} < 30 THEN %(ref)s::date - (210 + (m.id %% 300))::int "
+        f"WHEN {FATE} < 40 THEN %(ref)s::date - (125 + (m.id %% 55))::int END"
+    )
+    gone = (
+        f"CASE WHEN {FATE} >= 40 AND {FATE} < 44 THEN %(ref)s::date - (45 + (m.id %% 75))::int END"
+    )
     p = {"ref": ref}
     with transaction.atomic(), suspended(), connection.cursor() as c:
         c.execute("SET LOCAL work_mem = '256MB'")
-        c.execute("""
+        c.execute(
+            """
             INSERT INTO evidence_orglifemeeting (org_path, date, kind, topic, notes, created_at,
                                                  organization_id)
             SELECT o.path, %(ref)s::date - (k * 61 - (o.id %% 20))::int, 'theme_day', '主题党日',
                    '', now(), o.id
             FROM organizations_organization o, generate_series(1, 6) k
-            WHERE o.kind = 'branch'""", p)
+            WHERE o.kind = 'branch'""",
+            p,
+        )
         step("meetings")
-        c.execute(f"""
+        c.execute(
+            f"""
             CREATE TEMP TABLE fate ON COMMIT DROP AS
             SELECT m.id, m.organization_id, m.org_path, {stop} AS stop, {gone} AS gone
-            FROM members_member m WHERE m.status IN ('active', 'retained')""", p)
+            FROM members_member m WHERE m.status IN ('active', 'retained')""",
+            p,
+        )
         c.execute("ANALYZE fate")
         c.execute("""
             INSERT INTO evidence_attendance (org_path, date, status, reason, member_id,
@@ -88,7 +97,8 @@ def main():
                           THEN '病假'
                      ELSE '' END AS reason) s""")
         step("attendance")
-        c.execute("""
+        c.execute(
+            """
             INSERT INTO evidence_duespayment (org_path, amount, month_from, month_to, paid_on,
                                               note, created_at, member_id, organization_id)
             SELECT f.org_path, 6.00, q.month_from, q.month_from + interval '2 months',
@@ -98,16 +108,20 @@ def main():
                        AS month_from
                 FROM generate_series(1, 4) k) q
             WHERE q.month_from + (f.id %% 20)::int
-                  <= COALESCE(f.stop, f.gone - 20, %(ref)s::date - 1)""", p)
+                  <= COALESCE(f.stop, f.gone - 20, %(ref)s::date - 1)""",
+            p,
+        )
         step("dues")
-        c.execute("""
+        c.execute(
+            """
             INSERT INTO evidence_contactrecord (org_path, date, channel, by_whom, with_member,
                                                 away_since, note, created_at, member_id,
                                                 organization_id)
             SELECT f.org_path, f.gone + 20, 'visit', '支部书记', FALSE, f.gone,
                    '走访家中，家属反映已外出打工，未向支部报告', now(), f.id, f.organization_id
             FROM fate f WHERE f.gone IS NOT NULL AND f.id %% 2 = 0 AND f.gone + 20 < %(ref)s""",
-                  p)
+            p,
+        )
         step("contact records")
     with transaction.atomic(), suspended():
         books_refresh()

@@ -50,22 +50,33 @@ def main():
     from paicha.organizations.permissions import Role
 
     settings.ALLOWED_HOSTS = ["*"]
-    root = Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    root = (
+        Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    )
     if root is None:
         sys.exit("先运行 paicha demo --members 1000000 --orgs 20000 和 bench/evidence_data.py")
     county = root.children.order_by("path").first()
-    branch = Organization.objects.filter(path__startswith=county.path, kind="branch").order_by(
-        "path").first()
-    print(f"database: {connection.vendor}, {Member.objects.count():,} members; "
-          f"median of {args.runs} requests after one warm-up")
+    branch = (
+        Organization.objects.filter(path__startswith=county.path, kind="branch")
+        .order_by("path")
+        .first()
+    )
+    print(
+        f"database: {connection.vendor}, {Member.objects.count():,} members; "
+        f"median of {args.runs} requests after one warm-up"
+    )
     for org in (root, county, branch):
-        user, _ = User.objects.get_or_create(username=f"bench-ev-{org.code}", defaults={
-            "organization": org, "role": Role.ORG_DEPARTMENT, "full_name": "基准"})
+        user, _ = User.objects.get_or_create(
+            username=f"bench-ev-{org.code}",
+            defaults={"organization": org, "role": Role.ORG_DEPARTMENT, "full_name": "基准"},
+        )
         client = Client()
         client.force_login(user)
         size = Member.objects.in_subtree(org).count()
-        print(f"{org.name}: subtree of {size:,} members; load average "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"{org.name}: subtree of {size:,} members; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
         for label, url, pattern in PAGES:
             client.get(url)
             times, sql = [], []
@@ -79,9 +90,11 @@ def main():
             body = response.content.decode()
             found = re.search(pattern, body, re.DOTALL) if pattern else None
             count = next((g for g in found.groups() if g), "") if found else ""
-            print(f"  {label:12} {statistics.median(times) * 1000:8.0f} ms   SQL "
-                  f"{statistics.median(sql) * 1000:7.0f} ms   {len(queries.captured_queries):3} "
-                  f"queries   {len(body) / 1024:6.0f} kB   {count:>7}")
+            print(
+                f"  {label:12} {statistics.median(times) * 1000:8.0f} ms   SQL "
+                f"{statistics.median(sql) * 1000:7.0f} ms   {len(queries.captured_queries):3} "
+                f"queries   {len(body) / 1024:6.0f} kB   {count:>7}"
+            )
         print(f"  load average {os.getloadavg()[0]:.1f} after")
 
 

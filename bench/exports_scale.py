@@ -75,11 +75,16 @@ def print_page(result) -> int:
     form = result.form
     cells, depth = header_grid(form.columns)
     context = {
-        "form": form, "result": result, "org": result.org, "as_of": result.as_of,
+        "form": form,
+        "result": result,
+        "org": result.org,
+        "as_of": result.as_of,
         "header_rows": views._header_rows(cells, depth),
-        "has_letters": any(c.letter for c in form.columns), "exported_by": "导出：基准测试",
+        "has_letters": any(c.letter for c in form.columns),
+        "exported_by": "导出：基准测试",
         "blank_rows": range(max(0, form.min_rows - len(result.rows))),
-        "wide": sum(c.width for c in form.columns) > views.WIDE}
+        "wide": sum(c.width for c in form.columns) > views.WIDE,
+    }
     nowrap = [c.kind in views.NOWRAP_KINDS or c.sensitive for c in form.columns]
     # As the view sends it: one response of the pieces joined.
     return len(b"".join(views.print_page(context, result, nowrap)))
@@ -97,21 +102,32 @@ def combined(slug: str, orgs, repeat: int):
 
     rows_, seconds = median_time(rows, repeat)
     parent = orgs[0].parent or orgs[0]
-    result = FormResult(form=form, org=parent, as_of=FILL, rows=rows_,
-                        header=form.header_values(org=parent, as_of=FILL),
-                        footer=form.footer_values(org=parent, as_of=FILL))
+    result = FormResult(
+        form=form,
+        org=parent,
+        as_of=FILL,
+        rows=rows_,
+        header=form.header_values(org=parent, as_of=FILL),
+        footer=form.footer_values(org=parent, as_of=FILL),
+    )
     return result, seconds
 
 
 def report(label: str, result, rows_seconds: float, repeat: int) -> None:
-    print(f"{label}: {len(result.rows):,} rows; rows built in {rows_seconds:.2f} s "
-          f"(load {os.getloadavg()[0]:.1f})")
-    for fmt, fn in (("xlsx", lambda: to_file(write_xlsx, result)),
-                    ("docx", lambda: to_file(write_docx, result)),
-                    ("print", lambda: print_page(result))):
+    print(
+        f"{label}: {len(result.rows):,} rows; rows built in {rows_seconds:.2f} s "
+        f"(load {os.getloadavg()[0]:.1f})"
+    )
+    for fmt, fn in (
+        ("xlsx", lambda: to_file(write_xlsx, result)),
+        ("docx", lambda: to_file(write_docx, result)),
+        ("print", lambda: print_page(result)),
+    ):
         size, seconds = median_time(fn, repeat)
-        print(f"  {fmt:6} render {seconds:6.2f} s   whole {rows_seconds + seconds:6.2f} s   "
-              f"{size / 1e6:6.1f} MB   {len(result.rows) / seconds:9,.0f} rows/s")
+        print(
+            f"  {fmt:6} render {seconds:6.2f} s   whole {rows_seconds + seconds:6.2f} s   "
+            f"{size / 1e6:6.1f} MB   {len(result.rows) / seconds:9,.0f} rows/s"
+        )
 
 
 def list_xlsx(label: str, title: str, columns, querysets, repeat: int) -> None:
@@ -123,13 +139,23 @@ def list_xlsx(label: str, title: str, columns, querysets, repeat: int) -> None:
 
     def run():
         rows = chain.from_iterable(q.iterator(chunk_size=2000) for q in querysets)
-        return len(render_list_xlsx(title=title, subtitle="", columns=columns, rows=rows,
-                                    exported_by="导出：基准测试", show_identity=False))
+        return len(
+            render_list_xlsx(
+                title=title,
+                subtitle="",
+                columns=columns,
+                rows=rows,
+                exported_by="导出：基准测试",
+                show_identity=False,
+            )
+        )
 
     count = sum(q.count() for q in querysets)
     size, seconds = median_time(run, repeat)
-    print(f"{label}: {count:,} rows, whole {seconds:6.2f} s   {size / 1e6:6.1f} MB   "
-          f"{count / seconds:9,.0f} rows/s   (load {os.getloadavg()[0]:.1f})")
+    print(
+        f"{label}: {count:,} rows, whole {seconds:6.2f} s   {size / 1e6:6.1f} MB   "
+        f"{count / seconds:9,.0f} rows/s   (load {os.getloadavg()[0]:.1f})"
+    )
 
 
 def dues_rows(org):
@@ -137,21 +163,31 @@ def dues_rows(org):
     from paicha.evidence.views import DUES_FIELDS
     from paicha.members.models import ON_ROSTER, Member
 
-    return evidence.annotate_dues_arrears(
-        Member.objects.in_subtree(org).filter(status__in=ON_ROSTER)
-        .select_related("organization"), as_of=FILL).only(*DUES_FIELDS).order_by(
-            "org_path", "name", "id")
+    return (
+        evidence.annotate_dues_arrears(
+            Member.objects.in_subtree(org)
+            .filter(status__in=ON_ROSTER)
+            .select_related("organization"),
+            as_of=FILL,
+        )
+        .only(*DUES_FIELDS)
+        .order_by("org_path", "name", "id")
+    )
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    root = Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    root = (
+        Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    )
     if root is None:
         sys.exit("先运行 paicha demo --members 1000000 --orgs 20000 建立合成数据")
-    print(f"database: {connection.vendor}; load average {os.getloadavg()[0]:.1f} on "
-          f"{os.cpu_count()} cores; median of {args.repeat}")
+    print(
+        f"database: {connection.vendor}; load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores; median of {args.repeat}"
+    )
     print(f"CPU reference (3,000,000 squares summed in Python): {cpu_reference():.2f} s")
     counties = list(root.children.order_by("path")[:5])
     colleges = list(counties[0].children.order_by("path")[:3])
@@ -166,14 +202,32 @@ def main():
     from paicha.evidence.views import DUES_COLUMNS, LOST_COLUMNS, LOST_FIELDS, _with_open_case
     from paicha.members.models import Member
 
-    list_xlsx("党费交纳情况 .xlsx, a university (three committees)", "党费交纳情况",
-              DUES_COLUMNS, [dues_rows(org) for org in colleges], args.repeat)
-    list_xlsx("党费交纳情况 .xlsx, 100,000 rows (five counties)", "党费交纳情况",
-              DUES_COLUMNS, [dues_rows(org) for org in counties], 1)
-    list_xlsx("失联党员名单 .xlsx, the province", "失联党员名单", LOST_COLUMNS,
-              [_with_open_case(lost_members(Member.objects.in_subtree(root), as_of=FILL))
-               .select_related("organization").only(*LOST_FIELDS)
-               .order_by("org_path", "lost_since", "name", "id")], args.repeat)
+    list_xlsx(
+        "党费交纳情况 .xlsx, a university (three committees)",
+        "党费交纳情况",
+        DUES_COLUMNS,
+        [dues_rows(org) for org in colleges],
+        args.repeat,
+    )
+    list_xlsx(
+        "党费交纳情况 .xlsx, 100,000 rows (five counties)",
+        "党费交纳情况",
+        DUES_COLUMNS,
+        [dues_rows(org) for org in counties],
+        1,
+    )
+    list_xlsx(
+        "失联党员名单 .xlsx, the province",
+        "失联党员名单",
+        LOST_COLUMNS,
+        [
+            _with_open_case(lost_members(Member.objects.in_subtree(root), as_of=FILL))
+            .select_related("organization")
+            .only(*LOST_FIELDS)
+            .order_by("org_path", "lost_since", "name", "id")
+        ],
+        args.repeat,
+    )
 
     form = get_form("lost-roster")
     result, seconds = median_time(lambda: form.build(org=root, as_of=FILL), args.repeat)
@@ -182,22 +236,31 @@ def main():
     form = get_form("attachment5")
     result, seconds = median_time(lambda: form.build(org=counties[0], as_of=FILL), args.repeat)
     _, render = median_time(lambda: to_file(write_docx, result), args.repeat)
-    print(f"附件5 .docx, a county: built in {seconds:.2f} s, rendered in {render:.2f} s, "
-          f"whole {seconds + render:.2f} s")
+    print(
+        f"附件5 .docx, a county: built in {seconds:.2f} s, rendered in {render:.2f} s, "
+        f"whole {seconds + render:.2f} s"
+    )
 
     case = LostContactCase.objects.in_subtree(root).order_by("id").first()
     if case is not None:
         jishi = get_document("case-jishi")
 
         def one_jishi():
-            return len(to_docx(jishi.build(LostContactCase.objects.get(pk=case.pk), as_of=FILL,
-                                           mask=False)))
+            return len(
+                to_docx(
+                    jishi.build(LostContactCase.objects.get(pk=case.pk), as_of=FILL, mask=False)
+                )
+            )
 
         size, seconds = median_time(one_jishi, args.repeat)
-        print(f"纪实表 .docx of one case (built and rendered): {seconds:.2f} s, {size / 1e3:.0f} kB")
+        print(
+            f"纪实表 .docx of one case (built and rendered): {seconds:.2f} s, {size / 1e3:.0f} kB"
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"process max RSS {peak:,.0f} MiB; load average {os.getloadavg()[0]:.1f} at the end; "
-          f"CPU reference {cpu_reference():.2f} s")
+    print(
+        f"process max RSS {peak:,.0f} MiB; load average {os.getloadavg()[0]:.1f} at the end; "
+        f"CPU reference {cpu_reference():.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -42,8 +42,23 @@ sys.path.insert(0, ROOT)
 # The throwaway PostgreSQL database (dropped and created again): PAICHA_BENCH_PG_NAME names
 # another, so that two people benchmarking on one server do not drop each other's.
 PG_NAME = os.environ.get("PAICHA_BENCH_PG_NAME", "paicha_bench_members_import")
-HEADER = ["序号", "姓名", "性别", "民族", "籍贯", "出生年月", "学历", "身份证号码", "入党时间",
-          "转正时间", "工作单位", "联系电话", "备注", "党员类型", "户籍所在地"]
+HEADER = [
+    "序号",
+    "姓名",
+    "性别",
+    "民族",
+    "籍贯",
+    "出生年月",
+    "学历",
+    "身份证号码",
+    "入党时间",
+    "转正时间",
+    "工作单位",
+    "联系电话",
+    "备注",
+    "党员类型",
+    "户籍所在地",
+]
 
 
 def build_file(rows: int) -> bytes:
@@ -53,7 +68,10 @@ def build_file(rows: int) -> bytes:
     from paicha.members.idcard import make_id_number
 
     rng = random.Random(2016)
-    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
+    surnames, given = (
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗",
+        "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚",
+    )
     ethnicities = ["汉族"] * 9 + ["苗族", "土家族", "侗族"]
     educations = ["研究生", "大学本科", "大学本科", "大学专科", "中专", "高中、中技"]
     wb = Workbook(write_only=True)
@@ -64,24 +82,37 @@ def build_file(rows: int) -> bytes:
         gender = "M" if rng.random() < 0.52 else "F"
         birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 18000))
         while True:
-            number = make_id_number(rng.choice(("430102", "430104", "110105", "520102")), birth,
-                                    rng.randrange(100), gender)
+            number = make_id_number(
+                rng.choice(("430102", "430104", "110105", "520102")),
+                birth,
+                rng.randrange(100),
+                gender,
+            )
             if number not in used:
                 used.add(number)
                 break
         join = birth + datetime.timedelta(days=rng.randrange(19 * 365, 30 * 365))
         probationary = rng.random() < 0.05
         full = None if probationary else join + datetime.timedelta(days=365)
-        ws.append([
-            i + 1, rng.choice(surnames) + rng.choice(given) + rng.choice(given),
-            "男" if gender == "M" else "女", rng.choice(ethnicities), "湖南长沙",
-            datetime.datetime(birth.year, birth.month, birth.day), rng.choice(educations),
-            number, datetime.datetime(join.year, join.month, join.day),
-            datetime.datetime(full.year, full.month, full.day) if full else None,
-            "湘江示范大学文学院", f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
-            "外出流动" if rng.random() < 0.03 else "",
-            "预备党员" if probationary else "正式党员", f"长沙市岳麓区{rng.randrange(1, 999)}号",
-        ])
+        ws.append(
+            [
+                i + 1,
+                rng.choice(surnames) + rng.choice(given) + rng.choice(given),
+                "男" if gender == "M" else "女",
+                rng.choice(ethnicities),
+                "湖南长沙",
+                datetime.datetime(birth.year, birth.month, birth.day),
+                rng.choice(educations),
+                number,
+                datetime.datetime(join.year, join.month, join.day),
+                datetime.datetime(full.year, full.month, full.day) if full else None,
+                "湘江示范大学文学院",
+                f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+                "外出流动" if rng.random() < 0.03 else "",
+                "预备党员" if probationary else "正式党员",
+                f"长沙市岳麓区{rng.randrange(1, 999)}号",
+            ]
+        )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -124,11 +155,18 @@ def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int
     from paicha.organizations.services import org_create, org_create_top
 
     call_command("migrate", verbosity=0)
-    root = org_create_top(code="B001", name="基准测试党委", kind=OrgKind.COMMITTEE,
-                          category=OrgCategory.SCHOOL)
+    root = org_create_top(
+        code="B001", name="基准测试党委", kind=OrgKind.COMMITTEE, category=OrgCategory.SCHOOL
+    )
     user = User.objects.create(username="bench", organization=root, role=Role.ORG_DEPARTMENT)
-    branch = org_create(parent=root, code="B001001", name="基准测试党支部",
-                        kind=OrgKind.BRANCH, category=OrgCategory.SCHOOL, acting_user=user)
+    branch = org_create(
+        parent=root,
+        code="B001001",
+        name="基准测试党支部",
+        kind=OrgKind.BRANCH,
+        category=OrgCategory.SCHOOL,
+        acting_user=user,
+    )
 
     def clear():
         with connection.cursor() as cursor:
@@ -147,10 +185,13 @@ def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int
     calibration = time.perf_counter() - started
     with open(path, "rb") as handle:
         content = handle.read()
-    print(f"\n== {connection.vendor}: {rows:,} rows × {len(HEADER)} columns, "
-          f"{len(content) / 1e6:.1f} MB .xlsx; load average {os.getloadavg()[0]:.1f} on "
-          f"{os.cpu_count()} cores; CPU check: a 3M-step Python loop took {calibration:.2f} s "
-          f"(≈ 0.15 s on an idle core)", flush=True)
+    print(
+        f"\n== {connection.vendor}: {rows:,} rows × {len(HEADER)} columns, "
+        f"{len(content) / 1e6:.1f} MB .xlsx; load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores; CPU check: a 3M-step Python loop took {calibration:.2f} s "
+        f"(≈ 0.15 s on an idle core)",
+        flush=True,
+    )
 
     def line(label, seconds):
         print(f"  {label:44} {seconds:7.2f} s  {rows / seconds:10,.0f} rows/s", flush=True)
@@ -163,14 +204,14 @@ def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int
     _, parse_s = timed("parse", parse)
     line("parse alone (python-calamine)", parse_s)
 
-    plan = importing.plan_import(content=content, filename="bench.xlsx", organization=branch,
-                                 acting_user=user)
+    plan = importing.plan_import(
+        content=content, filename="bench.xlsx", organization=branch, acting_user=user
+    )
     assert plan.error_count == 0 and plan.create_count == rows, plan.errors[:5]
     from django.utils import timezone
 
     # The rows exactly as ours writes them: the columns the file fills, values as checked.
-    member_rows = importing.MemberRows(importing.insert_fields(plan.fields_filled),
-                                       timezone.now())
+    member_rows = importing.MemberRows(importing.insert_fields(plan.fields_filled), timezone.now())
     prebuilt = [member_rows(p) for p in plan.creates]
     del plan
 
@@ -184,8 +225,9 @@ def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int
     clear()
 
     def ours():
-        return importing.import_commit(content=content, filename="bench.xlsx",
-                                       organization=branch, acting_user=user)
+        return importing.import_commit(
+            content=content, filename="bench.xlsx", organization=branch, acting_user=user
+        )
 
     result, ours_s = timed("ours", ours)
     line("ours (parse + validate + dedup + write)", ours_s)
@@ -233,18 +275,30 @@ def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int
     print(f"  ours / independent floor = {ours_s / floor_s:.2f}×  (goal ≤ 2×)")
     if ie_s:
         print(f"  django-import-export / ours = {ie_s / ours_s:.1f}×  (goal ≥ 10×)")
-    print(f"  whole process ≥ 20,000 rows/s: {'yes' if rows / process_s >= 20_000 else 'NO'} "
-          f"({rows / process_s:,.0f} rows/s; runs: "
-          f"{', '.join(f'{r:.2f} s' for r in process_runs)})")
-    print(f"  peak Python memory of ours (tracemalloc): {peak / 2**20:.0f} MiB; update path: "
-          f"{update_peak / 2**20:.0f} MiB (goal < 500 MiB); process max RSS: {maxrss_mb:.0f} MiB; "
-          f"load average now {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"  whole process ≥ 20,000 rows/s: {'yes' if rows / process_s >= 20_000 else 'NO'} "
+        f"({rows / process_s:,.0f} rows/s; runs: "
+        f"{', '.join(f'{r:.2f} s' for r in process_runs)})"
+    )
+    print(
+        f"  peak Python memory of ours (tracemalloc): {peak / 2**20:.0f} MiB; update path: "
+        f"{update_peak / 2**20:.0f} MiB (goal < 500 MiB); process max RSS: {maxrss_mb:.0f} MiB; "
+        f"load average now {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
 
 
 def whole_process(path: str, org_code: str) -> float:
     """`paicha import-members FILE --org CODE` as a user runs it: start-up included."""
-    command = [sys.executable, "-c", "from paicha.cli import main; main()", "import-members",
-               path, "--org", org_code]
+    command = [
+        sys.executable,
+        "-c",
+        "from paicha.cli import main; main()",
+        "import-members",
+        path,
+        "--org",
+        org_code,
+    ]
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=os.environ.copy())
     return time.perf_counter() - start
@@ -265,38 +319,78 @@ def independent_floor(content: bytes, org_id: int, org_path: str) -> float:
     ethnicity = {label: value for value, label in Ethnicity.choices}
     education = {label: value for value, label in Education.choices}
     member_type = {label: value for value, label in MemberType.choices}
-    columns = ("organization_id", "org_path", "name", "name_initials", "gender", "ethnicity",
-               "native_place", "birth_date", "education", "id_number", "join_date", "full_date",
-               "work_unit", "mobile", "remarks", "member_type", "household_register", "status",
-               "created_at", "updated_at")
+    columns = (
+        "organization_id",
+        "org_path",
+        "name",
+        "name_initials",
+        "gender",
+        "ethnicity",
+        "native_place",
+        "birth_date",
+        "education",
+        "id_number",
+        "join_date",
+        "full_date",
+        "work_unit",
+        "mobile",
+        "remarks",
+        "member_type",
+        "household_register",
+        "status",
+        "created_at",
+        "updated_at",
+    )
 
     def run():
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
         rows = sheet.to_python()
         at = {title: i for i, title in enumerate(rows[0])}
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
 
         def day(value):
             if isinstance(value, dt.datetime):
                 return value.date()
             return value if isinstance(value, dt.date) else None
 
-        values = [(org_id, org_path, r[at["姓名"]], "", "M" if r[at["性别"]] == "男" else "F",
-                   ethnicity[r[at["民族"]]], r[at["籍贯"]], day(r[at["出生年月"]]),
-                   education[r[at["学历"]]], r[at["身份证号码"]], day(r[at["入党时间"]]),
-                   day(r[at["转正时间"]]), r[at["工作单位"]], r[at["联系电话"]],
-                   r[at["备注"]], member_type[r[at["党员类型"]]], r[at["户籍所在地"]], "active",
-                   now, now) for r in rows[1:]]
+        values = [
+            (
+                org_id,
+                org_path,
+                r[at["姓名"]],
+                "",
+                "M" if r[at["性别"]] == "男" else "F",
+                ethnicity[r[at["民族"]]],
+                r[at["籍贯"]],
+                day(r[at["出生年月"]]),
+                education[r[at["学历"]]],
+                r[at["身份证号码"]],
+                day(r[at["入党时间"]]),
+                day(r[at["转正时间"]]),
+                r[at["工作单位"]],
+                r[at["联系电话"]],
+                r[at["备注"]],
+                member_type[r[at["党员类型"]]],
+                r[at["户籍所在地"]],
+                "active",
+                now,
+                now,
+            )
+            for r in rows[1:]
+        ]
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY members_member ({', '.join(columns)}) "
-                                        "FROM STDIN") as copy:
+                with cursor.cursor.copy(
+                    f"COPY members_member ({', '.join(columns)}) FROM STDIN"
+                ) as copy:
                     for row in values:
                         copy.write_row(row)
             else:
                 cursor.executemany(
                     f"INSERT INTO members_member ({', '.join(columns)}) VALUES "
-                    f"({', '.join(['%s'] * len(columns))})", values)
+                    f"({', '.join(['%s'] * len(columns))})",
+                    values,
+                )
 
     _, seconds = timed("floor", run)
     return seconds
@@ -321,8 +415,11 @@ def import_export_run(content: bytes, branch, rows: int) -> float:
 
     def col(attribute, title, widget=None):
         # Blank cells are None to tablib; the text columns are NOT NULL, so store "".
-        return fields.Field(attribute=attribute, column_name=title,
-                            widget=widget or widgets.CharWidget(allow_blank=True))
+        return fields.Field(
+            attribute=attribute,
+            column_name=title,
+            widget=widget or widgets.CharWidget(allow_blank=True),
+        )
 
     class MemberResource(resources.ModelResource):
         name = col("name", "姓名")
@@ -342,9 +439,22 @@ def import_export_run(content: bytes, branch, rows: int) -> float:
 
         class Meta:
             model = Member
-            fields = ("name", "gender", "ethnicity", "native_place", "birth_date", "education",
-                      "id_number", "join_date", "full_date", "work_unit", "mobile", "remarks",
-                      "member_type", "household_register")
+            fields = (
+                "name",
+                "gender",
+                "ethnicity",
+                "native_place",
+                "birth_date",
+                "education",
+                "id_number",
+                "join_date",
+                "full_date",
+                "work_unit",
+                "mobile",
+                "remarks",
+                "member_type",
+                "household_register",
+            )
             import_id_fields = ("id_number",)
             use_bulk = True
             skip_diff = True
@@ -358,8 +468,9 @@ def import_export_run(content: bytes, branch, rows: int) -> float:
 
     def run():
         dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-        result = MemberResource().import_data(dataset, dry_run=False, use_transactions=True,
-                                              raise_errors=True)
+        result = MemberResource().import_data(
+            dataset, dry_run=False, use_transactions=True, raise_errors=True
+        )
         assert not result.has_errors()
 
     _, seconds = timed("import-export", run)
@@ -385,8 +496,16 @@ def main():
         run_one(args.database, path, args.rows, args.skip_import_export)
         return
     for kind in ("sqlite", "postgresql"):
-        command = [sys.executable, __file__, "--database", kind, "--rows", str(args.rows),
-                   "--file", path]
+        command = [
+            sys.executable,
+            __file__,
+            "--database",
+            kind,
+            "--rows",
+            str(args.rows),
+            "--file",
+            path,
+        ]
         if args.skip_import_export:
             command.append("--skip-import-export")
         subprocess.run(command, check=True)

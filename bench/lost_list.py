@@ -50,8 +50,7 @@ def create_database(fresh: bool) -> None:
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                              [DB_NAME]).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
         if exists and fresh:
             conn.execute(f"DROP DATABASE {DB_NAME}")
             exists = None
@@ -73,28 +72,39 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    from paicha.workspace.demo import REFERENCE_DATE, build_synthetic
     from paicha.evidence.models import Attendance, DuesPayment
     from paicha.organizations.models import Organization
+    from paicha.workspace.demo import REFERENCE_DATE, build_synthetic
 
     call_command("migrate", verbosity=0)
     ref = REFERENCE_DATE
-    root = Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    root = (
+        Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    )
     if root is None:
         started = time.perf_counter()
         result = build_synthetic(
-            members=args.members, orgs=args.orgs,
-            progress=lambda done, total, s: print(f"  members {done:,}/{total:,} {s:.0f} s",
-                                                  flush=True))
+            members=args.members,
+            orgs=args.orgs,
+            progress=lambda done, total, s: print(
+                f"  members {done:,}/{total:,} {s:.0f} s", flush=True
+            ),
+        )
         print(f"members: {result.members:,} in {time.perf_counter() - started:.0f} s")
-        root = Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+        root = (
+            Organization.objects.filter(name__startswith="合成测试省委组织部")
+            .order_by("path")
+            .first()
+        )
     if not DuesPayment.objects.exists():
         load_evidence(root, ref)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE evidence_evidencegap")
-    print(f"database: PostgreSQL {connection.cursor().connection.info.server_version}, "
-          f"attendance rows {Attendance.objects.count():,}, "
-          f"dues rows {DuesPayment.objects.count():,}")
+    print(
+        f"database: PostgreSQL {connection.cursor().connection.info.server_version}, "
+        f"attendance rows {Attendance.objects.count():,}, "
+        f"dues rows {DuesPayment.objects.count():,}"
+    )
     measure(root, ref)
 
 
@@ -102,8 +112,11 @@ def main():
 
 
 def _secondary_indexes(cursor, tables):
-    cursor.execute("""SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)
-                      AND indexname NOT IN (SELECT conname FROM pg_constraint)""", [tables])
+    cursor.execute(
+        """SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)
+                      AND indexname NOT IN (SELECT conname FROM pg_constraint)""",
+        [tables],
+    )
     return cursor.fetchall()
 
 
@@ -133,21 +146,33 @@ def load_evidence(root, ref):
         # The rows are generated from the members just read: skip the per-row foreign-key
         # triggers while loading (the superuser's bulk-load switch), and put them back after.
         cursor.execute("SET session_replication_role = replica")
-    members = list(Member.objects.filter(org_path__startswith=root.path)
-                   .values_list("id", "organization_id", "org_path").order_by("org_path", "id"))
+    members = list(
+        Member.objects.filter(org_path__startswith=root.path)
+        .values_list("id", "organization_id", "org_path")
+        .order_by("org_path", "id")
+    )
     # Each member: paid and attended until `stop` (4 % stop somewhere in the last 20 months).
-    stop = {m[0]: (ref - datetime.timedelta(days=rng.randrange(30, 600))
-                   if rng.random() < 0.04 else ref) for m in members}
+    stop = {
+        m[0]: (
+            ref - datetime.timedelta(days=rng.randrange(30, 600)) if rng.random() < 0.04 else ref
+        )
+        for m in members
+    }
     branches = sorted({(m[1], m[2]) for m in members})
     meetings = []
     for org_id, path in branches:
         day = start + datetime.timedelta(days=rng.randrange(0, 40))
         while day < ref:
-            meetings.append((org_id, path, day, rng.choice(OrgLifeKind.values), "学习教育", "", now))
+            meetings.append(
+                (org_id, path, day, rng.choice(OrgLifeKind.values), "学习教育", "", now)
+            )
             day += datetime.timedelta(days=rng.randrange(45, 76))
     with transaction.atomic(), suspended():
-        bulk_insert(OrgLifeMeeting, ("organization", "org_path", "date", "kind", "topic",
-                                     "notes", "created_at"), meetings)
+        bulk_insert(
+            OrgLifeMeeting,
+            ("organization", "org_path", "date", "kind", "topic", "notes", "created_at"),
+            meetings,
+        )
     by_org: dict[int, list[tuple[int, datetime.date]]] = {}
     for pk, org_id, day in OrgLifeMeeting.objects.values_list("id", "organization_id", "date"):
         by_org.setdefault(org_id, []).append((pk, day))
@@ -178,21 +203,38 @@ def load_evidence(root, ref):
                 month = add_months(month, 1)
 
     with transaction.atomic(), suspended():
-        n = bulk_insert(Attendance, ("meeting", "member", "organization", "org_path", "date",
-                                     "status", "reason"), attendance_rows())
+        n = bulk_insert(
+            Attendance,
+            ("meeting", "member", "organization", "org_path", "date", "status", "reason"),
+            attendance_rows(),
+        )
     print(f"  attendance {n:,} in {time.perf_counter() - t0:.0f} s", flush=True)
     with transaction.atomic(), suspended():
-        n = bulk_insert(DuesPayment, ("member", "organization", "org_path", "amount",
-                                      "month_from", "month_to", "paid_on", "note", "created_at"),
-                        dues_rows())
+        n = bulk_insert(
+            DuesPayment,
+            (
+                "member",
+                "organization",
+                "org_path",
+                "amount",
+                "month_from",
+                "month_to",
+                "paid_on",
+                "note",
+                "created_at",
+            ),
+            dues_rows(),
+        )
     print(f"  dues {n:,} in {time.perf_counter() - t0:.0f} s", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("SET maintenance_work_mem = '512MB'")
-        for name, definition in indexes:
+        for _name, definition in indexes:
             cursor.execute(definition)
-        cursor.execute(f"ALTER TABLE {Attendance._meta.db_table} ADD CONSTRAINT attendance_once "
-                       "UNIQUE (meeting_id, member_id)")
+        cursor.execute(
+            f"ALTER TABLE {Attendance._meta.db_table} ADD CONSTRAINT attendance_once "
+            "UNIQUE (meeting_id, member_id)"
+        )
     print(f"  indexes in {time.perf_counter() - t0:.0f} s", flush=True)
     t1 = time.perf_counter()
     with connection.cursor() as cursor:
@@ -200,8 +242,11 @@ def load_evidence(root, ref):
         refresh_gaps()
         cursor.execute("RESET work_mem")
     mark_all_current()
-    print(f"  EvidenceGap rows {EvidenceGap.objects.count():,} computed in "
-          f"{time.perf_counter() - t1:.0f} s", flush=True)
+    print(
+        f"  EvidenceGap rows {EvidenceGap.objects.count():,} computed in "
+        f"{time.perf_counter() - t1:.0f} s",
+        flush=True,
+    )
     old = connection.autocommit
     connection.set_autocommit(True)
     with connection.cursor() as cursor:
@@ -242,19 +287,36 @@ def measure(root, ref):
                 return count, rows
 
             (count, rows), median, worst = timed(page)
-            print(f"{label:8} {size:>9,} members, as of {as_of} ({when}): {count:>7,} 失联; "
-                  f"page (count + first 50) median {median * 1000:7.1f} ms, worst "
-                  f"{worst * 1000:7.1f} ms")
+            print(
+                f"{label:8} {size:>9,} members, as of {as_of} ({when}): {count:>7,} 失联; "
+                f"page (count + first 50) median {median * 1000:7.1f} ms, worst "
+                f"{worst * 1000:7.1f} ms"
+            )
             if org is root:
-                full, median, worst = timed(lambda: list(lost.values_list(
-                    "id", "lost_since", "months_lost", "last_org_life", "last_dues",
-                    "last_contact")), repeat=3)
-                print(f"{'':8} whole list with every date ({len(full):,} rows): median "
-                      f"{median * 1000:7.1f} ms, worst {worst * 1000:7.1f} ms")
-    rule, median, _ = timed(lambda: lost_members_by_rule(Member.objects.in_subtree(root),
-                                                         as_of=ref).count(), repeat=1)
-    print(f"for comparison, the anti-join straight on the evidence tables: {rule:,} 失联 in "
-          f"{median * 1000:.0f} ms")
+                full, median, worst = timed(
+                    lambda: list(
+                        lost.values_list(
+                            "id",
+                            "lost_since",
+                            "months_lost",
+                            "last_org_life",
+                            "last_dues",
+                            "last_contact",
+                        )
+                    ),
+                    repeat=3,
+                )
+                print(
+                    f"{'':8} whole list with every date ({len(full):,} rows): median "
+                    f"{median * 1000:7.1f} ms, worst {worst * 1000:7.1f} ms"
+                )
+    rule, median, _ = timed(
+        lambda: lost_members_by_rule(Member.objects.in_subtree(root), as_of=ref).count(), repeat=1
+    )
+    print(
+        f"for comparison, the anti-join straight on the evidence tables: {rule:,} 失联 in "
+        f"{median * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

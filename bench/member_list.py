@@ -1,4 +1,5 @@
-"""The filtered member list on a 1,000,000-member subtree (target: under 150 ms a page on PostgreSQL).
+"""The filtered member list on a 1,000,000-member subtree (target: under 150 ms a page on
+PostgreSQL).
 
 Usage:
     .venv/bin/python bench/member_list.py [--members 1000000] [--db paicha_bench_members]
@@ -58,8 +59,10 @@ def main():
         result = build_synthetic(members=args.members, orgs=args.members // 50)
         print(f"built in {result.seconds:.1f} s", flush=True)
         root = Organization.objects.filter(name__startswith="合成测试省委组织部").first()
-    user, _ = User.objects.get_or_create(username="bench-list", defaults={
-        "organization": root, "role": Role.ORG_DEPARTMENT, "full_name": "基准"})
+    user, _ = User.objects.get_or_create(
+        username="bench-list",
+        defaults={"organization": root, "role": Role.ORG_DEPARTMENT, "full_name": "基准"},
+    )
     client = Client()
     client.force_login(user)
     total = Member.objects.in_subtree(root).count()
@@ -88,8 +91,10 @@ def main():
                 times.append(time.perf_counter() - start)
             assert response.status_code == 200, response.status_code
             sql_times.append(sum(float(q["time"]) for q in queries.captured_queries))
-        print(f"  {label:36} {statistics.median(times) * 1000:7.1f} ms "
-              f"{statistics.median(sql_times) * 1000:6.1f} ms")
+        print(
+            f"  {label:36} {statistics.median(times) * 1000:7.1f} ms "
+            f"{statistics.median(sql_times) * 1000:6.1f} ms"
+        )
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     sql, params = members.filter(religious=True).values("id")[:51].query.sql_with_params()
     with connection.cursor() as cursor:

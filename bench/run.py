@@ -32,7 +32,9 @@ def main(argv: list[str]) -> int:
     names = argv or DEFAULT
     unknown = [n for n in names if n not in scripts]
     if unknown:
-        print(f"没有这个基准测试：{'、'.join(unknown)}；可用：{'、'.join(scripts)}", file=sys.stderr)
+        print(
+            f"没有这个基准测试：{'、'.join(unknown)}；可用：{'、'.join(scripts)}", file=sys.stderr
+        )
         return 2
     for name in names:
         print(f"== bench/{name}.py: {scripts[name]}", flush=True)

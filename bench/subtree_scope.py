@@ -26,10 +26,10 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from paicha.workspace.demo import build_synthetic  # noqa: E402
 from paicha.members.models import Member  # noqa: E402
 from paicha.organizations.models import Organization  # noqa: E402
 from paicha.organizations.tree import subtree_q  # noqa: E402
+from paicha.workspace.demo import build_synthetic  # noqa: E402
 
 
 def timed(fn, repeat=5):
@@ -54,26 +54,39 @@ def main():
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--orgs", type=int, default=20_000)
     args = parser.parse_args()
-    root = Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    root = (
+        Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+    )
     if root is None:
         print(f"building {args.members:,} synthetic members …")
         result = build_synthetic(members=args.members, orgs=args.orgs)
         print(f"built in {result.seconds:.1f} s")
-        root = Organization.objects.filter(name__startswith="合成测试省委组织部").order_by("path").first()
+        root = (
+            Organization.objects.filter(name__startswith="合成测试省委组织部")
+            .order_by("path")
+            .first()
+        )
     county = root.children.order_by("path").first()
     committee = county.children.order_by("path").first()
     branch = committee.children.order_by("path").first()
     print(f"database: {connection.vendor}")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    for label, org in (("province", root), ("county", county), ("committee", committee),
-                       ("branch", branch)):
+    for label, org in (
+        ("province", root),
+        ("county", county),
+        ("committee", committee),
+        ("branch", branch),
+    ):
         members = Member.objects.filter(subtree_q(org.path))
         count, count_s = timed(members.count)
-        page, page_s = timed(lambda: list(members.order_by("org_path", "name")
-                                          .values_list("name", flat=True)[:50]))
-        print(f"{label:10} members={count:>9,}  count {count_s * 1000:8.1f} ms  "
-              f"first page {page_s * 1000:7.1f} ms")
+        page, page_s = timed(
+            lambda: list(members.order_by("org_path", "name").values_list("name", flat=True)[:50])
+        )
+        print(
+            f"{label:10} members={count:>9,}  count {count_s * 1000:8.1f} ms  "
+            f"first page {page_s * 1000:7.1f} ms"
+        )
         print(f"{'':10} plan: {plan(members.order_by().values('id'))[:300]}")
 
 

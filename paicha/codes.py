@@ -217,7 +217,8 @@ class CaseOutcome(models.TextChoices):
 
 
 class SearchMethod(models.TextChoices):
-    """查找方式 (seed 002 说明 3 gives phone, employer, police records, fellow villagers, letters)."""
+    """查找方式 (seed 002 说明 3 gives phone, employer, police records, fellow villagers,
+    letters)."""
 
     PHONE = "phone", "电话联系"
     VISIT = "visit", "上门走访"

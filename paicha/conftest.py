@@ -36,8 +36,7 @@ def setup_actor(org):
     """Who sets up test data: the 组织部门 of the top of `org`'s tree, an account kept out of the
     database (no test finds an extra user; audit rows name no account)."""
     top = org.ancestors().first() or org
-    return User(username="setup", full_name="组织部门", organization=top,
-                role=Role.ORG_DEPARTMENT)
+    return User(username="setup", full_name="组织部门", organization=top, role=Role.ORG_DEPARTMENT)
 
 
 def make_org(parent, code, name, kind=OrgKind.BRANCH):
@@ -55,9 +54,13 @@ def make_member(org, name="张三", *, gender=Gender.MALE, birth=datetime.date(1
     # A different county code every hundred members keeps the numbers unique and valid.
     region = f"43{seq // 100 % 100:02d}02"
     return Member.objects.create(
-        organization=org, name=name, gender=gender, birth_date=birth,
+        organization=org,
+        name=name,
+        gender=gender,
+        birth_date=birth,
         id_number=make_id_number(region, birth, seq % 100, gender)
-        if "id_number" not in extra else extra.pop("id_number"),
+        if "id_number" not in extra
+        else extra.pop("id_number"),
         **extra,
     )
 
@@ -82,8 +85,9 @@ def tree(db):
 
 
 def make_user(username, org, role):
-    return User.objects.create_user(username=username, password="Secret-pass-1",
-                                    organization=org, role=role, full_name=username)
+    return User.objects.create_user(
+        username=username, password="Secret-pass-1", organization=org, role=role, full_name=username
+    )
 
 
 @pytest.fixture

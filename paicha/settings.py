@@ -109,7 +109,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A 64 MiB page cache (the default is 2 MiB) keeps the member indexes in memory while a
         # big import inserts into them.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                        "PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536;",
+        "PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536;",
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PAICHA_TEST_SQLITE", "")}
@@ -125,7 +125,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 4 of spinning disks): otherwise the 失联 count of a province reads every member row instead
     # of the ~3 % it needs by key (bench/evidence_pages.py).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c jit=off -c random_page_cost=" + os.environ.get("PAICHA_PG_RANDOM_PAGE_COST", "1.1"))
+        "-c jit=off -c random_page_cost=" + os.environ.get("PAICHA_PG_RANDOM_PAGE_COST", "1.1")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -139,8 +140,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -193,8 +196,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("PAICHA_IMPORT_MAX_MB", "50")) * 1024 * 1024
 # A dues ledger, attendance sheet or transfers' history bigger than this is checked and
 # written by the worker, followed on its job page (the roster always is).
-IMPORT_IN_BACKGROUND_ABOVE_BYTES = int(
-    os.environ.get("PAICHA_IMPORT_IN_BACKGROUND_ABOVE_KB", "256")) * 1024
+IMPORT_IN_BACKGROUND_ABOVE_BYTES = (
+    int(os.environ.get("PAICHA_IMPORT_IN_BACKGROUND_ABOVE_KB", "256")) * 1024
+)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 CSRF_FAILURE_VIEW = "paicha.core.errors.csrf_failure"
@@ -244,13 +248,21 @@ EXPORT_IN_BACKGROUND_ABOVE = int(os.environ.get("PAICHA_EXPORT_IN_BACKGROUND_ABO
 WORKER_HEARTBEAT_STALE_SECONDS = 60
 
 LOG_DIR = Path(os.environ["PAICHA_LOG_DIR"]) if os.environ.get("PAICHA_LOG_DIR") else None
-_log_handler = ({"class": "logging.handlers.WatchedFileHandler",
-                 "filename": str(LOG_DIR / "paicha.log"), "formatter": "plain"}
-                if LOG_DIR else {"class": "logging.StreamHandler", "formatter": "plain"})
+_log_handler = (
+    {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": str(LOG_DIR / "paicha.log"),
+        "formatter": "plain",
+    }
+    if LOG_DIR
+    else {"class": "logging.StreamHandler", "formatter": "plain"}
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}
+    },
     "handlers": {"main": _log_handler},
     "root": {"handlers": ["main"], "level": "WARNING"},
     "loggers": {

@@ -27,6 +27,11 @@ def command_actor(organization: Organization, username: str | None = None) -> Us
     root = organization.ancestors().first() or organization
     user, _ = User.objects.get_or_create(
         username=f"cli-{root.code}",
-        defaults={"full_name": "命令行", "organization": root, "role": Role.ORG_DEPARTMENT,
-                  "is_active": False})
+        defaults={
+            "full_name": "命令行",
+            "organization": root,
+            "role": Role.ORG_DEPARTMENT,
+            "is_active": False,
+        },
+    )
     return user

@@ -23,5 +23,6 @@ def _logged_in(sender, request, user, **kwargs):
 def lockout_username(request, credentials) -> str:
     """The name failed logins are counted under: ZB1006 and zb1006 are one account."""
     username = (credentials or {}).get("username") or (
-        request.POST.get("username", "") if request is not None else "")
+        request.POST.get("username", "") if request is not None else ""
+    )
     return username.strip().lower()

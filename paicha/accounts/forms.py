@@ -43,11 +43,16 @@ class UserEditForm(BootstrapMixin, forms.Form):
     is_active = forms.BooleanField(label="账号有效", required=False)
 
     def __init__(self, *args, user, account: User, **kwargs):
-        kwargs.setdefault("initial", {
-            "full_name": account.full_name, "phone": account.phone, "role": account.role,
-            "organization": account.organization.code if account.organization else "",
-            "is_active": account.is_active,
-        })
+        kwargs.setdefault(
+            "initial",
+            {
+                "full_name": account.full_name,
+                "phone": account.phone,
+                "role": account.role,
+                "organization": account.organization.code if account.organization else "",
+                "is_active": account.is_active,
+            },
+        )
         super().__init__(*args, **kwargs)
         self.fields["organization"].user = user
         self.fields["is_active"].widget.attrs["class"] = "form-check-input"

@@ -8,11 +8,13 @@ class User(AbstractUser):
     """An account acts for one organization, with one role; it sees that organization's subtree."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", null=True, on_delete=models.PROTECT,
-        related_name="users", verbose_name="所属党组织",
+        "organizations.Organization",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name="所属党组织",
     )
-    role = models.CharField("角色", max_length=30, choices=Role.choices,
-                            default=Role.BRANCH_WORKER)
+    role = models.CharField("角色", max_length=30, choices=Role.choices, default=Role.BRANCH_WORKER)
     full_name = models.CharField("姓名", max_length=30, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
 

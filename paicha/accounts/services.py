@@ -22,22 +22,33 @@ def _check_org(acting_user, organization) -> None:
 
 
 def _lock(account: User, acting_user) -> User:
-    account = User.objects.select_for_update(of=("self",)).select_related(
-        "organization").get(pk=account.pk)
-    authorize(acting_user, Perm.MANAGE_USERS, account.organization,
-              what=f"账号 {account.username}")
+    account = (
+        User.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=account.pk)
+    )
+    authorize(acting_user, Perm.MANAGE_USERS, account.organization, what=f"账号 {account.username}")
     return account
 
 
 @service
-def user_create(*, acting_user, username: str, password: str, organization, role: str,
-                full_name: str = "", phone: str = "") -> User:
+def user_create(
+    *,
+    acting_user,
+    username: str,
+    password: str,
+    organization,
+    role: str,
+    full_name: str = "",
+    phone: str = "",
+) -> User:
     require(acting_user, Perm.MANAGE_USERS)
     _check_org(acting_user, organization)
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": f"用户名 {username} 已被使用"})
-    account = User(username=username, organization=organization, role=role,
-                   full_name=full_name, phone=phone)
+    account = User(
+        username=username, organization=organization, role=role, full_name=full_name, phone=phone
+    )
     validate_password(password, account)
     account.set_password(password)
     account.full_clean()
@@ -65,9 +76,14 @@ def user_set_password(*, acting_user, account: User, password: str) -> None:
     validate_password(password, account)
     account.set_password(password)
     account.save(update_fields=["password"])
-    audit_requested.send(User, acting_user=acting_user, action="update", obj=account,
-                         note="重置密码",
-                         org_path=account.organization.path if account.organization else "")
+    audit_requested.send(
+        User,
+        acting_user=acting_user,
+        action="update",
+        obj=account,
+        note="重置密码",
+        org_path=account.organization.path if account.organization else "",
+    )
 
 
 @service
@@ -75,7 +91,12 @@ def user_unlock(*, acting_user, account: User) -> int:
     """Lift a login lockout (django-axes) early; returns the attempts cleared."""
     account = _lock(account, acting_user)
     cleared = axes_reset(username=account.username.strip().lower())
-    audit_requested.send(User, acting_user=acting_user, action="update", obj=account,
-                         note="解除登录锁定",
-                         org_path=account.organization.path if account.organization else "")
+    audit_requested.send(
+        User,
+        acting_user=acting_user,
+        action="update",
+        obj=account,
+        note="解除登录锁定",
+        org_path=account.organization.path if account.organization else "",
+    )
     return cleared

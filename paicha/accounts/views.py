@@ -29,11 +29,17 @@ def password_change(request):
 
 def user_list(request):
     require(request.user, Perm.MANAGE_USERS)
-    accounts = users_visible_to(request.user).select_related("organization").order_by(
-        "organization__path", "username")
+    accounts = (
+        users_visible_to(request.user)
+        .select_related("organization")
+        .order_by("organization__path", "username")
+    )
     if query := request.GET.get("q", "").strip():
-        accounts = accounts.filter(Q(username__icontains=query) | Q(full_name__contains=query)
-                                   | Q(organization__name__contains=query))
+        accounts = accounts.filter(
+            Q(username__icontains=query)
+            | Q(full_name__contains=query)
+            | Q(organization__name__contains=query)
+        )
     page = Paginator(accounts, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "q": query})
 
@@ -64,19 +70,27 @@ def user_edit(request, pk):
                 return redirect("user_edit", pk=account.pk)
             if "password" in request.POST:
                 if password_form.is_valid():
-                    services.user_set_password(acting_user=request.user, account=account,
-                                               password=password_form.cleaned_data["password"])
+                    services.user_set_password(
+                        acting_user=request.user,
+                        account=account,
+                        password=password_form.cleaned_data["password"],
+                    )
                     messages.success(request, f"已重置 {account.username} 的密码")
                     return redirect("user_edit", pk=account.pk)
             elif form.is_valid():
-                services.user_update(acting_user=request.user, account=account,
-                                     **form.cleaned_data)
+                services.user_update(acting_user=request.user, account=account, **form.cleaned_data)
                 messages.success(request, f"已保存 {account.username}")
                 return redirect("user_list")
         except ValidationError as exc:
             target = password_form if "password" in request.POST else form
             errors_into(target, exc, unnamed_to="password")
-    return render(request, "accounts/user_form.html", {
-        "form": form, "password_form": password_form, "account": account,
-        "title": f"账号 {account.username}",
-    })
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "password_form": password_form,
+            "account": account,
+            "title": f"账号 {account.username}",
+        },
+    )

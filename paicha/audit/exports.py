@@ -38,33 +38,63 @@ def exported_by_line(user) -> str:
     return f"导出：{user}（{user.organization}） {timezone.localtime():%Y年%m月%d日 %H:%M}"
 
 
-def file_response(*, user, content: bytes, filename: str, fmt: str, what: str, org=None,
-                  params: dict | None = None) -> HttpResponse:
+def file_response(
+    *,
+    user,
+    content: bytes,
+    filename: str,
+    fmt: str,
+    what: str,
+    org=None,
+    params: dict | None = None,
+) -> HttpResponse:
     audit_export(acting_user=user, what=f"{what}（{fmt}）", org=org, params=params)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
-def list_export_response(request, *, title: str, columns: list[Column], rows: Iterable,
-                         org=None, as_of: datetime.date | None = None, filters: str = ""):
+def list_export_response(
+    request,
+    *,
+    title: str,
+    columns: list[Column],
+    rows: Iterable,
+    org=None,
+    as_of: datetime.date | None = None,
+    filters: str = "",
+):
     """The list as an .xlsx download for `request.user` (Perm.EXPORT), audited."""
     user = request.user
     require(user, Perm.EXPORT)
     queued = export_in_background(request, org=org or user.organization, title=title)
     if queued is not None:
         return queued
-    parts = [f"党组织：{org.name}" if org is not None else "",
-             f"截至{format_cn_date(as_of)}" if as_of else "", filters]
+    parts = [
+        f"党组织：{org.name}" if org is not None else "",
+        f"截至{format_cn_date(as_of)}" if as_of else "",
+        filters,
+    ]
     subtitle = "；".join(p for p in parts if p)
-    content = render_list_xlsx(title=title, subtitle=subtitle, columns=columns, rows=rows,
-                               exported_by=exported_by_line(user),
-                               show_identity=user.can(Perm.VIEW_IDENTITY))
+    content = render_list_xlsx(
+        title=title,
+        subtitle=subtitle,
+        columns=columns,
+        rows=rows,
+        exported_by=exported_by_line(user),
+        show_identity=user.can(Perm.VIEW_IDENTITY),
+    )
     day = (as_of or timezone.localdate()).strftime("%Y%m%d")
     where = f"{org.name}" if org is not None else ""
-    return file_response(user=user, content=content, filename=f"{title}_{where}{day}.xlsx",
-                         fmt="xlsx", what=title, org=org,
-                         params={"截至": str(as_of or ""), "条件": filters})
+    return file_response(
+        user=user,
+        content=content,
+        filename=f"{title}_{where}{day}.xlsx",
+        fmt="xlsx",
+        what=title,
+        org=org,
+        params={"截至": str(as_of or ""), "条件": filters},
+    )
 
 
 def document_response(request, declaration, obj, *, fmt: str):
@@ -78,18 +108,29 @@ def document_response(request, declaration, obj, *, fmt: str):
         document = document.masked()
     org = getattr(obj, "organization", None)
     if fmt == "docx":
-        return file_response(user=request.user, fmt="docx", filename=document.filename,
-                             content=to_docx(document, exported_by=exported_by_line(request.user)),
-                             what=f"{document.title}：{obj}", org=org)
+        return file_response(
+            user=request.user,
+            fmt="docx",
+            filename=document.filename,
+            content=to_docx(document, exported_by=exported_by_line(request.user)),
+            what=f"{document.title}：{obj}",
+            org=org,
+        )
     audit_export(acting_user=request.user, what=f"{document.title}：{obj}（打印）", org=org)
-    return render(request, "core/document_print.html", {
-        "document": document, "back": obj.get_absolute_url(),
-        "exported_by": exported_by_line(request.user),
-    })
+    return render(
+        request,
+        "core/document_print.html",
+        {
+            "document": document,
+            "back": obj.get_absolute_url(),
+            "exported_by": exported_by_line(request.user),
+        },
+    )
 
 
-def export_in_background(request, *, org, title: str, rows: int | None = None
-                         ) -> HttpResponse | None:
+def export_in_background(
+    request, *, org, title: str, rows: int | None = None
+) -> HttpResponse | None:
     """When the export is large (`rows`, when the caller knows them, else the members of `org`'s
     subtree, above settings.EXPORT_IN_BACKGROUND_ABOVE), queue the export requested by
     `request` for the worker and answer with a redirect to the job's page; otherwise (and
@@ -104,9 +145,12 @@ def export_in_background(request, *, org, title: str, rows: int | None = None
     if rows <= settings.EXPORT_IN_BACKGROUND_ABOVE:
         return None
     require(request.user, Perm.EXPORT)
-    job = file_job_start(acting_user=request.user, builder=BACKGROUND_BUILDER,
-                         title=f"{title}（{org.name}）",
-                         params={"path": request.path_info, "query": request.GET.urlencode()})
+    job = file_job_start(
+        acting_user=request.user,
+        builder=BACKGROUND_BUILDER,
+        title=f"{title}（{org.name}）",
+        params={"path": request.path_info, "query": request.GET.urlencode()},
+    )
     return redirect(job_url(job))
 
 
@@ -134,8 +178,13 @@ def build_background_export(job, progress) -> tuple[str, bytes]:
     request.method = "GET"
     request.path = request.path_info = path
     request.GET = QueryDict(query)
-    request.META = {"REQUEST_METHOD": "GET", "QUERY_STRING": query, "SERVER_NAME": "localhost",
-                    "SERVER_PORT": "80", "HTTP_HOST": "localhost"}
+    request.META = {
+        "REQUEST_METHOD": "GET",
+        "QUERY_STRING": query,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost",
+    }
     request.user = user
     request.session = SessionStore()
     request._messages = CookieStorage(request)
@@ -147,10 +196,12 @@ def build_background_export(job, progress) -> tuple[str, bytes]:
         raise RuntimeError(f"export view {path}?{query} answered {response.status_code}")
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
-    content = (b"".join(response.streaming_content) if response.streaming
-               else response.content)
-    found = re.search(r"filename\*=utf-8''([^;]+)|filename=\"([^\"]+)\"",
-                      response.get("Content-Disposition", ""), re.IGNORECASE)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    found = re.search(
+        r"filename\*=utf-8''([^;]+)|filename=\"([^\"]+)\"",
+        response.get("Content-Disposition", ""),
+        re.IGNORECASE,
+    )
     if found:
         return unquote(found.group(1)) if found.group(1) else found.group(2), content
     return f"{job.title}_打印.html", content  # the print view: opened in the browser

@@ -61,8 +61,9 @@ def _typed(obj, form) -> dict:
         value = cleaned[name] if name in cleaned else form[name].value()
         if model_field is not None and model_field.choices and value not in (None, ""):
             value = dict(model_field.flatchoices).get(value, value)
-        elif getattr(field, "choices", None) and not hasattr(value, "pk") \
-                and value not in (None, ""):
+        elif (
+            getattr(field, "choices", None) and not hasattr(value, "pk") and value not in (None, "")
+        ):
             value = {str(k): v for k, v in field.choices}.get(str(value), value)
         typed[label] = _shown(value)
     return typed
@@ -88,11 +89,13 @@ def stale_message(obj, data, *, format_changes=None, form=None) -> str:
     typed = _typed(obj, form)
     mine = {}
     if form is not None:
-        labels = {name: str(obj._meta.get_field(name).verbose_name)
-                  if name in {f.name for f in obj._meta.concrete_fields}
-                  else str(form.fields[name].label) for name in form.fields}
-        mine = {labels[name]: typed[labels[name]] for name in form.changed_data
-                if name in labels}
+        labels = {
+            name: str(obj._meta.get_field(name).verbose_name)
+            if name in {f.name for f in obj._meta.concrete_fields}
+            else str(form.fields[name].label)
+            for name in form.fields
+        }
+        mine = {labels[name]: typed[labels[name]] for name in form.changed_data if name in labels}
     parts, theirs = [], set()
     for entry in entries.order_by("at", "id"):
         changes = format_changes(entry.changes) if format_changes else entry.changes
@@ -109,8 +112,10 @@ def stale_message(obj, data, *, format_changes=None, form=None) -> str:
     done = "。".join(parts) if parts else "该记录已被他人修改"
     yours = "；".join(f"{label}：{value}" for label, value in mine.items() if label not in theirs)
     yours = f"您填写的其他内容：{yours}。" if yours else ""
-    return (f"保存失败：在您打开此页之后，{done}。{yours}您的修改没有保存，表单中为当前内容；"
-            "请在当前内容上重新修改后再保存。")
+    return (
+        f"保存失败：在您打开此页之后，{done}。{yours}您的修改没有保存，表单中为当前内容；"
+        "请在当前内容上重新修改后再保存。"
+    )
 
 
 def refusal_if_stale(obj, form, current_form):
@@ -124,5 +129,6 @@ def refusal_if_stale(obj, form, current_form):
     message = stale_message(obj, form.data, form=form)
     current = current_form()
     current.errors[NON_FIELD_ERRORS] = current.error_class(
-        [message], error_class="nonfield", renderer=current.renderer)
+        [message], error_class="nonfield", renderer=current.renderer
+    )
     return current

@@ -21,8 +21,13 @@ class AuditEntry(models.Model):
     """One change of one record, or one export: who, when, what (before → after)."""
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name="操作人")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
+    )
     actor_name = models.CharField("操作人", max_length=60, blank=True)
     action = models.CharField("操作", max_length=20, choices=AuditAction.choices)
     model = models.CharField("记录类型", max_length=60, blank=True)

@@ -43,8 +43,15 @@ def _repr(obj) -> str:
     return text
 
 
-def audit_record(*, acting_user=None, action: str, obj=None, changes: dict | None = None,
-                 note: str = "", org_path: str | None = None) -> AuditEntry:
+def audit_record(
+    *,
+    acting_user=None,
+    action: str,
+    obj=None,
+    changes: dict | None = None,
+    note: str = "",
+    org_path: str | None = None,
+) -> AuditEntry:
     actor = acting_user if acting_user is not None else current_user()
     entry = AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
@@ -68,6 +75,9 @@ def audit_record(*, acting_user=None, action: str, obj=None, changes: dict | Non
 def audit_export(*, acting_user, what: str, org=None, params: dict | None = None) -> AuditEntry:
     """Record a download; `what` names the file or form, `params` its filters."""
     return audit_record(
-        acting_user=acting_user, action=AuditAction.EXPORT, obj=org,
-        note=what, changes={k: ["", v] for k, v in (params or {}).items()},
+        acting_user=acting_user,
+        action=AuditAction.EXPORT,
+        obj=org,
+        note=what,
+        changes={k: ["", v] for k, v in (params or {}).items()},
     )

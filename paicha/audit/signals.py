@@ -13,11 +13,28 @@ from .context import is_suspended
 from .models import AuditAction, AuditEntry
 from .services import audit_record
 
-AUDITED_APPS = {"organizations", "accounts", "members", "evidence", "transfers", "cases",
-                "campaigns", "reports"}
+AUDITED_APPS = {
+    "organizations",
+    "accounts",
+    "members",
+    "evidence",
+    "transfers",
+    "cases",
+    "campaigns",
+    "reports",
+}
 # Bookkeeping that changes on every login or save and says nothing about the record.
-IGNORED_FIELDS = {"password", "last_login", "updated_at", "created_at", "org_path", "path",
-                  "depth", "name_initials", "search_text"}
+IGNORED_FIELDS = {
+    "password",
+    "last_login",
+    "updated_at",
+    "created_at",
+    "org_path",
+    "path",
+    "depth",
+    "name_initials",
+    "search_text",
+}
 
 
 def _audited(sender) -> bool:
@@ -63,8 +80,10 @@ def _named_relations(model, changes: dict) -> dict:
 
 def _readable(changes: dict) -> dict:
     """Yes/no fields as 是/否, as the pages print them."""
-    return {k: [("是" if v else "否") if isinstance(v, bool) else v for v in pair]
-            for k, pair in changes.items()}
+    return {
+        k: [("是" if v else "否") if isinstance(v, bool) else v for v in pair]
+        for k, pair in changes.items()
+    }
 
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
@@ -82,8 +101,7 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
         action = AuditAction.UPDATE
         if not changes:
             return
-    audit_record(action=action, obj=instance,
-                 changes=_readable(_named_relations(sender, changes)))
+    audit_record(action=action, obj=instance, changes=_readable(_named_relations(sender, changes)))
 
 
 def _after_delete(sender, instance, **kwargs):
@@ -93,8 +111,11 @@ def _after_delete(sender, instance, **kwargs):
 
     before = _snapshot(instance)
     changes = {k: [v, None] for k, v in before.items() if v not in (None, "")}
-    audit_record(action=AuditAction.DELETE, obj=instance,
-                 changes=_readable(_named_relations(sender, changes)))
+    audit_record(
+        action=AuditAction.DELETE,
+        obj=instance,
+        changes=_readable(_named_relations(sender, changes)),
+    )
 
 
 def connect() -> None:
@@ -108,9 +129,13 @@ def connect() -> None:
 def _logged_in(sender, request, user, **kwargs):
     """Every login leaves an audit row, filed under the account's organization."""
     address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    audit_record(acting_user=user, action=AuditAction.LOGIN, obj=user,
-                 note=f"登录（{address}）" if address else "登录",
-                 org_path=user.organization.path if user.organization_id else "")
+    audit_record(
+        acting_user=user,
+        action=AuditAction.LOGIN,
+        obj=user,
+        note=f"登录（{address}）" if address else "登录",
+        org_path=user.organization.path if user.organization_id else "",
+    )
 
 
 def _requested(sender, signal, **entry):

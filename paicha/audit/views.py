@@ -29,8 +29,11 @@ def entry_list(request):
             entries = entries.filter(subtree_q(org.path))
     person = request.GET.get("person", "").strip()
     if person:
-        entries = entries.filter(Q(actor_name__contains=person) | Q(member_name__contains=person)
-                                 | Q(actor__username=person))
+        entries = entries.filter(
+            Q(actor_name__contains=person)
+            | Q(member_name__contains=person)
+            | Q(actor__username=person)
+        )
     if action := request.GET.get("action"):
         entries = entries.filter(action=action)
     for key, lookup, edge in (("from", "at__gte", time.min), ("to", "at__lte", time.max)):
@@ -44,6 +47,13 @@ def entry_list(request):
             continue
         entries = entries.filter(**{lookup: timezone.make_aware(datetime.combine(day, edge))})
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/list.html", {
-        "page": page, "errors": errors, "actions": AuditAction.choices, "filters": request.GET,
-    })
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "page": page,
+            "errors": errors,
+            "actions": AuditAction.choices,
+            "filters": request.GET,
+        },
+    )

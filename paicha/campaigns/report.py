@@ -53,8 +53,7 @@ def _regained(org, as_of):
 
 
 def _unreachable(org, as_of):
-    return _cases(org, as_of).filter(outcome=CaseOutcome.UNREACHABLE,
-                                     outcome_on__lte=as_of).count()
+    return _cases(org, as_of).filter(outcome=CaseOutcome.UNREACHABLE, outcome_on__lte=as_of).count()
 
 
 def _flowing(org, as_of):
@@ -66,11 +65,16 @@ def _pocket(org, as_of):
 
 
 def _dispositions(org, as_of) -> list[Figure]:
-    counts = dict(Disposition.objects.in_subtree(org)
-                  .filter(state=DispositionState.EFFECTIVE, effective_on__lte=as_of)
-                  .values_list("category").annotate(n=Count("id")).order_by())
-    return [Figure(f"　其中{label}", counts.get(code, 0)) for code, label in
-            DispositionCategory.choices]
+    counts = dict(
+        Disposition.objects.in_subtree(org)
+        .filter(state=DispositionState.EFFECTIVE, effective_on__lte=as_of)
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        Figure(f"　其中{label}", counts.get(code, 0)) for code, label in DispositionCategory.choices
+    ]
 
 
 # (label, function, where the figure comes from)
@@ -85,8 +89,9 @@ SOURCES = [
 
 
 def figures(*, org, campaign, as_of: datetime.date) -> list[Figure]:
-    result = [Figure(label, function(org, as_of), source=source)
-              for label, function, source in SOURCES]
+    result = [
+        Figure(label, function(org, as_of), source=source) for label, function, source in SOURCES
+    ]
     disposed = _dispositions(org, as_of)
     result.append(Figure("已生效的组织处置", sum(f.value for f in disposed), "件", "失联党员处置"))
     result.extend(disposed)
@@ -107,8 +112,9 @@ def summary_docx(*, campaign, org, as_of: datetime.date, sections: dict, user) -
     run = title.add_run(f"{org.name}\n党员组织关系集中排查综合情况报告")
     run.bold = True
     run.font.size = Pt(20)
-    doc.add_paragraph(f"（草稿，依据{campaign.doc_number or campaign.name}，"
-                      f"数据截至{format_cn_date(as_of)}）").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(
+        f"（草稿，依据{campaign.doc_number or campaign.name}，数据截至{format_cn_date(as_of)}）"
+    ).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     figs = figures(org=org, campaign=campaign, as_of=as_of)
     doc.add_paragraph("主要数据").runs[0].bold = True
@@ -124,17 +130,19 @@ def summary_docx(*, campaign, org, as_of: datetime.date, sections: dict, user) -
         text = (sections.get(key) or "").strip()
         if key == "work" and not text:
             text = _default_work_text(campaign, org, figs)
-        for para in (text.splitlines() or ["（请填写）"]):
+        for para in text.splitlines() or ["（请填写）"]:
             doc.add_paragraph(para or "")
     doc.add_paragraph("附：排查案例").runs[0].bold = True
     case_text = (sections.get("case_study") or "").strip()
-    for para in (case_text.splitlines() or ["（请填写1个排查案例）"]):
+    for para in case_text.splitlines() or ["（请填写1个排查案例）"]:
         doc.add_paragraph(para)
 
     sign = doc.add_paragraph(f"{org.name}\n{format_cn_date(as_of)}")
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph(f"导出人：{user}，导出时间：{format_cn_date(as_of)}。"
-                      "排查数据严禁向社会公布、不得在网络发布。")
+    doc.add_paragraph(
+        f"导出人：{user}，导出时间：{format_cn_date(as_of)}。"
+        "排查数据严禁向社会公布、不得在网络发布。"
+    )
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -143,8 +151,10 @@ def summary_docx(*, campaign, org, as_of: datetime.date, sections: dict, user) -
 def _default_work_text(campaign, org, figs) -> str:
     by_label = {f.label: f for f in figs}
     checked = by_label["排查党员数"]
-    parts = [f"按照{campaign.doc_number or '上级'}部署，{org.name}于{format_cn_date(campaign.start)}"
-             f"启动{campaign.name}"]
+    parts = [
+        f"按照{campaign.doc_number or '上级'}部署，{org.name}于{format_cn_date(campaign.start)}"
+        f"启动{campaign.name}"
+    ]
     parts.append(f"共排查党员{checked.value}名")
     lost = by_label["超过六个月未与党组织联系的党员"]
     parts.append(f"排查出超过六个月未与党组织联系的党员{lost.value}名")

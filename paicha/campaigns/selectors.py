@@ -24,6 +24,7 @@ from .models import Campaign, RequiredForm, Step, StepProgress, Submission
 
 # ---- scope ------------------------------------------------------------------------------------
 
+
 def campaigns_for_user(user):
     """Campaigns set above or at the user's organization (they apply to it) or inside its
     subtree (the user oversees them); nothing of another tree."""
@@ -42,8 +43,12 @@ def get_campaign_for_user(user, pk: int) -> Campaign:
 
 
 def get_submission_for_user(user, campaign: Campaign, pk: int) -> Submission:
-    submission = (Submission.objects.visible_to(user).filter(campaign=campaign, pk=pk)
-                  .select_related("organization", "submitted_by", "reviewed_by").first())
+    submission = (
+        Submission.objects.visible_to(user)
+        .filter(campaign=campaign, pk=pk)
+        .select_related("organization", "submitted_by", "reviewed_by")
+        .first()
+    )
     if submission is None:
         raise Http404("没有找到该上报记录，或不在您的管理范围内")
     return submission
@@ -58,8 +63,10 @@ def acting_org(user, campaign: Campaign) -> Organization | None:
 
 
 def level_of(org: Organization, campaign: Campaign) -> str:
-    if org.pk == campaign.organization_id or org.kind in (OrgKind.DEPARTMENT,
-                                                          OrgKind.WORK_COMMITTEE):
+    if org.pk == campaign.organization_id or org.kind in (
+        OrgKind.DEPARTMENT,
+        OrgKind.WORK_COMMITTEE,
+    ):
         return Level.DEPARTMENT
     if org.kind == OrgKind.BRANCH:
         return Level.BRANCH
@@ -68,19 +75,28 @@ def level_of(org: Organization, campaign: Campaign) -> str:
 
 def campaign_orgs(campaign: Campaign, root: Organization | None = None):
     """Active organizations of the campaign under `root` (default: the whole campaign)."""
-    base = root if root is not None and is_in_subtree(root.path, campaign.org_path) \
+    base = (
+        root
+        if root is not None and is_in_subtree(root.path, campaign.org_path)
         else campaign.organization
+    )
     return Organization.objects.subtree(base).filter(is_active=True)
 
 
 # ---- dates ------------------------------------------------------------------------------------
 
+
 def month_end(d: datetime.date) -> datetime.date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
-def plan_date(start: datetime.date, month_day: tuple[int, int] | None, *,
-              origin: tuple[int, int] = (2016, 1), keep: bool = False) -> datetime.date | None:
+def plan_date(
+    start: datetime.date,
+    month_day: tuple[int, int] | None,
+    *,
+    origin: tuple[int, int] = (2016, 1),
+    keep: bool = False,
+) -> datetime.date | None:
     """A template's (month, day) of the document's year, for a campaign starting on `start`.
 
     `origin` is the (year, month) the document's campaign starts. With `keep` the document's
@@ -111,8 +127,13 @@ def consult_required(org: Organization, *, on: datetime.date) -> bool:
 def notes_document_for(org: Organization, *, as_of: datetime.date) -> str:
     """The document whose 填表说明 the forms of `org` print on `as_of`: that of the latest
     campaign running over `org` on that date ("" when none runs)."""
-    campaign = (_campaigns_over(org, as_of).exclude(forms_document="")
-                .order_by("-start", "-pk").only("forms_document").first())
+    campaign = (
+        _campaigns_over(org, as_of)
+        .exclude(forms_document="")
+        .order_by("-start", "-pk")
+        .only("forms_document")
+        .first()
+    )
     return campaign.forms_document if campaign else ""
 
 
@@ -143,15 +164,18 @@ def current_period(required: RequiredForm, *, as_of: datetime.date) -> datetime.
 
 # ---- submissions ------------------------------------------------------------------------------
 
+
 def versions_of(campaign: Campaign, org: Organization, form_slug: str, period: datetime.date):
-    return (Submission.objects.filter(campaign=campaign, organization=org, form_slug=form_slug,
-                                      period=period).order_by("-version"))
+    return Submission.objects.filter(
+        campaign=campaign, organization=org, form_slug=form_slug, period=period
+    ).order_by("-version")
 
 
 def latest_by_key(campaign: Campaign, orgs=None) -> dict[tuple, Submission]:
     """{(org id, slug, period): latest version} in one query."""
     qs = Submission.objects.filter(campaign=campaign).only(
-        "id", "organization_id", "form_slug", "period", "version", "status", "submitted_at")
+        "id", "organization_id", "form_slug", "period", "version", "status", "submitted_at"
+    )
     if orgs is not None:
         qs = qs.filter(organization__in=orgs)
     latest: dict[tuple, Submission] = {}
@@ -169,25 +193,28 @@ def review_problem(user, submission: Submission) -> str | None:
         return "您的角色没有审核上报报表的权限"
     if org.pk == submission.organization_id:
         return "不能审核本单位自己上报的报表，应由上级党组织审核"
-    if not (is_in_subtree(submission.org_path, org.path)
-            and is_in_subtree(org.path, submission.campaign.org_path)):
+    if not (
+        is_in_subtree(submission.org_path, org.path)
+        and is_in_subtree(org.path, submission.campaign.org_path)
+    ):
         return "只有本次排查工作范围内的上级党组织才能审核该报表"
     return None
 
 
 # ---- obligations, board and reminders ---------------------------------------------------------
 
+
 @dataclass
 class Due:
     """One thing an organization owes by a date: a step or a form for a period."""
 
     org: Organization
-    kind: str                   # "step" | "form"
+    kind: str  # "step" | "form"
     label: str
     due: datetime.date
     done: bool
     late: bool
-    status: str = ""            # the latest submission's status label, for forms
+    status: str = ""  # the latest submission's status label, for forms
     url_args: tuple = ()
 
 
@@ -195,8 +222,11 @@ def obligations(campaign: Campaign, orgs, *, as_of: datetime.date) -> list[Due]:
     """Steps and forms each of `orgs` owes in the campaign, up to the current periods."""
     orgs = list(orgs)
     steps = list(Step.objects.filter(phase__campaign=campaign).select_related("phase"))
-    done = set(StepProgress.objects.filter(campaign=campaign, organization__in=orgs)
-               .values_list("organization_id", "step_id"))
+    done = set(
+        StepProgress.objects.filter(campaign=campaign, organization__in=orgs).values_list(
+            "organization_id", "step_id"
+        )
+    )
     required = list(campaign.required_forms.all())
     latest = latest_by_key(campaign, orgs)
     items: list[Due] = []
@@ -206,8 +236,16 @@ def obligations(campaign: Campaign, orgs, *, as_of: datetime.date) -> list[Due]:
             if step.level != level or step.due is None:
                 continue
             is_done = (org.pk, step.pk) in done
-            items.append(Due(org, "step", f"{step.order}、{step.text}", step.due, is_done,
-                             late=not is_done and step.due < as_of))
+            items.append(
+                Due(
+                    org,
+                    "step",
+                    f"{step.order}、{step.text}",
+                    step.due,
+                    is_done,
+                    late=not is_done and step.due < as_of,
+                )
+            )
         for rf in required:
             if rf.level != level:
                 continue
@@ -215,11 +253,18 @@ def obligations(campaign: Campaign, orgs, *, as_of: datetime.date) -> list[Due]:
                 sub = latest.get((org.pk, rf.form_slug, period))
                 # A returned form counts as not handed in until it is resubmitted.
                 handed_in = sub is not None and sub.status != SubmissionStatus.RETURNED
-                items.append(Due(
-                    org, "form", rf.form_title, period, handed_in,
-                    late=not handed_in and period < as_of,
-                    status=sub.get_status_display() if sub else "未上报",
-                    url_args=(rf.form_slug, period.isoformat())))
+                items.append(
+                    Due(
+                        org,
+                        "form",
+                        rf.form_title,
+                        period,
+                        handed_in,
+                        late=not handed_in and period < as_of,
+                        status=sub.get_status_display() if sub else "未上报",
+                        url_args=(rf.form_slug, period.isoformat()),
+                    )
+                )
     return items
 
 
@@ -242,8 +287,9 @@ def _level_code(kind: str, pk: int, campaign: Campaign) -> str:
     return Level.BRANCH if kind == OrgKind.BRANCH else Level.COMMITTEE
 
 
-def subtree_status(campaign: Campaign, root: Organization, *,
-                   as_of: datetime.date) -> dict[str, BoardRow]:
+def subtree_status(
+    campaign: Campaign, root: Organization, *, as_of: datetime.date
+) -> dict[str, BoardRow]:
     """Counts for `root` itself and each child's whole subtree, keyed by the head's path.
 
     Plain tuples and grouped queries, never one object per organization and step: a
@@ -254,16 +300,23 @@ def subtree_status(campaign: Campaign, root: Organization, *,
     def head(path: str) -> str:
         return path if len(path) == root_len else path[: root_len + SEGMENT_WIDTH]
 
-    heads = {o.path: BoardRow(o) for o in [root, *campaign_orgs(campaign, root).filter(
-        parent=root).order_by("path")]}
+    heads = {
+        o.path: BoardRow(o)
+        for o in [root, *campaign_orgs(campaign, root).filter(parent=root).order_by("path")]
+    }
     child_len = root_len + SEGMENT_WIDTH
     # Organizations per head and level, grouped in the database; the root on its own (it may
     # be the campaign's owner, whose level is the department's whatever its kind).
     per_head_level: dict[str, dict[str, int]] = {p: {} for p in heads}
     per_head_level[root.path][level_of(root, campaign)] = 1
-    for h, kind, n in (campaign_orgs(campaign, root).filter(path__gt=root.path)
-                       .annotate(head=Substr("path", 1, child_len))
-                       .values_list("head", "kind").annotate(n=Count("id")).order_by()):
+    for h, kind, n in (
+        campaign_orgs(campaign, root)
+        .filter(path__gt=root.path)
+        .annotate(head=Substr("path", 1, child_len))
+        .values_list("head", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
         if h in per_head_level:
             level = _level_code(kind, 0, campaign)
             per_head_level[h][level] = per_head_level[h].get(level, 0) + n
@@ -272,27 +325,33 @@ def subtree_status(campaign: Campaign, root: Organization, *,
     past_steps = [s.pk for s in steps if s.due is not None and s.due < as_of]
     done = {p: 0 for p in heads}
     done_past = {p: 0 for p in heads}
-    for h, n, n_past in (StepProgress.objects.filter(campaign=campaign)
-                         .filter(subtree_q(root.path))
-                         .annotate(head=Substr("org_path", 1, child_len)).values_list("head")
-                         .annotate(n=Count("id"),
-                                   n_past=Count("id", filter=Q(step_id__in=past_steps or [0])))
-                         .order_by()):
+    for h, n, n_past in (
+        StepProgress.objects.filter(campaign=campaign)
+        .filter(subtree_q(root.path))
+        .annotate(head=Substr("org_path", 1, child_len))
+        .values_list("head")
+        .annotate(n=Count("id"), n_past=Count("id", filter=Q(step_id__in=past_steps or [0])))
+        .order_by()
+    ):
         if h in done:
             done[h], done_past[h] = n, n_past
     for path, row in heads.items():
         levels = per_head_level[path]
         row.steps_total = sum(levels.get(s.level, 0) for s in steps)
         row.steps_done = done[path]
-        row.late = sum(levels.get(s.level, 0) for s in steps if s.pk in past_steps) \
-            - done_past[path]
+        row.late = (
+            sum(levels.get(s.level, 0) for s in steps if s.pk in past_steps) - done_past[path]
+        )
 
     latest: dict[tuple, tuple] = {}
     for path, org_id, kind, slug, period, status in (
-            Submission.objects.filter(campaign=campaign).filter(subtree_q(root.path))
-            .order_by("version").values_list("org_path", "organization_id",
-                                             "organization__kind", "form_slug", "period",
-                                             "status")):
+        Submission.objects.filter(campaign=campaign)
+        .filter(subtree_q(root.path))
+        .order_by("version")
+        .values_list(
+            "org_path", "organization_id", "organization__kind", "form_slug", "period", "status"
+        )
+    ):
         latest[(org_id, slug, period)] = (path, _level_code(kind, org_id, campaign), status)
     by_form: dict[tuple, list[tuple]] = {}
     for (_, slug, period), (path, level, status) in latest.items():
@@ -322,14 +381,20 @@ def subtree_status(campaign: Campaign, root: Organization, *,
     return heads
 
 
-def progress_board(campaign: Campaign, root: Organization, *, as_of: datetime.date) -> list[BoardRow]:
+def progress_board(
+    campaign: Campaign, root: Organization, *, as_of: datetime.date
+) -> list[BoardRow]:
     """One row per child of `root` (its whole subtree counted), and `root` itself first; rows
     of organizations without children list their late items."""
     rows = subtree_status(campaign, root, as_of=as_of)
-    parents = set(Organization.objects.filter(parent__in=[r.org for r in rows.values()])
-                  .values_list("parent_id", flat=True).distinct())
-    leaves = [r.org for r in rows.values()
-              if r.late and (r.org.pk == root.pk or r.org.pk not in parents)]
+    parents = set(
+        Organization.objects.filter(parent__in=[r.org for r in rows.values()])
+        .values_list("parent_id", flat=True)
+        .distinct()
+    )
+    leaves = [
+        r.org for r in rows.values() if r.late and (r.org.pk == root.pk or r.org.pk not in parents)
+    ]
     if leaves:
         by_pk = {r.org.pk: r for r in rows.values()}
         for item in obligations(campaign, leaves, as_of=as_of):
@@ -359,10 +424,11 @@ def reminders(user, *, as_of: datetime.date, days: int = 7) -> dict:
                     result["due_soon"].append(item)
         else:
             root = campaign.organization
-        for path, row in subtree_status(campaign, root, as_of=as_of).items():
+        for row in subtree_status(campaign, root, as_of=as_of).values():
             if row.org.pk != org.pk and row.late > 0:
-                result["children_late"].append({"campaign": campaign, "org": row.org,
-                                                "late": row.late})
+                result["children_late"].append(
+                    {"campaign": campaign, "org": row.org, "late": row.late}
+                )
     result["late"].sort(key=lambda i: (i.due, i.org.path))
     result["due_soon"].sort(key=lambda i: (i.due, i.org.path))
     return result
@@ -376,21 +442,24 @@ def deadline_calendar(campaign: Campaign) -> list[tuple[datetime.date, list[str]
             by_date.setdefault(phase.deadline, []).append(f"阶段“{phase.name}”完成时限")
     for step in Step.objects.filter(phase__campaign=campaign, deadline__isnull=False):
         by_date.setdefault(step.deadline, []).append(
-            f"{step.get_level_display()}：{step.order}、{step.text}")
+            f"{step.get_level_display()}：{step.order}、{step.text}"
+        )
     for rf in campaign.required_forms.all():
         for d in all_due_dates(rf):
             by_date.setdefault(d, []).append(
                 f"{rf.get_level_display()}上报《{rf.form_title}》"
-                + ("（每月月底前上报）" if rf.recurrence == Recurrence.MONTHLY_END else ""))
+                + ("（每月月底前上报）" if rf.recurrence == Recurrence.MONTHLY_END else "")
+            )
     return sorted(by_date.items())
 
 
 # ---- rollup -----------------------------------------------------------------------------------
 
+
 @dataclass
 class Rollup:
-    columns: list[dict]                 # the numeric columns: {"key", "title"}
-    rows: list[dict]                    # {"label", "values": {key: sum}, "cells": [sums]}
+    columns: list[dict]  # the numeric columns: {"key", "title"}
+    rows: list[dict]  # {"label", "values": {key: sum}, "cells": [sums]}
     totals: dict
     included: list[Submission]
     missing: list[Organization]
@@ -423,8 +492,11 @@ def _numeric_keys(form_slug: str, data: dict) -> list[str]:
         return [c.key for c in get_form(form_slug).columns if c.kind == "int"]
     except KeyError:
         rows = data.get("rows", [])
-        return [c["key"] for c in data.get("columns", [])
-                if rows and all(isinstance(r.get(c["key"]), int | float) for r in rows)]
+        return [
+            c["key"]
+            for c in data.get("columns", [])
+            if rows and all(isinstance(r.get(c["key"]), int | float) for r in rows)
+        ]
 
 
 def _total_rows(data: dict, numeric: list[str]) -> list[tuple[str, dict]]:
@@ -438,18 +510,31 @@ def _total_rows(data: dict, numeric: list[str]) -> list[tuple[str, dict]]:
     return totals or labelled
 
 
-def rollup(*, campaign: Campaign, org: Organization, form_slug: str,
-           period: datetime.date) -> Rollup:
+def rollup(
+    *, campaign: Campaign, org: Organization, form_slug: str, period: datetime.date
+) -> Rollup:
     """Sum the numeric columns of the children's latest accepted submissions; list the
     children that have none."""
-    levels = set(campaign.required_forms.filter(form_slug=form_slug).values_list("level", flat=True))
-    children = [c for c in Organization.objects.filter(parent=org, is_active=True).order_by("path")
-                if not levels or level_of(c, campaign) in levels]
+    levels = set(
+        campaign.required_forms.filter(form_slug=form_slug).values_list("level", flat=True)
+    )
+    children = [
+        c
+        for c in Organization.objects.filter(parent=org, is_active=True).order_by("path")
+        if not levels or level_of(c, campaign) in levels
+    ]
     accepted: dict[int, Submission] = {}
-    for s in (Submission.objects.filter(campaign=campaign, organization__in=children,
-                                        form_slug=form_slug, period=period,
-                                        status=SubmissionStatus.ACCEPTED)
-              .select_related("organization").order_by("version")):
+    for s in (
+        Submission.objects.filter(
+            campaign=campaign,
+            organization__in=children,
+            form_slug=form_slug,
+            period=period,
+            status=SubmissionStatus.ACCEPTED,
+        )
+        .select_related("organization")
+        .order_by("version")
+    ):
         accepted[s.organization_id] = s
     included = [accepted[c.pk] for c in children if c.pk in accepted]
     missing = [c for c in children if c.pk not in accepted]
@@ -473,17 +558,28 @@ def rollup(*, campaign: Campaign, org: Organization, form_slug: str,
     if not numeric and included:
         register_columns = _register_columns(form_slug, included)
         keys = [c["key"] for c in register_columns]
-        register_parts = [{"org": s.organization, "submission": s,
-                           "rows": [[row.get(k, "") for k in keys]
-                                    for row in s.data.get("rows", [])]}
-                          for s in included]
+        register_parts = [
+            {
+                "org": s.organization,
+                "submission": s,
+                "rows": [[row.get(k, "") for k in keys] for row in s.data.get("rows", [])],
+            }
+            for s in included
+        ]
     return Rollup(
         columns=[{"key": k, "title": titles.get(k) or k} for k in numeric],
         # Only numbers add up; a register's text is shown as its rows, never as labels.
-        rows=[{"label": label, "values": values, "cells": [values[k] for k in numeric]}
-              for label, values in sums.items()] if numeric else [],
-        totals=totals, included=included, missing=missing,
-        register_columns=register_columns, register_parts=register_parts,
+        rows=[
+            {"label": label, "values": values, "cells": [values[k] for k in numeric]}
+            for label, values in sums.items()
+        ]
+        if numeric
+        else [],
+        totals=totals,
+        included=included,
+        missing=missing,
+        register_columns=register_columns,
+        register_parts=register_parts,
     )
 
 
@@ -493,8 +589,11 @@ def _register_columns(form_slug: str, included: list[Submission]) -> list[dict]:
     from paicha.core.catalogue import get_form
 
     try:
-        return [{"key": c.key, "title": c.title, "kind": c.kind}
-                for c in get_form(form_slug).columns]
+        return [
+            {"key": c.key, "title": c.title, "kind": c.kind} for c in get_form(form_slug).columns
+        ]
     except KeyError:
-        return [{"key": c["key"], "title": c["title"], "kind": ""}
-                for c in included[-1].data.get("columns", [])]
+        return [
+            {"key": c["key"], "title": c["title"], "kind": ""}
+            for c in included[-1].data.get("columns", [])
+        ]

@@ -31,6 +31,7 @@ def _full_clean(obj) -> None:
 
 # ---- campaigns, phases, steps, required forms -------------------------------------------------
 
+
 def _time_note(note: str, *, dated: bool) -> str:
     """The document's wording of a date ("8月15日前") stays only beside the document's dates; a
     standing note ("长期") always stays."""
@@ -38,10 +39,18 @@ def _time_note(note: str, *, dated: bool) -> str:
 
 
 @service
-def campaign_create_from_template(*, org: Organization, template: str, name: str,
-                                  doc_number: str, start: datetime.date, acting_user,
-                                  end: datetime.date | None = None, notice: str = "",
-                                  keep_document_dates: bool = False) -> Campaign:
+def campaign_create_from_template(
+    *,
+    org: Organization,
+    template: str,
+    name: str,
+    doc_number: str,
+    start: datetime.date,
+    acting_user,
+    end: datetime.date | None = None,
+    notice: str = "",
+    keep_document_dates: bool = False,
+) -> Campaign:
     """A campaign for `org`'s subtree with the phases, steps and forms of a seed template; all
     of them stay editable afterwards. With `keep_document_dates` (a campaign that follows the
     2016 document) the deadlines are the document's; otherwise they move with the start month
@@ -58,27 +67,46 @@ def campaign_create_from_template(*, org: Organization, template: str, name: str
     if end is None:
         planned = [when(p.deadline) for p in blueprint.phases if p.deadline]
         end = max(planned) if planned else start
-    campaign = Campaign(organization=org, name=name, doc_number=doc_number, notice=notice,
-                        start=start, end=end, template=template, created_by=acting_user,
-                        status=CampaignStatus.ACTIVE, forms_document=blueprint.document,
-                        consult_department=blueprint.consult_department)
+    campaign = Campaign(
+        organization=org,
+        name=name,
+        doc_number=doc_number,
+        notice=notice,
+        start=start,
+        end=end,
+        template=template,
+        created_by=acting_user,
+        status=CampaignStatus.ACTIVE,
+        forms_document=blueprint.document,
+        consult_department=blueprint.consult_department,
+    )
     _full_clean(campaign)
     campaign.save()
     number = 0
     for p_order, plan in enumerate(blueprint.phases, start=1):
-        phase = Phase.objects.create(campaign=campaign, order=p_order, name=plan.name,
-                                     deadline=when(plan.deadline))
+        phase = Phase.objects.create(
+            campaign=campaign, order=p_order, name=plan.name, deadline=when(plan.deadline)
+        )
         for step in plan.steps:
             number += 1
-            Step.objects.create(phase=phase, order=number, text=step.text, level=step.level,
-                                time_note=_time_note(step.time_note, dated=dated),
-                                deadline=when(step.deadline))
+            Step.objects.create(
+                phase=phase,
+                order=number,
+                text=step.text,
+                level=step.level,
+                time_note=_time_note(step.time_note, dated=dated),
+                deadline=when(step.deadline),
+            )
     for form in blueprint.forms:
         monthly = form.recurrence == Recurrence.MONTHLY_END
-        RequiredForm.objects.create(campaign=campaign, form_slug=form.form_slug,
-                                    level=form.level, note=form.note,
-                                    recurrence=form.recurrence,
-                                    deadline=None if monthly else when(form.deadline))
+        RequiredForm.objects.create(
+            campaign=campaign,
+            form_slug=form.form_slug,
+            level=form.level,
+            note=form.note,
+            recurrence=form.recurrence,
+            deadline=None if monthly else when(form.deadline),
+        )
     return campaign
 
 
@@ -99,8 +127,15 @@ def campaign_update(*, campaign: Campaign, acting_user, **fields) -> Campaign:
 
 
 @service
-def phase_save(*, campaign: Campaign, acting_user, phase: Phase | None = None, name: str,
-               order: int, deadline: datetime.date | None) -> Phase:
+def phase_save(
+    *,
+    campaign: Campaign,
+    acting_user,
+    phase: Phase | None = None,
+    name: str,
+    order: int,
+    deadline: datetime.date | None,
+) -> Phase:
     _owner_check(campaign, acting_user)
     phase = phase or Phase(campaign=campaign)
     if phase.campaign_id != campaign.pk:
@@ -112,9 +147,18 @@ def phase_save(*, campaign: Campaign, acting_user, phase: Phase | None = None, n
 
 
 @service
-def step_save(*, campaign: Campaign, acting_user, step: Step | None = None, phase: Phase,
-              order: int, text: str, level: str, time_note: str = "",
-              deadline: datetime.date | None = None) -> Step:
+def step_save(
+    *,
+    campaign: Campaign,
+    acting_user,
+    step: Step | None = None,
+    phase: Phase,
+    order: int,
+    text: str,
+    level: str,
+    time_note: str = "",
+    deadline: datetime.date | None = None,
+) -> Step:
     _owner_check(campaign, acting_user)
     if phase.campaign_id != campaign.pk:
         raise ValidationError({"phase": "该阶段不属于本次排查工作"})
@@ -137,9 +181,17 @@ def step_delete(*, campaign: Campaign, step: Step, acting_user) -> None:
 
 
 @service
-def required_form_save(*, campaign: Campaign, acting_user, required: RequiredForm | None = None,
-                       form_slug: str, level: str, recurrence: str,
-                       deadline: datetime.date | None, note: str = "") -> RequiredForm:
+def required_form_save(
+    *,
+    campaign: Campaign,
+    acting_user,
+    required: RequiredForm | None = None,
+    form_slug: str,
+    level: str,
+    recurrence: str,
+    deadline: datetime.date | None,
+    note: str = "",
+) -> RequiredForm:
     _owner_check(campaign, acting_user)
     required = required or RequiredForm(campaign=campaign)
     required.form_slug, required.level, required.recurrence = form_slug, level, recurrence
@@ -151,6 +203,7 @@ def required_form_save(*, campaign: Campaign, acting_user, required: RequiredFor
 
 # ---- steps done -------------------------------------------------------------------------------
 
+
 def _lock_org(org: Organization, acting_user) -> Organization:
     """`org`, locked, once `acting_user` may report for it (EDIT_MEMBERS over it)."""
     org = Organization.objects.select_for_update().get(pk=org.pk)
@@ -159,16 +212,25 @@ def _lock_org(org: Organization, acting_user) -> Organization:
 
 
 @service
-def step_tick(*, campaign: Campaign, org: Organization, step: Step, done_on: datetime.date,
-              acting_user, evidence: str = "", minutes=None) -> StepProgress:
+def step_tick(
+    *,
+    campaign: Campaign,
+    org: Organization,
+    step: Step,
+    done_on: datetime.date,
+    acting_user,
+    evidence: str = "",
+    minutes=None,
+) -> StepProgress:
     org = _lock_org(org, acting_user)
     if not is_in_subtree(org.path, campaign.org_path):
         raise ValidationError(f"{org.name}不在本次排查工作的范围内")
     if step.phase.campaign_id != campaign.pk:
         raise ValidationError("该步骤不属于本次排查工作")
     if step.level != level_of(org, campaign):
-        raise ValidationError(f"步骤“{step.order}”由{step.get_level_display()}完成，"
-                              f"{org.name}不需要登记")
+        raise ValidationError(
+            f"步骤“{step.order}”由{step.get_level_display()}完成，{org.name}不需要登记"
+        )
     if done_on < campaign.start:
         raise ValidationError({"done_on": "完成日期不能早于排查工作开始日期"})
     if StepProgress.objects.filter(organization=org, step=step).exists():
@@ -176,9 +238,15 @@ def step_tick(*, campaign: Campaign, org: Organization, step: Step, done_on: dat
     stored = _store_minutes(campaign, minutes) if minutes else ""
     try:
         return StepProgress.objects.create(
-            campaign=campaign, organization=org, step=step, done_on=done_on,
-            evidence=evidence, minutes=stored,
-            minutes_name=minutes.name[:200] if minutes else "", done_by=acting_user)
+            campaign=campaign,
+            organization=org,
+            step=step,
+            done_on=done_on,
+            evidence=evidence,
+            minutes=stored,
+            minutes_name=minutes.name[:200] if minutes else "",
+            done_by=acting_user,
+        )
     except Exception:
         if stored:
             default_storage.delete(stored)
@@ -194,14 +262,18 @@ def _store_minutes(campaign: Campaign, uploaded) -> str:
 
     clean = clean_upload(uploaded, field="minutes", max_bytes=MINUTES_MAX_BYTES)
     return default_storage.save(
-        f"campaigns/{campaign.pk}/{uuid.uuid4().hex}.{clean.file_type}", clean.content)
+        f"campaigns/{campaign.pk}/{uuid.uuid4().hex}.{clean.file_type}", clean.content
+    )
 
 
 @service
 def step_untick(*, campaign: Campaign, org: Organization, step: Step, acting_user) -> None:
     org = _lock_org(org, acting_user)
-    progress = (StepProgress.objects.select_for_update()
-                .filter(campaign=campaign, organization=org, step=step).first())
+    progress = (
+        StepProgress.objects.select_for_update()
+        .filter(campaign=campaign, organization=org, step=step)
+        .first()
+    )
     if progress is None:
         raise ValidationError(f"步骤“{step.order}”尚未登记完成")
     progress.delete()
@@ -209,9 +281,17 @@ def step_untick(*, campaign: Campaign, org: Organization, step: Step, acting_use
 
 # ---- submissions ------------------------------------------------------------------------------
 
+
 @service
-def submission_submit(*, campaign: Campaign, org: Organization, form_slug: str,
-                      period: datetime.date, as_of: datetime.date, acting_user) -> Submission:
+def submission_submit(
+    *,
+    campaign: Campaign,
+    org: Organization,
+    form_slug: str,
+    period: datetime.date,
+    as_of: datetime.date,
+    acting_user,
+) -> Submission:
     """Freeze the form as it is now for `org` and hand it up. Refused while any of the form's
     checks fails; a resubmission after return, or a correction after acceptance, is a new
     version and the earlier ones stay."""
@@ -234,31 +314,48 @@ def submission_submit(*, campaign: Campaign, org: Organization, form_slug: str,
         raise ValidationError({"form_slug": f"没有编号为 {form_slug} 的报表"}) from exc
     # Submissions of one organization are serialized (the organization is locked above):
     # versions are numbered without gaps.
-    latest = (Submission.objects.filter(campaign=campaign, organization=org, form_slug=form_slug,
-                                        period=period).order_by("-version").first())
+    latest = (
+        Submission.objects.filter(
+            campaign=campaign, organization=org, form_slug=form_slug, period=period
+        )
+        .order_by("-version")
+        .first()
+    )
     if latest is not None and latest.status == SubmissionStatus.SUBMITTED:
         raise ValidationError(f"第{latest.version}版已上报，正在等待上级审核，不能重复上报")
     result = form.build(org=org, as_of=as_of, user=acting_user)
     failed = result.failed_checks
     if failed:
         raise ValidationError(
-            [f"表内关系不成立：{c.rule}（{c.where}）{c.detail}".rstrip() for c in failed])
+            [f"表内关系不成立：{c.rule}（{c.where}）{c.detail}".rstrip() for c in failed]
+        )
     return Submission.objects.create(
-        campaign=campaign, organization=org, form_slug=form_slug, period=period,
-        version=(latest.version + 1) if latest else 1, as_of=as_of, data=result.as_json(),
-        submitted_by=acting_user, submitted_at=timezone.now(),
-        status=SubmissionStatus.SUBMITTED)
+        campaign=campaign,
+        organization=org,
+        form_slug=form_slug,
+        period=period,
+        version=(latest.version + 1) if latest else 1,
+        as_of=as_of,
+        data=result.as_json(),
+        submitted_by=acting_user,
+        submitted_at=timezone.now(),
+        status=SubmissionStatus.SUBMITTED,
+    )
 
 
 def _lock_for_review(submission: Submission, acting_user) -> Submission:
-    submission = Submission.objects.select_for_update().select_related("campaign").get(
-        pk=submission.pk)
+    submission = (
+        Submission.objects.select_for_update().select_related("campaign").get(pk=submission.pk)
+    )
     if (problem := review_problem(acting_user, submission)) is not None:
         raise PermissionDenied(problem)
     newer = Submission.objects.filter(
-        campaign=submission.campaign_id, organization=submission.organization_id,
-        form_slug=submission.form_slug, period=submission.period,
-        version__gt=submission.version).exists()
+        campaign=submission.campaign_id,
+        organization=submission.organization_id,
+        form_slug=submission.form_slug,
+        period=submission.period,
+        version__gt=submission.version,
+    ).exists()
     if newer:
         raise ValidationError("已有更新的版本，只能审核最新版本")
     if submission.status != SubmissionStatus.SUBMITTED:
@@ -285,4 +382,3 @@ def submission_return(*, submission: Submission, reason: str, acting_user) -> Su
     submission.reviewed_by, submission.reviewed_at = acting_user, timezone.now()
     submission.save()
     return submission
-

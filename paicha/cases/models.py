@@ -14,9 +14,20 @@ from django.db.models import Q
 from django.urls import reverse
 
 from paicha.codes import (
-    ApprovalDecision, ApprovalStep, CaseOutcome, CaseSource, DispositionCategory,
-    DispositionState, Education, Ethnicity, Gender, LossReason, MemberType, Occupation,
-    OrgCategory, SearchMethod,
+    ApprovalDecision,
+    ApprovalStep,
+    CaseOutcome,
+    CaseSource,
+    DispositionCategory,
+    DispositionState,
+    Education,
+    Ethnicity,
+    Gender,
+    LossReason,
+    MemberType,
+    Occupation,
+    OrgCategory,
+    SearchMethod,
 )
 from paicha.core.dates import format_cn_date
 from paicha.organizations.models import OrgScopedModel, ScopedQuerySet
@@ -36,19 +47,28 @@ class LostContactCase(OrgScopedModel):
     """One member's search, from opening to the disposition taking effect."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="lost_cases",
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="lost_cases",
         verbose_name="所在党组织",
     )
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT,
-                               related_name="lost_cases", verbose_name="党员")
-    source = models.CharField("来源", max_length=20, choices=CaseSource.choices,
-                              default=CaseSource.MANUAL)
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="lost_cases", verbose_name="党员"
+    )
+    source = models.CharField(
+        "来源", max_length=20, choices=CaseSource.choices, default=CaseSource.MANUAL
+    )
     # The transfers app's Transfer this case follows (kept as an id so that the two apps can
     # migrate independently; the transfer is always read through the transfers selectors).
     transfer_id = models.BigIntegerField("转出记录编号", null=True, blank=True)
     opened_on = models.DateField("立案日期")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                  related_name="+", verbose_name="立案人")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="立案人",
+    )
 
     # The member's facts as they stood at opening (the forms print them as of then).
     name = models.CharField("姓名", max_length=30)
@@ -70,24 +90,33 @@ class LostContactCase(OrgScopedModel):
     org_category = models.CharField("党组织类别", max_length=1, choices=OrgCategory.choices)
 
     lost_since = models.DateField(
-        "最近一次参加组织生活或交纳党费日期", null=True, blank=True,
+        "最近一次参加组织生活或交纳党费日期",
+        null=True,
+        blank=True,
         help_text="与党组织失去联系时间的起点；立案时取自组织生活和党费记录，没有记录时手工填写",
     )
-    loss_reason = models.CharField("失联原因", max_length=1, choices=LossReason.choices,
-                                   blank=True)
+    loss_reason = models.CharField("失联原因", max_length=1, choices=LossReason.choices, blank=True)
     occupation = models.CharField("职业", max_length=1, choices=Occupation.choices, blank=True)
-    remarks = models.TextField("备注", blank=True,
-                               help_text="失联原因为⑦其他时，在此写明具体原因")
+    remarks = models.TextField("备注", blank=True, help_text="失联原因为⑦其他时，在此写明具体原因")
 
     # 失联期间表现 (seed 002 item 11: 核实有无不合格表现或违法违纪行为).
     conduct_checked_on = models.DateField("调查核实日期", null=True, blank=True)
     conduct_misconduct = models.BooleanField("有不合格表现或违纪违法行为", null=True, blank=True)
     conduct_record = models.TextField("失联党员表现调查核实情况", blank=True)
 
-    outcome = models.CharField("查找结果", max_length=20, choices=CaseOutcome.choices,
-                               default=CaseOutcome.SEARCHING, db_index=True)
-    outcome_on = models.DateField("查找结束日期", null=True, blank=True,
-                                  help_text="取得联系、确认无法取得联系或确认死亡的日期")
+    outcome = models.CharField(
+        "查找结果",
+        max_length=20,
+        choices=CaseOutcome.choices,
+        default=CaseOutcome.SEARCHING,
+        db_index=True,
+    )
+    outcome_on = models.DateField(
+        "查找结束日期",
+        null=True,
+        blank=True,
+        help_text="取得联系、确认无法取得联系或确认死亡的日期",
+    )
     regained_place = models.CharField("取得联系时所在地", max_length=200, blank=True)
     new_mobile = models.CharField("新手机号码", max_length=11, blank=True)
     new_contacts = models.CharField("其他新联系方式", max_length=200, blank=True)
@@ -105,7 +134,8 @@ class LostContactCase(OrgScopedModel):
         ordering = ["-opened_on", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member"], condition=Q(closed_on__isnull=True),
+                fields=["member"],
+                condition=Q(closed_on__isnull=True),
                 name="cases_one_open_case_per_member",
                 violation_error_message="该党员已有未结案的失联查找案件",
             ),
@@ -135,7 +165,8 @@ class LostContactCase(OrgScopedModel):
             return ""
         years, rest = divmod(months, 12)
         length = (f"{years}年" if years else "") + (f"{rest}个月" if rest or not years else "")
-        return f"{format_cn_date(self.lost_since)}至{format_cn_date(self.lost_until(as_of))}（{length}）"
+        since, until = format_cn_date(self.lost_since), format_cn_date(self.lost_until(as_of))
+        return f"{since}至{until}（{length}）"
 
     @property
     def org_category_text(self) -> str:
@@ -156,8 +187,12 @@ class LostContactCase(OrgScopedModel):
 class CaseChild(OrgScopedModel):
     """A row under a case: it carries the case's organization, for scope and sharding."""
 
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                      related_name="+", verbose_name="所在党组织")
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="所在党组织",
+    )
 
     class Meta:
         abstract = True
@@ -180,33 +215,41 @@ class CaseChild(OrgScopedModel):
 class SearchAttempt(CaseChild):
     """One try to find the member (第X次联系查找情况)."""
 
-    case = models.ForeignKey(LostContactCase, on_delete=models.CASCADE, related_name="attempts",
-                             verbose_name="案件")
+    case = models.ForeignKey(
+        LostContactCase, on_delete=models.CASCADE, related_name="attempts", verbose_name="案件"
+    )
     seq = models.PositiveSmallIntegerField("次序")
     date = models.DateField("查找日期")
     method = models.CharField("查找方式", max_length=20, choices=SearchMethod.choices)
-    reached = models.CharField("查找对象", max_length=200,
-                               help_text="联系到的人或单位，如：原工作单位办公室办事员陈某")
+    reached = models.CharField(
+        "查找对象", max_length=200, help_text="联系到的人或单位，如：原工作单位办公室办事员陈某"
+    )
     phone = models.CharField("联系电话", max_length=40, blank=True)
     process = models.TextField("查找过程及结果", help_text="查找过程、了解到的情况")
     remarks = models.CharField("备注", max_length=200, blank=True)
     # Kept by the services with each signature, so the work list "attempts missing a second
     # signature" is an index range, not a count over every attempt of a province.
     signer_count = models.PositiveSmallIntegerField("查找人签名人数", default=0, editable=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="录入人",
+    )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "联系查找记录"
         verbose_name_plural = "联系查找记录"
         ordering = ["case", "seq"]
-        indexes = [models.Index(fields=["org_path", "signer_count"],
-                                name="attempt_scope_signers")]
+        indexes = [models.Index(fields=["org_path", "signer_count"], name="attempt_scope_signers")]
         constraints = [
-            models.UniqueConstraint(fields=["case", "seq"], name="cases_attempt_seq_unique",
-                                    violation_error_message="同一案件的查找次序不能重复"),
+            models.UniqueConstraint(
+                fields=["case", "seq"],
+                name="cases_attempt_seq_unique",
+                violation_error_message="同一案件的查找次序不能重复",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -216,12 +259,15 @@ class SearchAttempt(CaseChild):
 class AttemptSigner(CaseChild):
     """A searcher (查找人 / 证明人) who signs an attempt: a full member of the organization."""
 
-    case = models.ForeignKey(LostContactCase, on_delete=models.CASCADE, related_name="+",
-                             verbose_name="案件")
-    attempt = models.ForeignKey(SearchAttempt, on_delete=models.CASCADE, related_name="signers",
-                                verbose_name="查找记录")
-    signer = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+",
-                               verbose_name="查找人")
+    case = models.ForeignKey(
+        LostContactCase, on_delete=models.CASCADE, related_name="+", verbose_name="案件"
+    )
+    attempt = models.ForeignKey(
+        SearchAttempt, on_delete=models.CASCADE, related_name="signers", verbose_name="查找记录"
+    )
+    signer = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="+", verbose_name="查找人"
+    )
     signer_name = models.CharField("查找人姓名", max_length=30)
     signed_on = models.DateField("签名日期")
 
@@ -230,8 +276,11 @@ class AttemptSigner(CaseChild):
         verbose_name_plural = "查找人签名"
         ordering = ["attempt", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["attempt", "signer"], name="cases_signer_once",
-                                    violation_error_message="同一查找人不能重复签名"),
+            models.UniqueConstraint(
+                fields=["attempt", "signer"],
+                name="cases_signer_once",
+                violation_error_message="同一查找人不能重复签名",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,19 +297,30 @@ def attachment_path(case_id: int, file_type: str) -> str:
 class CaseAttachment(CaseChild):
     """A scan: a photo of a letter, a PDF, a call log. Served only through the scoped view."""
 
-    case = models.ForeignKey(LostContactCase, on_delete=models.CASCADE,
-                             related_name="attachments", verbose_name="案件")
-    attempt = models.ForeignKey(SearchAttempt, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="attachments", verbose_name="查找记录")
+    case = models.ForeignKey(
+        LostContactCase, on_delete=models.CASCADE, related_name="attachments", verbose_name="案件"
+    )
+    attempt = models.ForeignKey(
+        SearchAttempt,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="查找记录",
+    )
     # The name in MEDIA_ROOT's storage (a plain string: the file is never served as a URL).
     stored_name = models.CharField("存储文件名", max_length=200, editable=False)
     original_name = models.CharField("原文件名", max_length=200)
     file_type = models.CharField("文件类型", max_length=4)
     size = models.PositiveIntegerField("大小（字节）")
     description = models.CharField("说明", max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name="上传人")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="上传人",
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -275,18 +335,28 @@ class CaseAttachment(CaseChild):
 class Disposition(CaseChild):
     """The case's one outcome category (附件5) and where it stands in its approval chain."""
 
-    case = models.OneToOneField(LostContactCase, on_delete=models.CASCADE,
-                                related_name="disposition", verbose_name="案件")
+    case = models.OneToOneField(
+        LostContactCase, on_delete=models.CASCADE, related_name="disposition", verbose_name="案件"
+    )
     category = models.CharField("处置情况", max_length=1, choices=DispositionCategory.choices)
     proposal = models.TextField("处置意见及理由")
     proposed_on = models.DateField("提出日期")
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name="提出人")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="提出人",
+    )
     # Each return to the branch starts a new round; every round's signatures are kept.
     round = models.PositiveSmallIntegerField("审批轮次", default=1)
-    state = models.CharField("状态", max_length=20, choices=DispositionState.choices,
-                             default=DispositionState.PENDING, db_index=True)
+    state = models.CharField(
+        "状态",
+        max_length=20,
+        choices=DispositionState.choices,
+        default=DispositionState.PENDING,
+        db_index=True,
+    )
     returned_reason = models.TextField("退回理由", blank=True)
     effective_on = models.DateField("生效日期", null=True, blank=True)
     # 保留组织关系 and 限期改正 run for a period, with follow-up.
@@ -307,21 +377,32 @@ class Disposition(CaseChild):
 class ApprovalSignature(CaseChild):
     """One signed step of the chain: date, signer, opinion (seed 004 附件4)."""
 
-    case = models.ForeignKey(LostContactCase, on_delete=models.CASCADE, related_name="approvals",
-                             verbose_name="案件")
-    disposition = models.ForeignKey(Disposition, on_delete=models.CASCADE,
-                                    related_name="approvals", verbose_name="处置")
+    case = models.ForeignKey(
+        LostContactCase, on_delete=models.CASCADE, related_name="approvals", verbose_name="案件"
+    )
+    disposition = models.ForeignKey(
+        Disposition, on_delete=models.CASCADE, related_name="approvals", verbose_name="处置"
+    )
     step = models.CharField("审批环节", max_length=1, choices=ApprovalStep.choices)
     round = models.PositiveSmallIntegerField("审批轮次")
     category = models.CharField("所审处置情况", max_length=1, choices=DispositionCategory.choices)
     decision = models.CharField("结论", max_length=10, choices=ApprovalDecision.choices)
     opinion = models.TextField("意见")
     signed_on = models.DateField("签署日期")
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="+", verbose_name="签署人")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="签署人",
+    )
     signer_name = models.CharField("签署人姓名", max_length=60)
-    signer_org = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                   related_name="+", verbose_name="签署党组织")
+    signer_org = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="签署党组织",
+    )
     signer_org_name = models.CharField("签署党组织名称", max_length=100)
     created_at = models.DateTimeField("签署时间", auto_now_add=True)
 
@@ -330,9 +411,11 @@ class ApprovalSignature(CaseChild):
         verbose_name_plural = "处置审批意见"
         ordering = ["case", "round", "step"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "step", "round"],
-                                    name="cases_one_signature_per_step_and_round",
-                                    violation_error_message="该审批环节本轮已经签署"),
+            models.UniqueConstraint(
+                fields=["case", "step", "round"],
+                name="cases_one_signature_per_step_and_round",
+                violation_error_message="该审批环节本轮已经签署",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -342,13 +425,18 @@ class ApprovalSignature(CaseChild):
 class FollowUp(CaseChild):
     """A follow-up note of 保留组织关系 or 限期改正 during its period."""
 
-    case = models.ForeignKey(LostContactCase, on_delete=models.CASCADE, related_name="follow_ups",
-                             verbose_name="案件")
+    case = models.ForeignKey(
+        LostContactCase, on_delete=models.CASCADE, related_name="follow_ups", verbose_name="案件"
+    )
     date = models.DateField("日期")
     note = models.TextField("跟踪情况")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="录入人",
+    )
 
     class Meta:
         verbose_name = "处置跟踪记录"

@@ -48,17 +48,23 @@ def disposition_steps(disposition) -> tuple[str, ...]:
 
 # What the final approval makes of the member (None: the member stays as he is).
 TARGET_STATUS = {
-    **dict.fromkeys(DISMISSALS | EXPULSIONS | {D.NOT_RECOGNISED, D.PROBATION_CANCELLED,
-                                               D.LOST_PROBATION_CANCELLED},
-                    MemberStatus.REMOVED),
-    **dict.fromkeys({D.SUSPENDED, D.LOST_UNREACHABLE_SUSPENDED, D.LOST_ABROAD_SUSPENDED},
-                    MemberStatus.SUSPENDED),
+    **dict.fromkeys(
+        DISMISSALS
+        | EXPULSIONS
+        | {D.NOT_RECOGNISED, D.PROBATION_CANCELLED, D.LOST_PROBATION_CANCELLED},
+        MemberStatus.REMOVED,
+    ),
+    **dict.fromkeys(
+        {D.SUSPENDED, D.LOST_UNREACHABLE_SUSPENDED, D.LOST_ABROAD_SUSPENDED}, MemberStatus.SUSPENDED
+    ),
     D.RETAINED: MemberStatus.RETAINED,
     D.DEAD: MemberStatus.DECEASED,
 }
 
 # Categories that only a probationary member can receive.
 PROBATIONARY_ONLY = {D.PROBATION_CANCELLED, D.LOST_PROBATION_CANCELLED}
+
+
 def category_fits(category: str, *, outcome: str, member_type: str) -> bool:
     """Whether `category` may be proposed for a case with this outcome and member type."""
     from paicha.codes import MemberType
@@ -94,16 +100,21 @@ STEP_TITLE_JISHI = {
 }
 
 
-def lost_until(outcome: str, outcome_on: datetime.date | None,
-               as_of: datetime.date) -> datetime.date:
+def lost_until(
+    outcome: str, outcome_on: datetime.date | None, as_of: datetime.date
+) -> datetime.date:
     """The end of 与党组织失去联系时间: the end of the search, or the fill date meanwhile."""
     if outcome != CaseOutcome.SEARCHING and outcome_on:
         return min(outcome_on, as_of)
     return as_of
 
 
-def lost_months(lost_since: datetime.date | None, outcome: str,
-                outcome_on: datetime.date | None, as_of: datetime.date) -> int | None:
+def lost_months(
+    lost_since: datetime.date | None,
+    outcome: str,
+    outcome_on: datetime.date | None,
+    as_of: datetime.date,
+) -> int | None:
     """Whole months from the last org life or dues to the end of the search (or `as_of`)."""
     if lost_since is None:
         return None

@@ -12,7 +12,8 @@ from paicha.codes import (
     OrgKind,
 )
 
-# The start of 与党组织失去联系时间 (the last 组织生活 attended or 党费 paid), from the evidence app.
+# The start of 与党组织失去联系时间 (the last 组织生活 attended or 党费 paid), from the evidence
+# app.
 from paicha.evidence.selectors import last_org_life_or_dues  # noqa: F401
 from paicha.members.approvals import STEP_SIGNER, signer_org_problem, steps_for
 from paicha.members.models import ON_ROSTER, Member
@@ -31,10 +32,17 @@ SIGNERS_REQUIRED = 2
 
 # ---- access ---------------------------------------------------------------------------------
 
-def get_case_for_user(user, pk: int, *, for_write: bool = False,
-                      perm: Perm | None = None) -> LostContactCase:
-    return get_for_user(LostContactCase.objects.select_related("member", "organization"), user,
-                        for_write=for_write, perm=perm, pk=pk)
+
+def get_case_for_user(
+    user, pk: int, *, for_write: bool = False, perm: Perm | None = None
+) -> LostContactCase:
+    return get_for_user(
+        LostContactCase.objects.select_related("member", "organization"),
+        user,
+        for_write=for_write,
+        perm=perm,
+        pk=pk,
+    )
 
 
 def get_attachment_for_user(user, case: LostContactCase, pk: int) -> CaseAttachment:
@@ -43,8 +51,10 @@ def get_attachment_for_user(user, case: LostContactCase, pk: int) -> CaseAttachm
 
 # ---- the tree around a member ---------------------------------------------------------------
 
+
 def grassroots_of(org: Organization) -> Organization | None:
-    """The 基层党委 of an organization: itself if it is a 党委/党总支, else the nearest one above."""
+    """The 基层党委 of an organization: itself if it is a 党委/党总支, else the nearest one
+    above."""
     return org.grassroots_committee()
 
 
@@ -53,16 +63,23 @@ def grassroots_map(orgs) -> dict[int, Organization | None]:
     from paicha.organizations.tree import SEGMENT_WIDTH
 
     orgs = {o.pk: o for o in orgs}
-    prefixes = {o.path[:i] for o in orgs.values()
-                for i in range(SEGMENT_WIDTH, len(o.path) + 1, SEGMENT_WIDTH)}
+    prefixes = {
+        o.path[:i]
+        for o in orgs.values()
+        for i in range(SEGMENT_WIDTH, len(o.path) + 1, SEGMENT_WIDTH)
+    }
     kinds = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
-    committees = {c.path: c for c in Organization.objects.filter(path__in=prefixes,
-                                                                kind__in=kinds)}
+    committees = {c.path: c for c in Organization.objects.filter(path__in=prefixes, kind__in=kinds)}
     result = {}
     for pk, org in orgs.items():
-        result[pk] = next((committees[org.path[:i]]
-                           for i in range(len(org.path), 0, -SEGMENT_WIDTH)
-                           if org.path[:i] in committees), None)
+        result[pk] = next(
+            (
+                committees[org.path[:i]]
+                for i in range(len(org.path), 0, -SEGMENT_WIDTH)
+                if org.path[:i] in committees
+            ),
+            None,
+        )
     return result
 
 
@@ -71,11 +88,11 @@ def signer_pool(case: LostContactCase):
     member's 基层党委 (the branch's own members, and the committee's working group who join the
     branch's search, seed 002 附件2), never the lost member."""
     area = grassroots_of(case.organization) or case.organization
-    return (Member.objects.in_subtree(area).filter(status__in=ON_ROSTER)
-            .exclude(pk=case.member_id))
+    return Member.objects.in_subtree(area).filter(status__in=ON_ROSTER).exclude(pk=case.member_id)
 
 
 # ---- the chain ------------------------------------------------------------------------------
+
 
 def current_signatures(disposition) -> list[ApprovalSignature]:
     return [a for a in disposition.approvals.all() if a.round == disposition.round]
@@ -94,25 +111,33 @@ def next_step(disposition) -> str | None:
 
 # ---- lists ----------------------------------------------------------------------------------
 
+
 def regained_cases(queryset=None):
     """Cases whose member was found again: they leave the 失联 list (经查找取得联系党员登记表)."""
     return (queryset if queryset is not None else LostContactCase.objects).regained()
 
 
-def cases_without_recent_attempt(queryset, *, as_of: datetime.date,
-                                 days: int = ATTEMPT_INTERVAL_DAYS):
+def cases_without_recent_attempt(
+    queryset, *, as_of: datetime.date, days: int = ATTEMPT_INTERVAL_DAYS
+):
     """Open searches with no attempt in the `days` before `as_of` (none at all included)."""
     since = as_of - datetime.timedelta(days=days)
-    return (queryset.open().filter(outcome=CaseOutcome.SEARCHING, opened_on__lte=as_of)
-            .annotate(last_attempt=Max("attempts__date"))
-            .filter(Q(last_attempt__isnull=True) | Q(last_attempt__lt=since))
-            .order_by("last_attempt", "opened_on"))
+    return (
+        queryset.open()
+        .filter(outcome=CaseOutcome.SEARCHING, opened_on__lte=as_of)
+        .annotate(last_attempt=Max("attempts__date"))
+        .filter(Q(last_attempt__isnull=True) | Q(last_attempt__lt=since))
+        .order_by("last_attempt", "opened_on")
+    )
 
 
 def attempts_missing_signature(queryset):
     """Attempts with fewer than two searchers' signatures (seed 002 说明 4)."""
-    return (queryset.filter(signer_count__lt=SIGNERS_REQUIRED)
-            .select_related("case").order_by("date", "id"))
+    return (
+        queryset.filter(signer_count__lt=SIGNERS_REQUIRED)
+        .select_related("case")
+        .order_by("date", "id")
+    )
 
 
 def cases_waiting_for(user, queryset=None):
@@ -126,19 +151,27 @@ def cases_waiting_for(user, queryset=None):
     role_steps = Q()
     for category in DispositionCategory:
         for consult in (False, True):
-            positions = [i for i, step in enumerate(steps_for(category, consult=consult))
-                         if STEP_SIGNER[step][0] == user.role]
+            positions = [
+                i
+                for i, step in enumerate(steps_for(category, consult=consult))
+                if STEP_SIGNER[step][0] == user.role
+            ]
             if positions:
-                role_steps |= Q(disposition__category=category, n_signed__in=positions,
-                                disposition__consult_department=consult)
+                role_steps |= Q(
+                    disposition__category=category,
+                    n_signed__in=positions,
+                    disposition__consult_department=consult,
+                )
     if not role_steps:
         return []
     base = queryset if queryset is not None else LostContactCase.objects.visible_to(user)
-    pending = (base.filter(disposition__state=DispositionState.PENDING)
-               .annotate(n_signed=Count("approvals", filter=Q(
-                   approvals__round=F("disposition__round"))))
-               .filter(role_steps).select_related("organization", "disposition")
-               .order_by("disposition__proposed_on", "id"))
+    pending = (
+        base.filter(disposition__state=DispositionState.PENDING)
+        .annotate(n_signed=Count("approvals", filter=Q(approvals__round=F("disposition__round"))))
+        .filter(role_steps)
+        .select_related("organization", "disposition")
+        .order_by("disposition__proposed_on", "id")
+    )
     if user.role == Role.BRANCH_WORKER:
         pending = pending.filter(organization=user.organization)
     pending = list(pending)
@@ -146,8 +179,10 @@ def cases_waiting_for(user, queryset=None):
     waiting = []
     for case in pending:
         step = disposition_steps(case.disposition)[case.n_signed]
-        if signer_org_problem(step, case, user,
-                              grassroots=grassroots[case.organization_id]) is None:
+        if (
+            signer_org_problem(step, case, user, grassroots=grassroots[case.organization_id])
+            is None
+        ):
             case.waiting_step = step
             case.waiting_step_label = ApprovalStep(step).label
             waiting.append(case)
@@ -161,10 +196,13 @@ def cases_returned_to(user, queryset=None):
     if user.organization_id is None or user.role != Role.BRANCH_WORKER:
         return LostContactCase.objects.none()
     base = queryset if queryset is not None else LostContactCase.objects.visible_to(user)
-    return (base.open().filter(organization=user.organization,
-                               disposition__state=DispositionState.RETURNED)
-            .exclude(outcome=CaseOutcome.SEARCHING)
-            .select_related("disposition").order_by("disposition__proposed_on", "id"))
+    return (
+        base.open()
+        .filter(organization=user.organization, disposition__state=DispositionState.RETURNED)
+        .exclude(outcome=CaseOutcome.SEARCHING)
+        .select_related("disposition")
+        .order_by("disposition__proposed_on", "id")
+    )
 
 
 def attempts_visible_to(user):
@@ -172,8 +210,7 @@ def attempts_visible_to(user):
 
 
 def case_list(user, *, org: Organization | None = None, outcome: str = "", state: str = ""):
-    cases = LostContactCase.objects.visible_to(user).select_related("organization",
-                                                                      "disposition")
+    cases = LostContactCase.objects.visible_to(user).select_related("organization", "disposition")
     if org is not None:
         cases = cases.filter(subtree_q(org.path))
     if outcome:

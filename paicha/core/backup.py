@@ -50,7 +50,9 @@ def _run(command: list[str], env: dict, what: str) -> None:
     try:
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     except FileNotFoundError as exc:
-        raise BackupError(f"找不到 {command[0]}：请安装与数据库版本一致的 PostgreSQL 客户端") from exc
+        raise BackupError(
+            f"找不到 {command[0]}：请安装与数据库版本一致的 PostgreSQL 客户端"
+        ) from exc
     if done.returncode != 0:
         raise BackupError(f"{what}失败：{done.stderr.strip()[-500:]}")
 
@@ -74,16 +76,36 @@ def backup(path: str | Path) -> dict:
         elif connection.vendor == "postgresql":
             target = work / "database.dump"
             env, args = _pg_env_args(db)
-            _run(["pg_dump", "-Fc", "--no-owner", "--no-privileges", *args, "-f", str(target),
-                  str(db["NAME"])], env, "导出数据库")
+            _run(
+                [
+                    "pg_dump",
+                    "-Fc",
+                    "--no-owner",
+                    "--no-privileges",
+                    *args,
+                    "-f",
+                    str(target),
+                    str(db["NAME"]),
+                ],
+                env,
+                "导出数据库",
+            )
             database = target.name
         else:
             raise BackupError(f"不支持的数据库：{connection.vendor}")
         media = Path(settings.MEDIA_ROOT)
-        files = sorted(p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file()) \
-            if media.exists() else []
-        manifest = {"format": FORMAT, "engine": connection.vendor, "database": database,
-                    "created_at": timezone.now().isoformat(), "files": files}
+        files = (
+            sorted(p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file())
+            if media.exists()
+            else []
+        )
+        manifest = {
+            "format": FORMAT,
+            "engine": connection.vendor,
+            "database": database,
+            "created_at": timezone.now().isoformat(),
+            "files": files,
+        }
         (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
         partial = path.with_name(path.name + ".partial")
         fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
@@ -125,8 +147,10 @@ def restore(path: str | Path) -> dict:
         if manifest.get("format") != FORMAT:
             raise BackupError("备份文件的格式版本不受支持")
         if manifest["engine"] != connection.vendor:
-            raise BackupError(f"该备份来自 {manifest['engine']} 数据库，当前系统使用 "
-                              f"{connection.vendor}，不能直接恢复")
+            raise BackupError(
+                f"该备份来自 {manifest['engine']} 数据库，当前系统使用 "
+                f"{connection.vendor}，不能直接恢复"
+            )
         source = work / manifest["database"]
         if connection.vendor == "sqlite":
             connection.ensure_connection()
@@ -139,9 +163,22 @@ def restore(path: str | Path) -> dict:
             db = connection.settings_dict
             connections.close_all()
             env, args = _pg_env_args(db)
-            _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                  "--single-transaction", *args, "-d", str(db["NAME"]), str(source)],
-                 env, "恢复数据库")
+            _run(
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--single-transaction",
+                    *args,
+                    "-d",
+                    str(db["NAME"]),
+                    str(source),
+                ],
+                env,
+                "恢复数据库",
+            )
         media = Path(settings.MEDIA_ROOT)
         restored = work / "files"
         if media.exists():

@@ -10,14 +10,18 @@ import shutil
 from urllib.parse import urlparse
 
 import pytest
-
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -56,8 +60,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=path, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -70,9 +75,14 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     own_host = urlparse(live_server.url).netloc
     foreign = []
-    page.on("request", lambda r: foreign.append(r.url)
+    page.on(
+        "request",
+        lambda r: (
+            foreign.append(r.url)
             if urlparse(r.url).netloc not in (own_host, "") and not r.url.startswith("data:")
-            else None)
+            else None
+        ),
+    )
     yield page
     context.close()
     assert not foreign, f"页面向外部发出了请求：{foreign}"

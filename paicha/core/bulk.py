@@ -33,8 +33,9 @@ def _sqlite_datetime(value: datetime.datetime | None) -> str | None:
     return value.isoformat(" ")
 
 
-def bulk_insert(model, fields: Sequence[str], rows: Iterable[Sequence], *,
-                using: str = "default") -> int:
+def bulk_insert(
+    model, fields: Sequence[str], rows: Iterable[Sequence], *, using: str = "default"
+) -> int:
     """Insert `rows` (tuples in the order of `fields`) into `model`'s table; returns the count."""
     connection = connections[using]
     connection.ensure_connection()
@@ -66,15 +67,19 @@ def _insert(connection, model, fields, rows) -> int:
     # statement's values holding the GIL and runs it without, so a writer thread needs the GIL
     # once per few hundred rows instead of once per row, and the checks run meanwhile.
     raw = connection.connection
-    per_statement = max(1, min(500, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-                               // len(columns)))
+    per_statement = max(
+        1, min(500, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns))
+    )
     one = "(" + ", ".join("?" for _ in columns) + ")"
     insert = f"INSERT INTO {table} ({column_list}) VALUES "
     full_sql = insert + ", ".join([one] * per_statement)
     # Django registers sqlite3 adapters for date and Decimal; only aware datetimes need
     # converting (to naive UTC, as Django stores them), so only their columns are touched.
-    datetime_at = [i for i, name in enumerate(fields)
-                   if meta.get_field(name).get_internal_type() == "DateTimeField"]
+    datetime_at = [
+        i
+        for i, name in enumerate(fields)
+        if meta.get_field(name).get_internal_type() == "DateTimeField"
+    ]
     seen: dict = {}  # rows of one batch mostly share their timestamps
 
     def values(chunk) -> list:
@@ -97,8 +102,9 @@ def _insert(connection, model, fields, rows) -> int:
     cursor = raw.cursor()
     try:
         for chunk in batched(rows, per_statement):
-            sql = full_sql if len(chunk) == per_statement else \
-                insert + ", ".join([one] * len(chunk))
+            sql = (
+                full_sql if len(chunk) == per_statement else insert + ", ".join([one] * len(chunk))
+            )
             cursor.execute(sql, values(chunk))
             count += len(chunk)
     finally:
@@ -138,8 +144,9 @@ class BackgroundInsert:
             raise
     """
 
-    def __init__(self, model, fields: Sequence[str], *, using: str = "default",
-                 chunk_size: int = 2000):
+    def __init__(
+        self, model, fields: Sequence[str], *, using: str = "default", chunk_size: int = 2000
+    ):
         self._connection = connections[using]
         self._model, self._fields = model, tuple(fields)
         self._chunk_size = chunk_size
@@ -235,10 +242,10 @@ def existing_values(model, field: str, values: Sequence, *, using: str = "defaul
     table = quote(meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)",
-                           [list(values)])
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [list(values)])
         else:
-            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN "
-                           "(SELECT value FROM json_each(%s))",
-                           [json.dumps(list(values), ensure_ascii=False)])
+            cursor.execute(
+                f"SELECT {column} FROM {table} WHERE {column} IN (SELECT value FROM json_each(%s))",
+                [json.dumps(list(values), ensure_ascii=False)],
+            )
         return {row[0] for row in cursor.fetchall()}

@@ -14,8 +14,10 @@ from urllib.parse import urljoin, urlsplit
 from django.urls import Resolver404, resolve
 
 # Links a crawl does not follow: leaving, downloads and print views (files, not pages).
-SKIP = re.compile(r"/accounts/logout/|/static/|export|download|\.xlsx|\.docx|\.csv|\.pdf|"
-                  r"format=|/print|/doc/|template|/healthz")
+SKIP = re.compile(
+    r"/accounts/logout/|/static/|export|download|\.xlsx|\.docx|\.csv|\.pdf|"
+    r"format=|/print|/doc/|template|/healthz"
+)
 
 
 @dataclass
@@ -43,8 +45,11 @@ class _Parser(HTMLParser):
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
         elif tag == "form":
-            self._form = Form(page=self.page, action=a.get("action") or self.page,
-                              method=(a.get("method") or "get").lower())
+            self._form = Form(
+                page=self.page,
+                action=a.get("action") or self.page,
+                method=(a.get("method") or "get").lower(),
+            )
         elif self._form is None:
             return
         elif tag == "input" and a.get("name"):
@@ -99,8 +104,9 @@ class Page:
     html: str
 
 
-def crawl(client, *, start: str = "/", per_route: int = 2, limit: int = 250,
-          headers: dict | None = None) -> tuple[list[Page], list[Form]]:
+def crawl(
+    client, *, start: str = "/", per_route: int = 2, limit: int = 250, headers: dict | None = None
+) -> tuple[list[Page], list[Form]]:
     """GET pages reachable from `start` (at most `per_route` URLs of each URL pattern and
     `limit` in all); return them and the forms they contain."""
     seen_urls, per = set(), {}

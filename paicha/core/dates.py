@@ -97,8 +97,10 @@ def parse_cell_date(value: object) -> tuple[datetime.date, bool] | None:
     parsed = parse_loose_date(value)
     if parsed is None:
         return None
-    month_only = isinstance(value, str) and _MONTH_ONLY.fullmatch(
-        unicodedata.normalize("NFKC", value).strip()) is not None
+    month_only = (
+        isinstance(value, str)
+        and _MONTH_ONLY.fullmatch(unicodedata.normalize("NFKC", value).strip()) is not None
+    )
     return parsed, month_only
 
 
@@ -124,7 +126,9 @@ def _from_excel_serial(value: int | float | Decimal) -> datetime.date:
         raise LooseDateError(f"无法识别的日期：{value}")
     serial = math.floor(value)
     if not 1 <= serial <= _EXCEL_MAX_SERIAL:
-        raise LooseDateError(f"无法识别的日期：{value}（Excel 日期序号应在 1 到 {_EXCEL_MAX_SERIAL} 之间）")
+        raise LooseDateError(
+            f"无法识别的日期：{value}（Excel 日期序号应在 1 到 {_EXCEL_MAX_SERIAL} 之间）"
+        )
     if serial == _EXCEL_FAKE_LEAP_DAY:
         raise LooseDateError(f"无法识别的日期：{value}（Excel 中的 1900年2月29日 并不存在）")
     if serial < _EXCEL_FAKE_LEAP_DAY:

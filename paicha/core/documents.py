@@ -30,7 +30,7 @@ def boxes(options: list[str], chosen) -> str:
 
 @dataclass
 class Cell:
-    paras: list[tuple[str, str]]   # (text, align: left | center | right)
+    paras: list[tuple[str, str]]  # (text, align: left | center | right)
     colspan: int = 1
     rowspan: int = 1
     label: bool = False
@@ -56,11 +56,11 @@ def block(paras: list[tuple[str, str]], colspan: int = 1) -> Cell:
 @dataclass
 class Page:
     title: str
-    widths: list[float]                 # column widths in cm (A4: 17.4 cm between the margins)
+    widths: list[float]  # column widths in cm (A4: 17.4 cm between the margins)
     rows: list[list[Cell]]
     before: list[tuple[str, str]] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
-    copy_note: str = ""                 # which copy of 一式几份 this page is
+    copy_note: str = ""  # which copy of 一式几份 this page is
     # 填表说明 printed on the back of the page (a page of its own), e.g. the 登记表's 19 items.
     notes_title: str = ""
     notes: list[str] = field(default_factory=list)
@@ -76,15 +76,28 @@ class Document:
         """This document with every 身份证号码 and phone number in its text masked
         (core.privacy.mask_text): the one rule for readers without VIEW_IDENTITY, whatever
         free text (查找过程, 备注) may quote."""
+
         def paras(items):
             return [(mask_text(t), a) for t, a in items]
 
-        return Document(self.title, self.filename, [
-            Page(p.title, p.widths,
-                 [[Cell(paras(c.paras), c.colspan, c.rowspan, c.label, c.tall) for c in row]
-                  for row in p.rows],
-                 paras(p.before), [mask_text(t) for t in p.after], p.copy_note)
-            for p in self.pages])
+        return Document(
+            self.title,
+            self.filename,
+            [
+                Page(
+                    p.title,
+                    p.widths,
+                    [
+                        [Cell(paras(c.paras), c.colspan, c.rowspan, c.label, c.tall) for c in row]
+                        for row in p.rows
+                    ],
+                    paras(p.before),
+                    [mask_text(t) for t in p.after],
+                    p.copy_note,
+                )
+                for p in self.pages
+            ],
+        )
 
 
 class DocumentDeclaration:
@@ -117,6 +130,7 @@ def all_documents() -> list[DocumentDeclaration]:
 
 # ---- .docx ------------------------------------------------------------------------------------
 
+
 def _font(run, size: float, bold: bool = False) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -142,8 +156,10 @@ def _grid(page) -> list[list[tuple]]:
                 for dc in range(1, cell.colspan):
                     taken[(r + dr, c + dc)] = ()
             c += cell.colspan
-    return [[taken[(r, c)] for c in range(len(page.widths)) if taken.get((r, c))]
-            for r in range(len(page.rows))]
+    return [
+        [taken[(r, c)] for c in range(len(page.widths)) if taken.get((r, c))]
+        for r in range(len(page.rows))
+    ]
 
 
 def _add_table(out, page, aligns) -> None:
@@ -166,13 +182,14 @@ def _add_table(out, page, aligns) -> None:
         for c, cell, first in row:
             tc = CT_Tc.new()
             tr.append(tc)
-            tc.width = Cm(sum(page.widths[c:c + cell.colspan]))
+            tc.width = Cm(sum(page.widths[c : c + cell.colspan]))
             tc.grid_span = cell.colspan
             if cell.rowspan > 1:
                 tc.vMerge = "restart" if first else "continue"
             target = _Cell(tc, table)
-            target.vertical_alignment = (WD_CELL_VERTICAL_ALIGNMENT.TOP if cell.tall
-                                         else WD_CELL_VERTICAL_ALIGNMENT.CENTER)
+            target.vertical_alignment = (
+                WD_CELL_VERTICAL_ALIGNMENT.TOP if cell.tall else WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            )
             if not first:
                 continue
             for i, (text, align) in enumerate(cell.paras):
@@ -189,8 +206,11 @@ def to_docx(document: Document, *, exported_by: str = "") -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Cm, Pt
 
-    aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-              "right": WD_ALIGN_PARAGRAPH.RIGHT}
+    aligns = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }
     out = Docx()
     section = out.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)

@@ -31,10 +31,16 @@ def _message(exception) -> str:
 
 def _page(request, status: int, exception=None):
     title, explanation = DEFAULTS[status]
-    return render(request, "errors/error.html", {
-        "status": status, "heading": title,
-        "message": _message(exception) or explanation,
-    }, status=status)
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "status": status,
+            "heading": title,
+            "message": _message(exception) or explanation,
+        },
+        status=status,
+    )
 
 
 def bad_request(request, exception=None):
@@ -50,10 +56,16 @@ def page_not_found(request, exception=None):
 
 
 def csrf_failure(request, reason=""):
-    return render(request, "errors/error.html", {
-        "status": 403, "heading": "页面已过期",
-        "message": "表单已过期或来源无法确认（例如登录状态已变化）。请刷新页面后重新提交。",
-    }, status=403)
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "status": 403,
+            "heading": "页面已过期",
+            "message": "表单已过期或来源无法确认（例如登录状态已变化）。请刷新页面后重新提交。",
+        },
+        status=403,
+    )
 
 
 def server_error(request):

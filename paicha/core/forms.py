@@ -22,8 +22,9 @@ def errors_into(form, exc: ValidationError, *, unnamed_to: str | None = None) ->
         form.add_error(unnamed_to if unnamed_to in form.fields else None, exc.messages)
 
 
-def submitted(request, form, action: Callable[[dict], object],
-              message: str | Callable[[dict], str]) -> bool:
+def submitted(
+    request, form, action: Callable[[dict], object], message: str | Callable[[dict], str]
+) -> bool:
     """True once a POSTed valid `form` has been acted on: `action(cleaned_data)` (a service
     call) ran, `message` (or `message(cleaned_data)`) is flashed. A ValidationError of the
     action lands on the form."""
@@ -48,8 +49,14 @@ class DateTextInput(forms.TextInput):
     with a calendar button beside it (static/paicha/picker.js) that fills in the ISO date."""
 
     def __init__(self, attrs=None):
-        attrs = {"placeholder": DATE_PLACEHOLDER, "maxlength": "20", "autocomplete": "off",
-                 "data-date-input": "1", "inputmode": "numeric", **(attrs or {})}
+        attrs = {
+            "placeholder": DATE_PLACEHOLDER,
+            "maxlength": "20",
+            "autocomplete": "off",
+            "data-date-input": "1",
+            "inputmode": "numeric",
+            **(attrs or {}),
+        }
         attrs.pop("type", None)
         super().__init__(attrs)
 

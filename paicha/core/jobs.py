@@ -77,8 +77,9 @@ def _waiting(path: str, args: list) -> bool:
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(status=TaskResultStatus.READY,
-                                       args_kwargs__args=[path, args]).exists()
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, args_kwargs__args=[path, args]
+    ).exists()
 
 
 # ----------------------------------------------------------------------------- file jobs
@@ -91,8 +92,9 @@ def file_job_start(*, acting_user, builder: str, title: str, params: dict) -> Ba
     `job.params` and the user from `job.created_by`, calls `progress(stage, done, total)` now
     and then, and only reads the database. Redirect the user to `job_url(job)`."""
     _resolve(builder)
-    job = BackgroundJob.objects.create(kind=builder, title=title[:200], params=params,
-                                       created_by=acting_user)
+    job = BackgroundJob.objects.create(
+        kind=builder, title=title[:200], params=params, created_by=acting_user
+    )
     run_later("paicha.core.jobs.run_file_job", job.pk)
     return job
 
@@ -102,7 +104,8 @@ def file_job_retry(*, acting_user, job: BackgroundJob) -> BackgroundJob:
     if job.created_by_id != acting_user.pk or job.state != JobState.FAILED:
         raise ValueError("只有失败的任务可以重试")
     BackgroundJob.objects.filter(pk=job.pk).update(
-        state=JobState.QUEUED, message="", done=0, total=0, stage="", finished_at=None)
+        state=JobState.QUEUED, message="", done=0, total=0, stage="", finished_at=None
+    )
     run_later("paicha.core.jobs.run_file_job", job.pk)
     job.refresh_from_db()
     return job
@@ -118,7 +121,8 @@ class JobRefused(Exception):
 
 # The progress callback of the file job this thread is building (None outside a job).
 _CURRENT_PROGRESS: contextvars.ContextVar[Callable | None] = contextvars.ContextVar(
-    "paicha_job_progress", default=None)
+    "paicha_job_progress", default=None
+)
 
 
 def report_progress(stage: str, done: int, total: int) -> None:
@@ -146,8 +150,8 @@ def run_file_job(job_id: int) -> None:
     """Build the file of one job (in the worker). The job's row changes only at its start and
     its end (and its progress); a failure is recorded with a Chinese reason."""
     claimed = BackgroundJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, started_at=timezone.now(), worker=CURRENT_WORKER["id"],
-        message="")
+        state=JobState.RUNNING, started_at=timezone.now(), worker=CURRENT_WORKER["id"], message=""
+    )
     if not claimed:
         return  # already done, or taken by another worker
     job = BackgroundJob.objects.select_related("created_by").get(pk=job_id)
@@ -158,13 +162,16 @@ def run_file_job(job_id: int) -> None:
         filename, content = _resolve(job.kind)(job, progress)
     except JobRefused as exc:
         BackgroundJob.objects.filter(pk=job_id).update(
-            state=JobState.FAILED, finished_at=timezone.now(), message=str(exc)[:300])
+            state=JobState.FAILED, finished_at=timezone.now(), message=str(exc)[:300]
+        )
         return
     except Exception:
         log.exception("file job %s (%s) failed", job_id, job.kind)
         BackgroundJob.objects.filter(pk=job_id).update(
-            state=JobState.FAILED, finished_at=timezone.now(),
-            message="生成文件时发生系统错误，可以重试；如果仍然失败，请联系系统管理员")
+            state=JobState.FAILED,
+            finished_at=timezone.now(),
+            message="生成文件时发生系统错误，可以重试；如果仍然失败，请联系系统管理员",
+        )
         return
     finally:
         _CURRENT_PROGRESS.reset(token)
@@ -172,8 +179,13 @@ def run_file_job(job_id: int) -> None:
     with transaction.atomic():
         job.file.save(filename, ContentFile(content), save=False)
         BackgroundJob.objects.filter(pk=job_id).update(
-            state=JobState.DONE, finished_at=timezone.now(), file=job.file.name,
-            filename=filename, done=total, total=total)
+            state=JobState.DONE,
+            finished_at=timezone.now(),
+            file=job.file.name,
+            filename=filename,
+            done=total,
+            total=total,
+        )
 
 
 # ----------------------------------------------------------------------------- the worker
@@ -185,8 +197,14 @@ def worker_id() -> str:
 
 def heartbeat(worker: str, *, started_at: datetime.datetime, now: datetime.datetime) -> None:
     WorkerHeartbeat.objects.update_or_create(
-        worker=worker, defaults={"host": socket.gethostname()[:100], "pid": os.getpid(),
-                                 "started_at": started_at, "seen_at": now})
+        worker=worker,
+        defaults={
+            "host": socket.gethostname()[:100],
+            "pid": os.getpid(),
+            "started_at": started_at,
+            "seen_at": now,
+        },
+    )
 
 
 def worker_alive(*, now: datetime.datetime) -> bool:
@@ -202,17 +220,17 @@ def reap_stale(*, now: datetime.datetime) -> int:
     from django_tasks_db.models import DBTaskResult
 
     since = now - datetime.timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS)
-    alive = set(WorkerHeartbeat.objects.filter(seen_at__gte=since)
-                .values_list("worker", flat=True))
+    alive = set(WorkerHeartbeat.objects.filter(seen_at__gte=since).values_list("worker", flat=True))
     ended = 0
     for job in BackgroundJob.objects.filter(state=JobState.RUNNING).exclude(worker__in=alive):
         ended += BackgroundJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
-            state=JobState.FAILED, finished_at=now,
-            message="处理进程意外中断，未生成文件，可以重试")
+            state=JobState.FAILED, finished_at=now, message="处理进程意外中断，未生成文件，可以重试"
+        )
     for result in DBTaskResult.objects.running():
         if not set(result.worker_ids[-1:]) & alive:
-            DBTaskResult.objects.filter(pk=result.pk).update(status=TaskResultStatus.FAILED,
-                                                               finished_at=now)
+            DBTaskResult.objects.filter(pk=result.pk).update(
+                status=TaskResultStatus.FAILED, finished_at=now
+            )
             _task_interrupted(result.args_kwargs.get("args") or [], now=now)
     WorkerHeartbeat.objects.filter(seen_at__lt=now - datetime.timedelta(days=1)).delete()
     return ended

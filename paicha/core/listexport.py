@@ -58,8 +58,15 @@ def cell_value(value):
     return str(value)
 
 
-def render_list_xlsx(*, title: str, subtitle: str, columns: list[Column], rows: Iterable,
-                     exported_by: str, show_identity: bool) -> bytes:
+def render_list_xlsx(
+    *,
+    title: str,
+    subtitle: str,
+    columns: list[Column],
+    rows: Iterable,
+    exported_by: str,
+    show_identity: bool,
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -74,7 +81,9 @@ def render_list_xlsx(*, title: str, subtitle: str, columns: list[Column], rows: 
     heading.font = Font(size=14, bold=True)
     sheet.append([heading])
     sheet.append([subtitle])
-    sheet.append([exported_by + ("" if show_identity else "（身份证号码、联系电话已按权限隐藏部分内容）")])
+    sheet.append(
+        [exported_by + ("" if show_identity else "（身份证号码、联系电话已按权限隐藏部分内容）")]
+    )
     bold = Font(bold=True)
     header = []
     for text in ("序号", *(c.title for c in columns)):
@@ -89,8 +98,10 @@ def render_list_xlsx(*, title: str, subtitle: str, columns: list[Column], rows: 
     # are written into its sheetData as openpyxl writes unstyled cells (list_cell_xml), one pass.
     letters = [get_column_letter(index) for index in range(1, len(columns) + 2)]
     buffer = io.BytesIO()
-    with zipfile.ZipFile(skeleton) as package, \
-            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(skeleton) as package,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in package.infolist():
             if info.filename != SHEET_PART:
                 target.writestr(info, package.read(info))
@@ -104,8 +115,9 @@ def render_list_xlsx(*, title: str, subtitle: str, columns: list[Column], rows: 
     return buffer.getvalue()
 
 
-def _write_rows(part, columns: list[Column], rows: Iterable, letters: list[str], *,
-                show_identity: bool) -> None:
+def _write_rows(
+    part, columns: list[Column], rows: Iterable, letters: list[str], *, show_identity: bool
+) -> None:
     """The numbered body rows, a blank row and the count line, from row FIRST_BODY_ROW."""
     batch: list[str] = []
     count = 0
@@ -135,8 +147,9 @@ def _write_rows(part, columns: list[Column], rows: Iterable, letters: list[str],
 
 
 def _row_xml(number: int, values: list, letters: list[str]) -> str:
-    cells = "".join([list_cell_xml(f"{letter}{number}", value)
-                     for letter, value in zip(letters, values)])
+    cells = "".join(
+        [list_cell_xml(f"{letter}{number}", value) for letter, value in zip(letters, values)]
+    )
     return f'<row r="{number}">{cells}</row>'
 
 
@@ -162,8 +175,14 @@ def list_cell_xml(ref: str, value) -> str:
 def _xml_text(text: str) -> str:
     if text.isascii() and not _NEEDS_ESCAPE.search(text):
         return text
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", "&#13;").encode("ascii", "xmlcharrefreplace").decode())
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\r", "&#13;")
+        .encode("ascii", "xmlcharrefreplace")
+        .decode()
+    )
 
 
 def wants_xlsx(request) -> bool:

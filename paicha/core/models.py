@@ -18,10 +18,16 @@ class BackgroundJob(models.Model):
     kind = models.CharField("生成函数", max_length=200)
     title = models.CharField("名称", max_length=200)
     params = models.JSONField("参数", default=dict)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name="提交人")
-    state = models.CharField("状态", max_length=10, choices=JobState.choices,
-                             default=JobState.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="提交人",
+    )
+    state = models.CharField(
+        "状态", max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
     stage = models.CharField("阶段", max_length=40, blank=True)
     done = models.PositiveIntegerField("已完成", default=0)
     total = models.PositiveIntegerField("总数", default=0)
@@ -38,8 +44,10 @@ class BackgroundJob(models.Model):
         verbose_name = "后台任务"
         verbose_name_plural = "后台任务"
         ordering = ("-created_at", "-id")
-        indexes = (models.Index(fields=["created_by", "-created_at"]),
-                   models.Index(fields=["state"]))
+        indexes = (
+            models.Index(fields=["created_by", "-created_at"]),
+            models.Index(fields=["state"]),
+        )
 
     def __str__(self):
         return self.title

@@ -16,7 +16,7 @@ def mask_identity(value: str) -> str:
     if len(value) >= 11:
         return value[:3] + "*" * (len(value) - 7) + value[-4:]
     keep = len(value) // 4
-    return value[:keep] + "*" * (len(value) - 2 * keep) + value[len(value) - keep:]
+    return value[:keep] + "*" * (len(value) - 2 * keep) + value[len(value) - keep :]
 
 
 # An 18-character 身份证号码, a mainland mobile (with or without +86), a landline with its area
@@ -31,10 +31,23 @@ _CONTACT_PARTS = re.compile(r"([\s;；,，、:：/]+)")
 
 # The labels (verbose names) of every field that holds an identity or a way to reach someone:
 # an audit row's change under one of these is masked whole, part by part.
-CONTACT_LABELS = frozenset({
-    "身份证号码", "手机号码", "其他联系方式", "联系电话", "联系方式", "新手机号码", "其他新联系方式",
-    "微信号", "备用联系人电话", "流入地联系人电话", "书记电话", "组织委员电话", "办公电话",
-})
+CONTACT_LABELS = frozenset(
+    {
+        "身份证号码",
+        "手机号码",
+        "其他联系方式",
+        "联系电话",
+        "联系方式",
+        "新手机号码",
+        "其他新联系方式",
+        "微信号",
+        "备用联系人电话",
+        "流入地联系人电话",
+        "书记电话",
+        "组织委员电话",
+        "办公电话",
+    }
+)
 
 
 def mask_text(text) -> str:
@@ -52,7 +65,8 @@ def mask_contacts(text) -> str:
         return ""
     parts = _CONTACT_PARTS.split(str(text))
     return "".join(
-        part if _CONTACT_PARTS.fullmatch(part) or not any(c.isascii() and c.isalnum() for c in part)
+        part
+        if _CONTACT_PARTS.fullmatch(part) or not any(c.isascii() and c.isalnum() for c in part)
         else mask_identity(part)
         for part in parts
     )
@@ -61,8 +75,11 @@ def mask_contacts(text) -> str:
 def mask_changes(changes: dict) -> dict:
     """An audit row's {label: [before, after]} as a reader without VIEW_IDENTITY sees it."""
     return {
-        label: [None if v is None else (mask_contacts(v) if label in CONTACT_LABELS
-                                        else mask_text(v)) for v in values]
-        if isinstance(values, list | tuple) else mask_text(values)
+        label: [
+            None if v is None else (mask_contacts(v) if label in CONTACT_LABELS else mask_text(v))
+            for v in values
+        ]
+        if isinstance(values, list | tuple)
+        else mask_text(values)
         for label, values in changes.items()
     }

@@ -32,9 +32,14 @@ _PIL_FORMAT = {"jpg": "JPEG", "png": "PNG"}
 
 # PDF names that run something, open something or carry a file (and their readable meaning).
 _PDF_DANGERS = {
-    "JavaScript": "JavaScript 脚本", "JS": "JavaScript 脚本", "Launch": "启动外部程序的动作",
-    "EmbeddedFile": "嵌入的文件", "EmbeddedFiles": "嵌入的文件", "AA": "自动执行的动作",
-    "RichMedia": "多媒体内容", "XFA": "XFA 表单",
+    "JavaScript": "JavaScript 脚本",
+    "JS": "JavaScript 脚本",
+    "Launch": "启动外部程序的动作",
+    "EmbeddedFile": "嵌入的文件",
+    "EmbeddedFiles": "嵌入的文件",
+    "AA": "自动执行的动作",
+    "RichMedia": "多媒体内容",
+    "XFA": "XFA 表单",
 }
 _NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -54,8 +59,7 @@ def _refuse(name: str, why: str, field: str):
     raise ValidationError({field: f"“{name}”{why}"})
 
 
-def clean_upload(uploaded, *, field: str = "file",
-                 max_bytes: int = MAX_UPLOAD_BYTES) -> CleanFile:
+def clean_upload(uploaded, *, field: str = "file", max_bytes: int = MAX_UPLOAD_BYTES) -> CleanFile:
     """The uploaded jpg/png/pdf, ready to store: images re-encoded, PDFs checked. Raises a
     ValidationError on `field` naming the file otherwise."""
     name = (uploaded.name or "").replace("\\", "/").rsplit("/", 1)[-1] or "上传的文件"
@@ -64,8 +68,12 @@ def clean_upload(uploaded, *, field: str = "file",
     if file_type is None:
         _refuse(name, f"不是允许的文件类型：只接受 {ACCEPTED}", field)
     if uploaded.size is not None and uploaded.size > max_bytes:
-        _refuse(name, f"大小 {uploaded.size / 1024 / 1024:.1f} MB，超过 "
-                      f"{max_bytes // 1024 // 1024} MB 的上限", field)
+        _refuse(
+            name,
+            f"大小 {uploaded.size / 1024 / 1024:.1f} MB，超过 "
+            f"{max_bytes // 1024 // 1024} MB 的上限",
+            field,
+        )
     uploaded.seek(0)
     data = uploaded.read(max_bytes + 1)
     uploaded.seek(0)
@@ -84,6 +92,7 @@ def clean_upload(uploaded, *, field: str = "file",
 
 # ---- images -----------------------------------------------------------------------------------
 
+
 def _reencode(name: str, data: bytes, file_type: str, field: str) -> bytes:
     try:
         with warnings.catch_warnings():
@@ -93,11 +102,15 @@ def _reencode(name: str, data: bytes, file_type: str, field: str) -> bytes:
                 image.load()
                 image = ImageOps.exif_transpose(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        _refuse(name, f"的像素过多（超过 {MAX_IMAGE_PIXELS // 10000} 万像素），不能上传；"
-                      "请缩小后再上传", field)
+        _refuse(
+            name,
+            f"的像素过多（超过 {MAX_IMAGE_PIXELS // 10000} 万像素），不能上传；请缩小后再上传",
+            field,
+        )
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-        _refuse(name, "无法作为图片打开（文件已损坏或不是真正的图片），请重新拍照或扫描后上传",
-                field)
+        _refuse(
+            name, "无法作为图片打开（文件已损坏或不是真正的图片），请重新拍照或扫描后上传", field
+        )
     # Only the pixels go on: no EXIF, comments, text chunks or colour profiles.
     image.info = {k: v for k, v in image.info.items() if k == "transparency"}
     out = io.BytesIO()
@@ -113,6 +126,7 @@ def _reencode(name: str, data: bytes, file_type: str, field: str) -> bytes:
 
 
 # ---- PDF --------------------------------------------------------------------------------------
+
 
 def _names(data: bytes) -> set[str]:
     """Every PDF name in `data`, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
@@ -155,14 +169,14 @@ def _streams(data: bytes):
     for match in _STREAM.finditer(data):
         start = match.end()
         head_from = data.rfind(b"obj", 0, match.start())
-        head = data[head_from if head_from >= 0 else max(0, match.start() - 2048):match.start()]
+        head = data[head_from if head_from >= 0 else max(0, match.start() - 2048) : match.start()]
         if not head.rstrip().endswith(b">>"):
             continue
         end = data.find(b"endstream", start)
         length = re.search(rb"/Length\s+(\d+)(?!\s+\d+\s+R)", head)
         if length and start + int(length.group(1)) <= len(data):
             end = start + int(length.group(1))
-        yield head, data[start:end if end >= 0 else len(data)]
+        yield head, data[start : end if end >= 0 else len(data)]
 
 
 def _check_pdf(name: str, data: bytes, field: str) -> None:
@@ -170,15 +184,21 @@ def _check_pdf(name: str, data: bytes, field: str) -> None:
     budget = MAX_PDF_INFLATED_BYTES
     for head, raw in _streams(data) if why is None else ():
         filters = _FILTERS.search(head)
-        names = [n.decode("latin-1") for n in re.findall(rb"/(\w+)", filters.group(1))] \
-            if filters else []
+        names = (
+            [n.decode("latin-1") for n in re.findall(rb"/(\w+)", filters.group(1))]
+            if filters
+            else []
+        )
         holds_objects = b"/ObjStm" in head
         if not names or (set(names) & _IMAGE_FILTERS and not holds_objects):
             continue
         if any(n not in ("FlateDecode", "Fl") for n in names):
             if holds_objects:
-                _refuse(name, "的压缩对象流使用了无法检查的编码，不能上传；请另存为普通 PDF 后再上传",
-                        field)
+                _refuse(
+                    name,
+                    "的压缩对象流使用了无法检查的编码，不能上传；请另存为普通 PDF 后再上传",
+                    field,
+                )
             continue
         try:
             inflated = raw

@@ -64,5 +64,9 @@ def _orgs_of(member_ids):
     from paicha.members.models import Member
 
     for chunk in batched(sorted(member_ids), 5000):
-        yield from (Member.objects.filter(pk__in=chunk).order_by()
-                    .values_list("organization_id", flat=True).distinct())
+        yield from (
+            Member.objects.filter(pk__in=chunk)
+            .order_by()
+            .values_list("organization_id", flat=True)
+            .distinct()
+        )

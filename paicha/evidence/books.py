@@ -42,11 +42,13 @@ def _prefixes(path: str) -> list[str]:
     return [path[:n] for n in range(len(path), 0, -SEGMENT_WIDTH)]
 
 
-def _earliest_by_path(paths: list[str] | None) -> tuple[dict[str, datetime.date],
-                                                        dict[str, datetime.date]]:
+def _earliest_by_path(
+    paths: list[str] | None,
+) -> tuple[dict[str, datetime.date], dict[str, datetime.date]]:
     """{org path: earliest record date} of the organizations' own records (not their
     subtrees'), and {org path: first roster import day}, within the subtrees of `paths`
     (everything when None)."""
+
     def scoped(qs, field="org_path"):
         if paths is None:
             return qs
@@ -62,20 +64,48 @@ def _earliest_by_path(paths: list[str] | None) -> tuple[dict[str, datetime.date]
             if day is not None and (path not in records or day < records[path]):
                 records[path] = day
 
-    take(scoped(OrgLifeMeeting.objects.all()).order_by().values("org_path")
-         .annotate(d=Min("date")).values_list("org_path", "d"))
-    take(scoped(DuesPayment.objects.all()).order_by().values("org_path")
-         .annotate(d=Min("paid_on")).values_list("org_path", "d"))
-    take(scoped(Member.objects.filter(declared_last_org_life__isnull=False)).order_by()
-         .values("org_path").annotate(d=Min("declared_last_org_life"))
-         .values_list("org_path", "d"))
-    take(scoped(Member.objects.filter(declared_last_dues__isnull=False)).order_by()
-         .values("org_path").annotate(d=Min("declared_last_dues")).values_list("org_path", "d"))
+    take(
+        scoped(OrgLifeMeeting.objects.all())
+        .order_by()
+        .values("org_path")
+        .annotate(d=Min("date"))
+        .values_list("org_path", "d")
+    )
+    take(
+        scoped(DuesPayment.objects.all())
+        .order_by()
+        .values("org_path")
+        .annotate(d=Min("paid_on"))
+        .values_list("org_path", "d")
+    )
+    take(
+        scoped(Member.objects.filter(declared_last_org_life__isnull=False))
+        .order_by()
+        .values("org_path")
+        .annotate(d=Min("declared_last_org_life"))
+        .values_list("org_path", "d")
+    )
+    take(
+        scoped(Member.objects.filter(declared_last_dues__isnull=False))
+        .order_by()
+        .values("org_path")
+        .annotate(d=Min("declared_last_dues"))
+        .values_list("org_path", "d")
+    )
     imports: dict[str, datetime.date] = {}
-    entries = (scoped(AuditEntry.objects.filter(
-        action=AuditAction.IMPORT, model=Organization._meta.label,
-        note__startswith=ROSTER_IMPORT_NOTE))
-        .order_by().values("org_path").annotate(at=Min("at")).values_list("org_path", "at"))
+    entries = (
+        scoped(
+            AuditEntry.objects.filter(
+                action=AuditAction.IMPORT,
+                model=Organization._meta.label,
+                note__startswith=ROSTER_IMPORT_NOTE,
+            )
+        )
+        .order_by()
+        .values("org_path")
+        .annotate(at=Min("at"))
+        .values_list("org_path", "at")
+    )
     for path, at in entries:
         day = timezone.localtime(at).date()
         if path not in imports or day < imports[path]:
@@ -96,27 +126,36 @@ def _subtree_minimum(own: dict[str, datetime.date]) -> dict[str, tuple[datetime.
 def compute(orgs: list[Organization]) -> dict[int, tuple[datetime.date | None, str, int | None]]:
     """{org id: (建账日期, source, id of the organization it comes from)} for these."""
     ancestor_paths = {p for org in orgs for p in _prefixes(org.path)}
-    explicit = {o.path: (o.books_opened_on, o.pk) for o in Organization.objects.filter(
-        path__in=ancestor_paths, books_opened_on__isnull=False).only(
-        "path", "books_opened_on")}
+    explicit = {
+        o.path: (o.books_opened_on, o.pk)
+        for o in Organization.objects.filter(
+            path__in=ancestor_paths, books_opened_on__isnull=False
+        ).only("path", "books_opened_on")
+    }
     undecided = [o for o in orgs if not any(p in explicit for p in _prefixes(o.path))]
     records = imports = {}
     if undecided:
         everything = len(undecided) > 200
-        records, imports = _earliest_by_path(None if everything else
-                                             [o.path for o in undecided])
+        records, imports = _earliest_by_path(None if everything else [o.path for o in undecided])
     by_records, by_import = _subtree_minimum(records), _subtree_minimum(imports)
-    paths_needed = {path for pair in (*by_records.values(), *by_import.values())
-                    for path in [pair[1]]}
-    ids_by_path = dict(Organization.objects.filter(path__in=paths_needed)
-                       .values_list("path", "pk")) if paths_needed else {}
+    paths_needed = {
+        path for pair in (*by_records.values(), *by_import.values()) for path in [pair[1]]
+    }
+    ids_by_path = (
+        dict(Organization.objects.filter(path__in=paths_needed).values_list("path", "pk"))
+        if paths_needed
+        else {}
+    )
     result = {}
     for org in orgs:
         found = next((p for p in _prefixes(org.path) if p in explicit), None)
         if found is not None:
             day, source_id = explicit[found]
-            result[org.pk] = (day, BooksSource.SET if found == org.path else
-                              BooksSource.INHERITED, source_id)
+            result[org.pk] = (
+                day,
+                BooksSource.SET if found == org.path else BooksSource.INHERITED,
+                source_id,
+            )
         elif org.path in by_records:
             day, path = by_records[org.path]
             result[org.pk] = (day, BooksSource.RECORDS, ids_by_path.get(path))
@@ -135,8 +174,11 @@ def _store(values: dict[int, tuple]) -> set[int]:
     for org_id, (day, source, source_id) in values.items():
         row = current.get(org_id)
         if row is None:
-            new.append(BooksDate(organization_id=org_id, opened_on=day, source=source,
-                                 source_org_id=source_id))
+            new.append(
+                BooksDate(
+                    organization_id=org_id, opened_on=day, source=source, source_org_id=source_id
+                )
+            )
             if day is not None:
                 changed.add(org_id)
             continue
@@ -146,8 +188,7 @@ def _store(values: dict[int, tuple]) -> set[int]:
             row.opened_on, row.source, row.source_org_id = day, source, source_id
             updated.append(row)
     BooksDate.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-    BooksDate.objects.bulk_update(updated, ["opened_on", "source", "source_org"],
-                                  batch_size=2000)
+    BooksDate.objects.bulk_update(updated, ["opened_on", "source", "source_org"], batch_size=2000)
     return changed
 
 
@@ -155,8 +196,11 @@ def books_refresh(orgs: Iterable[Organization] | None = None) -> set[int]:
     """Recompute the 建账日期 in force of these organizations (all when None); returns the ids
     of the organizations whose date changed."""
     with transaction.atomic(), suspended():
-        orgs = list(Organization.objects.only("path", "books_opened_on")) if orgs is None \
+        orgs = (
+            list(Organization.objects.only("path", "books_opened_on"))
+            if orgs is None
             else list(orgs)
+        )
         if not orgs:
             return set()
         return _store(compute(orgs))
@@ -165,28 +209,35 @@ def books_refresh(orgs: Iterable[Organization] | None = None) -> set[int]:
 def books_refresh_subtree(org: Organization) -> set[int]:
     """After the 建账日期 of `org` was set or cleared: every organization of its subtree and its
     ancestors (whose derived dates count the subtree's records) may change."""
-    orgs = list(Organization.objects.filter(
-        Q(subtree_q(org.path, "path")) | Q(path__in=_prefixes(org.path)[1:]))
-        .only("path", "books_opened_on"))
+    orgs = list(
+        Organization.objects.filter(
+            Q(subtree_q(org.path, "path")) | Q(path__in=_prefixes(org.path)[1:])
+        ).only("path", "books_opened_on")
+    )
     return books_refresh(orgs)
 
 
 def books_note_record(org: Organization, day: datetime.date) -> set[int]:
     """A record dated `day` was added in `org`: a derived date of the organization or an
     ancestor that is later than it (or that came from an import or nothing) moves to it."""
-    rows = {b.organization_id: b for b in BooksDate.objects.filter(
-        organization__path__in=_prefixes(org.path))}
-    paths = dict(Organization.objects.filter(path__in=_prefixes(org.path))
-                 .values_list("pk", "path"))
+    rows = {
+        b.organization_id: b
+        for b in BooksDate.objects.filter(organization__path__in=_prefixes(org.path))
+    }
+    paths = dict(
+        Organization.objects.filter(path__in=_prefixes(org.path)).values_list("pk", "path")
+    )
     missing = [pk for pk in paths if pk not in rows]
     changed = set()
     if missing:
         changed |= books_refresh(Organization.objects.filter(pk__in=missing))
     for pk, row in rows.items():
-        if row.source in _DERIVED and (row.source != BooksSource.RECORDS
-                                       or row.opened_on is None or day < row.opened_on):
-            BooksDate.objects.filter(pk=pk).update(opened_on=day, source=BooksSource.RECORDS,
-                                                   source_org=org)
+        if row.source in _DERIVED and (
+            row.source != BooksSource.RECORDS or row.opened_on is None or day < row.opened_on
+        ):
+            BooksDate.objects.filter(pk=pk).update(
+                opened_on=day, source=BooksSource.RECORDS, source_org=org
+            )
             if row.opened_on != day:
                 changed.add(pk)
     return changed

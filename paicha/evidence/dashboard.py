@@ -20,7 +20,7 @@ TREND_MONTHS = 12
 BRANCHES_PER_PAGE = 50
 
 
-# ---- 党章 第九条: three clocks, shown, never deciding ---------------------------------------------
+# ---- 党章 第九条: three clocks, shown, never deciding --------------------------------------------
 
 
 def three_clocks(row, *, as_of: datetime.date) -> list[dict]:
@@ -42,12 +42,25 @@ def three_clocks(row, *, as_of: datetime.date) -> list[dict]:
     if getattr(row, "last_excuse", None):
         reasons.append(f"请假：{row.last_excuse}")
     return [
-        {"label": "组织生活", "months": life, "over": life is not None and life >= 6,
-         "since": life_from},
-        {"label": "党费", "months": arrears, "over": arrears is not None and arrears >= 6,
-         "since": getattr(row, "dues_paid_to", None) or getattr(row, "last_dues", None)},
-        {"label": "党组织分配的工作", "months": None, "over": False, "since": None,
-         "note": "系统不记录，由支部据实了解"},
+        {
+            "label": "组织生活",
+            "months": life,
+            "over": life is not None and life >= 6,
+            "since": life_from,
+        },
+        {
+            "label": "党费",
+            "months": arrears,
+            "over": arrears is not None and arrears >= 6,
+            "since": getattr(row, "dues_paid_to", None) or getattr(row, "last_dues", None),
+        },
+        {
+            "label": "党组织分配的工作",
+            "months": None,
+            "over": False,
+            "since": None,
+            "note": "系统不记录，由支部据实了解",
+        },
         {"label": "可能的正当理由", "reasons": reasons},
     ]
 
@@ -78,10 +91,14 @@ def counts_by_branch(members, *, org, as_of: datetime.date) -> dict[str, Counter
     their stretches (which name the member's organization) without a lookup per member."""
     return {
         "members": Counter(selectors.roster_count_by_org(members, as_of=as_of)),
-        "lost": Counter(selectors.lost_stretches(org, as_of=as_of)
-                        .values_list("organization_id", flat=True)),
-        "unverified": Counter(selectors.unverified_stretches(org, as_of=as_of)
-                              .values_list("organization_id", flat=True)),
+        "lost": Counter(
+            selectors.lost_stretches(org, as_of=as_of).values_list("organization_id", flat=True)
+        ),
+        "unverified": Counter(
+            selectors.unverified_stretches(org, as_of=as_of).values_list(
+                "organization_id", flat=True
+            )
+        ),
     }
 
 
@@ -93,12 +110,17 @@ def dashboard_data(members, *, org, as_of: datetime.date, page_number=None) -> d
     # The branch of each lost / uncontrolled member, once: the totals and the table by branch.
     by_branch = counts_by_branch(members, org=org, as_of=as_of)
     roster, lost, unverified = by_branch["members"], by_branch["lost"], by_branch["unverified"]
-    uncontrolled = Counter(selectors.uncontrolled_members(members, as_of=as_of)
-                           .values_list("organization_id", flat=True))
+    uncontrolled = Counter(
+        selectors.uncontrolled_members(members, as_of=as_of).values_list(
+            "organization_id", flat=True
+        )
+    )
     d = as_of.isoformat()
     totals = {
-        "members": sum(roster.values()), "lost": sum(lost.values()),
-        "uncontrolled": sum(uncontrolled.values()), "unverified": sum(unverified.values()),
+        "members": sum(roster.values()),
+        "lost": sum(lost.values()),
+        "uncontrolled": sum(uncontrolled.values()),
+        "unverified": sum(unverified.values()),
         "members_url": _url("members:list", org=org.code),
         "lost_url": _url("evidence:lost", org=org.code, as_of=d),
         "uncontrolled_url": _url("evidence:uncontrolled", org=org.code, as_of=d),
@@ -109,60 +131,90 @@ def dashboard_data(members, *, org, as_of: datetime.date, page_number=None) -> d
     lost_by_day = selectors.lost_counts_by_day(org, days)
     uncontrolled_by_day = selectors.uncontrolled_counts_on(members, days)
     for day, n_lost, n_uncontrolled in zip(days, lost_by_day, uncontrolled_by_day):
-        trend.append({
-            "date": day, "lost": n_lost, "uncontrolled": n_uncontrolled,
-            "lost_url": _url("evidence:lost", org=org.code, as_of=day.isoformat()),
-            "uncontrolled_url": _url("evidence:uncontrolled", org=org.code,
-                                     as_of=day.isoformat()),
-        })
+        trend.append(
+            {
+                "date": day,
+                "lost": n_lost,
+                "uncontrolled": n_uncontrolled,
+                "lost_url": _url("evidence:lost", org=org.code, as_of=day.isoformat()),
+                "uncontrolled_url": _url(
+                    "evidence:uncontrolled", org=org.code, as_of=day.isoformat()
+                ),
+            }
+        )
 
-    counts = {"members": roster, "lost": lost, "uncontrolled": uncontrolled,
-              "unverified": unverified}
+    counts = {
+        "members": roster,
+        "lost": lost,
+        "uncontrolled": uncontrolled,
+        "unverified": unverified,
+    }
     from paicha.organizations.models import Organization
 
     # Every organization holding members is ranked (most 失联 first); only the rows shown —
     # the page of the table and the chart's first 20 — are built with their links.
-    paths = {pk: path for pk, path in selectors.org_paths(members)
-             if pk in counts["members"]}
-    ranked = sorted(paths, key=lambda pk: (-lost.get(pk, 0), -uncontrolled.get(pk, 0),
-                                           paths[pk]))
+    paths = {pk: path for pk, path in selectors.org_paths(members) if pk in counts["members"]}
+    ranked = sorted(paths, key=lambda pk: (-lost.get(pk, 0), -uncontrolled.get(pk, 0), paths[pk]))
     page = Paginator(ranked, BRANCHES_PER_PAGE).get_page(page_number)
     shown = {*page.object_list, *ranked[:20]}
     orgs = Organization.objects.in_bulk(list(shown))
     built = {}
     for pk in shown:
         branch = orgs[pk]
-        built[pk] = {"org": branch, **{k: v.get(pk, 0) for k, v in counts.items()},
-                     "lost_url": _url("evidence:lost", org=branch.code, as_of=d),
-                     "uncontrolled_url": _url("evidence:uncontrolled", org=branch.code, as_of=d),
-                     "members_url": _url("members:list", org=branch.code)}
+        built[pk] = {
+            "org": branch,
+            **{k: v.get(pk, 0) for k, v in counts.items()},
+            "lost_url": _url("evidence:lost", org=branch.code, as_of=d),
+            "uncontrolled_url": _url("evidence:uncontrolled", org=branch.code, as_of=d),
+            "members_url": _url("members:list", org=branch.code),
+        }
     branches = [built[pk] for pk in page.object_list]
     top = [built[pk] for pk in ranked[:20]]
 
     from paicha.cases.models import LostContactCase
 
-    found = dict(LostContactCase.objects.in_subtree(org).filter(opened_on__lte=as_of)
-                 .exclude(loss_reason="").order_by().values_list("loss_reason")
-                 .annotate(n=Count("id")))
-    reasons = [{"code": c.value, "label": f"{LossReason.circled(c.value)}{c.label}",
-                "n": found.get(c.value, 0),
-                "url": _url("evidence:by_reason", c.value, org=org.code, as_of=d)}
-               for c in LossReason]
-    return {"totals": totals, "trend": trend, "branches": branches, "page": page,
-            "reasons": reasons,
-            "chart": {
-                "trend": {"dates": [format_cn_date(p["date"]) for p in trend],
-                          "lost": [p["lost"] for p in trend],
-                          "uncontrolled": [p["uncontrolled"] for p in trend],
-                          "lost_urls": [p["lost_url"] for p in trend],
-                          "uncontrolled_urls": [p["uncontrolled_url"] for p in trend]},
-                "branches": {"names": [r["org"].name for r in top],
-                             "lost": [r["lost"] for r in top],
-                             "uncontrolled": [r["uncontrolled"] for r in top],
-                             "urls": [r["lost_url"] for r in top]},
-                "reasons": [{"name": r["label"], "value": r["n"], "url": r["url"]}
-                            for r in reasons or []],
-            }}
+    found = dict(
+        LostContactCase.objects.in_subtree(org)
+        .filter(opened_on__lte=as_of)
+        .exclude(loss_reason="")
+        .order_by()
+        .values_list("loss_reason")
+        .annotate(n=Count("id"))
+    )
+    reasons = [
+        {
+            "code": c.value,
+            "label": f"{LossReason.circled(c.value)}{c.label}",
+            "n": found.get(c.value, 0),
+            "url": _url("evidence:by_reason", c.value, org=org.code, as_of=d),
+        }
+        for c in LossReason
+    ]
+    return {
+        "totals": totals,
+        "trend": trend,
+        "branches": branches,
+        "page": page,
+        "reasons": reasons,
+        "chart": {
+            "trend": {
+                "dates": [format_cn_date(p["date"]) for p in trend],
+                "lost": [p["lost"] for p in trend],
+                "uncontrolled": [p["uncontrolled"] for p in trend],
+                "lost_urls": [p["lost_url"] for p in trend],
+                "uncontrolled_urls": [p["uncontrolled_url"] for p in trend],
+            },
+            "branches": {
+                "names": [r["org"].name for r in top],
+                "lost": [r["lost"] for r in top],
+                "uncontrolled": [r["uncontrolled"] for r in top],
+                "urls": [r["lost_url"] for r in top],
+            },
+            "reasons": [
+                {"name": r["label"], "value": r["n"], "url": r["url"]} for r in reasons or []
+            ],
+        },
+    }
 
 
 def reason_label(code: str) -> str:
@@ -171,8 +223,10 @@ def reason_label(code: str) -> str:
 
 def branch_totals(members, *, org, as_of: datetime.date) -> dict[str, int]:
     """The dashboard's totals: the sums of its branches' counts."""
-    return {key: sum(counts.values())
-            for key, counts in counts_by_branch(members, org=org, as_of=as_of).items()}
+    return {
+        key: sum(counts.values())
+        for key, counts in counts_by_branch(members, org=org, as_of=as_of).items()
+    }
 
 
 def home_check(totals: dict, members, *, as_of: datetime.date) -> list[dict]:
@@ -181,13 +235,24 @@ def home_check(totals: dict, members, *, as_of: datetime.date) -> list[dict]:
     selectors.roster_counts) on the same day: they must agree."""
     home = selectors.roster_counts(members, as_of=as_of)
     labels = {"members": "在册党员", "lost": "失联党员", "unverified": "无记录待核实"}
-    return [{"label": label, "dashboard": totals[key], "home": home[key],
-             "ok": totals[key] == home[key]} for key, label in labels.items()]
+    return [
+        {
+            "label": label,
+            "dashboard": totals[key],
+            "home": home[key],
+            "ok": totals[key] == home[key],
+        }
+        for key, label in labels.items()
+    ]
 
 
 def cases_by_reason(user, *, org, as_of: datetime.date, reason: str):
     from paicha.cases.models import LostContactCase
 
-    return (LostContactCase.objects.visible_to(user).in_subtree(org)
-            .filter(opened_on__lte=as_of, loss_reason=reason)
-            .select_related("member", "organization").order_by("org_path", "opened_on"))
+    return (
+        LostContactCase.objects.visible_to(user)
+        .in_subtree(org)
+        .filter(opened_on__lte=as_of, loss_reason=reason)
+        .select_related("member", "organization")
+        .order_by("org_path", "opened_on")
+    )

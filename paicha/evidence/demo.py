@@ -23,8 +23,12 @@ from .models import Attendance, ContactRecord, DuesPayment, OrgLifeMeeting
 
 MONTHS = 18
 TOPICS = {
-    OrgLifeKind.GENERAL_MEETING: ("学习贯彻党的二十届三中全会精神", "讨论发展党员", "评议党员",
-                                  "支部工作总结和计划"),
+    OrgLifeKind.GENERAL_MEETING: (
+        "学习贯彻党的二十届三中全会精神",
+        "讨论发展党员",
+        "评议党员",
+        "支部工作总结和计划",
+    ),
     OrgLifeKind.COMMITTEE_MEETING: ("研究本月支部工作", "研究发展对象", "研究党费收缴"),
     OrgLifeKind.GROUP_MEETING: ("学习《中国共产党章程》", "交流思想汇报"),
     OrgLifeKind.PARTY_LECTURE: ("书记讲党课：做合格党员", "党的组织纪律", "防止党员“失联”警示教育"),
@@ -40,24 +44,40 @@ def _schedule(rng, ref: datetime.date) -> list[tuple[datetime.date, str]]:
     meetings = []
     for back in range(MONTHS, 0, -1):
         month = add_months(ref.replace(day=1), -back)
-        meetings.append((month + datetime.timedelta(days=rng.randrange(5, 25)),
-                         OrgLifeKind.THEME_DAY))
+        meetings.append(
+            (month + datetime.timedelta(days=rng.randrange(5, 25)), OrgLifeKind.THEME_DAY)
+        )
         if back % 3 == 0:
-            meetings.append((month + datetime.timedelta(days=rng.randrange(1, 27)),
-                             rng.choice((OrgLifeKind.GENERAL_MEETING, OrgLifeKind.PARTY_LECTURE))))
+            meetings.append(
+                (
+                    month + datetime.timedelta(days=rng.randrange(1, 27)),
+                    rng.choice((OrgLifeKind.GENERAL_MEETING, OrgLifeKind.PARTY_LECTURE)),
+                )
+            )
         if rng.random() < 0.3:
-            meetings.append((month + datetime.timedelta(days=rng.randrange(1, 27)),
-                             OrgLifeKind.COMMITTEE_MEETING))
+            meetings.append(
+                (
+                    month + datetime.timedelta(days=rng.randrange(1, 27)),
+                    OrgLifeKind.COMMITTEE_MEETING,
+                )
+            )
     return sorted(m for m in meetings if m[0] < ref)
 
 
 def populate(*, root: Organization, rng, ref: datetime.date) -> None:
     now = timezone.now()
-    branches = list(Organization.objects.filter(path__startswith=root.path, kind=OrgKind.BRANCH,
-                                                is_active=True).order_by("path"))
-    members = list(Member.objects.filter(org_path__startswith=root.path, status__in=ON_ROSTER)
-                   .values_list("id", "organization_id", "org_path", "monthly_dues", "status",
-                                "branch_entry_date").order_by("id"))
+    branches = list(
+        Organization.objects.filter(
+            path__startswith=root.path, kind=OrgKind.BRANCH, is_active=True
+        ).order_by("path")
+    )
+    members = list(
+        Member.objects.filter(org_path__startswith=root.path, status__in=ON_ROSTER)
+        .values_list(
+            "id", "organization_id", "org_path", "monthly_dues", "status", "branch_entry_date"
+        )
+        .order_by("id")
+    )
     # When each member was last seen (None: still coming) and who went away without a word.
     stop: dict[int, datetime.date] = {}
     away: dict[int, datetime.date] = {}
@@ -74,16 +94,22 @@ def populate(*, root: Organization, rng, ref: datetime.date) -> None:
             stop[member_id] = away[member_id] - datetime.timedelta(days=rng.randrange(5, 20))
     schedule = {b.pk: _schedule(rng, ref) for b in branches}
     with transaction.atomic(), suspended():
-        bulk_insert(OrgLifeMeeting, ("organization", "org_path", "date", "kind", "topic", "notes",
-                                     "created_at"),
-                    [(b.pk, b.path, day, kind, rng.choice(TOPICS[kind]), "", now)
-                     for b in branches for day, kind in schedule[b.pk]])
+        bulk_insert(
+            OrgLifeMeeting,
+            ("organization", "org_path", "date", "kind", "topic", "notes", "created_at"),
+            [
+                (b.pk, b.path, day, kind, rng.choice(TOPICS[kind]), "", now)
+                for b in branches
+                for day, kind in schedule[b.pk]
+            ],
+        )
         meetings: dict[int, list[tuple[int, datetime.date, str]]] = {}
-        for pk, org_id, day, kind in (OrgLifeMeeting.objects.filter(org_path__startswith=root.path)
-                                      .values_list("id", "organization_id", "date", "kind")):
+        for pk, org_id, day, kind in OrgLifeMeeting.objects.filter(
+            org_path__startswith=root.path
+        ).values_list("id", "organization_id", "date", "kind"):
             meetings.setdefault(org_id, []).append((pk, day, kind))
         attendance, dues, contacts = [], [], []
-        for member_id, org_id, path, monthly, status, entry in members:
+        for member_id, org_id, path, monthly, _status, entry in members:
             last, gone = stop.get(member_id), away.get(member_id)
             for meeting_id, day, kind in meetings.get(org_id, ()):
                 if entry and day < entry:
@@ -96,9 +122,13 @@ def populate(*, root: Organization, rng, ref: datetime.date) -> None:
                     status_, reason = AttendanceStatus.ABSENT, ""
                 else:
                     r = rng.random()
-                    status_, reason = ((AttendanceStatus.PRESENT, "") if r < 0.88 else
-                                       (AttendanceStatus.EXCUSED, rng.choice(EXCUSES)) if r < 0.96
-                                       else (AttendanceStatus.ABSENT, ""))
+                    status_, reason = (
+                        (AttendanceStatus.PRESENT, "")
+                        if r < 0.88
+                        else (AttendanceStatus.EXCUSED, rng.choice(EXCUSES))
+                        if r < 0.96
+                        else (AttendanceStatus.ABSENT, "")
+                    )
                 attendance.append((meeting_id, member_id, org_id, path, day, status_, reason))
             amount = monthly or Decimal("2.00")
             quarterly = rng.random() < 0.3
@@ -108,26 +138,92 @@ def populate(*, root: Organization, rng, ref: datetime.date) -> None:
                 paid = month + datetime.timedelta(days=rng.randrange(0, 25))
                 if (last and paid > last) or paid >= ref:
                     break
-                dues.append((member_id, org_id, path, amount * span, month,
-                             add_months(month, span - 1), paid, "", now))
+                dues.append(
+                    (
+                        member_id,
+                        org_id,
+                        path,
+                        amount * span,
+                        month,
+                        add_months(month, span - 1),
+                        paid,
+                        "",
+                        now,
+                    )
+                )
                 month = add_months(month, span)
             if rng.random() < 0.08 and not last:
                 day = ref - datetime.timedelta(days=rng.randrange(5, 300))
-                contacts.append((member_id, org_id, path, day, rng.choice(ContactChannel.values[:4]),
-                                 "支部组织委员", True, None, "了解近况，提醒按时参加组织生活", now))
+                contacts.append(
+                    (
+                        member_id,
+                        org_id,
+                        path,
+                        day,
+                        rng.choice(ContactChannel.values[:4]),
+                        "支部组织委员",
+                        True,
+                        None,
+                        "了解近况，提醒按时参加组织生活",
+                        now,
+                    )
+                )
             if gone and rng.random() < 0.5:
-                contacts.append((member_id, org_id, path, gone + datetime.timedelta(days=20),
-                                 ContactChannel.VISIT, "支部书记", False, gone,
-                                 "走访家中，家属反映已外出打工，未向支部报告", now))
-        bulk_insert(Attendance, ("meeting", "member", "organization", "org_path", "date",
-                                 "status", "reason"), attendance)
-        bulk_insert(DuesPayment, ("member", "organization", "org_path", "amount", "month_from",
-                                  "month_to", "paid_on", "note", "created_at"), dues)
-        bulk_insert(ContactRecord, ("member", "organization", "org_path", "date", "channel",
-                                    "by_whom", "with_member", "away_since", "note", "created_at"),
-                    contacts)
+                contacts.append(
+                    (
+                        member_id,
+                        org_id,
+                        path,
+                        gone + datetime.timedelta(days=20),
+                        ContactChannel.VISIT,
+                        "支部书记",
+                        False,
+                        gone,
+                        "走访家中，家属反映已外出打工，未向支部报告",
+                        now,
+                    )
+                )
+        bulk_insert(
+            Attendance,
+            ("meeting", "member", "organization", "org_path", "date", "status", "reason"),
+            attendance,
+        )
+        bulk_insert(
+            DuesPayment,
+            (
+                "member",
+                "organization",
+                "org_path",
+                "amount",
+                "month_from",
+                "month_to",
+                "paid_on",
+                "note",
+                "created_at",
+            ),
+            dues,
+        )
+        bulk_insert(
+            ContactRecord,
+            (
+                "member",
+                "organization",
+                "org_path",
+                "date",
+                "channel",
+                "by_whom",
+                "with_member",
+                "away_since",
+                "note",
+                "created_at",
+            ),
+            contacts,
+        )
         refresh_gaps()
         mark_all_current()
-    audit_record(action="import", obj=root,
-                 note=f"演示数据：组织生活出席 {len(attendance)} 条，党费 {len(dues)} 笔，"
-                      f"联系记录 {len(contacts)} 条")
+    audit_record(
+        action="import",
+        obj=root,
+        note=f"演示数据：组织生活出席 {len(attendance)} 条，党费 {len(dues)} 笔，"
+        f"联系记录 {len(contacts)} 条",
+    )

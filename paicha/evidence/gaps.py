@@ -8,8 +8,9 @@ service that writes evidence calls it for the members it touched; a member saved
 ORM is refreshed by a signal (apps.py), members changed in bulk by `members_changed_in_bulk`;
 members added in bulk by other apps (COPY imports) are caught up by `catch_up()`, which the
 worker runs after an import and which the 失联 selectors ask the worker for (`catch_up_soon`):
-it looks only at member ids above the watermark, so it costs nothing when there are none. When the 建账日期 of organizations changes (books.py), the rows of their
-members are recomputed (`refresh_orgs`).
+it looks only at member ids above the watermark, so it costs nothing when there are none.
+When the 建账日期 of organizations changes (books.py), the rows of their members are recomputed
+(`refresh_orgs`).
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ def add_six_months_sql(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"CAST({column} + INTERVAL '6 months' AS date)"
     shifted = f"date({column}, '+6 months')"
-    return (f"CASE WHEN strftime('%%d', {shifted}) = strftime('%%d', {column}) THEN {shifted} "
-            f"ELSE date({column}, '+6 months', 'start of month', '-1 day') END")
+    return (
+        f"CASE WHEN strftime('%%d', {shifted}) = strftime('%%d', {column}) THEN {shifted} "
+        f"ELSE date({column}, '+6 months', 'start of month', '-1 day') END"
+    )
 
 
 class _Dialect(NamedTuple):
@@ -82,8 +85,9 @@ def _sql(member_filter: str) -> str:
     where_id = f"AND id IN ({member_filter})" if member_filter else ""
 
     def latest(*columns):
-        return (f"NULLIF({greatest}({', '.join(f'COALESCE({c}, {never})' for c in columns)}), "
-                f"{never})")
+        return (
+            f"NULLIF({greatest}({', '.join(f'COALESCE({c}, {never})' for c in columns)}), {never})"
+        )
 
     return f"""
         INSERT INTO {gap} (member_id, organization_id, org_path, start, lost_on, over_on,
@@ -113,8 +117,9 @@ def _sql(member_filter: str) -> str:
         ),
         clocked AS (
             SELECT s.member_id, m.organization_id, m.org_path, s.nxt AS until,
-                   {latest("s.seen", "COALESCE(m.branch_entry_date, m.join_date)",
-                           "b.opened_on")} AS start,
+                   {
+        latest("s.seen", "COALESCE(m.branch_entry_date, m.join_date)", "b.opened_on")
+    } AS start,
                    CASE WHEN s.seen IS NULL OR s.seen < COALESCE(b.opened_on, {never})
                         THEN {yes} ELSE {no} END AS unverified
             FROM spans s JOIN {mem} m ON m.id = s.member_id
@@ -147,8 +152,10 @@ def _away_sql(member_filter: str) -> str:
     where = f"AND member_id IN ({member_filter})" if member_filter else ""
 
     def earliest(*subqueries):
-        return (f"NULLIF({least}({', '.join(f'COALESCE(({q}), {forever})' for q in subqueries)}),"
-                f" {forever})")
+        return (
+            f"NULLIF({least}({', '.join(f'COALESCE(({q}), {forever})' for q in subqueries)}),"
+            f" {forever})"
+        )
 
     # The first contact with the member himself that covers the start of the absence.
     until = earliest(
@@ -158,7 +165,8 @@ def _away_sql(member_filter: str) -> str:
         "AND p.paid_on >= s.since",
         f"SELECT MIN(c.date) FROM {contact} c WHERE c.member_id = s.member_id "
         f"AND c.with_member = {yes} "
-        f"AND {greatest}(c.date, COALESCE(c.away_since, c.date)) >= s.since")
+        f"AND {greatest}(c.date, COALESCE(c.away_since, c.date)) >= s.since",
+    )
     return f"""
         INSERT INTO {away} (member_id, organization_id, org_path, since, known_on, until,
                             ends_on, source)
@@ -179,8 +187,17 @@ def _away_sql(member_filter: str) -> str:
 
 
 def _away_params(chunk: list[int]) -> list:
-    return [AttendanceStatus.PRESENT, AwaySource.LEAVE, AttendanceStatus.EXCUSED,
-            f"%{AWAY_WORD}%", *chunk, AwaySource.NOTE, *chunk, AwaySource.FLOW, *chunk]
+    return [
+        AttendanceStatus.PRESENT,
+        AwaySource.LEAVE,
+        AttendanceStatus.EXCUSED,
+        f"%{AWAY_WORD}%",
+        *chunk,
+        AwaySource.NOTE,
+        *chunk,
+        AwaySource.FLOW,
+        *chunk,
+    ]
 
 
 def refresh_away(member_ids: Iterable[int] | None = None) -> None:
@@ -221,8 +238,7 @@ def refresh_orgs(org_ids: Iterable[int]) -> None:
     """Recompute the rows of every member of these organizations (their 建账日期 changed)."""
     org_ids = sorted(set(org_ids))
     for chunk in batched(org_ids, 500):
-        refresh_gaps(Member.objects.filter(organization_id__in=chunk)
-                     .values_list("pk", flat=True))
+        refresh_gaps(Member.objects.filter(organization_id__in=chunk).values_list("pk", flat=True))
 
 
 def books_and_gaps_after_records(org, day) -> None:
@@ -260,8 +276,11 @@ def catch_up() -> int:
             return done
         with transaction.atomic(), suspended():
             mark = _watermark()
-            ids = list(Member.objects.filter(id__gt=mark.members_up_to, id__lte=newest)
-                       .order_by("id").values_list("id", flat=True)[:CATCH_UP_CHUNK])
+            ids = list(
+                Member.objects.filter(id__gt=mark.members_up_to, id__lte=newest)
+                .order_by("id")
+                .values_list("id", flat=True)[:CATCH_UP_CHUNK]
+            )
             if ids:
                 orgs_changed = _books_for_new_members(ids)
                 refresh_gaps(ids)
@@ -281,10 +300,17 @@ def _books_for_new_members(member_ids) -> set[int]:
 
     org_ids = set()
     for chunk in batched(sorted(member_ids), 5000):
-        org_ids |= set(Member.objects.filter(pk__in=chunk).order_by()
-                       .values_list("organization_id", flat=True).distinct())
-    settled = set(BooksDate.objects.filter(pk__in=org_ids).exclude(
-        source__in=(BooksSource.NONE, BooksSource.IMPORT)).values_list("pk", flat=True))
+        org_ids |= set(
+            Member.objects.filter(pk__in=chunk)
+            .order_by()
+            .values_list("organization_id", flat=True)
+            .distinct()
+        )
+    settled = set(
+        BooksDate.objects.filter(pk__in=org_ids)
+        .exclude(source__in=(BooksSource.NONE, BooksSource.IMPORT))
+        .values_list("pk", flat=True)
+    )
     todo = org_ids - settled
     return books_refresh(Organization.objects.filter(pk__in=todo)) if todo else set()
 
@@ -316,7 +342,8 @@ def catch_up_soon() -> None:
         return
     newest_id = Member.objects.order_by("-id").values("id")[:1]
     if GapWatermark.objects.filter(
-            pk=1, members_up_to__gte=Coalesce(Subquery(newest_id), 0)).exists():
+        pk=1, members_up_to__gte=Coalesce(Subquery(newest_id), 0)
+    ).exists():
         if not inline:
             _found_current_at = now
         return
@@ -342,7 +369,8 @@ def catch_up_under_way() -> bool:
         return False
     return DBTaskResult.objects.filter(
         status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING),
-        args_kwargs__args__0="paicha.evidence.gaps.catch_up").exists()
+        args_kwargs__args__0="paicha.evidence.gaps.catch_up",
+    ).exists()
 
 
 def mark_all_current() -> None:

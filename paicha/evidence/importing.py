@@ -29,9 +29,14 @@ from paicha.organizations.scope import authorize
 
 from . import services
 
-STATUS_WORDS = {"出席": AttendanceStatus.PRESENT, "到会": AttendanceStatus.PRESENT,
-                "√": AttendanceStatus.PRESENT, "请假": AttendanceStatus.EXCUSED,
-                "缺席": AttendanceStatus.ABSENT, "未到": AttendanceStatus.ABSENT}
+STATUS_WORDS = {
+    "出席": AttendanceStatus.PRESENT,
+    "到会": AttendanceStatus.PRESENT,
+    "√": AttendanceStatus.PRESENT,
+    "请假": AttendanceStatus.EXCUSED,
+    "缺席": AttendanceStatus.ABSENT,
+    "未到": AttendanceStatus.ABSENT,
+}
 MAX_ROWS = 5_000
 MAX_AMOUNT = 10_000_000
 
@@ -99,15 +104,20 @@ class BranchRosterImport(Importer):
         self.as_of = as_of
 
     def authorize(self) -> None:
-        authorize(self.acting_user, Perm.EDIT_MEMBERS, self.organization,
-                  what=f"“{self.organization.name}”")
+        authorize(
+            self.acting_user,
+            Perm.EDIT_MEMBERS,
+            self.organization,
+            what=f"“{self.organization.name}”",
+        )
 
     def prepare(self, plan: Plan, rows: list[Row]) -> None:
         self.roster = RosterLookup(self.organization)
 
     def find_member(self, row: Row):
-        member, problem = self.roster.find(row.values.get("name", ""),
-                                           row.values.get("id_number", ""))
+        member, problem = self.roster.find(
+            row.values.get("name", ""), row.values.get("id_number", "")
+        )
         if problem:
             row.refuse("id_number" if row.values.get("id_number") else "name", problem)
         return member
@@ -154,8 +164,13 @@ class AttendanceImport(BranchRosterImport):
         self.date, self.kind, self.topic, self.notes = date, kind, topic, notes
 
     def job_params(self) -> dict:
-        return {**super().job_params(), "date": self.date.isoformat(), "kind": self.kind,
-                "topic": self.topic, "notes": self.notes}
+        return {
+            **super().job_params(),
+            "date": self.date.isoformat(),
+            "kind": self.kind,
+            "topic": self.topic,
+            "notes": self.notes,
+        }
 
     def done_message(self, result) -> str:
         return f"已导入出席情况 {result.attendances.count()} 人"
@@ -185,10 +200,15 @@ class AttendanceImport(BranchRosterImport):
     def write(self, items: list[Attendance], progress):
         try:
             return services.meeting_record(
-                organization=self.organization, date=self.date, kind=self.kind,
-                topic=self.topic, notes=self.notes, acting_user=self.acting_user,
+                organization=self.organization,
+                date=self.date,
+                kind=self.kind,
+                topic=self.topic,
+                notes=self.notes,
+                acting_user=self.acting_user,
                 as_of=self.as_of,
-                attendance={a.member.pk: (a.status, a.reason) for a in items})
+                attendance={a.member.pk: (a.status, a.reason) for a in items},
+            )
         except ValidationError as exc:
             raise ImportRejected([m for ms in exc.message_dict.values() for m in ms]) from None
 
@@ -207,8 +227,12 @@ class Payment:
 
 
 # services.check_dues names its fields; the ledger's columns that hold them.
-_DUES_FIELD_COLUMNS = {"amount": "amount", "month_to": "month_to", "paid_on": "paid_on",
-                       "member": "name"}
+_DUES_FIELD_COLUMNS = {
+    "amount": "amount",
+    "month_to": "month_to",
+    "paid_on": "paid_on",
+    "member": "name",
+}
 
 
 class DuesImport(BranchRosterImport):
@@ -239,9 +263,13 @@ class DuesImport(BranchRosterImport):
             month_from, month_to = month_from.replace(day=1), month_to.replace(day=1)
             # An unreadable amount is reported already; check the rest of the row all the same.
             for field, message in services.check_dues(
-                    member=member, amount=Decimal(1) if amount is None else amount,
-                    month_from=month_from, month_to=month_to, paid_on=paid_on,
-                    as_of=self.as_of).items():
+                member=member,
+                amount=Decimal(1) if amount is None else amount,
+                month_from=month_from,
+                month_to=month_to,
+                paid_on=paid_on,
+                as_of=self.as_of,
+            ).items():
                 row.refuse(_DUES_FIELD_COLUMNS[field], message)
         if row.refused:
             return None
@@ -258,9 +286,16 @@ class DuesImport(BranchRosterImport):
 
     def write(self, items: list[Payment], progress) -> int:
         for done, p in enumerate(items, start=1):
-            services.dues_record(member=p.member, amount=p.amount, month_from=p.month_from,
-                                 month_to=p.month_to, paid_on=p.paid_on, note=p.note,
-                                 acting_user=self.acting_user, as_of=self.as_of)
+            services.dues_record(
+                member=p.member,
+                amount=p.amount,
+                month_from=p.month_from,
+                month_to=p.month_to,
+                paid_on=p.paid_on,
+                note=p.note,
+                acting_user=self.acting_user,
+                as_of=self.as_of,
+            )
             if done % 500 == 0:
                 progress("write", done, len(items))
         return len(items)
@@ -281,14 +316,29 @@ def check_dues_ledger(file, **params) -> Plan:
 
 
 @service
-def import_attendance(file, *, organization: Organization, date: datetime.date, kind: str,
-                      topic: str, notes: str = "", acting_user, as_of: datetime.date):
+def import_attendance(
+    file,
+    *,
+    organization: Organization,
+    date: datetime.date,
+    kind: str,
+    topic: str,
+    notes: str = "",
+    acting_user,
+    as_of: datetime.date,
+):
     """One meeting and its attendance. Returns the meeting; raises ImportRejected with every
     row's errors, nothing written."""
     content, name = upload_content(file)
-    declaration = AttendanceImport(organization=organization, date=date, kind=kind,
-                                   topic=topic, notes=notes, acting_user=acting_user,
-                                   as_of=as_of)
+    declaration = AttendanceImport(
+        organization=organization,
+        date=date,
+        kind=kind,
+        topic=topic,
+        notes=notes,
+        acting_user=acting_user,
+        as_of=as_of,
+    )
     return import_commit(declaration, content=content, filename=name).result
 
 

@@ -22,15 +22,24 @@ AWAY_WORD = "外出"
 class OrgLifeMeeting(OrgScopedModel):
     """One 组织生活 of a branch (三会一课, 主题党日 …)."""
 
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                     related_name="org_life_meetings", verbose_name="党组织")
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="org_life_meetings",
+        verbose_name="党组织",
+    )
     date = models.DateField("日期")
     kind = models.CharField("形式", max_length=20, choices=OrgLifeKind.choices)
     topic = models.CharField("主题", max_length=200)
     notes = models.TextField("内容摘要", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="登记人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="登记人",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -49,41 +58,68 @@ class OrgLifeMeeting(OrgScopedModel):
 class Attendance(OrgScopedModel):
     """One member at one meeting: present, excused (with the reason), or absent."""
 
-    meeting = models.ForeignKey(OrgLifeMeeting, on_delete=models.CASCADE,
-                                related_name="attendances", verbose_name="组织生活",
-                                db_index=False)  # the unique (meeting, member) serves
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT,
-                               related_name="attendances", verbose_name="党员",
-                               db_index=False)  # (member, date) serves
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name="党组织")
+    meeting = models.ForeignKey(
+        OrgLifeMeeting,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name="组织生活",
+        db_index=False,
+    )  # the unique (meeting, member) serves
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name="党员",
+        db_index=False,
+    )  # (member, date) serves
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="党组织",
+    )
     # The meeting's date, copied so that (member, date) is one index.
     date = models.DateField("日期", editable=False)
-    status = models.CharField("出席情况", max_length=10, choices=AttendanceStatus.choices,
-                              default=AttendanceStatus.PRESENT)
-    reason = models.CharField("请假事由", max_length=200, blank=True,
-                              help_text="请假时必填；因外出请假请写明“外出”")
+    status = models.CharField(
+        "出席情况",
+        max_length=10,
+        choices=AttendanceStatus.choices,
+        default=AttendanceStatus.PRESENT,
+    )
+    reason = models.CharField(
+        "请假事由", max_length=200, blank=True, help_text="请假时必填；因外出请假请写明“外出”"
+    )
 
     class Meta:
         verbose_name = "组织生活出席记录"
         verbose_name_plural = "组织生活出席记录"
         ordering = ["-date", "meeting_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once",
-                                    violation_error_message="同一党员在同一次组织生活中只能登记一次"),
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                name="attendance_once",
+                violation_error_message="同一党员在同一次组织生活中只能登记一次",
+            ),
             models.CheckConstraint(
                 condition=~Q(status=AttendanceStatus.EXCUSED) | ~Q(reason=""),
                 name="attendance_excused_reason",
-                violation_error_message="请假须写明事由"),
+                violation_error_message="请假须写明事由",
+            ),
         ]
         indexes = [
             # Only attended meetings are evidence of contact: the partial index holds just them.
-            models.Index(fields=["member", "date"], name="attendance_present_member_date",
-                         condition=Q(status=AttendanceStatus.PRESENT)),
+            models.Index(
+                fields=["member", "date"],
+                name="attendance_present_member_date",
+                condition=Q(status=AttendanceStatus.PRESENT),
+            ),
             models.Index(fields=["member", "date"], name="attendance_member_date"),
             # Leave taken as 外出 (a known absence, for 失控): a few rows in a thousand.
-            models.Index(fields=["member", "date"], name="attendance_away_member_date",
-                         condition=Q(status=AttendanceStatus.EXCUSED, reason__contains=AWAY_WORD)),
+            models.Index(
+                fields=["member", "date"],
+                name="attendance_away_member_date",
+                condition=Q(status=AttendanceStatus.EXCUSED, reason__contains=AWAY_WORD),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,20 +134,33 @@ class Attendance(OrgScopedModel):
 class DuesPayment(OrgScopedModel):
     """One payment of 党费: the amount, the months it covers, the day it was paid."""
 
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT,
-                               related_name="dues_payments", verbose_name="党员",
-                               db_index=False)  # (member, date) serves
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name="收缴党组织")
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="dues_payments",
+        verbose_name="党员",
+        db_index=False,
+    )  # (member, date) serves
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="收缴党组织",
+    )
     amount = models.DecimalField("金额（元）", max_digits=9, decimal_places=2)
     # First day of the first and of the last month covered.
     month_from = models.DateField("交纳起始月份")
     month_to = models.DateField("交纳截止月份")
     paid_on = models.DateField("交纳日期")
     note = models.CharField("备注", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="登记人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="登记人",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -119,11 +168,16 @@ class DuesPayment(OrgScopedModel):
         verbose_name_plural = "党费交纳记录"
         ordering = ["-paid_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="dues_amount_positive",
-                                   violation_error_message="金额应大于0"),
-            models.CheckConstraint(condition=Q(month_to__gte=F("month_from")),
-                                   name="dues_months_in_order",
-                                   violation_error_message="截止月份不能早于起始月份"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="dues_amount_positive",
+                violation_error_message="金额应大于0",
+            ),
+            models.CheckConstraint(
+                condition=Q(month_to__gte=F("month_from")),
+                name="dues_months_in_order",
+                violation_error_message="截止月份不能早于起始月份",
+            ),
         ]
         indexes = [
             models.Index(fields=["member", "paid_on"], name="dues_member_paid_on"),
@@ -156,22 +210,37 @@ class ContactRecord(OrgScopedModel):
     absence that starts the one-month clock of 失控 (seed 004 measure 2).
     """
 
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT,
-                               related_name="contact_records", verbose_name="党员",
-                               db_index=False)  # (member, date) serves
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name="党组织")
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="contact_records",
+        verbose_name="党员",
+        db_index=False,
+    )  # (member, date) serves
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="党组织",
+    )
     date = models.DateField("日期")
     channel = models.CharField("方式", max_length=20, choices=ContactChannel.choices)
     by_whom = models.CharField("联系人", max_length=60, help_text="本支部与党员联系的人")
-    with_member = models.BooleanField("与党员本人取得联系", default=True,
-                                      help_text="不勾选：情况是从家属、同事等他人处了解到的")
-    away_since = models.DateField("外出日期", null=True, blank=True,
-                                  help_text="党员离开本地外出时填写：离开的日期")
+    with_member = models.BooleanField(
+        "与党员本人取得联系", default=True, help_text="不勾选：情况是从家属、同事等他人处了解到的"
+    )
+    away_since = models.DateField(
+        "外出日期", null=True, blank=True, help_text="党员离开本地外出时填写：离开的日期"
+    )
     note = models.TextField("情况", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="登记人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="登记人",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -182,8 +251,11 @@ class ContactRecord(OrgScopedModel):
             models.Index(fields=["member", "date"], name="contact_member_date"),
             models.Index(fields=["org_path", "date"], name="contact_scope_date"),
             # Absences heard from others (for 失控).
-            models.Index(fields=["member", "away_since"], name="contact_away_member_since",
-                         condition=Q(with_member=False, away_since__isnull=False)),
+            models.Index(
+                fields=["member", "away_since"],
+                name="contact_away_member_since",
+                condition=Q(with_member=False, away_since__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -211,10 +283,18 @@ class EvidenceGap(OrgScopedModel):
     lost are kept, plus his one unverified stretch (so that mark is known on every date).
     """
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE,
-                               related_name="evidence_gaps", verbose_name="党员")
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
-                                     related_name="+", verbose_name="党组织")
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="evidence_gaps",
+        verbose_name="党员",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="党组织",
+    )
     start = models.DateField("失去联系起算日期")
     lost_on = models.DateField("满6个月日期")
     # The day after lost_on: the first day of 超过六个月 (附件5's convention).
@@ -223,7 +303,9 @@ class EvidenceGap(OrgScopedModel):
     unverified = models.BooleanField("无记录待核实", default=False)
 
     def __str__(self) -> str:
-        return f"无联系证据的时段（{self.start:%Y年%m月%d日}起）" if self.start else "无联系证据的时段"
+        return (
+            f"无联系证据的时段（{self.start:%Y年%m月%d日}起）" if self.start else "无联系证据的时段"
+        )
 
     class Meta:
         verbose_name = "无联系证据的时段"
@@ -231,12 +313,18 @@ class EvidenceGap(OrgScopedModel):
         indexes = [
             # The running stretches (one per member at most) apart from the closed ones: "lost
             # on D" for today's list is a range on this small index.
-            models.Index(fields=["org_path", "lost_on"], name="gap_open_scope_lost_on",
-                         condition=Q(until__isnull=True)),
+            models.Index(
+                fields=["org_path", "lost_on"],
+                name="gap_open_scope_lost_on",
+                condition=Q(until__isnull=True),
+            ),
             models.Index(fields=["until", "lost_on"], name="gap_until_lost_on"),
             # 无记录待核实 (a few per cent of the stretches): a range of the subtree.
-            models.Index(fields=["org_path", "start"], name="gap_unverified_scope_start",
-                         condition=Q(unverified=True)),
+            models.Index(
+                fields=["org_path", "start"],
+                name="gap_unverified_scope_start",
+                condition=Q(unverified=True),
+            ),
         ]
 
 
@@ -262,11 +350,19 @@ class AwaySignal(OrgScopedModel):
     himself on or before D reaches S, so S is later than his last contact as of D.
     """
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE,
-                               related_name="away_signals", verbose_name="党员",
-                               db_index=False)  # (member, since) serves
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
-                                     related_name="+", verbose_name="党组织")
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="away_signals",
+        verbose_name="党员",
+        db_index=False,
+    )  # (member, since) serves
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="党组织",
+    )
     since = models.DateField("外出起算日期")
     known_on = models.DateField("获知日期")
     until = models.DateField("与本人取得联系日期", null=True, blank=True)
@@ -280,8 +376,11 @@ class AwaySignal(OrgScopedModel):
             models.Index(fields=["member", "since"], name="away_member_since"),
             # Absences not yet followed by contact: "失控 on D" for today is a range of the
             # subtree on this small index.
-            models.Index(fields=["org_path", "since"], name="away_open_scope_since",
-                         condition=Q(until__isnull=True)),
+            models.Index(
+                fields=["org_path", "since"],
+                name="away_open_scope_since",
+                condition=Q(until__isnull=True),
+            ),
             models.Index(fields=["until", "since"], name="away_until_since"),
         ]
 
@@ -303,15 +402,25 @@ class BooksDate(models.Model):
     its subtree (records and the roster's declared dates), else the day of its first roster
     import. `source_org` is where the date comes from."""
 
-    organization = models.OneToOneField("organizations.Organization", on_delete=models.CASCADE,
-                                        primary_key=True, related_name="books_date",
-                                        verbose_name="党组织")
+    organization = models.OneToOneField(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="books_date",
+        verbose_name="党组织",
+    )
     opened_on = models.DateField("建账日期", null=True, blank=True)
-    source = models.CharField("来源", max_length=20, choices=BooksSource.choices,
-                              default=BooksSource.NONE)
-    source_org = models.ForeignKey("organizations.Organization", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="来源党组织")
+    source = models.CharField(
+        "来源", max_length=20, choices=BooksSource.choices, default=BooksSource.NONE
+    )
+    source_org = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="来源党组织",
+    )
 
     class Meta:
         verbose_name = "适用的建账日期"
@@ -321,8 +430,11 @@ class BooksDate(models.Model):
     def explanation(self) -> str:
         if self.opened_on is None:
             return "尚未设定建账日期，也没有组织生活、党费记录或名册导入记录"
-        where = f"（{self.source_org.name}）" if self.source_org_id and self.source in (
-            BooksSource.INHERITED, BooksSource.RECORDS) else ""
+        where = (
+            f"（{self.source_org.name}）"
+            if self.source_org_id and self.source in (BooksSource.INHERITED, BooksSource.RECORDS)
+            else ""
+        )
         return f"{format_cn_date(self.opened_on)}，来源：{self.get_source_display()}{where}"
 
 

@@ -110,39 +110,53 @@ def months_between_expr(start, as_of: datetime.date):
     """Whole months from the date expression `start` to as_of, in the database, exactly as
     core.dates.months_between: the largest n with add_months(start, n) <= as_of."""
     last_day = (add_months(as_of.replace(day=1), 1) - datetime.timedelta(days=1)).day
-    months = (Value(as_of.year * 12 + as_of.month) - ExtractYear(start) * 12
-              - ExtractMonth(start))
+    months = Value(as_of.year * 12 + as_of.month) - ExtractYear(start) * 12 - ExtractMonth(start)
     if as_of.day == last_day:
         return months  # add_months clamps to the month's end: never past as_of
-    return months - Case(When(GreaterThan(ExtractDay(start), as_of.day), then=Value(1)),
-                         default=Value(0), output_field=IntegerField())
+    return months - Case(
+        When(GreaterThan(ExtractDay(start), as_of.day), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def _latest(*expressions):
     """The latest of date expressions, NULL when all are NULL, on SQLite as on PostgreSQL
     (SQLite's MAX(a, NULL) is NULL; PostgreSQL's GREATEST ignores NULLs)."""
-    return NullIf(Greatest(*[Coalesce(e, Value(_NEVER), output_field=DateField())
-                             for e in expressions], output_field=DateField()),
-                  Value(_NEVER), output_field=DateField())
+    return NullIf(
+        Greatest(
+            *[Coalesce(e, Value(_NEVER), output_field=DateField()) for e in expressions],
+            output_field=DateField(),
+        ),
+        Value(_NEVER),
+        output_field=DateField(),
+    )
 
 
 def _earliest(*expressions):
-    return NullIf(Least(*[Coalesce(e, Value(_FOREVER), output_field=DateField())
-                          for e in expressions], output_field=DateField()),
-                  Value(_FOREVER), output_field=DateField())
+    return NullIf(
+        Least(
+            *[Coalesce(e, Value(_FOREVER), output_field=DateField()) for e in expressions],
+            output_field=DateField(),
+        ),
+        Value(_FOREVER),
+        output_field=DateField(),
+    )
 
 
 def _last(queryset, date_field: str):
-    return Subquery(queryset.order_by(f"-{date_field}").values(date_field)[:1],
-                    output_field=DateField())
+    return Subquery(
+        queryset.order_by(f"-{date_field}").values(date_field)[:1], output_field=DateField()
+    )
 
 
 # ---- Evidence --------------------------------------------------------------------------------
 
 
 def _attended(as_of):
-    return Attendance.objects.filter(member=OuterRef("pk"), status=AttendanceStatus.PRESENT,
-                                     date__lte=as_of)
+    return Attendance.objects.filter(
+        member=OuterRef("pk"), status=AttendanceStatus.PRESENT, date__lte=as_of
+    )
 
 
 def _paid(as_of):
@@ -155,21 +169,34 @@ def _contacted(as_of):
 
 def _declared(field: str, as_of: datetime.date):
     """A date the roster file declared, when it is on or before as_of."""
-    return Case(When(**{f"{field}__lte": as_of}, then=F(field)), default=Value(None),
-                output_field=DateField())
+    return Case(
+        When(**{f"{field}__lte": as_of}, then=F(field)),
+        default=Value(None),
+        output_field=DateField(),
+    )
 
 
 def last_org_life_or_dues(member: Member, *, as_of: datetime.date) -> datetime.date | None:
     """The latest date on or before as_of of a 组织生活 the member attended or of a 党费
     payment (the roster's declared dates included): the start of 与党组织失去联系时间 (the
     forms' own definition)."""
-    life = (Attendance.objects.filter(member=member, status=AttendanceStatus.PRESENT,
-                                      date__lte=as_of)
-            .order_by("-date").values_list("date", flat=True).first())
-    dues = (DuesPayment.objects.filter(member=member, paid_on__lte=as_of)
-            .order_by("-paid_on").values_list("paid_on", flat=True).first())
-    declared = [d for d in (member.declared_last_org_life, member.declared_last_dues)
-                if d is not None and d <= as_of]
+    life = (
+        Attendance.objects.filter(member=member, status=AttendanceStatus.PRESENT, date__lte=as_of)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    dues = (
+        DuesPayment.objects.filter(member=member, paid_on__lte=as_of)
+        .order_by("-paid_on")
+        .values_list("paid_on", flat=True)
+        .first()
+    )
+    declared = [
+        d
+        for d in (member.declared_last_org_life, member.declared_last_dues)
+        if d is not None and d <= as_of
+    ]
     return max((d for d in (life, dues, *declared) if d is not None), default=None)
 
 
@@ -178,16 +205,20 @@ def annotate_last_evidence(members_qs: QuerySet, *, as_of: datetime.date) -> Que
     roster's declared date), `last_dues` (paid, or declared), `last_contact_record` (a contact
     with the member himself), and `last_evidence` = `last_contact`, the latest of them all:
     the last evidence of contact (SPEC §4)."""
-    return members_qs.annotate(
-        _attended=_last(_attended(as_of), "date"),
-        _paid=_last(_paid(as_of), "paid_on"),
-        last_contact_record=_last(_contacted(as_of), "date"),
-    ).annotate(
-        last_org_life=_latest(F("_attended"), _declared("declared_last_org_life", as_of)),
-        last_dues=_latest(F("_paid"), _declared("declared_last_dues", as_of)),
-    ).annotate(
-        last_evidence=_latest(F("last_org_life"), F("last_dues"), F("last_contact_record")),
-        last_contact=F("last_evidence"),
+    return (
+        members_qs.annotate(
+            _attended=_last(_attended(as_of), "date"),
+            _paid=_last(_paid(as_of), "paid_on"),
+            last_contact_record=_last(_contacted(as_of), "date"),
+        )
+        .annotate(
+            last_org_life=_latest(F("_attended"), _declared("declared_last_org_life", as_of)),
+            last_dues=_latest(F("_paid"), _declared("declared_last_dues", as_of)),
+        )
+        .annotate(
+            last_evidence=_latest(F("last_org_life"), F("last_dues"), F("last_contact_record")),
+            last_contact=F("last_evidence"),
+        )
     )
 
 
@@ -208,8 +239,7 @@ def latest_start_inclusive(as_of: datetime.date, months: int) -> datetime.date:
 
 def on_roster_q(as_of: datetime.date, prefix: str = "") -> Q:
     """Members on the roster on as_of (Member.objects.on_roster_on, for any queryset)."""
-    return (Q(**{f"{prefix}status__in": ON_ROSTER})
-            | Q(**{f"{prefix}status_date__gt": as_of}))
+    return Q(**{f"{prefix}status__in": ON_ROSTER}) | Q(**{f"{prefix}status_date__gt": as_of})
 
 
 def _running_on(as_of: datetime.date, prefix: str = "evidence_gaps__") -> Q:
@@ -235,8 +265,13 @@ def _subtree_bounds(members_qs: QuerySet) -> tuple[str | None, str | None]:
                 continue
             lhs = getattr(child, "lhs", None)
             target = getattr(lhs, "target", None)
-            if (target is None or target.name != "org_path" or target.model is not Member
-                    or getattr(lhs, "alias", None) != base or not isinstance(child.rhs, str)):
+            if (
+                target is None
+                or target.name != "org_path"
+                or target.model is not Member
+                or getattr(lhs, "alias", None) != base
+                or not isinstance(child.rhs, str)
+            ):
                 continue
             if isinstance(child, GreaterThanOrEqual):
                 lows.append(child.rhs)
@@ -275,12 +310,18 @@ def lost_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
     # A join, not a semi-join: the stretch that makes him lost also gives the start of the
     # count. A member's stretches do not overlap, so at most one matches a date.
     members = members_qs.filter(on_roster_q(as_of)).filter(
-        _running_on(as_of), _gaps_in_subtree(members_qs), evidence_gaps__lost_on__lte=as_of)
+        _running_on(as_of), _gaps_in_subtree(members_qs), evidence_gaps__lost_on__lte=as_of
+    )
     members = members.annotate(
-        lost_since=F("evidence_gaps__start"), lost_on=F("evidence_gaps__lost_on"),
+        lost_since=F("evidence_gaps__start"),
+        lost_on=F("evidence_gaps__lost_on"),
         unverified=F("evidence_gaps__unverified"),
-        exactly_six=Case(When(evidence_gaps__lost_on=as_of, then=Value(True)),
-                         default=Value(False), output_field=BooleanField()))
+        exactly_six=Case(
+            When(evidence_gaps__lost_on=as_of, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
     members = members.annotate(months_lost=months_between_expr(F("lost_since"), as_of))
     return annotate_last_evidence(members, as_of=as_of)
 
@@ -300,9 +341,9 @@ def lost_stretches(org, *, as_of: datetime.date) -> QuerySet:
     from paicha.organizations.tree import subtree_q
 
     catch_up_soon()
-    return (EvidenceGap.objects.filter(subtree_q(org.path), _running_on(as_of, prefix=""),
-                                       lost_on__lte=as_of)
-            .exclude(member_id__in=off_roster_on(as_of).values("pk")))
+    return EvidenceGap.objects.filter(
+        subtree_q(org.path), _running_on(as_of, prefix=""), lost_on__lte=as_of
+    ).exclude(member_id__in=off_roster_on(as_of).values("pk"))
 
 
 def unverified_stretches(org, *, as_of: datetime.date) -> QuerySet:
@@ -312,9 +353,9 @@ def unverified_stretches(org, *, as_of: datetime.date) -> QuerySet:
     from paicha.organizations.tree import subtree_q
 
     catch_up_soon()
-    return (EvidenceGap.objects.filter(subtree_q(org.path), _running_on(as_of, prefix=""),
-                                       unverified=True, start__lte=as_of)
-            .exclude(member_id__in=off_roster_on(as_of).values("pk")))
+    return EvidenceGap.objects.filter(
+        subtree_q(org.path), _running_on(as_of, prefix=""), unverified=True, start__lte=as_of
+    ).exclude(member_id__in=off_roster_on(as_of).values("pk"))
 
 
 def lost_counts_by_day(org, days: list[datetime.date]) -> list[int]:
@@ -327,12 +368,20 @@ def lost_counts_by_day(org, days: list[datetime.date]) -> list[int]:
     if not days:
         return []
     catch_up_soon()
-    stretches = (EvidenceGap.objects.filter(subtree_q(org.path), lost_on__lte=max(days))
-                 .filter(Q(until__isnull=True) | Q(until__gt=min(days))))
-    counts = stretches.aggregate(**{
-        f"d{i}": Count("pk", filter=_running_on(d, prefix="") & Q(lost_on__lte=d)
-                       & ~Q(member_id__in=off_roster_on(d).values("pk")))
-        for i, d in enumerate(days)})
+    stretches = EvidenceGap.objects.filter(subtree_q(org.path), lost_on__lte=max(days)).filter(
+        Q(until__isnull=True) | Q(until__gt=min(days))
+    )
+    counts = stretches.aggregate(
+        **{
+            f"d{i}": Count(
+                "pk",
+                filter=_running_on(d, prefix="")
+                & Q(lost_on__lte=d)
+                & ~Q(member_id__in=off_roster_on(d).values("pk")),
+            )
+            for i, d in enumerate(days)
+        }
+    )
     return [counts[f"d{i}"] for i in range(len(days))]
 
 
@@ -341,7 +390,8 @@ def over_six_months(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
     < as_of. Every one of them is in `lost_members`; those at exactly six months are not here."""
     catch_up_soon()
     return members_qs.filter(on_roster_q(as_of)).filter(
-        _running_on(as_of), _gaps_in_subtree(members_qs), evidence_gaps__lost_on__lt=as_of)
+        _running_on(as_of), _gaps_in_subtree(members_qs), evidence_gaps__lost_on__lt=as_of
+    )
 
 
 def unverified_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
@@ -349,13 +399,24 @@ def unverified_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySe
     without any evidence since the 建账日期 (lost or not yet), annotated with `lost_since`,
     `lost_on` and `lost` (whether they are 失联 already)."""
     catch_up_soon()
-    return members_qs.filter(on_roster_q(as_of)).filter(
-        _running_on(as_of), _gaps_in_subtree(members_qs), evidence_gaps__unverified=True,
-        evidence_gaps__start__lte=as_of,
-    ).annotate(
-        lost_since=F("evidence_gaps__start"), lost_on=F("evidence_gaps__lost_on"),
-        lost=Case(When(evidence_gaps__lost_on__lte=as_of, then=Value(True)),
-                  default=Value(False), output_field=BooleanField()))
+    return (
+        members_qs.filter(on_roster_q(as_of))
+        .filter(
+            _running_on(as_of),
+            _gaps_in_subtree(members_qs),
+            evidence_gaps__unverified=True,
+            evidence_gaps__start__lte=as_of,
+        )
+        .annotate(
+            lost_since=F("evidence_gaps__start"),
+            lost_on=F("evidence_gaps__lost_on"),
+            lost=Case(
+                When(evidence_gaps__lost_on__lte=as_of, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
 
 
 def lost_cohort(members_qs: QuerySet, *, start: datetime.date, end: datetime.date) -> QuerySet:
@@ -367,9 +428,11 @@ def lost_cohort(members_qs: QuerySet, *, start: datetime.date, end: datetime.dat
     when over_on <= end, max(start, over_on) < until and max(start, over_on) < status_date."""
     catch_up_soon()
     stretches = EvidenceGap.objects.filter(member=OuterRef("pk"), over_on__lte=end).filter(
-        Q(until__isnull=True) | (Q(until__gt=F("over_on")) & Q(until__gt=start)))
-    roster = (Q(member__status__in=ON_ROSTER)
-              | (Q(member__status_date__gt=F("over_on")) & Q(member__status_date__gt=start)))
+        Q(until__isnull=True) | (Q(until__gt=F("over_on")) & Q(until__gt=start))
+    )
+    roster = Q(member__status__in=ON_ROSTER) | (
+        Q(member__status_date__gt=F("over_on")) & Q(member__status_date__gt=start)
+    )
     return members_qs.filter(Exists(stretches.filter(roster)))
 
 
@@ -391,8 +454,9 @@ def cohort_stretches(org, *, start: datetime.date, end: datetime.date) -> QueryS
     from paicha.organizations.tree import subtree_q
 
     catch_up_soon()
-    return (EvidenceGap.objects.filter(subtree_q(org.path), lost_on__lt=end)
-            .filter(Q(until__isnull=True) | (Q(until__gt=F("over_on")) & Q(until__gt=start))))
+    return EvidenceGap.objects.filter(subtree_q(org.path), lost_on__lt=end).filter(
+        Q(until__isnull=True) | (Q(until__gt=F("over_on")) & Q(until__gt=start))
+    )
 
 
 def lost_cohort_members(org, *, start: datetime.date, end: datetime.date) -> Cohort:
@@ -401,32 +465,45 @@ def lost_cohort_members(org, *, start: datetime.date, end: datetime.date) -> Coh
     qualifying stretches from their index, and the few members who have left the roster (the
     partial index member_off_roster) to drop those who had left before the stretch counted.
     A province's A is read in two queries whatever its size."""
-    left = {pk: (status, left_on) for pk, status, left_on in
-            Member.objects.in_subtree(org).exclude(status__in=ON_ROSTER).order_by()
-            .values_list("pk", "status", "status_date")}
+    left = {
+        pk: (status, left_on)
+        for pk, status, left_on in Member.objects.in_subtree(org)
+        .exclude(status__in=ON_ROSTER)
+        .order_by()
+        .values_list("pk", "status", "status_date")
+    }
     counted: dict[int, str] = {}
     still: set[int] = set()
     for member_id, path, over_on, until in (
-            cohort_stretches(org, start=start, end=end).order_by()
-            .values_list("member_id", "org_path", "over_on", "until")):
+        cohort_stretches(org, start=start, end=end)
+        .order_by()
+        .values_list("member_id", "org_path", "over_on", "until")
+    ):
         status, left_on = left.get(member_id, (None, None))
         # On the roster on some day the stretch counts: he left after it began to count.
         if status is None or (left_on is not None and left_on > max(start, over_on)):
             counted[member_id] = path
         if until is None or until > end:
             still.add(member_id)
-    dead = {pk for pk, (status, left_on) in left.items()
-            if status == MemberStatus.DECEASED and left_on is not None and left_on <= end}
+    dead = {
+        pk
+        for pk, (status, left_on) in left.items()
+        if status == MemberStatus.DECEASED and left_on is not None and left_on <= end
+    }
     return Cohort(paths=counted, still_lost=still & counted.keys(), dead=dead & counted.keys())
 
 
-def lost_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date,
-                         exclusive: bool = False) -> QuerySet:
+def lost_members_by_rule(
+    members_qs: QuerySet, *, as_of: datetime.date, exclusive: bool = False
+) -> QuerySet:
     """The same members as `lost_members` (or `over_six_months` when `exclusive`), straight
     from the evidence tables and the 建账日期 without EvidenceGap (anti-joins over the window):
     the definition the tests hold the fast lists to, and a second path for the cross-checks."""
-    cutoff = (latest_start(as_of, LOST_AFTER_MONTHS) if exclusive
-              else latest_start_inclusive(as_of, LOST_AFTER_MONTHS))
+    cutoff = (
+        latest_start(as_of, LOST_AFTER_MONTHS)
+        if exclusive
+        else latest_start_inclusive(as_of, LOST_AFTER_MONTHS)
+    )
 
     def evidence(after, upto):
         window = {"gt": after, "lte": upto} if after else {"lte": upto}
@@ -435,11 +512,17 @@ def lost_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date,
             return {f"{field}__{k}": v for k, v in window.items()}
 
         return [
-            Exists(Attendance.objects.filter(member=OuterRef("pk"),
-                                             status=AttendanceStatus.PRESENT, **dated("date"))),
+            Exists(
+                Attendance.objects.filter(
+                    member=OuterRef("pk"), status=AttendanceStatus.PRESENT, **dated("date")
+                )
+            ),
             Exists(DuesPayment.objects.filter(member=OuterRef("pk"), **dated("paid_on"))),
-            Exists(ContactRecord.objects.filter(member=OuterRef("pk"), with_member=True,
-                                                **dated("date"))),
+            Exists(
+                ContactRecord.objects.filter(
+                    member=OuterRef("pk"), with_member=True, **dated("date")
+                )
+            ),
             Q(**dated("declared_last_org_life")),
             Q(**dated("declared_last_dues")),
         ]
@@ -450,15 +533,19 @@ def lost_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date,
     older = Q()
     for item in evidence(None, cutoff):
         older |= item
-    books = Subquery(BooksDate.objects.filter(organization=OuterRef("organization_id"))
-                     .values("opened_on")[:1], output_field=DateField())
-    return (members_qs.filter(on_roster_q(as_of))
-            .alias(_fallback=_fallback_start(), _books=books)
-            .exclude(recent)
-            .filter(Q(_fallback__isnull=True) | Q(_fallback__lte=cutoff))
-            .filter(Q(_books__isnull=True) | Q(_books__lte=cutoff))
-            # The clock has started: some evidence, an entry date or a 建账日期.
-            .filter(older | Q(_fallback__isnull=False) | Q(_books__isnull=False)))
+    books = Subquery(
+        BooksDate.objects.filter(organization=OuterRef("organization_id")).values("opened_on")[:1],
+        output_field=DateField(),
+    )
+    return (
+        members_qs.filter(on_roster_q(as_of))
+        .alias(_fallback=_fallback_start(), _books=books)
+        .exclude(recent)
+        .filter(Q(_fallback__isnull=True) | Q(_fallback__lte=cutoff))
+        .filter(Q(_books__isnull=True) | Q(_books__lte=cutoff))
+        # The clock has started: some evidence, an entry date or a 建账日期.
+        .filter(older | Q(_fallback__isnull=False) | Q(_books__isnull=False))
+    )
 
 
 def is_lost(member: Member, *, as_of: datetime.date) -> bool:
@@ -487,12 +574,19 @@ def lost_list_counts(org, *, as_of: datetime.date) -> dict[str, int]:
 
     apart = Member.objects.in_subtree(org).filter(APART).values("pk")
     lost = lost_stretches(org, as_of=as_of).aggregate(
-        lost=Count("pk"), apart=Count("pk", filter=Q(member_id__in=apart)),
-        exactly_six=Count("pk", filter=Q(lost_on=as_of)))
+        lost=Count("pk"),
+        apart=Count("pk", filter=Q(member_id__in=apart)),
+        exactly_six=Count("pk", filter=Q(lost_on=as_of)),
+    )
     unverified = unverified_stretches(org, as_of=as_of).aggregate(
-        unverified=Count("pk"), unverified_lost=Count("pk", filter=Q(lost_on__lte=as_of)))
-    return {"search": lost["lost"] - lost["apart"], "apart": lost["apart"],
-            "exactly_six": lost["exactly_six"], **unverified}
+        unverified=Count("pk"), unverified_lost=Count("pk", filter=Q(lost_on__lte=as_of))
+    )
+    return {
+        "search": lost["lost"] - lost["apart"],
+        "apart": lost["apart"],
+        "exactly_six": lost["exactly_six"],
+        **unverified,
+    }
 
 
 # ---- 失控 ------------------------------------------------------------------------------------
@@ -502,16 +596,29 @@ def _away_signals(as_of: datetime.date, after):
     """Subqueries of the start dates of known absences of the member (OuterRef pk) that begin
     after `after` (an expression) and on or before as_of, earliest first."""
     signals = [
-        Attendance.objects.filter(member=OuterRef("pk"), status=AttendanceStatus.EXCUSED,
-                                  reason__contains=AWAY_WORD, date__lte=as_of, date__gt=after)
-        .order_by("date").values("date")[:1],
-        ContactRecord.objects.filter(member=OuterRef("pk"), with_member=False,
-                                     away_since__isnull=False, date__lte=as_of,
-                                     away_since__lte=as_of, away_since__gt=after)
-        .order_by("away_since").values("away_since")[:1],
+        Attendance.objects.filter(
+            member=OuterRef("pk"),
+            status=AttendanceStatus.EXCUSED,
+            reason__contains=AWAY_WORD,
+            date__lte=as_of,
+            date__gt=after,
+        )
+        .order_by("date")
+        .values("date")[:1],
+        ContactRecord.objects.filter(
+            member=OuterRef("pk"),
+            with_member=False,
+            away_since__isnull=False,
+            date__lte=as_of,
+            away_since__lte=as_of,
+            away_since__gt=after,
+        )
+        .order_by("away_since")
+        .values("away_since")[:1],
     ]
-    signals.append(_open_unreported_flows(as_of).filter(since__gt=after)
-                   .order_by("since").values("since")[:1])
+    signals.append(
+        _open_unreported_flows(as_of).filter(since__gt=after).order_by("since").values("since")[:1]
+    )
     return [Subquery(s, output_field=DateField()) for s in signals]
 
 
@@ -520,39 +627,53 @@ def _open_unreported_flows(as_of: datetime.date):
     destination."""
     return FlowRecord.objects.filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=as_of),
-        member=OuterRef("pk"), since__lte=as_of, reported=False)
+        member=OuterRef("pk"),
+        since__lte=as_of,
+        reported=False,
+    )
 
 
 def _away_candidates(as_of: datetime.date) -> Q:
     """Members with any known absence by as_of: a cheap pre-filter, one IN over the union of
     the three small sets (each a range of a partial index holding only absences), which the
     planner sizes right, unlike an OR of three IN lists."""
-    life = Attendance.objects.filter(status=AttendanceStatus.EXCUSED, reason__contains=AWAY_WORD,
-                                     date__lte=as_of).values("member_id")
-    notes = ContactRecord.objects.filter(with_member=False, away_since__isnull=False,
-                                         date__lte=as_of, away_since__lte=as_of).values("member_id")
-    flows = FlowRecord.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of),
-                                      since__lte=as_of, reported=False).values("member_id")
+    life = Attendance.objects.filter(
+        status=AttendanceStatus.EXCUSED, reason__contains=AWAY_WORD, date__lte=as_of
+    ).values("member_id")
+    notes = ContactRecord.objects.filter(
+        with_member=False, away_since__isnull=False, date__lte=as_of, away_since__lte=as_of
+    ).values("member_id")
+    flows = FlowRecord.objects.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=as_of), since__lte=as_of, reported=False
+    ).values("member_id")
     return Q(pk__in=life.order_by().union(notes.order_by(), flows.order_by()))
 
 
 def _self_contact_last(as_of: datetime.date):
     """The last contact with the member himself on or before as_of (a report of going away
     counted from its 外出日期), for the rows shown."""
-    self_reported = ContactRecord.objects.filter(member=OuterRef("pk"), with_member=True,
-                                                 date__lte=as_of)
-    said = Subquery(self_reported.annotate(
-        effective=Greatest("date", Coalesce("away_since", "date"), output_field=DateField()))
-        .order_by("-effective").values("effective")[:1], output_field=DateField())
+    self_reported = ContactRecord.objects.filter(
+        member=OuterRef("pk"), with_member=True, date__lte=as_of
+    )
+    said = Subquery(
+        self_reported.annotate(
+            effective=Greatest("date", Coalesce("away_since", "date"), output_field=DateField())
+        )
+        .order_by("-effective")
+        .values("effective")[:1],
+        output_field=DateField(),
+    )
     return _latest(_last(_attended(as_of), "date"), _last(_paid(as_of), "paid_on"), said)
 
 
 def _away_counting_on(as_of: datetime.date) -> Q:
     """AwaySignal rows of absences known on as_of and not yet followed by contact with the
     member himself (models.AwaySignal)."""
-    return (Q(known_on__lte=as_of, since__lte=as_of)
-            & (Q(until__isnull=True) | Q(until__gt=as_of))
-            & (Q(ends_on__isnull=True) | Q(ends_on__gt=as_of)))
+    return (
+        Q(known_on__lte=as_of, since__lte=as_of)
+        & (Q(until__isnull=True) | Q(until__gt=as_of))
+        & (Q(ends_on__isnull=True) | Q(ends_on__gt=as_of))
+    )
 
 
 def uncontrolled_members(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
@@ -576,17 +697,21 @@ def uncontrolled_members(members_qs: QuerySet, *, as_of: datetime.date) -> Query
         old_enough = old_enough.filter(org_path__lt=high)
     # Sources sort as flow < leave < note: on the same day the flow record is named first.
     first = counting.filter(member=OuterRef("pk")).order_by("since", "source")
-    members = members_qs.filter(on_roster_q(as_of)).filter(
-        pk__in=old_enough.values("member_id")
-    ).annotate(
-        away_since=Subquery(first.values("since")[:1], output_field=DateField()),
-        _source=Subquery(first.values("source")[:1]),
-        last_self_contact=_self_contact_last(as_of),
+    members = (
+        members_qs.filter(on_roster_q(as_of))
+        .filter(pk__in=old_enough.values("member_id"))
+        .annotate(
+            away_since=Subquery(first.values("since")[:1], output_field=DateField()),
+            _source=Subquery(first.values("source")[:1]),
+            last_self_contact=_self_contact_last(as_of),
+        )
     )
     return members.annotate(
-        away_source=Case(*[When(_source=c.value, then=Value(c.label)) for c in AwaySource],
-                         default=Value("")),
-        months_away=months_between_expr(F("away_since"), as_of))
+        away_source=Case(
+            *[When(_source=c.value, then=Value(c.label)) for c in AwaySource], default=Value("")
+        ),
+        months_away=months_between_expr(F("away_since"), as_of),
+    )
 
 
 def uncontrolled_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
@@ -594,16 +719,29 @@ def uncontrolled_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date) 
     and flow records without AwaySignal (subqueries per member): the definition the tests hold
     the fast list to."""
     cutoff = latest_start(as_of, UNCONTROLLED_AFTER_MONTHS)
-    self_reported = ContactRecord.objects.filter(member=OuterRef("pk"), with_member=True,
-                                                 date__lte=as_of)
-    members = members_qs.filter(on_roster_q(as_of)).filter(_away_candidates(as_of)).annotate(
-        _life=_last(_attended(as_of), "date"),
-        _dues=_last(_paid(as_of), "paid_on"),
-        _said=Subquery(self_reported.annotate(
-            effective=Greatest("date", Coalesce("away_since", "date"), output_field=DateField()))
-            .order_by("-effective").values("effective")[:1], output_field=DateField()),
-    ).annotate(
-        last_self_contact=_latest(F("_life"), F("_dues"), F("_said")),
+    self_reported = ContactRecord.objects.filter(
+        member=OuterRef("pk"), with_member=True, date__lte=as_of
+    )
+    members = (
+        members_qs.filter(on_roster_q(as_of))
+        .filter(_away_candidates(as_of))
+        .annotate(
+            _life=_last(_attended(as_of), "date"),
+            _dues=_last(_paid(as_of), "paid_on"),
+            _said=Subquery(
+                self_reported.annotate(
+                    effective=Greatest(
+                        "date", Coalesce("away_since", "date"), output_field=DateField()
+                    )
+                )
+                .order_by("-effective")
+                .values("effective")[:1],
+                output_field=DateField(),
+            ),
+        )
+        .annotate(
+            last_self_contact=_latest(F("_life"), F("_dues"), F("_said")),
+        )
     )
     after = Coalesce(OuterRef("last_self_contact"), Value(_NEVER), output_field=DateField())
     life_away, note_away, flow_away = _away_signals(as_of, after)
@@ -611,13 +749,14 @@ def uncontrolled_members_by_rule(members_qs: QuerySet, *, as_of: datetime.date) 
     members = members.annotate(
         away_since=_earliest(F("_s_life"), F("_s_note"), F("_s_flow"))
     ).filter(away_since__lte=cutoff)
-    sources = [When(_s_flow=F("away_since"), then=Value("流动未报到")),
-               When(_s_life=F("away_since"), then=Value("请假外出")),
-               When(_s_note=F("away_since"), then=Value("他人反映外出"))]
+    sources = [
+        When(_s_flow=F("away_since"), then=Value("流动未报到")),
+        When(_s_life=F("away_since"), then=Value("请假外出")),
+        When(_s_note=F("away_since"), then=Value("他人反映外出")),
+    ]
     return members.annotate(
         away_source=Case(*sources, default=Value("")),
-    ).annotate(
-        months_away=months_between_expr(F("away_since"), as_of))
+    ).annotate(months_away=months_between_expr(F("away_since"), as_of))
 
 
 # ---- Counts on several dates at once (the dashboard's trend) --------------------------------
@@ -632,11 +771,17 @@ def lost_counts_on(members_qs: QuerySet, days: list[datetime.date]) -> list[int]
     first, last = min(days), max(days)
     stretches = members_qs.filter(
         Q(evidence_gaps__until__isnull=True) | Q(evidence_gaps__until__gt=first),
-        _gaps_in_subtree(members_qs), evidence_gaps__lost_on__lte=last)
-    counts = stretches.aggregate(**{
-        f"d{i}": Count("pk", filter=on_roster_q(d) & _running_on(d)
-                       & Q(evidence_gaps__lost_on__lte=d))
-        for i, d in enumerate(days)})
+        _gaps_in_subtree(members_qs),
+        evidence_gaps__lost_on__lte=last,
+    )
+    counts = stretches.aggregate(
+        **{
+            f"d{i}": Count(
+                "pk", filter=on_roster_q(d) & _running_on(d) & Q(evidence_gaps__lost_on__lte=d)
+            )
+            for i, d in enumerate(days)
+        }
+    )
     return [counts[f"d{i}"] for i in range(len(days))]
 
 
@@ -649,7 +794,8 @@ def uncontrolled_counts_on(members_qs: QuerySet, days: list[datetime.date]) -> l
     low, high = _subtree_bounds(members_qs)
     cutoffs = [latest_start(d, UNCONTROLLED_AFTER_MONTHS) for d in days]
     signals = AwaySignal.objects.filter(known_on__lte=max(days), since__lte=max(cutoffs)).filter(
-        Q(until__isnull=True) | Q(until__gt=min(days)))
+        Q(until__isnull=True) | Q(until__gt=min(days))
+    )
     if low is not None:
         signals = signals.filter(org_path__gte=low)
     if high is not None:
@@ -657,12 +803,18 @@ def uncontrolled_counts_on(members_qs: QuerySet, days: list[datetime.date]) -> l
     members = members_qs.filter(pk__in=signals.values("member_id"))
 
     def away_on(d, cutoff):
-        return Exists(AwaySignal.objects.filter(_away_counting_on(d), member=OuterRef("pk"),
-                                                since__lte=cutoff))
+        return Exists(
+            AwaySignal.objects.filter(
+                _away_counting_on(d), member=OuterRef("pk"), since__lte=cutoff
+            )
+        )
 
-    counts = members.aggregate(**{
-        f"d{i}": Count("pk", filter=on_roster_q(d) & Q(away_on(d, c)))
-        for i, (d, c) in enumerate(zip(days, cutoffs))})
+    counts = members.aggregate(
+        **{
+            f"d{i}": Count("pk", filter=on_roster_q(d) & Q(away_on(d, c)))
+            for i, (d, c) in enumerate(zip(days, cutoffs))
+        }
+    )
     return [counts[f"d{i}"] for i in range(len(days))]
 
 
@@ -672,15 +824,22 @@ def uncontrolled_counts_on(members_qs: QuerySet, days: list[datetime.date]) -> l
 def annotate_dues_arrears(members_qs: QuerySet, *, as_of: datetime.date) -> QuerySet:
     """Add `dues_paid_to` (first day of the last month covered by a payment made on or before
     as_of) and `months_in_arrears` (months after it up to as_of's month; 0 when paid ahead)."""
-    paid_to = _last(DuesPayment.objects.filter(member=OuterRef("pk"), paid_on__lte=as_of),
-                    "month_to")
+    paid_to = _last(
+        DuesPayment.objects.filter(member=OuterRef("pk"), paid_on__lte=as_of), "month_to"
+    )
     month_index = as_of.year * 12 + as_of.month
     return members_qs.annotate(dues_paid_to=paid_to).annotate(
         months_in_arrears=Case(
             When(dues_paid_to__isnull=True, then=Value(None)),
-            default=Greatest(Value(0), Value(month_index) - ExtractYear("dues_paid_to") * 12
-                             - ExtractMonth("dues_paid_to")),
-            output_field=IntegerField()))
+            default=Greatest(
+                Value(0),
+                Value(month_index)
+                - ExtractYear("dues_paid_to") * 12
+                - ExtractMonth("dues_paid_to"),
+            ),
+            output_field=IntegerField(),
+        )
+    )
 
 
 # ---- 排查前在册失联党员 (seed 000 附件3 说明 2) ------------------------------------------------
@@ -698,8 +857,9 @@ class PreCampaignLost:
 
     @property
     def member_ids(self) -> set[int]:
-        return (set(self.lost.values_list("pk", flat=True))
-                | set(self.unreceipted.values_list("member_id", flat=True)))
+        return set(self.lost.values_list("pk", flat=True)) | set(
+            self.unreceipted.values_list("member_id", flat=True)
+        )
 
     @property
     def total(self) -> int:
@@ -707,8 +867,10 @@ class PreCampaignLost:
 
     @property
     def overlap(self) -> int:
-        return len(set(self.lost.values_list("pk", flat=True))
-                   & set(self.unreceipted.values_list("member_id", flat=True)))
+        return len(
+            set(self.lost.values_list("pk", flat=True))
+            & set(self.unreceipted.values_list("member_id", flat=True))
+        )
 
     @property
     def unverified(self) -> int:
@@ -736,18 +898,35 @@ def unverified_by_branch(members_qs: QuerySet, *, as_of: datetime.date) -> list[
 
     from paicha.organizations.models import Organization
 
-    roster = dict(members_qs.filter(on_roster_q(as_of)).order_by()
-                  .values_list("organization_id").annotate(n=Count("id")))
-    unverified = dict(unverified_members(members_qs, as_of=as_of).order_by()
-                      .values_list("organization_id").annotate(n=Count("id")))
+    roster = dict(
+        members_qs.filter(on_roster_q(as_of))
+        .order_by()
+        .values_list("organization_id")
+        .annotate(n=Count("id"))
+    )
+    unverified = dict(
+        unverified_members(members_qs, as_of=as_of)
+        .order_by()
+        .values_list("organization_id")
+        .annotate(n=Count("id"))
+    )
     orgs = Organization.objects.filter(pk__in=list(roster)).select_related(
-        "books_date", "books_date__source_org")
+        "books_date", "books_date__source_org"
+    )
     rows = []
     for org in orgs:
         n, u = roster[org.pk], unverified.get(org.pk, 0)
         books = getattr(org, "books_date", None)
-        rows.append({"org": org, "members": n, "unverified": u, "share": u / n if n else 0,
-                     "mostly": n > 0 and u / n > MOSTLY_UNVERIFIED, "books": books})
+        rows.append(
+            {
+                "org": org,
+                "members": n,
+                "unverified": u,
+                "share": u / n if n else 0,
+                "mostly": n > 0 and u / n > MOSTLY_UNVERIFIED,
+                "books": books,
+            }
+        )
     rows.sort(key=lambda r: (-r["share"], -r["unverified"], r["org"].path))
     return rows
 
@@ -775,15 +954,20 @@ def roster_count_by_org(members_qs: QuerySet, *, as_of: datetime.date) -> dict[i
     holding any. Grouped by the members' org_path (their organization's path) and status on
     one index, without reading the rows, then matched to the organizations of those paths."""
     by_path, left = Counter(), set()
-    for path, status, n in (members_qs.order_by().values_list("org_path", "status")
-                            .annotate(n=Count("*"))):
+    for path, status, n in (
+        members_qs.order_by().values_list("org_path", "status").annotate(n=Count("*"))
+    ):
         if status in ON_ROSTER:
             by_path[path] += n
         else:
             left.add(status)
     if left:
-        for path, n in (_left_after(members_qs, sorted(left), as_of).order_by()
-                        .values_list("org_path").annotate(n=Count("*"))):
+        for path, n in (
+            _left_after(members_qs, sorted(left), as_of)
+            .order_by()
+            .values_list("org_path")
+            .annotate(n=Count("*"))
+        ):
             by_path[path] += n
     ids = dict(_orgs_in_range(members_qs).values_list("path", "pk"))
     return {ids[path]: n for path, n in by_path.items()}
@@ -811,9 +995,11 @@ def roster_counts(members_qs: QuerySet, *, as_of: datetime.date) -> dict[str, in
     """在册党员, 失联 (6个月以上) and 无记录待核实 of `members_qs` on as_of, each one count over the
     whole queryset: the home page shows these; the dashboard sums its branches' counts and
     compares (dashboard.branch_totals)."""
-    return {"members": roster_count(members_qs, as_of=as_of),
-            "lost": lost_members(members_qs, as_of=as_of).count(),
-            "unverified": unverified_members(members_qs, as_of=as_of).count()}
+    return {
+        "members": roster_count(members_qs, as_of=as_of),
+        "lost": lost_members(members_qs, as_of=as_of).count(),
+        "unverified": unverified_members(members_qs, as_of=as_of).count(),
+    }
 
 
 # ---- marks on a roster ------------------------------------------------------------------------
@@ -823,7 +1009,9 @@ def roster_marks(members_qs: QuerySet, *, as_of: datetime.date) -> dict[int, str
     """Member id → "失联", "无记录待核实" or both, for the members of `members_qs` that carry a
     mark on as_of (the others are absent): what a branch must see beside each name when it
     records attendance."""
-    marks = {pk: "失联" for pk in lost_members(members_qs, as_of=as_of).values_list("pk", flat=True)}
+    marks = {
+        pk: "失联" for pk in lost_members(members_qs, as_of=as_of).values_list("pk", flat=True)
+    }
     for pk in unverified_members(members_qs, as_of=as_of).values_list("pk", flat=True):
         marks[pk] = f"{marks[pk]}，无记录待核实" if pk in marks else "无记录待核实"
     return marks

@@ -28,13 +28,24 @@ from paicha.organizations.tree import is_in_subtree
 
 from .signals import consultation_asked
 
-REMOVAL_STEPS = (S.BRANCH_COMMITTEE, S.COMMITTEE_PRE_REVIEW, S.DEPARTMENT_PRE_REVIEW,
-                 S.BRANCH_ASSEMBLY, S.COMMITTEE_APPROVAL, S.DEPARTMENT_APPROVAL)
+REMOVAL_STEPS = (
+    S.BRANCH_COMMITTEE,
+    S.COMMITTEE_PRE_REVIEW,
+    S.DEPARTMENT_PRE_REVIEW,
+    S.BRANCH_ASSEMBLY,
+    S.COMMITTEE_APPROVAL,
+    S.DEPARTMENT_APPROVAL,
+)
 DISMISSALS = {D.PERSUADED_OUT, D.SELF_LAPSED, D.WITHDRAWN, D.LOST_SELF_LAPSED}  # 劝退/除名
 EXPULSIONS = {D.EXPELLED, D.LOST_EXPELLED}
-OTHER_REMOVALS = {D.SUSPENDED, D.NOT_RECOGNISED, D.PROBATION_CANCELLED,
-                  D.LOST_PROBATION_CANCELLED, D.LOST_UNREACHABLE_SUSPENDED,
-                  D.LOST_ABROAD_SUSPENDED}
+OTHER_REMOVALS = {
+    D.SUSPENDED,
+    D.NOT_RECOGNISED,
+    D.PROBATION_CANCELLED,
+    D.LOST_PROBATION_CANCELLED,
+    D.LOST_UNREACHABLE_SUSPENDED,
+    D.LOST_ABROAD_SUSPENDED,
+}
 
 
 def steps_for(category: str, *, consult: bool = False) -> tuple[str, ...]:
@@ -43,15 +54,22 @@ def steps_for(category: str, *, consult: bool = False) -> tuple[str, ...]:
     if category in DISMISSALS:
         return REMOVAL_STEPS
     if category in EXPULSIONS | OTHER_REMOVALS:
-        steps = (S.BRANCH_COMMITTEE, S.COMMITTEE_PRE_REVIEW, S.BRANCH_ASSEMBLY,
-                 S.COMMITTEE_APPROVAL)
+        steps = (
+            S.BRANCH_COMMITTEE,
+            S.COMMITTEE_PRE_REVIEW,
+            S.BRANCH_ASSEMBLY,
+            S.COMMITTEE_APPROVAL,
+        )
     elif category in (D.RETAINED, D.DEAD):
         steps = (S.BRANCH_COMMITTEE, S.COMMITTEE_APPROVAL)
     else:
         return ()
     if consult:
-        at = steps.index(S.COMMITTEE_PRE_REVIEW) + 1 if S.COMMITTEE_PRE_REVIEW in steps \
+        at = (
+            steps.index(S.COMMITTEE_PRE_REVIEW) + 1
+            if S.COMMITTEE_PRE_REVIEW in steps
             else steps.index(S.COMMITTEE_APPROVAL)
+        )
         steps = (*steps[:at], S.DEPARTMENT_CONSULT, *steps[at:])
     return steps
 
@@ -65,9 +83,9 @@ def consult_required(org, *, on: datetime.date) -> bool:
 class Signer:
     """Who signs a step: a role, and where the organization stands relative to the member."""
 
-    BRANCH = "branch"            # the member's own branch
-    GRASSROOTS = "grassroots"    # the 基层党委 (nearest committee/general branch above)
-    ABOVE = "above"              # an organization above the 基层党委
+    BRANCH = "branch"  # the member's own branch
+    GRASSROOTS = "grassroots"  # the 基层党委 (nearest committee/general branch above)
+    ABOVE = "above"  # an organization above the 基层党委
 
 
 STEP_SIGNER = {
@@ -101,15 +119,15 @@ def signer_org_problem(step: str, record, user, *, grassroots=_UNSET) -> str | N
         where = grassroots.name if grassroots else "基层党委"
         return f"“{label}”须由党员所在的基层党委“{where}”签署，{user}属于“{org.name}”"
     if place == Signer.ABOVE:
-        if grassroots is None or not (is_in_subtree(grassroots.path, org.path)
-                                      and org.path != grassroots.path):
+        if grassroots is None or not (
+            is_in_subtree(grassroots.path, org.path) and org.path != grassroots.path
+        ):
             where = grassroots.name if grassroots else "基层党委"
             return f"“{label}”须由“{where}”的上一级党委组织部门签署，{user}属于“{org.name}”"
     return None
 
 
-def check_signing(step: str, *, expected: str | None, pending: str, obj, user,
-                  opinion: str) -> str:
+def check_signing(step: str, *, expected: str | None, pending: str, obj, user, opinion: str) -> str:
     """What signing `step` of an approval chain (a disposition, or 停止党籍 of a member settling
     abroad) requires: the step exists and is the one due (`expected`; None: none is, and
     `pending` says why), `user` may sign it where `obj` is, the opinion is written. Returns
@@ -120,8 +138,9 @@ def check_signing(step: str, *, expected: str | None, pending: str, obj, user,
     if expected is None:
         raise ValidationError(f"{pending}，没有待签署的审批环节")
     if step != expected:
-        raise ValidationError(f"审批须按顺序进行：当前应签署“{ApprovalStep(expected).label}”，"
-                              f"不能签署“{label}”")
+        raise ValidationError(
+            f"审批须按顺序进行：当前应签署“{ApprovalStep(expected).label}”，不能签署“{label}”"
+        )
     problem = signer_org_problem(step, obj, user)
     if problem:
         raise ValidationError(problem)

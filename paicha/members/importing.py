@@ -59,8 +59,6 @@ from paicha.core.importing import (
 from paicha.core.importing import (
     read_table as read_file,
 )
-from paicha.core.importing.reading import SUPPORTED_EXTENSIONS
-from paicha.core import importing as core_importing
 from paicha.core.importing.cycle import read_columns as read_cells_by_column
 from paicha.core.importing.readers import (
     CellError,
@@ -111,32 +109,61 @@ _key = title_key
 
 
 _GENDERS = choice_lookup(Gender.choices, {"男性": "M", "女性": "F"})
-_ETHNICITIES = choice_lookup(Ethnicity.choices, {
-    **{label.removesuffix("族"): value for value, label in Ethnicity.choices if label.endswith("族")},
-    **{str(int(value)): value for value, _ in Ethnicity.choices},
-    "德昂族": Ethnicity.DEANG, "崩龙族": Ethnicity.DEANG, "毛难族": Ethnicity.MAONAN,
-})
-_EDUCATIONS = choice_lookup(Education.choices, {
-    "博士": Education.POSTGRADUATE, "硕士": Education.POSTGRADUATE,
-    "博士研究生": Education.POSTGRADUATE, "硕士研究生": Education.POSTGRADUATE,
-    "研究生（博士）": Education.POSTGRADUATE, "研究生（硕士）": Education.POSTGRADUATE,
-    "本科": Education.BACHELOR, "大学": Education.BACHELOR,
-    "专科": Education.JUNIOR_COLLEGE, "大专": Education.JUNIOR_COLLEGE,
-    "中等专科": Education.SECONDARY_VOCATIONAL, "中师": Education.SECONDARY_VOCATIONAL,
-    "高中": Education.HIGH_SCHOOL, "中技": Education.HIGH_SCHOOL, "职高": Education.HIGH_SCHOOL,
-    "技校": Education.HIGH_SCHOOL, "初中": Education.JUNIOR_HIGH_OR_BELOW,
-    "小学": Education.JUNIOR_HIGH_OR_BELOW, "文盲": Education.JUNIOR_HIGH_OR_BELOW,
-})
-_MEMBER_TYPES = choice_lookup(MemberType.choices, {"正式": MemberType.FULL,
-                                                    "预备": MemberType.PROBATIONARY})
+_ETHNICITIES = choice_lookup(
+    Ethnicity.choices,
+    {
+        **{
+            label.removesuffix("族"): value
+            for value, label in Ethnicity.choices
+            if label.endswith("族")
+        },
+        **{str(int(value)): value for value, _ in Ethnicity.choices},
+        "德昂族": Ethnicity.DEANG,
+        "崩龙族": Ethnicity.DEANG,
+        "毛难族": Ethnicity.MAONAN,
+    },
+)
+_EDUCATIONS = choice_lookup(
+    Education.choices,
+    {
+        "博士": Education.POSTGRADUATE,
+        "硕士": Education.POSTGRADUATE,
+        "博士研究生": Education.POSTGRADUATE,
+        "硕士研究生": Education.POSTGRADUATE,
+        "研究生（博士）": Education.POSTGRADUATE,
+        "研究生（硕士）": Education.POSTGRADUATE,
+        "本科": Education.BACHELOR,
+        "大学": Education.BACHELOR,
+        "专科": Education.JUNIOR_COLLEGE,
+        "大专": Education.JUNIOR_COLLEGE,
+        "中等专科": Education.SECONDARY_VOCATIONAL,
+        "中师": Education.SECONDARY_VOCATIONAL,
+        "高中": Education.HIGH_SCHOOL,
+        "中技": Education.HIGH_SCHOOL,
+        "职高": Education.HIGH_SCHOOL,
+        "技校": Education.HIGH_SCHOOL,
+        "初中": Education.JUNIOR_HIGH_OR_BELOW,
+        "小学": Education.JUNIOR_HIGH_OR_BELOW,
+        "文盲": Education.JUNIOR_HIGH_OR_BELOW,
+    },
+)
+_MEMBER_TYPES = choice_lookup(
+    MemberType.choices, {"正式": MemberType.FULL, "预备": MemberType.PROBATIONARY}
+)
 _MARITAL = choice_lookup(MaritalStatus.choices)
 _SECTORS = choice_lookup(MemberSector.choices)
-_CATEGORIES = choice_lookup(PersonCategory.choices, {"教工": PersonCategory.STAFF,
-                                                      "教师": PersonCategory.STAFF})
-_STUDENT_LEVELS = choice_lookup(StudentLevel.choices, {
-    "硕士研究生": StudentLevel.POSTGRADUATE, "博士研究生": StudentLevel.POSTGRADUATE,
-    "本科": StudentLevel.UNDERGRADUATE, "专科": StudentLevel.JUNIOR_COLLEGE,
-})
+_CATEGORIES = choice_lookup(
+    PersonCategory.choices, {"教工": PersonCategory.STAFF, "教师": PersonCategory.STAFF}
+)
+_STUDENT_LEVELS = choice_lookup(
+    StudentLevel.choices,
+    {
+        "硕士研究生": StudentLevel.POSTGRADUATE,
+        "博士研究生": StudentLevel.POSTGRADUATE,
+        "本科": StudentLevel.UNDERGRADUATE,
+        "专科": StudentLevel.JUNIOR_COLLEGE,
+    },
+)
 
 
 def read_id_number(value) -> str:
@@ -182,23 +209,40 @@ COLUMNS: tuple[Column, ...] = (
     Column("ethnicity", "民族", (), coded(_ETHNICITIES, "民族", "如“汉族”“苗族”"), True),
     Column("native_place", "籍贯", (), limited(60, "籍贯"), True),
     Column("birth_date", "出生年月", ("出生日期", "出生年月日", "出生时间"), read_date, True),
-    Column("education", "学历", ("文化程度", "最高学历"),
-           coded(_EDUCATIONS, "学历", "研究生、大学本科、大学专科、中专、高中、中技、初中及以下"),
-           True),
+    Column(
+        "education",
+        "学历",
+        ("文化程度", "最高学历"),
+        coded(_EDUCATIONS, "学历", "研究生、大学本科、大学专科、中专、高中、中技、初中及以下"),
+        True,
+    ),
     Column("id_number", "身份证号码", ("身份证号", "公民身份号码", "身份证"), read_id_number, True),
     Column("join_date", "入党时间", ("入党日期", "入党年月"), read_plain_date, True),
     Column("full_date", "转正时间", ("转正日期", "转正年月"), read_plain_date, True),
-    Column("work_unit", "工作单位", ("工作单位及职务（职称）", "工作单位及职务", "单位"),
-           limited(200, "工作单位"), True),
+    Column(
+        "work_unit",
+        "工作单位",
+        ("工作单位及职务（职称）", "工作单位及职务", "单位"),
+        limited(200, "工作单位"),
+        True,
+    ),
     Column("phone", "联系电话", ("电话", "联系方式"), read_text, True),
     Column("remarks", "备注", (), read_text, True),
     # Further fields of the 登记表, optional.
-    Column("member_type", "党员类型", ("正式/预备", "党员身份"),
-           coded(_MEMBER_TYPES, "党员类型", "正式党员或预备党员")),
+    Column(
+        "member_type",
+        "党员类型",
+        ("正式/预备", "党员身份"),
+        coded(_MEMBER_TYPES, "党员类型", "正式党员或预备党员"),
+    ),
     Column("mobile", "手机号码", ("手机", "手机号"), read_mobile),
     _text_col("other_contacts", "其他联系方式"),
-    Column("household_register", "户籍所在地", ("户籍地", "户口所在地"),
-           limited(HOUSEHOLD_REGISTER_MAX, "户籍所在地")),
+    Column(
+        "household_register",
+        "户籍所在地",
+        ("户籍地", "户口所在地"),
+        limited(HOUSEHOLD_REGISTER_MAX, "户籍所在地"),
+    ),
     _text_col("residence", "实际居住地址", ("现居住地址", "居住地址", "家庭住址")),
     Column("marital_status", "婚姻状况", (), coded(_MARITAL, "婚姻状况", "未婚、已婚、离婚或复婚")),
     _text_col("school", "毕业院校"),
@@ -209,12 +253,28 @@ COLUMNS: tuple[Column, ...] = (
     _text_col("party_post", "党内职务"),
     _text_col("former_party_post", "曾任党内职务"),
     Column("monthly_dues", "每月党费交纳数额", ("每月党费", "月交党费", "党费（元）"), read_money),
-    Column("sector", "所在领域", ("党员所在领域",),
-           coded(_SECTORS, "所在领域", "农村、社区、机关、事业单位、国有企业、非公有制企业、社会组织或其他")),
-    Column("person_category", "人员类别", ("教职工/学生",),
-           coded(_CATEGORIES, "人员类别", "教职工、学生或其他")),
-    Column("student_level", "学生类别", ("学生层次",),
-           coded(_STUDENT_LEVELS, "学生类别", "研究生、本科生或专科生")),
+    Column(
+        "sector",
+        "所在领域",
+        ("党员所在领域",),
+        coded(
+            _SECTORS,
+            "所在领域",
+            "农村、社区、机关、事业单位、国有企业、非公有制企业、社会组织或其他",
+        ),
+    ),
+    Column(
+        "person_category",
+        "人员类别",
+        ("教职工/学生",),
+        coded(_CATEGORIES, "人员类别", "教职工、学生或其他"),
+    ),
+    Column(
+        "student_level",
+        "学生类别",
+        ("学生层次",),
+        coded(_STUDENT_LEVELS, "学生类别", "研究生、本科生或专科生"),
+    ),
     Column("in_hardship", "生活困难党员", (), read_flag),
     Column("retired", "离退休党员", (), read_flag),
     Column("flowing", "流动党员", (), read_flag),
@@ -225,19 +285,29 @@ COLUMNS: tuple[Column, ...] = (
     Column("religious", "参教信教党员", (), read_flag),
     Column("org_code", "所在党组织代码", ("支部代码", "党组织代码"), read_text),
     # Evidence of contact the branch kept before the system (SPEC §4).
-    Column("declared_last_org_life", "最近一次参加组织生活时间",
-           ("最近参加组织生活时间", "最近一次组织生活时间", "最近组织生活时间", "最后一次参加组织生活时间"),
-           read_plain_date),
-    Column("declared_last_dues", "最近一次交纳党费时间",
-           ("最近交纳党费时间", "最近一次缴纳党费时间", "最近交党费时间", "最后一次交纳党费时间"),
-           read_plain_date),
+    Column(
+        "declared_last_org_life",
+        "最近一次参加组织生活时间",
+        (
+            "最近参加组织生活时间",
+            "最近一次组织生活时间",
+            "最近组织生活时间",
+            "最后一次参加组织生活时间",
+        ),
+        read_plain_date,
+    ),
+    Column(
+        "declared_last_dues",
+        "最近一次交纳党费时间",
+        ("最近交纳党费时间", "最近一次缴纳党费时间", "最近交党费时间", "最后一次交纳党费时间"),
+        read_plain_date,
+    ),
 )
 EVIDENCE_KEYS = ("declared_last_org_life", "declared_last_dues")
 ROSTER_COLUMNS = tuple(c for c in COLUMNS if c.in_template_roster)
 _REQUIRED_COLUMNS = ("name", "id_number", "join_date")
 # Fields that an update may change (a blank cell keeps what is stored).
-_UPDATABLE = tuple(c.key for c in COLUMNS if c.key not in ("seq", "phone", "org_code",
-                                                              "id_number"))
+_UPDATABLE = tuple(c.key for c in COLUMNS if c.key not in ("seq", "phone", "org_code", "id_number"))
 
 
 # ---- Reading the file ------------------------------------------------------------------------
@@ -250,8 +320,7 @@ def read_table(content: bytes, filename: str) -> list[list]:
 
 
 def find_header(rows: list[list]):
-    header = find_columns(rows, COLUMNS, required=_REQUIRED_COLUMNS,
-                          search_rows=HEADER_SEARCH_ROWS)
+    header = find_columns(rows, COLUMNS, required=_REQUIRED_COLUMNS, search_rows=HEADER_SEARCH_ROWS)
     if "full_date" not in header.columns and "member_type" not in header.columns:
         raise ImportFileError("表头中应有“转正时间”或“党员类型”列，用以区分正式党员和预备党员")
     return header
@@ -300,10 +369,15 @@ class ImportPlan:
 
     def summary(self) -> dict:
         return {
-            "file": self.filename, "organization": self.organization.name,
-            "rows": self.rows_read, "create": self.create_count, "update": len(self.updates),
-            "errors": self.error_count, "rows_with_errors": self.rows_with_errors,
-            "notes": self.notes, "warnings": self.warnings,
+            "file": self.filename,
+            "organization": self.organization.name,
+            "rows": self.rows_read,
+            "create": self.create_count,
+            "update": len(self.updates),
+            "errors": self.error_count,
+            "rows_with_errors": self.rows_with_errors,
+            "notes": self.notes,
+            "warnings": self.warnings,
         }
 
 
@@ -337,17 +411,33 @@ def _has_evidence_records(organization: Organization) -> bool:
     its models with the app registry; looked up by name, members does not import evidence)."""
     from django.apps import apps
 
-    return any(apps.get_model("evidence", name).objects.in_subtree(organization).exists()
-               for name in ("OrgLifeMeeting", "DuesPayment"))
+    return any(
+        apps.get_model("evidence", name).objects.in_subtree(organization).exists()
+        for name in ("OrgLifeMeeting", "DuesPayment")
+    )
 
 
 # What the checks of a stored member read; an update also loads the fields the file fills.
-_KNOWN_FIELDS = ("id", "id_number", "organization_id", "org_path", "name", "birth_date",
-                 "gender", "join_date", "full_date", "member_type")
+_KNOWN_FIELDS = (
+    "id",
+    "id_number",
+    "organization_id",
+    "org_path",
+    "name",
+    "birth_date",
+    "gender",
+    "join_date",
+    "full_date",
+    "member_type",
+)
 
 
-def _fetch_known(read: dict[str, list], organization: Organization, acting_user,
-                 fields_filled: frozenset[str] = frozenset()) -> _Known:
+def _fetch_known(
+    read: dict[str, list],
+    organization: Organization,
+    acting_user,
+    fields_filled: frozenset[str] = frozenset(),
+) -> _Known:
     """`read`: each column of the file as its reader returned it (None where unreadable).
 
     Stored members are loaded with only the fields the checks and the update need, and their
@@ -361,26 +451,38 @@ def _fetch_known(read: dict[str, list], organization: Organization, acting_user,
         for member in Member.objects.filter(id_number__in=chunk).only(*only):
             members[member.id_number] = member
     orgs = Organization.objects.select_related("parent").in_bulk(
-        {m.organization_id for m in members.values()})
+        {m.organization_id for m in members.values()}
+    )
     for member in members.values():
         member.organization = orgs[member.organization_id]
     orgs_by_code: dict[str, Organization | None] = {organization.code: organization}
     if "org_code" in read:
         codes = set(read["org_code"]) - {"", None, organization.code}
-        found = {org.code: org for org in Organization.objects.filter(
-            code__in=codes, is_active=True).select_related("parent")}
+        found = {
+            org.code: org
+            for org in Organization.objects.filter(code__in=codes, is_active=True).select_related(
+                "parent"
+            )
+        }
         for code in codes:
             org = found.get(code)
-            orgs_by_code[code] = org if org is not None and is_in_subtree(
-                org.path, organization.path) else None
+            orgs_by_code[code] = (
+                org if org is not None and is_in_subtree(org.path, organization.path) else None
+            )
     if organization.parent_id:
         organization.parent  # noqa: B018 — loaded now: 一人两籍 messages name it
     return _Known(members=members, orgs_by_code=orgs_by_code, scope=scope_path(acting_user))
 
 
-def plan_import(*, content: bytes, filename: str, organization: Organization, acting_user,
-                progress: Progress = _no_progress,
-                on_create: Callable[[ImportPlan, PlannedRow], None] | None = None) -> ImportPlan:
+def plan_import(
+    *,
+    content: bytes,
+    filename: str,
+    organization: Organization,
+    acting_user,
+    progress: Progress = _no_progress,
+    on_create: Callable[[ImportPlan, PlannedRow], None] | None = None,
+) -> ImportPlan:
     """Read and check the whole file; by itself it writes nothing (the dry run).
 
     `on_create` (import_commit's writer) is handed each row to create as soon as it passes,
@@ -390,29 +492,35 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
     table = read_file(content, filename)
     rows = table.rows
     header = find_header(rows)
-    plan = ImportPlan(organization=organization, filename=filename,
-                      fields_filled=_fields_filled(header))
+    plan = ImportPlan(
+        organization=organization, filename=filename, fields_filled=_fields_filled(header)
+    )
     if header.ignored:
         plan.notes.append(f"以下列不属于党员信息，未导入：{'、'.join(header.ignored)}")
     if "ethnicity" not in header.columns:
         plan.notes.append("文件中没有“民族”列：新增党员的民族按汉族登记")
-    if not any(key in header.columns for key in EVIDENCE_KEYS) \
-            and not _has_evidence_records(organization):
+    if not any(key in header.columns for key in EVIDENCE_KEYS) and not _has_evidence_records(
+        organization
+    ):
         plan.warnings.append(
             f"文件中没有“最近一次参加组织生活时间”“最近一次交纳党费时间”两列，"
             f"“{organization.name}”也还没有组织生活和党费记录：导入后，失联党员名单会把这些党员"
             f"标为“无记录待核实”，直到登记了组织生活或党费（或在名册中补上这两列重新导入）；"
-            f"自建账日期起满6个月仍无记录的，会列为失联党员。")
+            f"自建账日期起满6个月仍无记录的，会列为失联党员。"
+        )
     width = max(header.columns.values()) + 1
     # Pad short rows (CSV lines, ragged sheets) once, so the loop indexes without checks.
-    data_rows = [row if len(row) >= width else [*row, *[""] * (width - len(row))]
-                 for row in rows[header.row + 1:]]
+    data_rows = [
+        row if len(row) >= width else [*row, *[""] * (width - len(row))]
+        for row in rows[header.row + 1 :]
+    ]
     del rows
     total = len(data_rows)
     progress("check", 0, total)
     keys, read_columns, cell_errors = read_cells_by_column(COLUMNS, header, data_rows)
-    known = _fetch_known(dict(zip(keys, read_columns)), organization, acting_user,
-                         plan.fields_filled)
+    known = _fetch_known(
+        dict(zip(keys, read_columns)), organization, acting_user, plan.fields_filled
+    )
     seq_index = header.columns.get("seq")
     id_index = header.columns["id_number"]
     name_index = header.columns["name"]
@@ -438,8 +546,7 @@ def plan_import(*, content: bytes, filename: str, organization: Organization, ac
             for key, title, cell, message in cell_errors[offset]:
                 plan.add_error(number, title, cell, message)
                 del values[key]
-        _row_rules(plan, number, row, values, header, has_full_column, seen_ids,
-                   known.orgs_by_code)
+        _row_rules(plan, number, row, values, header, has_full_column, seen_ids, known.orgs_by_code)
         if plan.error_count == errors_before:
             planned = _plan_row(plan, number, values, header, known)
         else:
@@ -504,26 +611,41 @@ def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, org
             plan.add_error(number, _title(header, "id_number"), cell("id_number"), str(exc))
         else:
             if id_number in seen_ids:
-                plan.add_error(number, _title(header, "id_number"), id_number,
-                               f"与第{seen_ids[id_number]}行的身份证号码重复")
+                plan.add_error(
+                    number,
+                    _title(header, "id_number"),
+                    id_number,
+                    f"与第{seen_ids[id_number]}行的身份证号码重复",
+                )
             else:
                 seen_ids[id_number] = number
     # 出生年月 and 性别 may be left blank: the ID number holds them.
     birth = values.pop("birth_date", None)
     if birth is not None and info is not None:
         birth_date, month_only = birth
-        if (birth_date.year, birth_date.month) != (info.birth_date.year, info.birth_date.month) \
-                or (not month_only and birth_date != info.birth_date):
-            shown = f"{birth_date.year}年{birth_date.month}月" if month_only else \
-                format_cn_date(birth_date)
-            plan.add_error(number, _title(header, "birth_date"), cell("birth_date"),
-                           f"出生日期{shown}与身份证号码中的出生日期"
-                           f"{format_cn_date(info.birth_date)}不一致")
+        if (birth_date.year, birth_date.month) != (info.birth_date.year, info.birth_date.month) or (
+            not month_only and birth_date != info.birth_date
+        ):
+            shown = (
+                f"{birth_date.year}年{birth_date.month}月"
+                if month_only
+                else format_cn_date(birth_date)
+            )
+            plan.add_error(
+                number,
+                _title(header, "birth_date"),
+                cell("birth_date"),
+                f"出生日期{shown}与身份证号码中的出生日期{format_cn_date(info.birth_date)}不一致",
+            )
     if info is not None:
         values["birth_date"] = info.birth_date
         if values.get("gender") and values["gender"] != info.gender:
-            plan.add_error(number, _title(header, "gender"), cell("gender"),
-                           f"性别与身份证号码第17位不一致（该号码为{Gender(info.gender).label}性）")
+            plan.add_error(
+                number,
+                _title(header, "gender"),
+                cell("gender"),
+                f"性别与身份证号码第17位不一致（该号码为{Gender(info.gender).label}性）",
+            )
         values["gender"] = info.gender
     # 联系电话 of the 名册: a mobile number goes to 手机号码, anything else to 其他联系方式.
     phone = values.pop("phone", "")
@@ -536,20 +658,26 @@ def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, org
     if values.get("member_type") == "" or "member_type" not in values:
         values.pop("member_type", None)
         if has_full_column:
-            values["member_type"] = MemberType.FULL if values.get("full_date") \
-                else MemberType.PROBATIONARY
+            values["member_type"] = (
+                MemberType.FULL if values.get("full_date") else MemberType.PROBATIONARY
+            )
     values.pop("seq", None)
     code = values.pop("org_code", "")
     if code:
         if orgs_by_code.get(code) is None:
-            plan.add_error(number, _title(header, "org_code"), code,
-                           f"没有代码为 {code} 的党组织，或它不在“{plan.organization.name}”之下")
+            plan.add_error(
+                number,
+                _title(header, "org_code"),
+                code,
+                f"没有代码为 {code} 的党组织，或它不在“{plan.organization.name}”之下",
+            )
         else:
             values["organization"] = orgs_by_code[code]
 
 
-def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
-              known: _Known) -> PlannedRow | None:
+def _plan_row(
+    plan: ImportPlan, number: int, values: dict, header: Header, known: _Known
+) -> PlannedRow | None:
     """A create or an update, or None with the row's errors added.
 
     An ID registered outside the import's target (its branch, or its subtree) is 一人两籍,
@@ -559,18 +687,33 @@ def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
     """
     explicit_org = values.pop("organization", None)
     member = known.members.get(values["id_number"])
-    if member is not None and not (is_in_subtree(member.org_path, plan.organization.path)
-                                   and is_in_subtree(member.org_path, known.scope)):
-        plan.add_error(number, _title(header, "id_number"), values["id_number"],
-                       duplicate_message(values["id_number"],
-                                         here=explicit_org or plan.organization,
-                                         there=member.organization))
+    if member is not None and not (
+        is_in_subtree(member.org_path, plan.organization.path)
+        and is_in_subtree(member.org_path, known.scope)
+    ):
+        plan.add_error(
+            number,
+            _title(header, "id_number"),
+            values["id_number"],
+            duplicate_message(
+                values["id_number"],
+                here=explicit_org or plan.organization,
+                there=member.organization,
+            ),
+        )
         return None
-    if member is not None and explicit_org is not None \
-            and explicit_org.pk != member.organization_id:
-        plan.add_error(number, _title(header, "org_code"), explicit_org.code,
-                       f"身份证号码 {values['id_number']} 已在“{member.organization.name}”登记，"
-                       f"导入不能把党员转到“{explicit_org.name}”：请办理组织关系转接")
+    if (
+        member is not None
+        and explicit_org is not None
+        and explicit_org.pk != member.organization_id
+    ):
+        plan.add_error(
+            number,
+            _title(header, "org_code"),
+            explicit_org.code,
+            f"身份证号码 {values['id_number']} 已在“{member.organization.name}”登记，"
+            f"导入不能把党员转到“{explicit_org.name}”：请办理组织关系转接",
+        )
         return None
     if member is None:
         merged = values
@@ -579,25 +722,31 @@ def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
             missing.append("ethnicity")
     else:
         given = {k: v for k, v in values.items() if v not in ("", None)}
-        merged = {k: getattr(member, k) for k in ("birth_date", "gender", "join_date",
-                                                  "full_date", "member_type")} | given
+        merged = {
+            k: getattr(member, k)
+            for k in ("birth_date", "gender", "join_date", "full_date", "member_type")
+        } | given
         if "member_type" not in header.columns and "full_date" not in given:
             merged["member_type"] = member.member_type  # a blank 转正时间 keeps the type
             given.pop("member_type", None)
         missing = []
     problems = {key: [f"请填写{_title(header, key).replace(' ', '')}"] for key in missing}
     for key, messages in rule_errors(
-            id_number="", birth_date=merged.get("birth_date"),
-            gender=merged.get("gender", ""), join_date=merged.get("join_date"),
-            full_date=merged.get("full_date"),
-            member_type=merged.get("member_type", "")).items():
+        id_number="",
+        birth_date=merged.get("birth_date"),
+        gender=merged.get("gender", ""),
+        join_date=merged.get("join_date"),
+        full_date=merged.get("full_date"),
+        member_type=merged.get("member_type", ""),
+    ).items():
         if key not in problems:
             problems[key] = messages
     join_date = merged.get("join_date")
     for key in EVIDENCE_KEYS:
         if (value := merged.get(key)) and join_date and value < join_date:
             problems.setdefault(key, []).append(
-                f"{_title(header, key)}不能早于入党时间{format_cn_date(join_date)}")
+                f"{_title(header, key)}不能早于入党时间{format_cn_date(join_date)}"
+            )
     if problems:
         for key, messages in problems.items():
             value = merged.get(key)
@@ -613,12 +762,14 @@ def _plan_row(plan: ImportPlan, number: int, values: dict, header: Header,
 # ---- Writing ---------------------------------------------------------------------------------
 
 
-
 def insert_fields(filled: frozenset[str]) -> tuple[str, ...]:
     """The columns an import writes: ROW_FIELDS less those the table fills by itself (NULL or
     its DEFAULT) that no column of the file fills."""
-    return tuple(name for name in ROW_FIELDS
-                 if name in filled or not (_f(name).null or _f(name).has_db_default()))
+    return tuple(
+        name
+        for name in ROW_FIELDS
+        if name in filled or not (_f(name).null or _f(name).has_db_default())
+    )
 
 
 class MemberRows:
@@ -631,8 +782,9 @@ class MemberRows:
         # row does not set): absent takes the model default.
         self._defaults = [_f(name).get_default() for name in fields]
         self._org_at, self._path_at, self._initials_at, self._created_at, self._updated_at = (
-            self._at[name] for name in ("organization", "org_path", "name_initials",
-                                        "created_at", "updated_at"))
+            self._at[name]
+            for name in ("organization", "org_path", "name_initials", "created_at", "updated_at")
+        )
         self._now = now
 
     def __call__(self, planned: PlannedRow) -> list:
@@ -655,8 +807,14 @@ class ImportResult:
     plan: ImportPlan
 
 
-def import_commit(*, content: bytes, filename: str, organization: Organization, acting_user,
-                  progress: Progress = _no_progress) -> ImportResult:
+def import_commit(
+    *,
+    content: bytes,
+    filename: str,
+    organization: Organization,
+    acting_user,
+    progress: Progress = _no_progress,
+) -> ImportResult:
     """Check the file again and write it all, or nothing: raises ImportRejected on any error.
 
     One transaction: new rows go to the database while the later rows are still being checked
@@ -668,8 +826,14 @@ def import_commit(*, content: bytes, filename: str, organization: Organization, 
         with transaction.atomic(), suspended():
             writer = _Writer(now)
             try:
-                plan = plan_import(content=content, filename=filename, organization=organization,
-                                   acting_user=acting_user, progress=progress, on_create=writer)
+                plan = plan_import(
+                    content=content,
+                    filename=filename,
+                    organization=organization,
+                    acting_user=acting_user,
+                    progress=progress,
+                    on_create=writer,
+                )
                 if not plan.ok:
                     if not plan.error_count:
                         plan.add_error(0, "", "", "文件中没有党员数据：表头下面没有可导入的行")
@@ -682,14 +846,19 @@ def import_commit(*, content: bytes, filename: str, organization: Organization, 
                 raise
             updated = _write_updates(plan.updates, now, progress, created, total)
             if plan.updates:
-                members_changed_in_bulk.send(Member, member_ids=[p.member.pk
-                                                                 for p in plan.updates])
+                members_changed_in_bulk.send(Member, member_ids=[p.member.pk for p in plan.updates])
             progress("write", total, total)
             audit_record(
-                acting_user=acting_user, action=AuditAction.IMPORT, obj=organization,
+                acting_user=acting_user,
+                action=AuditAction.IMPORT,
+                obj=organization,
                 note=f"导入党员名册“{filename}”：新增{created}人，更新{updated}人",
-                changes={"文件": ["", filename], "新增": ["", created], "更新": ["", updated],
-                         "读取行数": ["", plan.rows_read]},
+                changes={
+                    "文件": ["", filename],
+                    "新增": ["", created],
+                    "更新": ["", updated],
+                    "读取行数": ["", plan.rows_read],
+                },
             )
     except IntegrityError as exc:
         # Someone registered one of these people between the check and the write.
@@ -733,8 +902,9 @@ class ImportRejected(core_importing.ImportRejected):
         return [str(error) for error in self.plan.errors]
 
 
-def _write_updates(updates: list[PlannedRow], now, progress: Progress = _no_progress,
-                   done: int = 0, total: int = 0) -> int:
+def _write_updates(
+    updates: list[PlannedRow], now, progress: Progress = _no_progress, done: int = 0, total: int = 0
+) -> int:
     if not updates:
         return 0
     changed: set[str] = {"updated_at"}
@@ -752,7 +922,7 @@ def _write_updates(updates: list[PlannedRow], now, progress: Progress = _no_prog
         members.append(member)
     fields = sorted(changed)
     for start in range(0, len(members), 5000):  # progress between chunks: the job's heartbeat
-        Member.objects.bulk_update(members[start:start + 5000], fields, batch_size=500)
+        Member.objects.bulk_update(members[start : start + 5000], fields, batch_size=500)
         progress("write", done + min(start + 5000, len(members)), total)
     return len(members)
 
@@ -784,13 +954,16 @@ def build_template() -> bytes:
         if not column.in_template_roster:
             cell.fill = optional
         ws.column_dimensions[get_column_letter(index)].width = (
-            20 if column.key in ("id_number", "work_unit", "residence") else 12)
+            20 if column.key in ("id_number", "work_unit", "residence") else 12
+        )
         # Text format, so Excel keeps 18-digit IDs and leading zeros as typed.
         ws.column_dimensions[get_column_letter(index)].number_format = "@"
-    ws.cell(3, COLUMNS.index(next(c for c in COLUMNS if c.key == "id_number")) + 1).comment = \
-        Comment("18位，请保持“文本”格式；末位X大小写均可", "排查")
-    ws.cell(3, COLUMNS.index(next(c for c in COLUMNS if c.key == "join_date")) + 1).comment = \
-        Comment("成为预备党员的时间，如 2016年9月 或 2016-09-20", "排查")
+    ws.cell(
+        3, COLUMNS.index(next(c for c in COLUMNS if c.key == "id_number")) + 1
+    ).comment = Comment("18位，请保持“文本”格式；末位X大小写均可", "排查")
+    ws.cell(
+        3, COLUMNS.index(next(c for c in COLUMNS if c.key == "join_date")) + 1
+    ).comment = Comment("成为预备党员的时间，如 2016年9月 或 2016-09-20", "排查")
     for row in range(4, 54):
         for index in range(1, width + 1):
             ws.cell(row, index).number_format = "@"
@@ -803,11 +976,14 @@ def build_template() -> bytes:
         "3、外出流动、出国（境）等特殊类型党员应在备注栏注明。",
         "",
         "导入说明",
-        "· 前13列为《支部党员名册》的栏目；灰色表头的各列为《党员基本情况登记表》的其他项目，可不填，也可删除。",
-        "· 姓名、身份证号码、入党时间必填；性别、出生年月可不填（按身份证号码登记），填写的须与身份证号码一致。",
+        "· 前13列为《支部党员名册》的栏目；灰色表头的各列为《党员基本情况登记表》的其他项目，"
+        "可不填，也可删除。",
+        "· 姓名、身份证号码、入党时间必填；性别、出生年月可不填（按身份证号码登记），"
+        "填写的须与身份证号码一致。",
         "· 日期可写作 2016-09-20、2016.09、2016年9月；预备党员不填转正时间。",
         "· 联系电话为手机号码时登记为手机号码，其他号码登记为其他联系方式。",
-        "· 身份证号码已在本单位登记的党员按文件内容更新（空白单元格不改变原有内容）；已在其他党组织登记的，作为“一人两籍”报错。",
+        "· 身份证号码已在本单位登记的党员按文件内容更新（空白单元格不改变原有内容）；"
+        "已在其他党组织登记的，作为“一人两籍”报错。",
         "· “所在党组织代码”可不填：不填时导入到导入页面所选的党组织；填写时须为其下级党组织。",
     ):
         notes.append([line])

@@ -22,17 +22,31 @@ from paicha.core.importing.reading import upload_content
 from .importing import PREVIEW_ROWS, ImportPlan, import_commit, plan_import
 from .models import MemberImport
 
-__all__ = ["LEASE_SECONDS", "STUCK_MESSAGE", "expire_if_stale", "import_retry", "launch",
-           "read_progress", "run_import_job"]
+__all__ = [
+    "LEASE_SECONDS",
+    "STUCK_MESSAGE",
+    "expire_if_stale",
+    "import_retry",
+    "launch",
+    "read_progress",
+    "run_import_job",
+]
 
 
 def _store_plan(plan: ImportPlan) -> dict:
-    preview = [{"row": p.row, "action": "新增", "name": p.name, "org": p.organization.name}
-               for p in plan.creates[:PREVIEW_ROWS]]
-    preview += [{"row": p.row, "action": "更新", "name": p.name, "org": p.organization.name}
-                for p in plan.updates[:max(0, PREVIEW_ROWS - len(preview))]]
-    return {"summary": plan.summary(), "errors": [dataclasses.asdict(e) for e in plan.errors],
-            "preview": preview}
+    preview = [
+        {"row": p.row, "action": "新增", "name": p.name, "org": p.organization.name}
+        for p in plan.creates[:PREVIEW_ROWS]
+    ]
+    preview += [
+        {"row": p.row, "action": "更新", "name": p.name, "org": p.organization.name}
+        for p in plan.updates[: max(0, PREVIEW_ROWS - len(preview))]
+    ]
+    return {
+        "summary": plan.summary(),
+        "errors": [dataclasses.asdict(e) for e in plan.errors],
+        "preview": preview,
+    }
 
 
 def _rejected(plan) -> dict:
@@ -42,9 +56,13 @@ def _rejected(plan) -> dict:
 def _check(job, progress) -> CheckOutcome:
     if job.kind:
         return check_declared(job, progress)
-    plan = plan_import(content=bytes(job.content), filename=job.filename,
-                       organization=job.organization, acting_user=job.created_by,
-                       progress=progress)
+    plan = plan_import(
+        content=bytes(job.content),
+        filename=job.filename,
+        organization=job.organization,
+        acting_user=job.created_by,
+        progress=progress,
+    )
     message = "" if plan.create_count or plan.updates or plan.error_count else "文件中没有党员数据"
     return CheckOutcome(ok=plan.ok, stored=_store_plan(plan), message=message)
 
@@ -52,16 +70,27 @@ def _check(job, progress) -> CheckOutcome:
 def _commit(job, progress) -> CheckOutcome:
     if job.kind:
         return commit_declared(job, progress)
-    result = import_commit(content=bytes(job.content), filename=job.filename,
-                           organization=job.organization, acting_user=job.created_by,
-                           progress=progress)
-    return CheckOutcome(ok=True, stored=_store_plan(result.plan),
-                        message=f"已导入：新增{result.created}人，更新{result.updated}人")
+    result = import_commit(
+        content=bytes(job.content),
+        filename=job.filename,
+        organization=job.organization,
+        acting_user=job.created_by,
+        progress=progress,
+    )
+    return CheckOutcome(
+        ok=True,
+        stored=_store_plan(result.plan),
+        message=f"已导入：新增{result.created}人，更新{result.updated}人",
+    )
 
 
 ROSTER = ImportJobKind(
-    model="members.MemberImport", run_path="paicha.members.jobs.run_import_job",
-    name="member-import", check=_check, commit=_commit, rejected=_rejected,
+    model="members.MemberImport",
+    run_path="paicha.members.jobs.run_import_job",
+    name="member-import",
+    check=_check,
+    commit=_commit,
+    rejected=_rejected,
     # The new members' evidence rows are computed in the worker too, not in the first
     # request that lists 失联 members.
     after_write="paicha.evidence.gaps.catch_up",
@@ -87,8 +116,7 @@ def import_retry(*, job, acting_user) -> None:
     ROSTER.retry(job)
 
 
-def import_job_start(*, declaration: Importer, file, organization,
-                     acting_user) -> MemberImport:
+def import_job_start(*, declaration: Importer, file, organization, acting_user) -> MemberImport:
     """Keep a large file of a declared import and check it in the worker; the user follows
     it on the job's page and confirms there. Raises PermissionDenied as the import would, or
     ImportRejected for a file too big to keep."""
@@ -97,7 +125,12 @@ def import_job_start(*, declaration: Importer, file, organization,
     kind = f"{type(declaration).__module__}.{type(declaration).__name__}"
     with transaction.atomic():
         job = MemberImport.objects.create(
-            organization=organization, created_by=acting_user, filename=filename[:200],
-            content=content, kind=kind, params=declaration.job_params())
+            organization=organization,
+            created_by=acting_user,
+            filename=filename[:200],
+            content=content,
+            kind=kind,
+            params=declaration.job_params(),
+        )
         launch(job.pk)
     return job

@@ -37,20 +37,19 @@ class MemberQuerySet(ScopedQuerySet):
     def on_roster_on(self, as_of):
         """Members on the roster on `as_of` (SPEC §4), wherever their relationship is today.
 
-        Still on it, or left it (除名, 开除, 停止党籍, 死亡, transferred out with receipt) only after
-        `as_of` — `status_date` is the day the change took effect, set by every service that
-        takes a member off the roster — and already in the party and the branch by then (入党日期
-        and 进入支部日期 not after `as_of`). For the roster of an organization on a date use
-        `transfers.selectors.members_on_roster_of`, which also places a member moved within
-        the system where he was."""
+        Still on it, or left it (除名, 开除, 停止党籍, 死亡, transferred out with receipt)
+        only after `as_of` — `status_date` is the day the change took effect, set by every service
+        that takes a member off the roster — and already in the party and the branch by then
+        (入党日期 and 进入支部日期 not after `as_of`). For the roster of an organization on a
+        date use `transfers.selectors.members_on_roster_of`, which also places a member moved
+        within the system where he was."""
         return self.filter(roster_status_q(as_of), entered_q(as_of))
 
 
 def roster_status_q(as_of, prefix: str = "") -> Q:
     """The member's status leaves him on the roster on `as_of` (prefix "member__" from a
     record that points to the member)."""
-    return (Q(**{f"{prefix}status__in": ON_ROSTER})
-            | Q(**{f"{prefix}status_date__gt": as_of}))
+    return Q(**{f"{prefix}status__in": ON_ROSTER}) | Q(**{f"{prefix}status_date__gt": as_of})
 
 
 def entered_q(as_of, prefix: str = "") -> Q:
@@ -64,15 +63,51 @@ ON_ROSTER = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
 # Every column of a member row, in the order the bulk writers give them (the roster import,
 # the demo data): `core.bulk.bulk_insert(Member, ROW_FIELDS, rows)`.
 ROW_FIELDS = (
-    "organization", "org_path", "name", "name_initials", "gender", "ethnicity",
-    "native_place", "birth_date", "id_number", "mobile", "other_contacts",
-    "household_register", "residence", "marital_status", "school", "education", "degree",
-    "work_start_date", "work_unit", "join_date", "join_org_name", "full_date",
-    "branch_entry_date", "party_post", "former_party_post", "monthly_dues", "member_type",
-    "sector", "person_category", "student_level", "in_hardship", "retired", "flowing",
-    "flow_destination", "employed_reported", "reported_community", "pocket", "religious",
-    "status", "status_date", "remarks", "declared_last_org_life", "declared_last_dues",
-    "created_at", "updated_at",
+    "organization",
+    "org_path",
+    "name",
+    "name_initials",
+    "gender",
+    "ethnicity",
+    "native_place",
+    "birth_date",
+    "id_number",
+    "mobile",
+    "other_contacts",
+    "household_register",
+    "residence",
+    "marital_status",
+    "school",
+    "education",
+    "degree",
+    "work_start_date",
+    "work_unit",
+    "join_date",
+    "join_org_name",
+    "full_date",
+    "branch_entry_date",
+    "party_post",
+    "former_party_post",
+    "monthly_dues",
+    "member_type",
+    "sector",
+    "person_category",
+    "student_level",
+    "in_hardship",
+    "retired",
+    "flowing",
+    "flow_destination",
+    "employed_reported",
+    "reported_community",
+    "pocket",
+    "religious",
+    "status",
+    "status_date",
+    "remarks",
+    "declared_last_org_life",
+    "declared_last_dues",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -86,7 +121,9 @@ class Member(OrgScopedModel):
     """A party member: the fields of 《中国共产党党员基本情况登记表》 (seed 002)."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="members",
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="members",
         verbose_name="现所在支部",
     )
     # Every index costs each imported row; the two in Meta.indexes lead with org_path and serve
@@ -97,22 +134,38 @@ class Member(OrgScopedModel):
     # use an index).
     name_initials = models.CharField("姓名拼音首字母", max_length=30, editable=False)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
-    ethnicity = models.CharField("民族", max_length=2, choices=Ethnicity.choices,
-                                 default=Ethnicity.HAN, db_default=Ethnicity.HAN)
-    native_place = models.CharField("籍贯", max_length=60, **OPTIONAL_TEXT,
-                                    help_text="祖居所在地，填到区县一级")
+    ethnicity = models.CharField(
+        "民族",
+        max_length=2,
+        choices=Ethnicity.choices,
+        default=Ethnicity.HAN,
+        db_default=Ethnicity.HAN,
+    )
+    native_place = models.CharField(
+        "籍贯", max_length=60, **OPTIONAL_TEXT, help_text="祖居所在地，填到区县一级"
+    )
     birth_date = models.DateField("出生日期")
-    id_number = models.CharField("身份证号码", max_length=18, unique=True,
-                                 validators=[validate_id_number],
-                                 help_text="18位，末位X可小写，全角数字自动转换")
-    mobile = models.CharField("手机号码", max_length=11, validators=[validate_mobile],
-                              **OPTIONAL_TEXT)
-    other_contacts = models.CharField("其他联系方式", max_length=200, **OPTIONAL_TEXT,
-                                      help_text="工作单位电话、家庭电话、微信号、QQ号、电子信箱等")
+    id_number = models.CharField(
+        "身份证号码",
+        max_length=18,
+        unique=True,
+        validators=[validate_id_number],
+        help_text="18位，末位X可小写，全角数字自动转换",
+    )
+    mobile = models.CharField(
+        "手机号码", max_length=11, validators=[validate_mobile], **OPTIONAL_TEXT
+    )
+    other_contacts = models.CharField(
+        "其他联系方式",
+        max_length=200,
+        **OPTIONAL_TEXT,
+        help_text="工作单位电话、家庭电话、微信号、QQ号、电子信箱等",
+    )
     household_register = models.CharField("户籍所在地", max_length=32, **OPTIONAL_TEXT)
     residence = models.CharField("实际居住地址", max_length=200, **OPTIONAL_TEXT)
-    marital_status = models.CharField("婚姻状况", max_length=1, choices=MaritalStatus.choices,
-                                      **OPTIONAL_TEXT)
+    marital_status = models.CharField(
+        "婚姻状况", max_length=1, choices=MaritalStatus.choices, **OPTIONAL_TEXT
+    )
     school = models.CharField("毕业院校", max_length=100, **OPTIONAL_TEXT)
     education = models.CharField("学历", max_length=1, choices=Education.choices, **OPTIONAL_TEXT)
     degree = models.CharField("学位", max_length=30, **OPTIONAL_TEXT)
@@ -120,23 +173,31 @@ class Member(OrgScopedModel):
     work_unit = models.CharField("工作单位及职务（职称）", max_length=200, **OPTIONAL_TEXT)
     # Nullable in the table (old records may lack it; the data-quality page lists them), but
     # required by the form, the importer and `clean`.
-    join_date = models.DateField("入党日期", null=True, blank=True,
-                                 help_text="成为预备党员的日期")
+    join_date = models.DateField("入党日期", null=True, blank=True, help_text="成为预备党员的日期")
     join_org_name = models.CharField("入党时所在党组织", max_length=100, **OPTIONAL_TEXT)
     full_date = models.DateField("转正日期", null=True, blank=True)
     branch_entry_date = models.DateField("进入支部日期", null=True, blank=True)
     party_post = models.CharField("党内职务", max_length=60, **OPTIONAL_TEXT)
     former_party_post = models.CharField("曾任党内职务", max_length=100, **OPTIONAL_TEXT)
-    monthly_dues = models.DecimalField("每月党费交纳数额", max_digits=8, decimal_places=2,
-                                       null=True, blank=True)
-    member_type = models.CharField("党员类型", max_length=15, choices=MemberType.choices,
-                                   default=MemberType.FULL, db_default=MemberType.FULL)
-    sector = models.CharField("所在领域", max_length=20, choices=MemberSector.choices,
-                              **OPTIONAL_TEXT)
-    person_category = models.CharField("人员类别", max_length=10, choices=PersonCategory.choices,
-                                       **OPTIONAL_TEXT)
-    student_level = models.CharField("学生类别", max_length=20, choices=StudentLevel.choices,
-                                     **OPTIONAL_TEXT)
+    monthly_dues = models.DecimalField(
+        "每月党费交纳数额", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    member_type = models.CharField(
+        "党员类型",
+        max_length=15,
+        choices=MemberType.choices,
+        default=MemberType.FULL,
+        db_default=MemberType.FULL,
+    )
+    sector = models.CharField(
+        "所在领域", max_length=20, choices=MemberSector.choices, **OPTIONAL_TEXT
+    )
+    person_category = models.CharField(
+        "人员类别", max_length=10, choices=PersonCategory.choices, **OPTIONAL_TEXT
+    )
+    student_level = models.CharField(
+        "学生类别", max_length=20, choices=StudentLevel.choices, **OPTIONAL_TEXT
+    )
     # Flags of the 登记表.
     in_hardship = models.BooleanField("生活困难党员", **UNSET_FLAG)
     retired = models.BooleanField("离退休党员", **UNSET_FLAG)
@@ -146,8 +207,13 @@ class Member(OrgScopedModel):
     reported_community = models.CharField("报到社区", max_length=100, **OPTIONAL_TEXT)
     pocket = models.BooleanField("“口袋”党员", **UNSET_FLAG)
     religious = models.BooleanField("参教信教党员", **UNSET_FLAG)
-    status = models.CharField("状态", max_length=20, choices=MemberStatus.choices,
-                              default=MemberStatus.ACTIVE, db_default=MemberStatus.ACTIVE)
+    status = models.CharField(
+        "状态",
+        max_length=20,
+        choices=MemberStatus.choices,
+        default=MemberStatus.ACTIVE,
+        db_default=MemberStatus.ACTIVE,
+    )
     status_date = models.DateField("状态变化日期", null=True, blank=True)
     # The dates a roster file gives for the last 组织生活 and the last 党费: evidence of contact
     # (SPEC §4) where the branch's own records do not go back that far.
@@ -173,40 +239,54 @@ class Member(OrgScopedModel):
             # date they left: a count dated D excludes them without reading every member
             # (reports.catalogue.summary.outcome_cases). Partial, so an import of members on
             # the roster does not write it.
-            models.Index(fields=["status_date"], name="member_off_roster",
-                         condition=~Q(status__in=["active", "retained"])),
+            models.Index(
+                fields=["status_date"],
+                name="member_off_roster",
+                condition=~Q(status__in=["active", "retained"]),
+            ),
             # The members the 失联 page sets apart (保留组织关系 abroad, flowing: a few per cent),
             # with their ids, so a subtree's are read from the index alone
             # (evidence.selectors.lost_list_counts).
-            models.Index(fields=["org_path", "id"], name="member_apart_scope",
-                         condition=Q(status="retained") | Q(flowing=True)),
+            models.Index(
+                fields=["org_path", "id"],
+                name="member_apart_scope",
+                condition=Q(status="retained") | Q(flowing=True),
+            ),
         ]
         # The rules of SPEC §3 that hold for one row, enforced by the database too, so no
         # import path or script can store a record the form would refuse.
         constraints = [
             models.CheckConstraint(
-                condition=Exact(Length("id_number"), 18), name="member_id_number_18",
-                violation_error_message="身份证号码应为18位"),
+                condition=Exact(Length("id_number"), 18),
+                name="member_id_number_18",
+                violation_error_message="身份证号码应为18位",
+            ),
             models.CheckConstraint(
                 condition=Q(mobile="") | (Exact(Length("mobile"), 11) & Q(mobile__startswith="1")),
                 name="member_mobile_11_digits",
-                violation_error_message="手机号码应为以1开头的11位数字"),
+                violation_error_message="手机号码应为以1开头的11位数字",
+            ),
             models.CheckConstraint(
-                condition=Q(gender__in=Gender.values), name="member_gender_code",
-                violation_error_message="性别只能是男或女"),
+                condition=Q(gender__in=Gender.values),
+                name="member_gender_code",
+                violation_error_message="性别只能是男或女",
+            ),
             models.CheckConstraint(
                 condition=Q(join_date__isnull=True) | Q(join_date__gt=F("birth_date")),
                 name="member_join_after_birth",
-                violation_error_message="入党日期应晚于出生日期"),
+                violation_error_message="入党日期应晚于出生日期",
+            ),
             models.CheckConstraint(
                 condition=Q(full_date__isnull=True)
                 | Q(join_date__isnull=False, full_date__gte=F("join_date")),
                 name="member_full_not_before_join",
-                violation_error_message="转正日期不能早于入党日期"),
+                violation_error_message="转正日期不能早于入党日期",
+            ),
             models.CheckConstraint(
                 condition=~Q(member_type=MemberType.PROBATIONARY) | Q(full_date__isnull=True),
                 name="member_probationary_no_full_date",
-                violation_error_message="预备党员尚未转正，不应填写转正日期"),
+                violation_error_message="预备党员尚未转正，不应填写转正日期",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,8 +307,12 @@ class Member(OrgScopedModel):
         if self.join_date is None:
             errors["join_date"] = ["请填写入党日期（成为预备党员的日期）"]
         for field, messages in rule_errors(
-            id_number=self.id_number, birth_date=self.birth_date, gender=self.gender,
-            join_date=self.join_date, full_date=self.full_date, member_type=self.member_type,
+            id_number=self.id_number,
+            birth_date=self.birth_date,
+            gender=self.gender,
+            join_date=self.join_date,
+            full_date=self.full_date,
+            member_type=self.member_type,
         ).items():
             if field == "id_number":
                 continue  # the field validator already said it
@@ -252,8 +336,7 @@ class Member(OrgScopedModel):
             errors = exc.error_dict
             if "id_number" in errors:
                 org = self.organization if self.organization_id else None
-                message = duplicate_id_message(self.id_number, organization=org,
-                                               exclude_pk=self.pk)
+                message = duplicate_id_message(self.id_number, organization=org, exclude_pk=self.pk)
                 if message:
                     errors["id_number"] = [ValidationError(message, code="duplicate_id")]
             raise ValidationError(errors) from None
@@ -274,18 +357,24 @@ class MemberImport(OrgScopedModel):
     other than the one that received the upload can run it.
     """
 
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name="导入到")
-    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="上传人")
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="导入到",
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
     filename = models.CharField("文件名", max_length=200)
     # What the file is: blank for the roster; otherwise the dotted path of the import's
     # declaration (core.importing.cycle.Importer) and the parameters it is built from.
     kind = models.CharField("导入内容", max_length=200, blank=True, default="")
     params = models.JSONField("导入参数", default=dict, blank=True)
     content = models.BinaryField("文件内容")
-    state = models.CharField("状态", max_length=20, choices=ImportState.choices,
-                             default=ImportState.CHECKING)
+    state = models.CharField(
+        "状态", max_length=20, choices=ImportState.choices, default=ImportState.CHECKING
+    )
     summary = models.JSONField("检查结果", default=dict, blank=True)
     errors = models.JSONField("错误", default=list, blank=True)
     preview = models.JSONField("将新增或更新的党员", default=list, blank=True)

@@ -8,8 +8,9 @@ from .models import Member
 
 
 def get_member_for_user(user, pk: int, *, for_write: bool = False) -> Member:
-    return get_for_user(Member.objects.select_related("organization"), user,
-                        for_write=for_write, pk=pk)
+    return get_for_user(
+        Member.objects.select_related("organization"), user, for_write=for_write, pk=pk
+    )
 
 
 def org_label(org: Organization) -> str:
@@ -18,26 +19,33 @@ def org_label(org: Organization) -> str:
     return f"{parent.name} {org.name}" if parent else org.name
 
 
-def duplicate_message(id_number: str, *, here: Organization | None,
-                      there: Organization) -> str:
+def duplicate_message(id_number: str, *, here: Organization | None, there: Organization) -> str:
     """The 一人两籍 message: both branches named, nothing about the other member revealed."""
     here_text = f"本次登记的“{org_label(here)}”" if here is not None else "本次登记"
     if here is not None and here.pk == there.pk:
-        return (f"身份证号码 {id_number} 已在“{org_label(there)}”登记，同一支部不能重复登记"
-                f"（一人两籍）")
-    return (f"身份证号码 {id_number} 已在“{org_label(there)}”登记，与{here_text}重复"
-            f"（一人两籍）：同一党员只能有一个组织关系，请与该党组织核实后办理组织关系转接")
+        return (
+            f"身份证号码 {id_number} 已在“{org_label(there)}”登记，同一支部不能重复登记（一人两籍）"
+        )
+    return (
+        f"身份证号码 {id_number} 已在“{org_label(there)}”登记，与{here_text}重复"
+        f"（一人两籍）：同一党员只能有一个组织关系，请与该党组织核实后办理组织关系转接"
+    )
 
 
-def duplicate_id_message(id_number: str, *, organization: Organization | None,
-                         exclude_pk: int | None = None) -> str | None:
+def duplicate_id_message(
+    id_number: str, *, organization: Organization | None, exclude_pk: int | None = None
+) -> str | None:
     """The message if `id_number` is already registered anywhere in the system, else None.
 
     Deliberately unscoped: the other registration may lie outside the user's subtree, and only
     the organizations' names leave this function.
     """
-    other = (Member.objects.filter(id_number=id_number).exclude(pk=exclude_pk)
-             .select_related("organization__parent").first())
+    other = (
+        Member.objects.filter(id_number=id_number)
+        .exclude(pk=exclude_pk)
+        .select_related("organization__parent")
+        .first()
+    )
     if other is None:
         return None
     return duplicate_message(id_number, here=organization, there=other.organization)
@@ -67,8 +75,14 @@ def member_related_sections(member: Member, *, limit: int = 20) -> list[dict]:
             if relation.field.name != "member":  # e.g. a signer, not the subject
                 continue
             rows = list(model._default_manager.filter(**{relation.field.name: member})[:limit])
-            sections.append({"title": str(model._meta.verbose_name_plural), "rows": rows,
-                             "app": app, "model": model._meta.model_name})
+            sections.append(
+                {
+                    "title": str(model._meta.verbose_name_plural),
+                    "rows": rows,
+                    "app": app,
+                    "model": model._meta.model_name,
+                }
+            )
     return sections
 
 
@@ -99,9 +113,19 @@ def member_record_groups(member: Member, *, show_identity: bool) -> list:
     """[(group title, [(label, text), …]), …] in the order of the 登记表."""
     from .forms import FIELD_GROUPS
 
-    return [(title, [(str(Member._meta.get_field(n).verbose_name),
-                      display_value(member, n, show_identity=show_identity)) for n in names])
-            for title, names in FIELD_GROUPS]
+    return [
+        (
+            title,
+            [
+                (
+                    str(Member._meta.get_field(n).verbose_name),
+                    display_value(member, n, show_identity=show_identity),
+                )
+                for n in names
+            ],
+        )
+        for title, names in FIELD_GROUPS
+    ]
 
 
 # ---- The roster list: filters and keyset pages ----------------------------------------------
@@ -124,20 +148,35 @@ def member_roster(user, filters: dict):
         org = Organization.objects.visible_to(user).filter(code=code).first()
         if org is None:
             return Member.objects.none(), None
-        members = members.filter(organization=org) if filters.get("sub") == "0" else \
-            members.in_subtree(org)
+        members = (
+            members.filter(organization=org)
+            if filters.get("sub") == "0"
+            else members.in_subtree(org)
+        )
     if q := "".join((filters.get("q") or "").split()):
         # Prefixes only, each served by an index: a 姓名 as typed from its start, or pinyin
         # initials (zw → 张伟). "Contains" would scan the whole subtree of a province.
-        members = members.filter(name_initials__startswith=q.lower()) if q.isascii() else \
-            members.filter(name__startswith=q)
-    for name in ("gender", "education", "member_type", "person_category", "student_level",
-                 "sector"):
+        members = (
+            members.filter(name_initials__startswith=q.lower())
+            if q.isascii()
+            else members.filter(name__startswith=q)
+        )
+    for name in (
+        "gender",
+        "education",
+        "member_type",
+        "person_category",
+        "student_level",
+        "sector",
+    ):
         if value := filters.get(name):
             members = members.filter(**{name: value})
     if ethnicity := filters.get("ethnicity"):
-        members = members.exclude(ethnicity=Ethnicity.HAN) if ethnicity == "minority" else \
-            members.filter(ethnicity=ethnicity)
+        members = (
+            members.exclude(ethnicity=Ethnicity.HAN)
+            if ethnicity == "minority"
+            else members.filter(ethnicity=ethnicity)
+        )
     status = filters.get("status")
     if not status:
         members = members.filter(status__in=ON_ROSTER)
@@ -176,16 +215,20 @@ def keyset_page(members, *, after: str | None, size: int = PAGE_SIZE):
     millionth row as at the first, and no COUNT over the subtree is needed to page.
     """
     if after and (cursor := decode_cursor(after)):
-        members = members.extra(where=["(members_member.org_path, members_member.name, "
-                                       "members_member.id) > (%s, %s, %s)"], params=list(cursor))
-    rows = list(members.select_related("organization")[:size + 1])
+        members = members.extra(
+            where=[
+                "(members_member.org_path, members_member.name, members_member.id) > (%s, %s, %s)"
+            ],
+            params=list(cursor),
+        )
+    rows = list(members.select_related("organization")[: size + 1])
     next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
     return rows[:size], next_cursor
 
 
 def capped_count(members, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(count, exact?): counting stops at `cap` so a province-wide list stays fast."""
-    n = members.order_by().values("id")[:cap + 1].count()
+    n = members.order_by().values("id")[: cap + 1].count()
     return min(n, cap), n <= cap
 
 
@@ -199,8 +242,9 @@ def roster_count(user, filters: dict, members) -> tuple[int | None, bool]:
     filtered = any(v for k, v in filters.items() if k not in ("org", "sub", "status"))
     if not filtered:
         return capped_count(members)
-    base, _ = member_roster(user, {"org": filters.get("org"), "sub": filters.get("sub"),
-                                   "status": "all"})
+    base, _ = member_roster(
+        user, {"org": filters.get("org"), "sub": filters.get("sub"), "status": "all"}
+    )
     if capped_count(base)[1]:
         return members.count(), True
     return None, False

@@ -18,14 +18,43 @@ from .selectors import duplicate_id_message
 
 # What the edit page and the services may set; status belongs to transfers and dispositions.
 EDITABLE_FIELDS = (
-    "name", "gender", "ethnicity", "native_place", "birth_date", "id_number", "marital_status",
-    "mobile", "other_contacts", "household_register", "residence",
-    "school", "education", "degree", "work_start_date", "work_unit",
-    "organization", "branch_entry_date", "join_date", "join_org_name", "full_date",
-    "member_type", "party_post", "former_party_post", "monthly_dues",
-    "sector", "person_category", "student_level",
-    "in_hardship", "retired", "flowing", "flow_destination", "employed_reported",
-    "reported_community", "pocket", "religious", "remarks",
+    "name",
+    "gender",
+    "ethnicity",
+    "native_place",
+    "birth_date",
+    "id_number",
+    "marital_status",
+    "mobile",
+    "other_contacts",
+    "household_register",
+    "residence",
+    "school",
+    "education",
+    "degree",
+    "work_start_date",
+    "work_unit",
+    "organization",
+    "branch_entry_date",
+    "join_date",
+    "join_org_name",
+    "full_date",
+    "member_type",
+    "party_post",
+    "former_party_post",
+    "monthly_dues",
+    "sector",
+    "person_category",
+    "student_level",
+    "in_hardship",
+    "retired",
+    "flowing",
+    "flow_destination",
+    "employed_reported",
+    "reported_community",
+    "pocket",
+    "religious",
+    "remarks",
 )
 
 
@@ -44,8 +73,9 @@ def _save(member: Member, acting_user) -> Member:
             with transaction.atomic():
                 member.save()
         except IntegrityError:
-            message = duplicate_id_message(member.id_number, organization=member.organization,
-                                           exclude_pk=member.pk)
+            message = duplicate_id_message(
+                member.id_number, organization=member.organization, exclude_pk=member.pk
+            )
             if message is None:
                 raise
             raise ValidationError({"id_number": message}) from None

@@ -23,12 +23,20 @@ MOBILE_RE = re.compile(r"1[0-9]{10}")
 HOUSEHOLD_REGISTER_MAX = 32
 
 # The registry fields a record must hold (the 登记表 leaves the others optional).
-REQUIRED_FIELDS = ("name", "gender", "ethnicity", "birth_date", "id_number", "join_date",
-                   "member_type")
+REQUIRED_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "join_date",
+    "member_type",
+)
 
 
 def normalize_mobile(raw: str) -> str:
-    """Full-width digits to ASCII, separators and a +86 prefix dropped: 138-0013-8000 → 13800138000."""
+    """Full-width digits to ASCII, separators and a +86 prefix dropped: 138-0013-8000 →
+    13800138000."""
     if raw and len(raw) == 11 and raw.isascii() and raw.isdigit():
         return raw  # already clean, as most are
     text = unicodedata.normalize("NFKC", raw or "")
@@ -60,9 +68,15 @@ def clean_id_number(raw: str) -> str:
     return number
 
 
-def rule_errors(*, id_number: str, birth_date: datetime.date | None, gender: str,
-                join_date: datetime.date | None, full_date: datetime.date | None,
-                member_type: str) -> dict[str, list[str]]:
+def rule_errors(
+    *,
+    id_number: str,
+    birth_date: datetime.date | None,
+    gender: str,
+    join_date: datetime.date | None,
+    full_date: datetime.date | None,
+    member_type: str,
+) -> dict[str, list[str]]:
     """Rules across fields: the ID against 出生日期 and 性别, dates in order, 预备/正式.
 
     Returns {field name: [messages]}; empty when the record is consistent. Fields that are
@@ -81,17 +95,27 @@ def rule_errors(*, id_number: str, birth_date: datetime.date | None, gender: str
             add("id_number", str(exc))
     if info is not None:
         if birth_date is not None and birth_date != info.birth_date:
-            add("birth_date", f"出生日期{format_cn_date(birth_date)}与身份证号码中的出生日期"
-                              f"{format_cn_date(info.birth_date)}不一致")
+            add(
+                "birth_date",
+                f"出生日期{format_cn_date(birth_date)}与身份证号码中的出生日期"
+                f"{format_cn_date(info.birth_date)}不一致",
+            )
         if gender and gender != info.gender:
-            add("gender", f"性别“{Gender(gender).label}”与身份证号码第17位不一致"
-                          f"（该号码为{Gender(info.gender).label}性）")
+            add(
+                "gender",
+                f"性别“{Gender(gender).label}”与身份证号码第17位不一致"
+                f"（该号码为{Gender(info.gender).label}性）",
+            )
     if birth_date and join_date and join_date <= birth_date:
-        add("join_date", f"入党日期{format_cn_date(join_date)}应晚于出生日期"
-                         f"{format_cn_date(birth_date)}")
+        add(
+            "join_date",
+            f"入党日期{format_cn_date(join_date)}应晚于出生日期{format_cn_date(birth_date)}",
+        )
     if full_date and join_date and full_date < join_date:
-        add("full_date", f"转正日期{format_cn_date(full_date)}不能早于入党日期"
-                         f"{format_cn_date(join_date)}")
+        add(
+            "full_date",
+            f"转正日期{format_cn_date(full_date)}不能早于入党日期{format_cn_date(join_date)}",
+        )
     if full_date and not join_date:
         add("join_date", "填写了转正日期，也应填写入党日期")
     if member_type == MemberType.PROBATIONARY and full_date:

@@ -53,14 +53,23 @@ def member_list(request):
     count, exact = roster_count(request.user, filters, members)
     query = request.GET.copy()
     query.pop("after", None)
-    return render(request, "members/list.html", {
-        "form": form, "org": org, "members": rows, "next_cursor": next_cursor,
-        "count": count, "count_exact": exact, "query": query.urlencode(),
-        "is_first_page": not request.GET.get("after"),
-        "show_identity": request.user.can(Perm.VIEW_IDENTITY),
-        "can_export": request.user.can(Perm.EXPORT),
-        "can_edit": request.user.can(Perm.EDIT_MEMBERS),
-    })
+    return render(
+        request,
+        "members/list.html",
+        {
+            "form": form,
+            "org": org,
+            "members": rows,
+            "next_cursor": next_cursor,
+            "count": count,
+            "count_exact": exact,
+            "query": query.urlencode(),
+            "is_first_page": not request.GET.get("after"),
+            "show_identity": request.user.can(Perm.VIEW_IDENTITY),
+            "can_export": request.user.can(Perm.EXPORT),
+            "can_edit": request.user.can(Perm.EDIT_MEMBERS),
+        },
+    )
 
 
 def member_export(request):
@@ -78,14 +87,23 @@ def member_export(request):
     now = timezone.localtime()
     filters_text = describe_filters(form, org)
     content = export_roster(
-        members, title=f"{org.name}党员名册", filters_text=filters_text,
+        members,
+        title=f"{org.name}党员名册",
+        filters_text=filters_text,
         exported_by=f"{request.user}（{request.user.get_role_display()}，{request.user.username}）",
-        exported_at=now, show_identity=request.user.can(Perm.VIEW_IDENTITY))
-    audit_export(acting_user=request.user, what=f"党员名册（筛选导出，{count}人）", org=org,
-                 params={k: str(v) for k, v in filters.items() if v})
+        exported_at=now,
+        show_identity=request.user.can(Perm.VIEW_IDENTITY),
+    )
+    audit_export(
+        acting_user=request.user,
+        what=f"党员名册（筛选导出，{count}人）",
+        org=org,
+        params={k: str(v) for k, v in filters.items() if v},
+    )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
-        True, f"党员名册_{org.code}_{now:%Y%m%d%H%M}.xlsx")
+        True, f"党员名册_{org.code}_{now:%Y%m%d%H%M}.xlsx"
+    )
     return response
 
 
@@ -110,7 +128,10 @@ def _member_actions(user, member: Member) -> list[tuple[str, str]]:
     actions = [("联系证据", reverse("evidence:member", args=[member.pk]))]
     if user.can(Perm.EXPORT):
         registration = reverse("reports:document", args=["member-registration", member.pk])
-        actions += [("登记表（打印）", registration), ("登记表（Word）", registration + "?format=docx")]
+        actions += [
+            ("登记表（打印）", registration),
+            ("登记表（Word）", registration + "?format=docx"),
+        ]
     if user.can(Perm.EDIT_MEMBERS) and member.status in ON_ROSTER:
         actions += [
             ("登记联系情况", reverse("evidence:contact_new", args=[member.pk])),
@@ -127,31 +148,37 @@ def detail(request, pk):
     member = get_member_for_user(request.user, pk)
     show_identity = request.user.can(Perm.VIEW_IDENTITY)
     sections = member_related_sections(member)
-    return render(request, "members/detail.html", {
-        "member": member,
-        "groups": member_record_groups(member, show_identity=show_identity),
-        "actions": _member_actions(request.user, member),
-        "can_edit": request.user.can(Perm.EDIT_MEMBERS),
-        "history": member_history(member, show_identity=show_identity),
-        "sections": sections,
-        "empty_sections": [s["title"] for s in sections if not s["rows"]],
-    })
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "member": member,
+            "groups": member_record_groups(member, show_identity=show_identity),
+            "actions": _member_actions(request.user, member),
+            "can_edit": request.user.can(Perm.EDIT_MEMBERS),
+            "history": member_history(member, show_identity=show_identity),
+            "sections": sections,
+            "empty_sections": [s["title"] for s in sections if not s["rows"]],
+        },
+    )
 
 
 def create(request):
     require(request.user, Perm.EDIT_MEMBERS)
     initial = {}
     if code := request.GET.get("org"):
-        initial["organization"] = Organization.objects.visible_to(request.user).filter(
-            code=code).first()
+        initial["organization"] = (
+            Organization.objects.visible_to(request.user).filter(code=code).first()
+        )
     elif request.user.organization and not request.user.organization.children.exists():
         initial["organization"] = request.user.organization
     form = MemberForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            member = services.member_create(organization=data.pop("organization"),
-                                            acting_user=request.user, **data)
+            member = services.member_create(
+                organization=data.pop("organization"), acting_user=request.user, **data
+            )
         except ValidationError as exc:
             errors_into(form, exc)
         else:
@@ -165,22 +192,33 @@ def edit(request, pk):
         member = get_member_for_user(request.user, pk, for_write=True)
         form = MemberForm(request.POST or None, instance=member, user=request.user)
         refused = refusal_if_stale(
-            member, form, lambda: MemberForm(instance=member, user=request.user))
+            member, form, lambda: MemberForm(instance=member, user=request.user)
+        )
         if refused is not None:
             # Saved by someone else since this page was opened: their changes, then ours.
             form = refused
         elif request.method == "POST" and form.is_valid():
             try:
-                services.member_update(member=member, acting_user=request.user,
-                                       **{f: form.cleaned_data[f] for f in form.changed_data})
+                services.member_update(
+                    member=member,
+                    acting_user=request.user,
+                    **{f: form.cleaned_data[f] for f in form.changed_data},
+                )
             except ValidationError as exc:
                 errors_into(form, exc)
             else:
                 messages.success(request, f"已保存“{member.name}”的信息")
                 return redirect(member)
-    return render(request, "members/form.html",
-                  {"form": form, "member": member, "title": f"修改“{member.name}”的信息",
-                   "version": version_of(member)})
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "member": member,
+            "title": f"修改“{member.name}”的信息",
+            "version": version_of(member),
+        },
+    )
 
 
 # ---- Roster import ---------------------------------------------------------------------------
@@ -193,12 +231,18 @@ def import_start(request):
         upload = form.cleaned_data["file"]
         with transaction.atomic():
             job = MemberImport.objects.create(
-                organization=form.cleaned_data["organization"], created_by=request.user,
-                filename=upload.name[:200], content=upload.read())
+                organization=form.cleaned_data["organization"],
+                created_by=request.user,
+                filename=upload.name[:200],
+                content=upload.read(),
+            )
             jobs.launch(job.pk)
         return redirect(job)
-    recent = MemberImport.objects.visible_to(request.user).select_related(
-        "organization", "created_by").defer("content", "errors", "preview")[:10]
+    recent = (
+        MemberImport.objects.visible_to(request.user)
+        .select_related("organization", "created_by")
+        .defer("content", "errors", "preview")[:10]
+    )
     return render(request, "members/import.html", {"form": form, "recent": recent})
 
 
@@ -211,16 +255,25 @@ def import_template(request):
 
 
 def _get_import(request, pk, *, for_write=False):
-    return get_for_user(MemberImport.objects.select_related("organization", "created_by"),
-                        request.user, for_write=for_write, pk=pk)
+    return get_for_user(
+        MemberImport.objects.select_related("organization", "created_by"),
+        request.user,
+        for_write=for_write,
+        pk=pk,
+    )
 
 
 def import_detail(request, pk):
     job = _get_import(request, pk)
     jobs.expire_if_stale(job, now=time.time())
-    return render(request, "members/import_detail.html", {
-        "job": job, "progress": jobs.read_progress(job.pk) if job.running else None,
-    })
+    return render(
+        request,
+        "members/import_detail.html",
+        {
+            "job": job,
+            "progress": jobs.read_progress(job.pk) if job.running else None,
+        },
+    )
 
 
 def import_progress(request, pk):
@@ -230,8 +283,11 @@ def import_progress(request, pk):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "members/_import_progress.html",
-                  {"job": job, "progress": jobs.read_progress(job.pk)})
+    return render(
+        request,
+        "members/_import_progress.html",
+        {"job": job, "progress": jobs.read_progress(job.pk)},
+    )
 
 
 def import_confirm(request, pk):
@@ -279,18 +335,41 @@ def quality(request):
         if check is None:
             raise Http404("没有这项检查")
         rows, next_cursor = keyset_page(failing, after=request.GET.get("after"), size=100)
-        return render(request, "members/quality_members.html", {
-            "org": org, "check": check, "members": rows, "next_cursor": next_cursor,
-            "count": failing.count() if not request.GET.get("after") else None,
-            "can_edit": request.user.can(Perm.EDIT_MEMBERS),
-        })
+        return render(
+            request,
+            "members/quality_members.html",
+            {
+                "org": org,
+                "check": check,
+                "members": rows,
+                "next_cursor": next_cursor,
+                "count": failing.count() if not request.GET.get("after") else None,
+                "can_edit": request.user.can(Perm.EDIT_MEMBERS),
+            },
+        )
     checks, rows = quality_by_branch(members, as_of=as_of)
     orgs = Organization.objects.in_bulk([r["organization"] for r in rows])
-    table = sorted(({"org": orgs[r["organization"]], "total": r["total"],
-                     "cells": [(c, r[c.key]) for c in checks]} for r in rows),
-                   key=lambda t: t["org"].path)
+    table = sorted(
+        (
+            {
+                "org": orgs[r["organization"]],
+                "total": r["total"],
+                "cells": [(c, r[c.key]) for c in checks],
+            }
+            for r in rows
+        ),
+        key=lambda t: t["org"].path,
+    )
     totals = [(c, sum(r[c.key] for r in rows)) for c in checks]
-    return render(request, "members/quality.html", {
-        "org": org, "checks": checks, "table": table, "totals": totals,
-        "member_total": sum(t["total"] for t in table), "as_of": as_of,
-    })
+    return render(
+        request,
+        "members/quality.html",
+        {
+            "org": org,
+            "checks": checks,
+            "table": table,
+            "totals": totals,
+            "member_total": sum(t["total"] for t in table),
+            "as_of": as_of,
+        },
+    )

@@ -19,13 +19,18 @@ class Organization(models.Model):
     """A party organization (党组织) at any level of the tree."""
 
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name="上级党组织",
     )
     path = TreePathField("树路径", unique=True, editable=False)
     depth = models.PositiveSmallIntegerField("层级", editable=False)
-    code = models.CharField("组织代码", max_length=32, unique=True,
-                            help_text="本系统内唯一的组织代码，如 001002003")
+    code = models.CharField(
+        "组织代码", max_length=32, unique=True, help_text="本系统内唯一的组织代码，如 001002003"
+    )
     name = models.CharField("组织名称", max_length=100)
     short_name = models.CharField("简称", max_length=40, blank=True)
     kind = models.CharField("组织类型", max_length=20, choices=OrgKind.choices)
@@ -36,13 +41,18 @@ class Organization(models.Model):
     organizer_phone = models.CharField("组织委员电话", max_length=30, blank=True)
     office_phone = models.CharField("办公电话", max_length=30, blank=True)
     email = models.CharField("电子信箱", max_length=100, blank=True)
-    intranet_address = models.CharField("网上支部地址", max_length=200, blank=True,
-                                        help_text="内网地址（IP 或网址），印在联心卡上")
+    intranet_address = models.CharField(
+        "网上支部地址", max_length=200, blank=True, help_text="内网地址（IP 或网址），印在联心卡上"
+    )
     wechat_group = models.CharField("支部微信群", max_length=100, blank=True)
     # What the group's QR code encodes (the invitation link WeChat gives); the 联心卡 prints the
     # code, generated here, never fetched from a web service.
-    wechat_group_link = models.CharField("支部微信群二维码内容", max_length=500, blank=True,
-                                         help_text="微信群邀请链接（二维码所含文字），印成联心卡上的二维码")
+    wechat_group_link = models.CharField(
+        "支部微信群二维码内容",
+        max_length=500,
+        blank=True,
+        help_text="微信群邀请链接（二维码所含文字），印成联心卡上的二维码",
+    )
     secretary_wechat = models.CharField("书记微信号", max_length=50, blank=True)
     secretary_email = models.EmailField("书记邮箱", max_length=100, blank=True)
     organizer_wechat = models.CharField("组织委员微信号", max_length=50, blank=True)
@@ -52,7 +62,11 @@ class Organization(models.Model):
     books_opened_on = models.DateField("建账日期", null=True, blank=True)
     is_active = models.BooleanField("有效", default=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
         verbose_name="并入组织",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -85,8 +99,12 @@ class Organization(models.Model):
 
         if self.kind in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH):
             return self
-        return (self.ancestors().filter(kind__in=(OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH))
-                .order_by("-path").first())
+        return (
+            self.ancestors()
+            .filter(kind__in=(OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH))
+            .order_by("-path")
+            .first()
+        )
 
     def ancestors(self):
         """Root first, this organization excluded: one query on the path prefixes."""

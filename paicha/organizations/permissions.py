@@ -13,24 +13,28 @@ class Role(models.TextChoices):
 
 
 class Perm(StrEnum):
-    VIEW = "view"                      # read records of the subtree
-    EDIT_MEMBERS = "edit_members"      # enter and change members, evidence, transfers, cases
-    MANAGE_ORGS = "manage_orgs"        # create, rename, move, merge organizations below one's own
-    REVIEW = "review"                  # review and roll up submissions of the subtree
+    VIEW = "view"  # read records of the subtree
+    EDIT_MEMBERS = "edit_members"  # enter and change members, evidence, transfers, cases
+    MANAGE_ORGS = "manage_orgs"  # create, rename, move, merge organizations below one's own
+    REVIEW = "review"  # review and roll up submissions of the subtree
     APPROVE_REMOVAL = "approve_removal"  # sign the department's steps of a disposition
-    VIEW_AUDIT = "view_audit"          # read the audit log
-    VIEW_IDENTITY = "view_identity"    # see 身份证号码 and phones unmasked
-    EXPORT = "export"                  # download forms and rosters
-    MANAGE_USERS = "manage_users"      # create accounts for the subtree
+    VIEW_AUDIT = "view_audit"  # read the audit log
+    VIEW_IDENTITY = "view_identity"  # see 身份证号码 and phones unmasked
+    EXPORT = "export"  # download forms and rosters
+    MANAGE_USERS = "manage_users"  # create accounts for the subtree
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.BRANCH_WORKER: frozenset(
-        {Perm.VIEW, Perm.EDIT_MEMBERS, Perm.VIEW_IDENTITY, Perm.EXPORT}
-    ),
+    Role.BRANCH_WORKER: frozenset({Perm.VIEW, Perm.EDIT_MEMBERS, Perm.VIEW_IDENTITY, Perm.EXPORT}),
     Role.COMMITTEE_REVIEWER: frozenset(
-        {Perm.VIEW, Perm.EDIT_MEMBERS, Perm.MANAGE_ORGS, Perm.REVIEW, Perm.VIEW_IDENTITY,
-         Perm.EXPORT}
+        {
+            Perm.VIEW,
+            Perm.EDIT_MEMBERS,
+            Perm.MANAGE_ORGS,
+            Perm.REVIEW,
+            Perm.VIEW_IDENTITY,
+            Perm.EXPORT,
+        }
     ),
     Role.ORG_DEPARTMENT: frozenset(Perm),
     Role.AUDITOR: frozenset({Perm.VIEW, Perm.VIEW_AUDIT, Perm.EXPORT}),

@@ -51,8 +51,14 @@ class RememberChosenOrgMiddleware:
         code = getattr(request, "org_to_remember", None)
         if code is not None and response.status_code < 400:
             if code:
-                response.set_cookie(COOKIE_NAME, code, max_age=COOKIE_AGE, httponly=True,
-                                    samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+                response.set_cookie(
+                    COOKIE_NAME,
+                    code,
+                    max_age=COOKIE_AGE,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
             else:
                 response.delete_cookie(COOKIE_NAME, samesite="Lax")
         return response
@@ -78,8 +84,9 @@ def org_children(user, code: str | None) -> list[dict]:
         if parent is None:
             return None
         parents = orgs.filter(parent=parent)
-    rows = (parents.annotate(n_children=Count("children", filter=Q(children__is_active=True)))
-            .order_by("path"))
+    rows = parents.annotate(
+        n_children=Count("children", filter=Q(children__is_active=True))
+    ).order_by("path")
     return [_entry(o, has_children=o.n_children > 0) for o in rows]
 
 
@@ -92,22 +99,28 @@ def org_search(user, query: str) -> list[dict]:
     orgs = _active(user)
     lowered = query.lower()
     if lowered.isascii() and lowered.isalpha():
-        codes = [code for code, name, short in orgs.values_list("code", "name", "short_name")
-                 if lowered in initials(name) or (short and lowered in initials(short))]
-        matches = orgs.filter(Q(code__in=codes[:SEARCH_LIMIT * 4]) | Q(name__icontains=query))
+        codes = [
+            code
+            for code, name, short in orgs.values_list("code", "name", "short_name")
+            if lowered in initials(name) or (short and lowered in initials(short))
+        ]
+        matches = orgs.filter(Q(code__in=codes[: SEARCH_LIMIT * 4]) | Q(name__icontains=query))
     else:
-        matches = orgs.filter(Q(name__icontains=query) | Q(short_name__icontains=query)
-                              | Q(code__startswith=query))
+        matches = orgs.filter(
+            Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code__startswith=query)
+        )
     found = list(matches.order_by("path")[:SEARCH_LIMIT])
     # Each found one with the names above it inside the user's subtree: 文学院党委 / 第一党支部.
     root_depth = user.organization.depth if user.organization else 0
     ancestor_ids = {a for o in found for a in _ancestor_paths(o, root_depth)}
     names = dict(orgs.filter(path__in=ancestor_ids).values_list("path", "name"))
-    return [_entry(o, trail=" / ".join(names[p] for p in _ancestor_paths(o, root_depth)
-                                       if p in names)) for o in found]
+    return [
+        _entry(o, trail=" / ".join(names[p] for p in _ancestor_paths(o, root_depth) if p in names))
+        for o in found
+    ]
 
 
 def _ancestor_paths(org, root_depth: int) -> list[str]:
     from .tree import SEGMENT_WIDTH
 
-    return [org.path[:SEGMENT_WIDTH * (d + 1)] for d in range(root_depth, org.depth)]
+    return [org.path[: SEGMENT_WIDTH * (d + 1)] for d in range(root_depth, org.depth)]

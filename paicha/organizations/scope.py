@@ -39,7 +39,8 @@ def get_for_user(queryset, user, *, for_write: bool = False, perm: Perm | None =
             # PostgreSQL refuses the lock outside a transaction; SQLite would silently take
             # none. Fail the same way on both, so that the tests find such a view.
             raise TransactionManagementError(
-                "get_for_user(for_write=True) must run inside transaction.atomic()")
+                "get_for_user(for_write=True) must run inside transaction.atomic()"
+            )
         queryset = queryset.select_for_update()
     obj = queryset.filter(**lookup).first()
     if obj is None:

@@ -28,17 +28,33 @@ from .tree import (
 )
 
 EDITABLE_FIELDS = (
-    "code", "name", "short_name", "kind", "category", "secretary", "secretary_phone",
-    "organizer", "organizer_phone", "office_phone", "email", "intranet_address", "wechat_group",
-    "wechat_group_link", "secretary_wechat", "secretary_email", "organizer_wechat",
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "category",
+    "secretary",
+    "secretary_phone",
+    "organizer",
+    "organizer_phone",
+    "office_phone",
+    "email",
+    "intranet_address",
+    "wechat_group",
+    "wechat_group_link",
+    "secretary_wechat",
+    "secretary_email",
+    "organizer_wechat",
     "organizer_email",
 )
 
 
 def _next_child_path(parent: Organization | None) -> str:
     prefix = parent.path if parent else ""
-    siblings = Organization.objects.filter(parent=parent) if parent else Organization.objects.filter(
-        parent__isnull=True
+    siblings = (
+        Organization.objects.filter(parent=parent)
+        if parent
+        else Organization.objects.filter(parent__isnull=True)
     )
     last = siblings.aggregate(last=Max("path"))["last"]
     number = decode_segment(last[-SEGMENT_WIDTH:]) + 1 if last else 1
@@ -141,9 +157,14 @@ def org_move(*, org: Organization, new_parent: Organization, acting_user) -> Org
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
     audit_requested.send(
-        Organization, acting_user=acting_user, action="move", obj=org,
-        changes={"上级党组织": [old_parent.name if old_parent else "", new_parent.name],
-                 "path": [old_path, new_path]},
+        Organization,
+        acting_user=acting_user,
+        action="move",
+        obj=org,
+        changes={
+            "上级党组织": [old_parent.name if old_parent else "", new_parent.name],
+            "path": [old_path, new_path],
+        },
     )
     return org
 
@@ -172,7 +193,11 @@ def org_merge(*, source: Organization, target: Organization, acting_user) -> Org
     source.is_active = False
     source.merged_into = target
     source.save()
-    audit_requested.send(Organization, acting_user=acting_user, action="merge", obj=source,
-                         changes={"并入组织": ["", f"{target.name}（{target.code}）"]})
+    audit_requested.send(
+        Organization,
+        acting_user=acting_user,
+        action="merge",
+        obj=source,
+        changes={"并入组织": ["", f"{target.name}（{target.code}）"]},
+    )
     return target
-

@@ -23,8 +23,12 @@ from .declarations import Check, get_form
 
 
 def _check(rule: str, where: str, left, right) -> Check:
-    return Check(rule=rule, where=where, ok=left == right,
-                 detail="" if left == right else f"{left} ≠ {right}")
+    return Check(
+        rule=rule,
+        where=where,
+        ok=left == right,
+        detail="" if left == right else f"{left} ≠ {right}",
+    )
 
 
 def summary_register_checks(*, org, as_of: datetime.date, summary_rows=None) -> list[Check]:
@@ -34,17 +38,27 @@ def summary_register_checks(*, org, as_of: datetime.date, summary_rows=None) -> 
     regained = len(get_form("regained-register").rows(org=org, as_of=as_of))
     unreachable = len(get_form("unreachable-register").rows(org=org, as_of=as_of))
     return [
-        _check("附件3“经查找取得联系党员”总数＝《经查找取得联系党员登记表》人数",
-               "附件3 第2行 / 经查找取得联系党员登记表", totals["经查找取得联系党员"], regained),
-        _check("附件3“经查找仍然无法取得联系党员”总数＝《经查找仍然无法取得联系党员登记表》人数",
-               "附件3 第3行 / 经查找仍然无法取得联系党员登记表",
-               totals["经查找仍然无法取得联系党员"], unreachable),
+        _check(
+            "附件3“经查找取得联系党员”总数＝《经查找取得联系党员登记表》人数",
+            "附件3 第2行 / 经查找取得联系党员登记表",
+            totals["经查找取得联系党员"],
+            regained,
+        ),
+        _check(
+            "附件3“经查找仍然无法取得联系党员”总数＝《经查找仍然无法取得联系党员登记表》人数",
+            "附件3 第3行 / 经查找仍然无法取得联系党员登记表",
+            totals["经查找仍然无法取得联系党员"],
+            unreachable,
+        ),
     ]
 
 
 RECEIPT_ROW_OF = {TransferDirection.IN: "转入组织关系数", TransferDirection.OUT: "转出组织关系数"}
-STUDENT_COLUMN = {StudentLevel.POSTGRADUATE: "研究生", StudentLevel.UNDERGRADUATE: "本科生",
-                  StudentLevel.JUNIOR_COLLEGE: "专科生"}
+STUDENT_COLUMN = {
+    StudentLevel.POSTGRADUATE: "研究生",
+    StudentLevel.UNDERGRADUATE: "本科生",
+    StudentLevel.JUNIOR_COLLEGE: "专科生",
+}
 SCOPE_COLUMN = {ProvinceScope.WITHIN: "省内", ProvinceScope.OUTSIDE: "省外"}
 RECEIPT_COUNTS = ("总数", "研究生", "本科生", "专科生", "省内", "省外", "回执收（寄）数")
 
@@ -56,9 +70,19 @@ def receipt_statistics_from_list(*, org, as_of: datetime.date) -> dict[str, dict
     from paicha.transfers.models import Transfer
 
     rows = {label: dict.fromkeys(RECEIPT_COUNTS, 0) for label in RECEIPT_ROW_OF.values()}
-    listed = (Transfer.objects.in_subtree(org).filter(letter_date__year=as_of.year)
-              .values_list("direction", "letter_date", "state", "refused_date", "receipt_date",
-                           "province_scope", "member__student_level"))
+    listed = (
+        Transfer.objects.in_subtree(org)
+        .filter(letter_date__year=as_of.year)
+        .values_list(
+            "direction",
+            "letter_date",
+            "state",
+            "refused_date",
+            "receipt_date",
+            "province_scope",
+            "member__student_level",
+        )
+    )
     for direction, letter, state, refused, receipt, scope, level in listed:
         if letter > as_of or (state == TransferState.REFUSED and refused and refused <= as_of):
             continue
@@ -79,11 +103,19 @@ def receipt_statistics_checks(rows: list[dict], *, org, as_of: datetime.date) ->
     found = []
     for row in rows:
         label = row["项目"]
-        differ = [f"{column} {row[column]} ≠ 列表 {listed[label][column]}"
-                  for column in RECEIPT_COUNTS if row[column] != listed[label][column]]
-        found.append(Check(rule=f"“{label}”各栏＝组织关系转接列表的统计",
-                           where=f"回执情况统计表 {label}", ok=not differ,
-                           detail="；".join(differ)))
+        differ = [
+            f"{column} {row[column]} ≠ 列表 {listed[label][column]}"
+            for column in RECEIPT_COUNTS
+            if row[column] != listed[label][column]
+        ]
+        found.append(
+            Check(
+                rule=f"“{label}”各栏＝组织关系转接列表的统计",
+                where=f"回执情况统计表 {label}",
+                ok=not differ,
+                detail="；".join(differ),
+            )
+        )
     return found
 
 
@@ -109,8 +141,15 @@ def home_dashboard_checks(*, org, as_of: datetime.date) -> list[Check]:
     members = Member.objects.in_subtree(org)
     home = selectors.roster_counts(members, as_of=as_of)
     totals = dashboard.branch_totals(members, org=org, as_of=as_of)
-    return [_check(f"首页“{label}”＝统计看板“{label}”（各党支部之和）", "首页 / 统计看板",
-                   home[key], totals[key]) for key, label in HOME_COUNTS]
+    return [
+        _check(
+            f"首页“{label}”＝统计看板“{label}”（各党支部之和）",
+            "首页 / 统计看板",
+            home[key],
+            totals[key],
+        )
+        for key, label in HOME_COUNTS
+    ]
 
 
 def cross_checks(*, org, as_of: datetime.date) -> list[Check]:

@@ -104,17 +104,21 @@ class Period:
     source: str
 
     def as_json(self) -> dict:
-        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
-                "source": self.source}
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "source": self.source}
 
 
 PICKED = "由填表人选定"
-# The two conventions of SPEC §4 (民法典 第一千二百五十九条: 以上 includes the number, 超过 excludes it).
-INCLUSIVE = ("失联按“6个月以上”统计，含本数：最近一次联系满6个月的当天起计入"
-             "（最近一次2016年3月20日，2016年9月20日起计入），恰满6个月的党员计入。")
-EXCLUSIVE = ("A按“超过六个月”统计，不含本数：最近一次联系满6个月的次日起计入"
-             "（最近一次2016年3月20日，2016年9月21日起计入），恰满6个月的党员不计入；"
-             "失联党员名单中标“恰满6个月”的即两者之差。")
+# The two conventions of SPEC §4 (民法典 第一千二百五十九条: 以上 includes the number, 超过
+# excludes it).
+INCLUSIVE = (
+    "失联按“6个月以上”统计，含本数：最近一次联系满6个月的当天起计入"
+    "（最近一次2016年3月20日，2016年9月20日起计入），恰满6个月的党员计入。"
+)
+EXCLUSIVE = (
+    "A按“超过六个月”统计，不含本数：最近一次联系满6个月的次日起计入"
+    "（最近一次2016年3月20日，2016年9月21日起计入），恰满6个月的党员不计入；"
+    "失联党员名单中标“恰满6个月”的即两者之差。"
+)
 
 
 def check_period_start(start: datetime.date, as_of: datetime.date) -> None:
@@ -122,13 +126,15 @@ def check_period_start(start: datetime.date, as_of: datetime.date) -> None:
     from paicha.core.dates import format_cn_date
 
     if start > as_of:
-        raise ValueError(f"统计起始日期{format_cn_date(start)}晚于填表日期"
-                         f"{format_cn_date(as_of)}：统计起始日期不能晚于填表日期")
+        raise ValueError(
+            f"统计起始日期{format_cn_date(start)}晚于填表日期"
+            f"{format_cn_date(as_of)}：统计起始日期不能晚于填表日期"
+        )
 
 
 @dataclass
 class FormResult:
-    form: "FormDeclaration"
+    form: FormDeclaration
     org: Any
     as_of: datetime.date
     rows: list[dict]
@@ -197,8 +203,12 @@ class FormResult:
             "title": self.title,
             "header": self.header,
             "columns": [
-                {"key": c.key, "title": c.title, "groups": list(c.groups),
-                 **({"letter": c.letter} if c.letter else {})}
+                {
+                    "key": c.key,
+                    "title": c.title,
+                    "groups": list(c.groups),
+                    **({"letter": c.letter} if c.letter else {}),
+                }
                 for c in self.form.columns
             ],
             "rows": [
@@ -208,8 +218,10 @@ class FormResult:
             # The fields printed below the table (附件3's 补充资料 among them).
             "footer": self.footer,
             "figures": self.figures,
-            "checks": [{"rule": c.rule, "where": c.where, "ok": c.ok, "detail": c.detail}
-                       for c in self.checks],
+            "checks": [
+                {"rule": c.rule, "where": c.where, "ok": c.ok, "detail": c.detail}
+                for c in self.checks
+            ],
             **({"period": self.period.as_json()} if self.period else {}),
             **({"convention": self.form.convention} if self.form.convention else {}),
         }
@@ -294,8 +306,9 @@ class FormDeclaration:
         """(S, where it comes from) when the user picks none; forms with `has_period`."""
         raise NotImplementedError
 
-    def period(self, *, org, as_of: datetime.date,
-               start: datetime.date | None = None) -> Period | None:
+    def period(
+        self, *, org, as_of: datetime.date, start: datetime.date | None = None
+    ) -> Period | None:
         """The reporting period for `start` picked by the user (None: the default); a start
         after the fill date is a ValueError."""
         if not self.has_period:
@@ -333,9 +346,13 @@ class FormDeclaration:
     def header_values(self, *, org, as_of: datetime.date, user=None) -> dict[str, str]:
         from paicha.core.dates import format_cn_date
 
-        values = {"填报单位（盖章）": org.name, "填报单位": org.name,
-                  "填表日期": format_cn_date(as_of), "填报日期": format_cn_date(as_of),
-                  "填报时间": format_cn_date(as_of)}
+        values = {
+            "填报单位（盖章）": org.name,
+            "填报单位": org.name,
+            "填表日期": format_cn_date(as_of),
+            "填报日期": format_cn_date(as_of),
+            "填报时间": format_cn_date(as_of),
+        }
         return {k: values.get(k, "") for k in self.header_fields}
 
     def figures(self, *, org, as_of: datetime.date) -> dict[str, int]:
@@ -343,12 +360,22 @@ class FormDeclaration:
         return {}
 
     def footer_values(self, *, org, as_of: datetime.date, user=None) -> dict[str, str]:
-        values = {"填表人": str(user) if user else "",
-                  "联系电话": getattr(user, "phone", "") or org.office_phone}
+        values = {
+            "填表人": str(user) if user else "",
+            "联系电话": getattr(user, "phone", "") or org.office_phone,
+        }
         return {k: values.get(k, "") for k in self.footer_fields}
 
-    def build(self, *, org, as_of: datetime.date, user=None, notes_from: str | None = None,
-              start: datetime.date | None = None, evidence_checks: bool = True) -> FormResult:
+    def build(
+        self,
+        *,
+        org,
+        as_of: datetime.date,
+        user=None,
+        notes_from: str | None = None,
+        start: datetime.date | None = None,
+        evidence_checks: bool = True,
+    ) -> FormResult:
         """The form for `org` on `as_of`. `notes_from` picks which document's 填表说明 is
         printed; by default the document of the campaign running over `org` on `as_of`.
         `start` is the period's start S picked by the user (forms with `has_period`); a start
@@ -368,10 +395,14 @@ class FormDeclaration:
             rows = self.rows(org=org, as_of=as_of, start=period.start)
         return FormResult(
             mask=user is not None and not has_perm(user, Perm.VIEW_IDENTITY),
-            form=form, org=org, as_of=as_of, rows=rows,
-            checks=[*self.checks(rows, org=org, as_of=as_of),
-                    *(self.evidence_checks(rows, org=org, as_of=as_of) if evidence_checks
-                      else [])],
+            form=form,
+            org=org,
+            as_of=as_of,
+            rows=rows,
+            checks=[
+                *self.checks(rows, org=org, as_of=as_of),
+                *(self.evidence_checks(rows, org=org, as_of=as_of) if evidence_checks else []),
+            ],
             header=self.header_values(org=org, as_of=as_of, user=user),
             footer=self.footer_values(org=org, as_of=as_of, user=user),
             figures=self.figures(org=org, as_of=as_of),

@@ -29,7 +29,8 @@ class SourceDocument:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a form comes from: a document, and the 附件 number it has there ("" when unnumbered)."""
+    """Where a form comes from: a document, and the 附件 number it has there ("" when
+    unnumbered)."""
 
     document: SourceDocument
     attachment: str = ""
@@ -39,17 +40,26 @@ class Source:
         return f"{self.document.label}{self.attachment}"
 
 
-DOCUMENTS = {d.key: d for d in (
-    SourceDocument("000", "关于深入推进党员组织关系排查工作的通知", issuer="组织部",
-                   date="2016年9月20日"),
-    SourceDocument("001", "关于开展党员组织关系集中排查的通知", issuer="校党委组织部",
-                   date="2016年3月"),
-    SourceDocument("002", "市司法局党员组织关系集中排查工作步骤", issuer="市司法局",
-                   date="2016年"),
-    SourceDocument("003", "中共湖南省委组织部关于开展党员组织关系集中排查的通知",
-                   doc_number="湘组〔2016〕4号"),
-    SourceDocument("004", "陕西省防止党员“失联”十条措施", issuer="陕西省"),
-)}
+DOCUMENTS = {
+    d.key: d
+    for d in (
+        SourceDocument(
+            "000", "关于深入推进党员组织关系排查工作的通知", issuer="组织部", date="2016年9月20日"
+        ),
+        SourceDocument(
+            "001", "关于开展党员组织关系集中排查的通知", issuer="校党委组织部", date="2016年3月"
+        ),
+        SourceDocument(
+            "002", "市司法局党员组织关系集中排查工作步骤", issuer="市司法局", date="2016年"
+        ),
+        SourceDocument(
+            "003",
+            "中共湖南省委组织部关于开展党员组织关系集中排查的通知",
+            doc_number="湘组〔2016〕4号",
+        ),
+        SourceDocument("004", "陕西省防止党员“失联”十条措施", issuer="陕西省"),
+    )
+}
 
 
 def source(key: str, attachment: str = "") -> Source:
@@ -61,8 +71,13 @@ def source(key: str, attachment: str = "") -> Source:
 FORM_SOURCES: dict[str, tuple[Source, ...]] = {
     "regained-register": (source("002"), source("003", "附件2"), source("001", "附件1")),
     "regained-register-school": (source("000", "附件1"),),
-    "unreachable-register": (source("002"), source("000", "附件2"), source("004"),
-                             source("003", "附件3"), source("001", "附件2")),
+    "unreachable-register": (
+        source("002"),
+        source("000", "附件2"),
+        source("004"),
+        source("003", "附件3"),
+        source("001", "附件2"),
+    ),
     "attachment3": (source("000", "附件3"), source("001", "附件3"), source("003", "附件4")),
     "attachment5": (source("004", "附件5"),),
     "attachment5-by-unit": (source("004", "附件5"),),

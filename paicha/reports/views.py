@@ -66,15 +66,28 @@ def form_view(request, slug):
             return queued
     # On screen the table comes first; the checks against the records follow (part=checks).
     on_screen = fmt == "html"
-    result = form.build(org=org, as_of=as_of, user=request.user, notes_from=notes_from,
-                        start=start, evidence_checks=not on_screen)
+    result = form.build(
+        org=org,
+        as_of=as_of,
+        user=request.user,
+        notes_from=notes_from,
+        start=start,
+        evidence_checks=not on_screen,
+    )
     if on_screen and request.GET.get("part") == "checks":
-        return render(request, "reports/_evidence_checks.html", {
-            "checks": form.evidence_checks(result.rows, org=org, as_of=as_of)})
+        return render(
+            request,
+            "reports/_evidence_checks.html",
+            {"checks": form.evidence_checks(result.rows, org=org, as_of=as_of)},
+        )
     form = result.form  # with the 填表说明 of the chosen document
     picked = {"start": start.isoformat()} if start else {}
-    params = {"org": org.code, "date": as_of.isoformat(),
-              **({"notes": notes_from} if notes_from else {}), **picked}
+    params = {
+        "org": org.code,
+        "date": as_of.isoformat(),
+        **({"notes": notes_from} if notes_from else {}),
+        **picked,
+    }
     filename = f"{result.title.replace(' ', '')}_{org.code}_{as_of:%Y%m%d}.{fmt}"
     if fmt in RENDERERS or fmt == "json":
         require(request.user, Perm.EXPORT)
@@ -82,33 +95,49 @@ def form_view(request, slug):
             content = json.dumps(result.as_json(), ensure_ascii=False, indent=1).encode()
         else:
             content = RENDERERS[fmt](result, exported_by=exported_by_line(request.user))
-        return file_response(user=request.user, content=content, filename=filename, fmt=fmt,
-                             what=result.title, org=org, params=params)
+        return file_response(
+            user=request.user,
+            content=content,
+            filename=filename,
+            fmt=fmt,
+            what=result.title,
+            org=org,
+            params=params,
+        )
     cells, depth = header_grid(form.columns)
     context = {
-        "form": form, "result": result, "org": org, "as_of": as_of,
-        "header_rows": _header_rows(cells, depth), "has_letters": any(c.letter for c in form.columns),
+        "form": form,
+        "result": result,
+        "org": org,
+        "as_of": as_of,
+        "header_rows": _header_rows(cells, depth),
+        "has_letters": any(c.letter for c in form.columns),
         "blank_rows": range(max(0, form.min_rows - len(result.rows))),
         "exported_by": exported_by_line(request.user),
         "wide": sum(c.width for c in form.columns) > WIDE,
         "picked_start": start,
         # The query of this form's files and print view: the same organization, dates and 填表说明.
-        "export_query": urlencode({**params, **({"notes": form.notes_document}
-                                               if form.notes_choices() else {})}),
+        "export_query": urlencode(
+            {**params, **({"notes": form.notes_document} if form.notes_choices() else {})}
+        ),
     }
     nowrap = [c.kind in NOWRAP_KINDS or c.sensitive for c in form.columns]
     if fmt == "print":
         require(request.user, Perm.EXPORT)
         from paicha.audit.services import audit_export
 
-        audit_export(acting_user=request.user, what=f"{result.title}（打印）", org=org, params=params)
+        audit_export(
+            acting_user=request.user, what=f"{result.title}（打印）", org=org, params=params
+        )
         return HttpResponse(print_page(context, result, nowrap, request=request))
     # On screen a page of rows at a time; the files and the print view carry every row.
     page = Paginator(result.rows, PAGE_ROWS).get_page(request.GET.get("page"))
     base = {"org": org.code, "date": as_of.isoformat(), **picked}
     context["linked_rows"] = [
-        [(result.value(column, row), _drilldown_url(slug, base, form.link(row, column)), keep)
-         for column, keep in zip(form.columns, nowrap, strict=True)]
+        [
+            (result.value(column, row), _drilldown_url(slug, base, form.link(row, column)), keep)
+            for column, keep in zip(form.columns, nowrap, strict=True)
+        ]
         for row in page.object_list
     ]
     context["page"] = page
@@ -127,8 +156,9 @@ def print_page(context: dict, result, nowrap: list[bool], *, request=None) -> li
     one pass, not cell by cell in the template language (a register of thousands of rows stays
     well under a second), and never as one string: the template is rendered around a mark and
     the rows are encoded a few thousand at a time (a page of 100,000 rows is 35 MB)."""
-    page = render_to_string("reports/print.html", {**context, "body": mark_safe(_BODY_MARK)},
-                            request=request)
+    page = render_to_string(
+        "reports/print.html", {**context, "body": mark_safe(_BODY_MARK)}, request=request
+    )
     head, tail = page.split(_BODY_MARK)
     return [head.encode(), *_print_body(result, nowrap), tail.encode()]
 
@@ -141,9 +171,16 @@ def _print_body(result, nowrap: list[bool]):
     separator = ""
     for values in result.iter_display_rows():
         # html.escape is what django's escape does, without its lazy-string wrapper per cell.
-        rows.append("<tr>" + "".join([f"{tag}{html_escape(str(value))}</td>"
-                                      for tag, value in zip(opening, values, strict=True)])
-                    + "</tr>")
+        rows.append(
+            "<tr>"
+            + "".join(
+                [
+                    f"{tag}{html_escape(str(value))}</td>"
+                    for tag, value in zip(opening, values, strict=True)
+                ]
+            )
+            + "</tr>"
+        )
         if len(rows) >= _PRINT_ROWS_PER_PIECE:
             yield (separator + "\n".join(rows)).encode()
             rows.clear()
@@ -180,15 +217,29 @@ def members_behind(request, slug):
         start = parse_period_start(request.GET.get("start"), as_of)
     except ValueError as exc:
         raise Http404(str(exc)) from None
-    members = form.members_behind(org=org, as_of=as_of, row_code=unit.code, letter=letter,
-                                  own=request.GET.get("own") == "1", start=start)
+    members = form.members_behind(
+        org=org,
+        as_of=as_of,
+        row_code=unit.code,
+        letter=letter,
+        own=request.GET.get("own") == "1",
+        start=start,
+    )
     members = Member.objects.visible_to(request.user).filter(pk__in=members.values("pk"))
     page = Paginator(members.select_related("organization").order_by("org_path", "name"), 50)
     column = next((c for c in form.columns if c.letter == letter or c.key == letter), None)
-    return render(request, "reports/members_behind.html", {
-        "form": form, "org": org, "unit": unit, "as_of": as_of, "column": column,
-        "page": page.get_page(request.GET.get("page")),
-    })
+    return render(
+        request,
+        "reports/members_behind.html",
+        {
+            "form": form,
+            "org": org,
+            "unit": unit,
+            "as_of": as_of,
+            "column": column,
+            "page": page.get_page(request.GET.get("page")),
+        },
+    )
 
 
 def _header_rows(cells, depth):
@@ -210,8 +261,9 @@ def document_view(request, slug, pk):
     except KeyError:
         raise Http404(f"没有名为 {slug} 的文书") from None
     obj = get_for_user(declaration.model.objects, request.user, pk=pk)
-    return document_response(request, declaration, obj,
-                             fmt="docx" if request.GET.get("format") == "docx" else "print")
+    return document_response(
+        request, declaration, obj, fmt="docx" if request.GET.get("format") == "docx" else "print"
+    )
 
 
 def crosscheck_view(request):
@@ -224,5 +276,8 @@ def crosscheck_view(request):
     except ValueError as exc:
         messages.error(request, str(exc))
         as_of = timezone.localdate()
-    return render(request, "reports/crosschecks.html", {
-        "org": org, "as_of": as_of, "checks": cross_checks(org=org, as_of=as_of)})
+    return render(
+        request,
+        "reports/crosschecks.html",
+        {"org": org, "as_of": as_of, "checks": cross_checks(org=org, as_of=as_of)},
+    )

@@ -23,6 +23,9 @@ def wechat_group_qr_svg(branch: Organization) -> str:
 def contact_line(name: str, phone: str, wechat: str, email: str) -> str:
     """'王媛 电话0731-88880002 微信wangyuan 邮箱wy@x.cn' as the card prints a contact."""
     parts = [name] if name else []
-    parts += [f"{label}{value}" for label, value in
-              (("电话", phone), ("微信", wechat), ("邮箱", email)) if value]
+    parts += [
+        f"{label}{value}"
+        for label, value in (("电话", phone), ("微信", wechat), ("邮箱", email))
+        if value
+    ]
     return " ".join(parts)

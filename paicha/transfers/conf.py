@@ -20,8 +20,7 @@ DEFAULT_RECEIPT_DAYS = 30
 
 
 def validity_days(province_scope: str) -> int:
-    table = {**DEFAULT_VALIDITY_DAYS,
-             **getattr(settings, "PAICHA_TRANSFER_VALIDITY_DAYS", {})}
+    table = {**DEFAULT_VALIDITY_DAYS, **getattr(settings, "PAICHA_TRANSFER_VALIDITY_DAYS", {})}
     return int(table.get(province_scope, DEFAULT_VALIDITY_DAYS["outside"]))
 
 

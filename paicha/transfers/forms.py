@@ -34,8 +34,12 @@ def _dates(form):
     for name, field in list(form.fields.items()):
         if isinstance(field, forms.DateField) and not isinstance(field, LooseDateField):
             kind = MonthField if name == "dues_paid_to" else LooseDateField
-            form.fields[name] = kind(label=field.label, required=field.required,
-                                     help_text=field.help_text, initial=field.initial)
+            form.fields[name] = kind(
+                label=field.label,
+                required=field.required,
+                help_text=field.help_text,
+                initial=field.initial,
+            )
 
 
 class OrgCodeField(forms.CharField):
@@ -55,22 +59,41 @@ class OrgCodeField(forms.CharField):
 
 
 LETTER_FIELDS = ("letter_number", "letter_date", "province_scope", "validity_days")
-FOUR_FACTS = ("permanence", "contact_phone", "contact_wechat", "destination", "backup_contact",
-              "backup_contact_phone")
+FOUR_FACTS = (
+    "permanence",
+    "contact_phone",
+    "contact_wechat",
+    "destination",
+    "backup_contact",
+    "backup_contact_phone",
+)
 
 
 class TransferOutForm(BootstrapMixin, forms.ModelForm):
     counterpart_code = OrgCodeField(
-        label="接收党组织代码（本系统内）", required=False, max_length=32,
-        help_text="接收党组织在本系统内的，填写其组织代码（任何单位均可）；否则留空并填写下面的名称")
+        label="接收党组织代码（本系统内）",
+        required=False,
+        max_length=32,
+        help_text="接收党组织在本系统内的，填写其组织代码（任何单位均可）；否则留空并填写下面的名称",
+    )
 
     class Meta:
         model = Transfer
-        fields = (*LETTER_FIELDS, "counterpart_name", *FOUR_FACTS, "dues_paid_to", "talk_date",
-                  "talk_by", "talk_notes", "remarks")
+        fields = (
+            *LETTER_FIELDS,
+            "counterpart_name",
+            *FOUR_FACTS,
+            "dues_paid_to",
+            "talk_date",
+            "talk_by",
+            "talk_notes",
+            "remarks",
+        )
         labels = {"counterpart_name": "接收单位党组织名称（本系统外）"}
-        widgets = {"talk_notes": forms.Textarea(attrs={"rows": 3}),
-                   "remarks": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "talk_notes": forms.Textarea(attrs={"rows": 3}),
+            "remarks": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +103,9 @@ class TransferOutForm(BootstrapMixin, forms.ModelForm):
         self.fields["validity_days"].required = False
         self.fields["validity_days"].help_text = (
             f"留空按默认：省内 {conf.validity_days(ProvinceScope.WITHIN)} 天，"
-            f"省外 {conf.validity_days(ProvinceScope.OUTSIDE)} 天；最长 {conf.validity_max_days()} 天")
+            f"省外 {conf.validity_days(ProvinceScope.OUTSIDE)} 天；"
+            f"最长 {conf.validity_max_days()} 天"
+        )
         self.order_fields(["letter_number", "letter_date", "counterpart_code", "counterpart_name"])
         # BootstrapMixin ran before these fields were replaced.
         for field in self.fields.values():
@@ -90,7 +115,9 @@ class TransferOutForm(BootstrapMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("counterpart_code") and not (data.get("counterpart_name") or "").strip():
-            self.add_error("counterpart_name", "请填写接收单位党组织名称，或填写本系统内接收党组织代码")
+            self.add_error(
+                "counterpart_name", "请填写接收单位党组织名称，或填写本系统内接收党组织代码"
+            )
         return data
 
     def _post_clean(self):
@@ -102,8 +129,10 @@ class TransferEditForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Transfer
         fields = TRANSFER_EDITABLE
-        widgets = {"talk_notes": forms.Textarea(attrs={"rows": 3}),
-                   "remarks": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "talk_notes": forms.Textarea(attrs={"rows": 3}),
+            "remarks": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,26 +154,43 @@ class TransferInForm(BootstrapMixin, forms.Form):
     member_type = forms.ChoiceField(label="党员类型", choices=MemberType.choices)
     join_date = LooseDateField(label="入党日期", help_text="成为预备党员的日期")
     full_date = LooseDateField(label="转正日期", required=False, help_text="预备党员不填")
-    education = forms.ChoiceField(label="学历", choices=[("", "—")] + Education.choices,
-                                  required=False)
-    person_category = forms.ChoiceField(label="人员类别", required=False,
-                                        choices=[("", "—")] + PersonCategory.choices)
-    student_level = forms.ChoiceField(label="学生类别", required=False,
-                                      choices=[("", "—")] + StudentLevel.choices)
-    mobile = forms.RegexField(label="手机号码", regex=r"^1\d{10}$", required=False,
-                              error_messages={"invalid": "手机号码应为以1开头的11位数字"})
+    education = forms.ChoiceField(
+        label="学历", choices=[("", "—")] + Education.choices, required=False
+    )
+    person_category = forms.ChoiceField(
+        label="人员类别", required=False, choices=[("", "—")] + PersonCategory.choices
+    )
+    student_level = forms.ChoiceField(
+        label="学生类别", required=False, choices=[("", "—")] + StudentLevel.choices
+    )
+    mobile = forms.RegexField(
+        label="手机号码",
+        regex=r"^1\d{10}$",
+        required=False,
+        error_messages={"invalid": "手机号码应为以1开头的11位数字"},
+    )
     letter_number = forms.CharField(label="介绍信编号", max_length=40, required=False)
     letter_date = LooseDateField(label="介绍信开具日期")
     counterpart_name = forms.CharField(label="原所在党组织名称", max_length=200)
     province_scope = forms.ChoiceField(label="省内/省外", choices=ProvinceScope.choices)
     validity_days = forms.IntegerField(label="有效期（天）", required=False, min_value=1)
     dues_paid_to = MonthField(label="党费已交到（月份）", required=False)
-    receipt_date = LooseDateField(label="回执寄出日期", required=False,
-                                  help_text="已把回执联寄回原所在党组织的，填写寄出日期")
+    receipt_date = LooseDateField(
+        label="回执寄出日期", required=False, help_text="已把回执联寄回原所在党组织的，填写寄出日期"
+    )
 
-    MEMBER_FIELDS = ("name", "id_number", "ethnicity", "member_type", "join_date", "full_date",
-                     "education",
-                     "person_category", "student_level", "mobile")
+    MEMBER_FIELDS = (
+        "name",
+        "id_number",
+        "ethnicity",
+        "member_type",
+        "join_date",
+        "full_date",
+        "education",
+        "person_category",
+        "student_level",
+        "mobile",
+    )
 
     def clean(self):
         data = super().clean()
@@ -156,8 +202,11 @@ class TransferInForm(BootstrapMixin, forms.Form):
 class BranchForm(BootstrapMixin, forms.Form):
     on = LooseDateField(label="接收日期")
     branch_code = forms.CharField(
-        label="编入党支部代码", max_length=32, required=False,
-        help_text="接收党组织是党委或党总支的，可直接编入其下属党支部；留空则编入接收党组织本身")
+        label="编入党支部代码",
+        max_length=32,
+        required=False,
+        help_text="接收党组织是党委或党总支的，可直接编入其下属党支部；留空则编入接收党组织本身",
+    )
 
     def __init__(self, *args, target: Organization, **kwargs):
         self.target = target
@@ -175,8 +224,9 @@ class BranchForm(BootstrapMixin, forms.Form):
 
 class RefuseForm(BootstrapMixin, forms.Form):
     on = LooseDateField(label="退回日期")
-    reason = forms.CharField(label="退回原因", max_length=300,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="退回原因", max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReceiptForm(BootstrapMixin, forms.Form):
@@ -192,8 +242,9 @@ class FollowUpForm(BootstrapMixin, forms.Form):
 
 class PocketForm(BootstrapMixin, forms.Form):
     on = LooseDateField(label="认定日期")
-    reason = forms.CharField(label="未按期报到的原因", max_length=300,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="未按期报到的原因", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PocketResolveForm(BootstrapMixin, forms.Form):
@@ -204,8 +255,17 @@ class PocketResolveForm(BootstrapMixin, forms.Form):
 class FlowForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = FlowRecord
-        fields = ("destination", "since", "scope", "certificate_number", "certificate_issued_by",
-                  "certificate_issued_on", "contact_person", "contact_phone", "reported")
+        fields = (
+            "destination",
+            "since",
+            "scope",
+            "certificate_number",
+            "certificate_issued_by",
+            "certificate_issued_on",
+            "contact_person",
+            "contact_phone",
+            "reported",
+        )
         help_texts = {"certificate_issued_by": "留空则填党员所在的基层党委"}
 
     def __init__(self, *args, **kwargs):
@@ -232,10 +292,15 @@ class CloseForm(BootstrapMixin, forms.Form):
 
 class AbroadForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="类别", choices=AbroadKind.choices)
-    place = forms.CharField(label="出国（境）去向", max_length=200, help_text="国家（地区）及单位、学校")
-    reason = forms.CharField(label="事由", max_length=200, required=False,
-                             help_text="留学、劳务、探亲、定居等")
-    period_from = LooseDateField(label="起始日期", help_text="保留组织关系的起始日期，或停止党籍的日期")
+    place = forms.CharField(
+        label="出国（境）去向", max_length=200, help_text="国家（地区）及单位、学校"
+    )
+    reason = forms.CharField(
+        label="事由", max_length=200, required=False, help_text="留学、劳务、探亲、定居等"
+    )
+    period_from = LooseDateField(
+        label="起始日期", help_text="保留组织关系的起始日期，或停止党籍的日期"
+    )
     period_to = LooseDateField(label="保留组织关系截止日期", required=False)
 
 
@@ -255,7 +320,8 @@ class OrgDateForm(BootstrapMixin, forms.Form):
 
 
 class AbroadApprovalForm(BootstrapMixin, forms.Form):
-    approved = forms.TypedChoiceField(label="审批结论", coerce=lambda v: v == "1",
-                                      choices=[("1", "同意"), ("0", "不同意，退回")])
+    approved = forms.TypedChoiceField(
+        label="审批结论", coerce=lambda v: v == "1", choices=[("1", "同意"), ("0", "不同意，退回")]
+    )
     opinion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 3}))
     signed_on = LooseDateField(label="签署日期")

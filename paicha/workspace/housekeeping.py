@@ -19,12 +19,17 @@ def purge_import_files(*, now: datetime.datetime) -> int:
     from paicha.members.models import RUNNING_IMPORT_STATES, ImportState, MemberImport
 
     cutoff = now - datetime.timedelta(days=settings.IMPORT_FILES_KEEP_DAYS)
-    old = (MemberImport.objects.filter(created_at__lt=cutoff)
-           .exclude(state__in=RUNNING_IMPORT_STATES).exclude(content=b""))
+    old = (
+        MemberImport.objects.filter(created_at__lt=cutoff)
+        .exclude(state__in=RUNNING_IMPORT_STATES)
+        .exclude(content=b"")
+    )
     # A file checked but never confirmed cannot be confirmed once it is gone.
     old.filter(state=ImportState.CHECKED).update(
-        state=ImportState.REJECTED, finished_at=now,
-        message="上传的文件已超过保存期限被清除，未导入任何数据，请重新上传")
+        state=ImportState.REJECTED,
+        finished_at=now,
+        message="上传的文件已超过保存期限被清除，未导入任何数据，请重新上传",
+    )
     return old.update(content=b"")
 
 
@@ -43,8 +48,9 @@ def purge_downloads(*, now: datetime.datetime) -> int:
 def purge_task_rows(*, now: datetime.datetime) -> int:
     from django_tasks_db.models import DBTaskResult
 
-    deleted, _ = DBTaskResult.objects.finished().filter(
-        finished_at__lt=now - DOWNLOADS_KEEP).delete()
+    deleted, _ = (
+        DBTaskResult.objects.finished().filter(finished_at__lt=now - DOWNLOADS_KEEP).delete()
+    )
     return deleted
 
 

@@ -17,9 +17,16 @@ def is_empty() -> bool:
 
 
 @transaction.atomic
-def installation_init(*, org_name: str, org_code: str, org_category: str, username: str,
-                      password: str, full_name: str = "",
-                      org_kind: str = OrgKind.DEPARTMENT) -> tuple[Organization, User]:
+def installation_init(
+    *,
+    org_name: str,
+    org_code: str,
+    org_category: str,
+    username: str,
+    password: str,
+    full_name: str = "",
+    org_kind: str = OrgKind.DEPARTMENT,
+) -> tuple[Organization, User]:
     """Create the top organization and its first 组织部门 account; only in an empty
     installation. Every bad value is reported at once, by field, in Chinese."""
     # Lock out a second first-run submitted at the same time: the one that waits finds the
@@ -43,11 +50,14 @@ def installation_init(*, org_name: str, org_code: str, org_category: str, userna
     if errors:
         raise ValidationError(errors)
     try:
-        org = org_create_top(name=org_name, code=org_code, category=org_category,
-                             kind=org_kind)
+        org = org_create_top(name=org_name, code=org_code, category=org_category, kind=org_kind)
     except ValidationError as exc:
-        raise ValidationError({f"org_{k}" if k in ("name", "code", "category", "kind") else k: v
-                               for k, v in exc.message_dict.items()}) from exc
+        raise ValidationError(
+            {
+                f"org_{k}" if k in ("name", "code", "category", "kind") else k: v
+                for k, v in exc.message_dict.items()
+            }
+        ) from exc
     account.organization = org
     account.set_password(password)
     account.full_clean()

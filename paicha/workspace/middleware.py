@@ -13,7 +13,11 @@ class FirstRunMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (request.path == LOGIN_PATH and request.method == "GET"
-                and not request.user.is_authenticated and is_empty()):
+        if (
+            request.path == LOGIN_PATH
+            and request.method == "GET"
+            and not request.user.is_authenticated
+            and is_empty()
+        ):
             return redirect("setup")
         return self.get_response(request)

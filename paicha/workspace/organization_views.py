@@ -27,10 +27,15 @@ def tree(request):
 
 def tree_children(request, code):
     org = get_org_for_user(request.user, code)
-    return render(request, "organizations/_tree_children.html", {
-        "org": org, "children": org_children_with_counts(org),
-        "show_root": request.GET.get("root") == "1",
-    })
+    return render(
+        request,
+        "organizations/_tree_children.html",
+        {
+            "org": org,
+            "children": org_children_with_counts(org),
+            "show_root": request.GET.get("root") == "1",
+        },
+    )
 
 
 @require_GET
@@ -47,16 +52,22 @@ def pick(request):
 
 def detail(request, code):
     org = get_org_for_user(request.user, code)
-    return render(request, "organizations/detail.html", {
-        "org": org,
-        "ancestors": [a for a in org.ancestors() if a.path.startswith(request.user.organization.path)],
-        "children": org_children_with_counts(org),
-        "member_count": org.members.on_roster().count(),
-        "subtree_member_count": org.members.model.objects.in_subtree(org).on_roster().count(),
-        "history": history_of(org)[:50],
-        "can_manage": request.user.can(Perm.MANAGE_ORGS),
-        "is_scope_root": org.pk == request.user.organization_id,
-    })
+    return render(
+        request,
+        "organizations/detail.html",
+        {
+            "org": org,
+            "ancestors": [
+                a for a in org.ancestors() if a.path.startswith(request.user.organization.path)
+            ],
+            "children": org_children_with_counts(org),
+            "member_count": org.members.on_roster().count(),
+            "subtree_member_count": org.members.model.objects.in_subtree(org).on_roster().count(),
+            "history": history_of(org)[:50],
+            "can_manage": request.user.can(Perm.MANAGE_ORGS),
+            "is_scope_root": org.pk == request.user.organization_id,
+        },
+    )
 
 
 def create(request, code):
@@ -71,8 +82,11 @@ def create(request, code):
         else:
             messages.success(request, f"已新建党组织“{org.name}”")
             return redirect(org)
-    return render(request, "organizations/form.html",
-                  {"form": form, "org": parent, "title": f"在“{parent.name}”下新建党组织"})
+    return render(
+        request,
+        "organizations/form.html",
+        {"form": form, "org": parent, "title": f"在“{parent.name}”下新建党组织"},
+    )
 
 
 def edit(request, code):
@@ -84,16 +98,21 @@ def edit(request, code):
             form = refused
         elif request.method == "POST" and form.is_valid():
             try:
-                org = services.org_update(org=org, acting_user=request.user,
-                                          **{f: form.cleaned_data[f] for f in form.changed_data})
+                org = services.org_update(
+                    org=org,
+                    acting_user=request.user,
+                    **{f: form.cleaned_data[f] for f in form.changed_data},
+                )
             except ValidationError as exc:
                 errors_into(form, exc)
             else:
                 messages.success(request, f"已保存“{org.name}”")
                 return redirect(org)
-    return render(request, "organizations/form.html",
-                  {"form": form, "org": org, "title": f"修改“{org.name}”",
-                   "version": version_of(org)})
+    return render(
+        request,
+        "organizations/form.html",
+        {"form": form, "org": org, "title": f"修改“{org.name}”", "version": version_of(org)},
+    )
 
 
 def _below_own_root(request, org) -> None:
@@ -109,17 +128,26 @@ def move(request, code):
     form.fields["target"].label = "新的上级党组织代码"
     if request.method == "POST" and form.is_valid():
         try:
-            services.org_move(org=org, new_parent=form.cleaned_data["target"],
-                              acting_user=request.user)
+            services.org_move(
+                org=org, new_parent=form.cleaned_data["target"], acting_user=request.user
+            )
         except ValidationError as exc:
             errors_into(form, exc)
         else:
-            messages.success(request, f"“{org.name}”已调整到“{form.cleaned_data['target'].name}”之下")
+            messages.success(
+                request, f"“{org.name}”已调整到“{form.cleaned_data['target'].name}”之下"
+            )
             return redirect("organizations:detail", code=org.code)
-    return render(request, "organizations/form.html", {
-        "form": form, "org": org, "title": f"调整“{org.name}”的隶属关系",
-        "explain": "该组织连同其下级组织、党员及全部记录一起移动；原隶属关系保留在变更历史中。",
-    })
+    return render(
+        request,
+        "organizations/form.html",
+        {
+            "form": form,
+            "org": org,
+            "title": f"调整“{org.name}”的隶属关系",
+            "explain": "该组织连同其下级组织、党员及全部记录一起移动；原隶属关系保留在变更历史中。",
+        },
+    )
 
 
 def merge(request, code):
@@ -130,14 +158,23 @@ def merge(request, code):
     form.fields["target"].label = "并入的党组织代码"
     if request.method == "POST" and form.is_valid():
         try:
-            target = services.org_merge(source=org, target=form.cleaned_data["target"],
-                                        acting_user=request.user)
+            target = services.org_merge(
+                source=org, target=form.cleaned_data["target"], acting_user=request.user
+            )
         except ValidationError as exc:
             errors_into(form, exc)
         else:
             messages.success(request, f"“{org.name}”已并入“{target.name}”")
             return redirect(target)
-    return render(request, "organizations/form.html", {
-        "form": form, "org": org, "title": f"把“{org.name}”合并到其他党组织",
-        "explain": "该组织的党员、记录和下级组织全部转到目标组织；该组织标记为已合并，历史记录保留。",
-    })
+    return render(
+        request,
+        "organizations/form.html",
+        {
+            "form": form,
+            "org": org,
+            "title": f"把“{org.name}”合并到其他党组织",
+            "explain": (
+                "该组织的党员、记录和下级组织全部转到目标组织；该组织标记为已合并，历史记录保留。"
+            ),
+        },
+    )

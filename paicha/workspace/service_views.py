@@ -34,15 +34,17 @@ def healthz(request):
     else:
         checks["worker"] = "unknown"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
 
 
 class SetupForm(forms.Form):
     org_name = forms.CharField(label="最高一级党组织名称", max_length=100)
     org_code = forms.CharField(label="组织代码", max_length=32)
-    org_category = forms.ChoiceField(label="党组织类别", choices=OrgCategory.choices,
-                                     initial=OrgCategory.SCHOOL)
+    org_category = forms.ChoiceField(
+        label="党组织类别", choices=OrgCategory.choices, initial=OrgCategory.SCHOOL
+    )
     username = forms.CharField(label="组织部门账号用户名", max_length=150)
     full_name = forms.CharField(label="姓名", max_length=30, required=False)
     password = forms.CharField(label="密码", widget=forms.PasswordInput, strip=False)
@@ -64,9 +66,13 @@ def setup(request):
         data = form.cleaned_data
         try:
             _, account = installation_init(
-                org_name=data["org_name"], org_code=data["org_code"],
-                org_category=data["org_category"], username=data["username"],
-                password=data["password"], full_name=data["full_name"])
+                org_name=data["org_name"],
+                org_code=data["org_code"],
+                org_category=data["org_category"],
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
+            )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 form.add_error(None if field == "__all__" else field, messages)

@@ -17,21 +17,32 @@ def home(request):
     children = user.organization.children.filter(is_active=True) if user.organization else []
     # The same counts as the dashboard of the user's organization on the same day.
     counts = roster_counts(members, as_of=today) if user.organization else {}
-    return render(request, "core/home.html", {
-        "member_total": members.count(),
-        "member_active": counts.get("members", 0),
-        "org_count": orgs.count(),
-        "children": children,
-        "work": {**_work_counts(user, today), "lost": counts["lost"],
-                 "unverified": counts["unverified"]} if user.organization else {},
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "member_total": members.count(),
+            "member_active": counts.get("members", 0),
+            "org_count": orgs.count(),
+            "children": children,
+            "work": {
+                **_work_counts(user, today),
+                "lost": counts["lost"],
+                "unverified": counts["unverified"],
+            }
+            if user.organization
+            else {},
+        },
+    )
 
 
 def _work_counts(user, today):
     """What is waiting for this user today, from each area's own selectors."""
     from paicha.cases.models import LostContactCase, SearchAttempt
     from paicha.cases.selectors import (
-        attempts_missing_signature, cases_returned_to, cases_waiting_for,
+        attempts_missing_signature,
+        cases_returned_to,
+        cases_waiting_for,
     )
     from paicha.transfers.selectors import incoming_for_user, overdue_transfers_out
 
@@ -51,9 +62,11 @@ def search(request):
     members = orgs = None
     if query:
         initials = query.lower()
-        members = Member.objects.visible_to(request.user).filter(
-            Q(name__contains=query) | Q(name_initials__startswith=initials)
-        ).select_related("organization")
+        members = (
+            Member.objects.visible_to(request.user)
+            .filter(Q(name__contains=query) | Q(name_initials__startswith=initials))
+            .select_related("organization")
+        )
         orgs = Organization.objects.visible_to(request.user).filter(
             Q(name__contains=query) | Q(code=query)
         )[:20]

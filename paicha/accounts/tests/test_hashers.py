@@ -17,8 +17,9 @@ def test_passwords_are_stored_with_the_measured_argon2id_parameters():
 def test_a_password_hashed_with_other_parameters_works_and_is_rehashed_at_login(client, tree):
     old = Argon2PasswordHasher().encode("Right-pass-1", "saltsaltsalt1234")
     assert "$m=102400,t=2,p=8$" in old
-    user = User.objects.create(username="w", password=old, organization=tree.branch_a1,
-                               role=Role.BRANCH_WORKER)
+    user = User.objects.create(
+        username="w", password=old, organization=tree.branch_a1, role=Role.BRANCH_WORKER
+    )
     with override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS):
         response = client.post("/accounts/login/", {"username": "w", "password": "Right-pass-1"})
     assert response.status_code == 302

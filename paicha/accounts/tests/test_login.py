@@ -27,18 +27,21 @@ def test_pages_need_login(client, db):
 
 
 def test_login_works_and_shows_the_own_organization(client, tree):
-    User.objects.create_user("w", password="Right-pass-1", organization=tree.branch_a1,
-                             role=Role.BRANCH_WORKER)
-    response = client.post(reverse("login"), {"username": "w", "password": "Right-pass-1"},
-                           follow=True)
+    User.objects.create_user(
+        "w", password="Right-pass-1", organization=tree.branch_a1, role=Role.BRANCH_WORKER
+    )
+    response = client.post(
+        reverse("login"), {"username": "w", "password": "Right-pass-1"}, follow=True
+    )
     assert response.status_code == 200
     assert "文学院教工第一党支部" in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_repeated_failures_lock_the_account(client, tree):
-    User.objects.create_user("w", password="Right-pass-1", organization=tree.branch_a1,
-                             role=Role.BRANCH_WORKER)
+    User.objects.create_user(
+        "w", password="Right-pass-1", organization=tree.branch_a1, role=Role.BRANCH_WORKER
+    )
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("login"), {"username": "w", "password": "wrong"})
     response = client.post(reverse("login"), {"username": "w", "password": "Right-pass-1"})

@@ -57,8 +57,7 @@ def test_lists_and_search_show_only_the_own_subtree(tree, personas, client_for):
     make_member(tree.branch_b1, "张乙")
     make_member(tree.other_branch, "张丙")
     client = client_for(personas["worker_a1"])
-    for url in (reverse("members:list"), reverse("search") + "?q=张",
-                reverse("search") + "?q=zy"):
+    for url in (reverse("members:list"), reverse("search") + "?q=张", reverse("search") + "?q=zy"):
         body = client.get(url).content.decode()
         assert "张乙" not in body and "张丙" not in body, url
     assert "张甲" in client.get(reverse("search") + "?q=zj").content.decode()

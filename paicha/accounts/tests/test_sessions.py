@@ -16,8 +16,9 @@ from paicha.organizations.permissions import Role
 
 @pytest.fixture
 def worker(tree):
-    return User.objects.create_user("zb1006", password="Right-pass-1",
-                                    organization=tree.branch_a1, role=Role.BRANCH_WORKER)
+    return User.objects.create_user(
+        "zb1006", password="Right-pass-1", organization=tree.branch_a1, role=Role.BRANCH_WORKER
+    )
 
 
 def _login(client, username="zb1006"):
@@ -43,7 +44,8 @@ def test_a_session_in_use_is_renewed_once_the_refresh_interval_has_passed(client
     session.save()
     Session.objects.filter(session_key=session.session_key).update(
         expire_date=Session.objects.get(session_key=session.session_key).expire_date
-        - __import__("datetime").timedelta(hours=1))
+        - __import__("datetime").timedelta(hours=1)
+    )
     before = _expiry(client)
     assert client.get(reverse("home")).status_code == 200
     renewed = _expiry(client)

@@ -24,8 +24,12 @@ def test_delete_is_recorded_with_the_old_values(tree):
 
 
 def test_log_is_for_department_and_auditors_only(tree, personas, client_for):
-    for name, status in (("worker_a1", 403), ("reviewer_a", 403), ("auditor", 200),
-                         ("department", 200)):
+    for name, status in (
+        ("worker_a1", 403),
+        ("reviewer_a", 403),
+        ("auditor", 200),
+        ("department", 200),
+    ):
         assert client_for(personas[name]).get(reverse("audit:list")).status_code == status
 
 
@@ -49,6 +53,7 @@ def test_auditor_of_another_tree_sees_none_of_this_log(tree, personas, client_fo
     from paicha.organizations.permissions import Role
 
     make_member(tree.branch_a1, "李甲")
-    other = User.objects.create_user("aud2", password="x-Secret-9", organization=tree.other_root,
-                                     role=Role.AUDITOR)
+    other = User.objects.create_user(
+        "aud2", password="x-Secret-9", organization=tree.other_root, role=Role.AUDITOR
+    )
     assert "李甲" not in client_for(other).get(reverse("audit:list")).content.decode()

@@ -27,8 +27,11 @@ def _parts(content: bytes, fmt: str) -> dict[str, str]:
     if fmt == "print":
         return {"page": _CSRF.sub(r"\1", _MINUTE.sub("M", content.decode()))}
     with zipfile.ZipFile(io.BytesIO(content)) as package:
-        return {name: _MINUTE.sub("M", package.read(name).decode("utf-8", "surrogateescape"))
-                for name in package.namelist() if name != "docProps/core.xml"}
+        return {
+            name: _MINUTE.sub("M", package.read(name).decode("utf-8", "surrogateescape"))
+            for name in package.namelist()
+            if name != "docProps/core.xml"
+        }
 
 
 @pytest.fixture
@@ -42,8 +45,10 @@ def roster(tree, settings, tmp_path):
 
 
 def _form_url(org, fmt):
-    return (reverse("reports:form", args=["branch-roster"])
-            + f"?org={org.code}&date=2026-11-01&format={fmt}")
+    return (
+        reverse("reports:form", args=["branch-roster"])
+        + f"?org={org.code}&date=2026-11-01&format={fmt}"
+    )
 
 
 def _direct_then_queued(client, url, settings):
@@ -66,7 +71,8 @@ def _job_file(client, job) -> bytes:
 @pytest.mark.parametrize("fmt", ["xlsx", "docx", "print"])
 @pytest.mark.parametrize("persona", ["department", "auditor"])  # the auditor sees masked ids
 def test_a_large_form_export_is_built_by_the_worker_as_the_direct_download(
-        roster, personas, client_for, settings, fmt, persona):
+    roster, personas, client_for, settings, fmt, persona
+):
     client = client_for(personas[persona])
     direct, job = _direct_then_queued(client, _form_url(roster.root, fmt), settings)
     job.refresh_from_db()
@@ -93,7 +99,8 @@ def test_a_large_form_export_is_built_by_the_worker_as_the_direct_download(
 
 
 def test_a_large_list_export_is_built_by_the_worker_as_the_direct_download(
-        roster, personas, client_for, settings):
+    roster, personas, client_for, settings
+):
     client = client_for(personas["reviewer_a"])
     url = reverse("evidence:dues") + f"?org={roster.college_a.code}&format=xlsx"
     direct, job = _direct_then_queued(client, url, settings)
@@ -101,15 +108,17 @@ def test_a_large_list_export_is_built_by_the_worker_as_the_direct_download(
     assert job.state == JobState.DONE and job.title == "党费交纳情况（文学院党委）"
     content = _job_file(client, job)
     assert _parts(content, "xlsx") == _parts(direct.content, "xlsx")
-    names = [row[1] for row in load_workbook(io.BytesIO(content)).active.iter_rows(
-        min_row=5, values_only=True) if row[1]]
+    names = [
+        row[1]
+        for row in load_workbook(io.BytesIO(content)).active.iter_rows(min_row=5, values_only=True)
+        if row[1]
+    ]
     assert names == ["张三", "李四"]
     assert job.filename == unquote(direct["Content-Disposition"].split("''")[1])
     assert job.filename.startswith("党费交纳情况_文学院党委")
 
 
-def test_only_the_user_who_asked_gets_the_job_and_its_file(roster, personas, client_for,
-                                                           settings):
+def test_only_the_user_who_asked_gets_the_job_and_its_file(roster, personas, client_for, settings):
     client = client_for(personas["department"])
     _, job = _direct_then_queued(client, _form_url(roster.root, "xlsx"), settings)
     for other in ("auditor", "reviewer_a", "outsider"):
@@ -129,7 +138,8 @@ def test_small_exports_stay_direct_and_no_job_is_made(roster, personas, client_f
 
 
 def test_a_build_that_fails_half_way_leaves_the_job_failed_and_retryable(
-        roster, personas, client_for, settings, monkeypatch):
+    roster, personas, client_for, settings, monkeypatch
+):
     from paicha.reports import views
 
     real = views.RENDERERS["xlsx"]
@@ -157,7 +167,8 @@ def test_a_build_that_fails_half_way_leaves_the_job_failed_and_retryable(
 
 
 def test_an_export_whose_worker_died_ends_failed_and_is_built_on_retry(
-        roster, personas, client_for, settings):
+    roster, personas, client_for, settings
+):
     """The worker was killed while building: the job stayed 'running' under a worker that no
     longer beats. The next worker ends it as failed; the user's retry builds the file."""
     settings.TASKS_INLINE = False
@@ -168,8 +179,9 @@ def test_an_export_whose_worker_died_ends_failed_and_is_built_on_retry(
     now = timezone.now()
     stale = now - datetime.timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS + 5)
     WorkerHeartbeat.objects.create(worker="killed", started_at=stale, seen_at=stale)
-    BackgroundJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, worker="killed",
-                                                   stage="写入行", done=1, total=3)
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, worker="killed", stage="写入行", done=1, total=3
+    )
     assert jobs.reap_stale(now=now) == 1
     job.refresh_from_db()
     assert job.state == JobState.FAILED and "中断" in job.message and not job.file
@@ -182,7 +194,8 @@ def test_an_export_whose_worker_died_ends_failed_and_is_built_on_retry(
 
 
 def test_a_job_whose_creator_was_deactivated_is_refused_with_a_reason(
-        roster, personas, client_for, settings):
+    roster, personas, client_for, settings
+):
     settings.TASKS_INLINE = False
     settings.EXPORT_IN_BACKGROUND_ABOVE = 1
     user = personas["department"]
@@ -196,7 +209,8 @@ def test_a_job_whose_creator_was_deactivated_is_refused_with_a_reason(
 
 
 def test_the_member_roster_export_above_the_threshold_of_rows_is_built_by_the_worker(
-        roster, personas, client_for, settings):
+    roster, personas, client_for, settings
+):
     client = client_for(personas["auditor"])
     url = reverse("members:export") + f"?org={roster.college_a.code}"
     settings.EXPORT_IN_BACKGROUND_ABOVE = 2  # the college has two members: sent at once
@@ -208,8 +222,10 @@ def test_the_member_roster_export_above_the_threshold_of_rows_is_built_by_the_wo
     assert queued["Location"] == jobs.job_url(job) and job.title == "党员名册（文学院党委）"
 
     def cells(content):
-        return [[c for c in row if not str(c or "").startswith("导出时间")]
-                for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
+        return [
+            [c for c in row if not str(c or "").startswith("导出时间")]
+            for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+        ]
 
     content = _job_file(client, job)
     assert cells(content) == cells(direct.content)

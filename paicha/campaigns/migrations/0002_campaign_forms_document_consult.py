@@ -4,20 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0001_initial'),
+        ("campaigns", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='consult_department',
-            field=models.BooleanField(default=False, help_text='进行相关处置或处分前，基层党委（党总支）必须与上级党委组织部门沟通', verbose_name='处置前须与上级党委组织部门沟通'),
+            model_name="campaign",
+            name="consult_department",
+            field=models.BooleanField(
+                default=False,
+                help_text="进行相关处置或处分前，基层党委（党总支）必须与上级党委组织部门沟通",
+                verbose_name="处置前须与上级党委组织部门沟通",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='forms_document',
-            field=models.CharField(blank=True, choices=[('000', '组织部《关于深入推进党员组织关系排查工作的通知》'), ('001', '校党委组织部《关于开展党员组织关系集中排查的通知》'), ('002', '《市司法局党员组织关系集中排查工作步骤》'), ('003', '湘组〔2016〕4号'), ('004', '《陕西省防止党员“失联”十条措施》')], max_length=10, verbose_name='报表填表说明依据文件'),
+            model_name="campaign",
+            name="forms_document",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("000", "组织部《关于深入推进党员组织关系排查工作的通知》"),
+                    ("001", "校党委组织部《关于开展党员组织关系集中排查的通知》"),
+                    ("002", "《市司法局党员组织关系集中排查工作步骤》"),
+                    ("003", "湘组〔2016〕4号"),
+                    ("004", "《陕西省防止党员“失联”十条措施》"),
+                ],
+                max_length=10,
+                verbose_name="报表填表说明依据文件",
+            ),
         ),
     ]

@@ -31,14 +31,21 @@ class CountsForm(FormDeclaration):
 
     def rows(self, *, org, as_of):
         members, checked = FIGURES.get(org.code, (0, 0))
-        return [{"item": "教职工", "members": members, "checked": checked},
-                {"item": "学生", "members": 1, "checked": 1}]
+        return [
+            {"item": "教职工", "members": members, "checked": checked},
+            {"item": "学生", "members": 1, "checked": 1},
+        ]
 
     def checks(self, rows, *, org, as_of):
-        return [Check(rule="已核查 ≤ 党员数", where=row["item"],
-                      ok=row["checked"] <= row["members"],
-                      detail=f"已核查{row['checked']}人，党员数{row['members']}人")
-                for row in rows]
+        return [
+            Check(
+                rule="已核查 ≤ 党员数",
+                where=row["item"],
+                ok=row["checked"] <= row["members"],
+                detail=f"已核查{row['checked']}人，党员数{row['members']}人",
+            )
+            for row in rows
+        ]
 
 
 @pytest.fixture
@@ -56,17 +63,29 @@ def counts_form():
 @pytest.fixture
 def campaign(tree, personas, counts_form):
     campaign = services.campaign_create_from_template(
-        org=tree.root, template="branch-flow", name="党员组织关系集中排查",
-        doc_number="湘组〔2016〕4号", start=START, acting_user=personas["department"])
-    RequiredForm.objects.create(campaign=campaign, form_slug="test-counts", level=Level.BRANCH,
-                                deadline=DUE)
-    RequiredForm.objects.create(campaign=campaign, form_slug="test-counts",
-                                level=Level.COMMITTEE, deadline=DUE)
-    RequiredForm.objects.create(campaign=campaign, form_slug="branch-roster",
-                                level=Level.BRANCH, recurrence=Recurrence.MONTHLY_END)
+        org=tree.root,
+        template="branch-flow",
+        name="党员组织关系集中排查",
+        doc_number="湘组〔2016〕4号",
+        start=START,
+        acting_user=personas["department"],
+    )
+    RequiredForm.objects.create(
+        campaign=campaign, form_slug="test-counts", level=Level.BRANCH, deadline=DUE
+    )
+    RequiredForm.objects.create(
+        campaign=campaign, form_slug="test-counts", level=Level.COMMITTEE, deadline=DUE
+    )
+    RequiredForm.objects.create(
+        campaign=campaign,
+        form_slug="branch-roster",
+        level=Level.BRANCH,
+        recurrence=Recurrence.MONTHLY_END,
+    )
     return campaign
 
 
 def submit(campaign, org, user, slug="test-counts", period=DUE, as_of=datetime.date(2016, 4, 15)):
-    return services.submission_submit(campaign=campaign, org=org, form_slug=slug, period=period,
-                                      as_of=as_of, acting_user=user)
+    return services.submission_submit(
+        campaign=campaign, org=org, form_slug=slug, period=period, as_of=as_of, acting_user=user
+    )

@@ -47,7 +47,8 @@ def _review(page, live_server, campaign_url, *, reason=""):
 
 
 def test_campaign_from_template_to_accepted_submissions_and_a_late_branch(
-        transactional_db, tree, live_server, page):
+    transactional_db, tree, live_server, page
+):
     make_user("zzb", tree.root, Role.ORG_DEPARTMENT)
     make_user("xy_a", tree.college_a, Role.COMMITTEE_REVIEWER)
     make_user("zb_a1", tree.branch_a1, Role.BRANCH_WORKER)
@@ -86,7 +87,7 @@ def test_campaign_from_template_to_accepted_submissions_and_a_late_branch(
     _review(page, live_server, campaign_url)
     _review(page, live_server, campaign_url)
     page.goto(campaign_url)
-    page.click("#step-2 >> text=登记完成")     # the committee's own step of 集中摸排
+    page.click("#step-2 >> text=登记完成")  # the committee's own step of 集中摸排
     page.fill("#id_done_on", "2016-02-25")
     page.click("#submit")
     page.wait_for_selector("#step-2 >> text=完成")

@@ -12,13 +12,16 @@ from .test_rollup_register import MONTH_END, _accepted_rosters
 pytestmark = pytest.mark.browser
 
 
-def test_the_register_rollup_reads_as_the_forms_table(transactional_db, tree, personas,
-                                                      campaign, live_server, page):
+def test_the_register_rollup_reads_as_the_forms_table(
+    transactional_db, tree, personas, campaign, live_server, page
+):
     _accepted_rosters(campaign, tree, personas)
     login(page, live_server, "reviewer_a", "Secret-pass-1")
-    page.goto(live_server.url + reverse(
-        "campaigns:rollup", args=[campaign.pk, "branch-roster", MONTH_END.isoformat()])
-        + f"?org={tree.college_a.code}")
+    page.goto(
+        live_server.url
+        + reverse("campaigns:rollup", args=[campaign.pk, "branch-roster", MONTH_END.isoformat()])
+        + f"?org={tree.college_a.code}"
+    )
     headers = page.locator("#rollup-register thead th").all_inner_texts()
     assert headers[:4] == ["填报单位", "序号", "姓 名", "性别"] and "身份证号码" in headers
     rows = page.locator("#rollup-register tbody tr")

@@ -27,18 +27,23 @@ def _accepted_rosters(campaign, tree, personas):
 
 def test_a_register_rolls_up_as_rows_under_its_own_columns(campaign, tree, personas):
     _accepted_rosters(campaign, tree, personas)
-    result = rollup(campaign=campaign, org=tree.college_a, form_slug="branch-roster",
-                    period=MONTH_END)
+    result = rollup(
+        campaign=campaign, org=tree.college_a, form_slug="branch-roster", period=MONTH_END
+    )
     assert result.is_register and result.rows == []
     titles = [c["title"] for c in result.register_columns]
     assert titles[:3] == ["序号", "姓 名", "性别"] and "身份证号码" in titles
     name_at = titles.index("姓 名")
     assert [(p["org"].code, [r[name_at] for r in p["rows"]]) for p in result.register_parts] == [
-        ("001001001", ["赵教工"]), ("001001002", ["钱学生", "孙学生"])]
+        ("001001001", ["赵教工"]),
+        ("001001002", ["钱学生", "孙学生"]),
+    ]
     combined = result.register_rows
     assert [(r["org"].name, r["cells"][0], r["cells"][name_at]) for r in combined] == [
-        ("文学院教工第一党支部", 1, "赵教工"), ("文学院学生党支部", 2, "钱学生"),
-        ("文学院学生党支部", 3, "孙学生")]
+        ("文学院教工第一党支部", 1, "赵教工"),
+        ("文学院学生党支部", 2, "钱学生"),
+        ("文学院学生党支部", 3, "孙学生"),
+    ]
     join_at = titles.index("入党\n时间")
     assert combined[0]["cells"][join_at] == "2001年7月"
 
@@ -46,8 +51,9 @@ def test_a_register_rolls_up_as_rows_under_its_own_columns(campaign, tree, perso
 def test_the_rollup_page_shows_the_register_as_tables(campaign, tree, personas, client_for):
     _accepted_rosters(campaign, tree, personas)
     url = reverse("campaigns:rollup", args=[campaign.pk, "branch-roster", MONTH_END.isoformat()])
-    body = client_for(personas["reviewer_a"]).get(url, {"org": tree.college_a.code}) \
-        .content.decode()
+    body = (
+        client_for(personas["reviewer_a"]).get(url, {"org": tree.college_a.code}).content.decode()
+    )
     assert 'id="rollup-register"' in body and 'id="rollup"' not in body
     assert "<th>填报单位</th><th>序号</th><th>姓 名</th>" in body
     assert "<td>文学院学生党支部</td><td>3</td><td>孙学生</td>" in body

@@ -5,21 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='searchattempt',
-            name='signer_count',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='查找人签名人数'),
+            model_name="searchattempt",
+            name="signer_count",
+            field=models.PositiveSmallIntegerField(
+                default=0, editable=False, verbose_name="查找人签名人数"
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchattempt',
-            index=models.Index(fields=['org_path', 'signer_count'], name='attempt_scope_signers'),
+            model_name="searchattempt",
+            index=models.Index(fields=["org_path", "signer_count"], name="attempt_scope_signers"),
         ),
     ]

@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_attempt_signer_count'),
+        ("cases", "0002_attempt_signer_count"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='disposition',
-            name='consult_department',
-            field=models.BooleanField(default=False, verbose_name='处置前与上级党委组织部门沟通'),
+            model_name="disposition",
+            name="consult_department",
+            field=models.BooleanField(default=False, verbose_name="处置前与上级党委组织部门沟通"),
         ),
         migrations.AlterField(
-            model_name='approvalsignature',
-            name='step',
-            field=models.CharField(choices=[('1', '支委会初步处置意见'), ('2', '基层党委预审意见'), ('3', '上一级党委组织部门预审意见'), ('4', '支部党员大会决议'), ('5', '基层党委审核（审批）意见'), ('6', '上一级党委组织部门审批意见'), ('7', '与上级党委组织部门沟通意见')], max_length=1, verbose_name='审批环节'),
+            model_name="approvalsignature",
+            name="step",
+            field=models.CharField(
+                choices=[
+                    ("1", "支委会初步处置意见"),
+                    ("2", "基层党委预审意见"),
+                    ("3", "上一级党委组织部门预审意见"),
+                    ("4", "支部党员大会决议"),
+                    ("5", "基层党委审核（审批）意见"),
+                    ("6", "上一级党委组织部门审批意见"),
+                    ("7", "与上级党委组织部门沟通意见"),
+                ],
+                max_length=1,
+                verbose_name="审批环节",
+            ),
         ),
     ]

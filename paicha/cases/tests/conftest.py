@@ -26,20 +26,32 @@ def member(org, name, **extra):
     n = next(_serial)
     birth = extra.pop("birth", datetime.date(1960, 1, 1) + datetime.timedelta(days=n))
     gender = extra.pop("gender", Gender.MALE)
-    return make_member(org, name, birth=birth, gender=gender,
-                       id_number=make_id_number("430102", birth, n % 100, gender), **extra)
+    return make_member(
+        org,
+        name,
+        birth=birth,
+        gender=gender,
+        id_number=make_id_number("430102", birth, n % 100, gender),
+        **extra,
+    )
 
 
 @pytest.fixture(autouse=True)
 def _fixed_last_contact(monkeypatch):
-    monkeypatch.setattr("paicha.cases.services.last_org_life_or_dues",
-                        lambda member, *, as_of: LOST_SINCE)
+    monkeypatch.setattr(
+        "paicha.cases.services.last_org_life_or_dues", lambda member, *, as_of: LOST_SINCE
+    )
 
 
 @pytest.fixture
 def lost(tree):
-    return member(tree.branch_a1, "王失联", mobile="13800000001",
-                       work_unit="某创意园", household_register="湖南长沙岳麓区")
+    return member(
+        tree.branch_a1,
+        "王失联",
+        mobile="13800000001",
+        work_unit="某创意园",
+        household_register="湖南长沙岳麓区",
+    )
 
 
 @pytest.fixture

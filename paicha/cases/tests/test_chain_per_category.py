@@ -36,8 +36,7 @@ def test_consultation_step_sits_after_the_committees_pre_review():
     assert steps_for("C", consult=True) == ()
 
 
-def test_expulsion_takes_effect_at_the_committees_approval(opened_case, personas, searchers,
-                                                           lost):
+def test_expulsion_takes_effect_at_the_committees_approval(opened_case, personas, searchers, lost):
     propose_removal(opened_case, personas, searchers, category=D.LOST_EXPELLED)
     day = datetime.date(2016, 7, 2)
     for step in (S.BRANCH_COMMITTEE, S.COMMITTEE_PRE_REVIEW, S.BRANCH_ASSEMBLY):
@@ -51,14 +50,21 @@ def test_expulsion_takes_effect_at_the_committees_approval(opened_case, personas
     assert lost.status == MemberStatus.REMOVED
 
 
-def test_a_campaign_with_seed_001s_rule_adds_the_consultation(tree, opened_case, personas,
-                                                              searchers, lost):
+def test_a_campaign_with_seed_001s_rule_adds_the_consultation(
+    tree, opened_case, personas, searchers, lost
+):
     campaign = campaign_services.campaign_create_from_template(
-        org=tree.root, template="school-2016", name="学校集中排查", doc_number="",
-        start=datetime.date(2016, 3, 1), acting_user=personas["department"])
+        org=tree.root,
+        template="school-2016",
+        name="学校集中排查",
+        doc_number="",
+        start=datetime.date(2016, 3, 1),
+        acting_user=personas["department"],
+    )
     assert campaign.consult_department
-    disposition = propose_removal(opened_case, personas, searchers,
-                                  category=D.LOST_UNREACHABLE_SUSPENDED)
+    disposition = propose_removal(
+        opened_case, personas, searchers, category=D.LOST_UNREACHABLE_SUSPENDED
+    )
     assert disposition.consult_department
     day = datetime.date(2016, 7, 2)
     approve(opened_case, personas, S.BRANCH_COMMITTEE, day)
@@ -66,10 +72,20 @@ def test_a_campaign_with_seed_001s_rule_adds_the_consultation(tree, opened_case,
     with pytest.raises(ValidationError, match="当前应签署“与上级党委组织部门沟通意见”"):
         approve(opened_case, personas, S.BRANCH_ASSEMBLY, day)
     with pytest.raises(ValidationError, match="须由组织部门签署|角色"):
-        services.disposition_approve(case=opened_case, acting_user=personas["reviewer_a"],
-                                     step=S.DEPARTMENT_CONSULT, opinion="同意", signed_on=day)
-    services.disposition_approve(case=opened_case, acting_user=personas["department"],
-                                 step=S.DEPARTMENT_CONSULT, opinion="已沟通，同意", signed_on=day)
+        services.disposition_approve(
+            case=opened_case,
+            acting_user=personas["reviewer_a"],
+            step=S.DEPARTMENT_CONSULT,
+            opinion="同意",
+            signed_on=day,
+        )
+    services.disposition_approve(
+        case=opened_case,
+        acting_user=personas["department"],
+        step=S.DEPARTMENT_CONSULT,
+        opinion="已沟通，同意",
+        signed_on=day,
+    )
     approve(opened_case, personas, S.BRANCH_ASSEMBLY, day)
     approve(opened_case, personas, S.COMMITTEE_APPROVAL, day)
     lost.refresh_from_db()

@@ -27,8 +27,9 @@ def _ready(opened_case, personas, searchers):
     approve(opened_case, personas, S.BRANCH_COMMITTEE, datetime.date(2016, 7, 2))
 
 
-def test_constraint_holds_when_the_step_check_is_fooled(opened_case, personas, searchers,
-                                                        monkeypatch):
+def test_constraint_holds_when_the_step_check_is_fooled(
+    opened_case, personas, searchers, monkeypatch
+):
     _ready(opened_case, personas, searchers)
     approve(opened_case, personas, S.COMMITTEE_PRE_REVIEW, DAY)
     # A stale read of the chain (as two simultaneous requests could have) says step 2 waits.
@@ -41,7 +42,8 @@ def test_constraint_holds_when_the_step_check_is_fooled(opened_case, personas, s
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("fool_the_check", [False, True])
 def test_concurrent_approvals_of_the_same_step_cannot_both_succeed(
-        tree, personas, searchers, opened_case, monkeypatch, fool_the_check):
+    tree, personas, searchers, opened_case, monkeypatch, fool_the_check
+):
     if connection.vendor != "postgresql":
         pytest.skip("row locks and concurrent transactions need PostgreSQL")
     _ready(opened_case, personas, searchers)
@@ -54,9 +56,13 @@ def test_concurrent_approvals_of_the_same_step_cannot_both_succeed(
     def sign(user):
         try:
             barrier.wait()
-            services.disposition_approve(case=opened_case, acting_user=user,
-                                         step=S.COMMITTEE_PRE_REVIEW, opinion="同意",
-                                         signed_on=DAY)
+            services.disposition_approve(
+                case=opened_case,
+                acting_user=user,
+                step=S.COMMITTEE_PRE_REVIEW,
+                opinion="同意",
+                signed_on=DAY,
+            )
             results.append("ok")
         except ValidationError as exc:
             results.append(" ".join(exc.messages))

@@ -39,8 +39,9 @@ def _sign_waiting_step(page, live_server, username, opinion):
     _logout(page)
 
 
-def test_lost_member_is_searched_and_removed_through_the_chain(transactional_db, tree,
-                                                               live_server, page):
+def test_lost_member_is_searched_and_removed_through_the_chain(
+    transactional_db, tree, live_server, page
+):
     make_user("zb_a1", tree.branch_a1, Role.BRANCH_WORKER)
     make_user("xy_a", tree.college_a, Role.COMMITTEE_REVIEWER)
     make_user("zzb", tree.root, Role.ORG_DEPARTMENT)
@@ -56,8 +57,10 @@ def test_lost_member_is_searched_and_removed_through_the_chain(transactional_db,
     case_url = page.url
     assert "钱失联" in page.inner_text("h1")
 
-    for date, method, reached in (("2026-03-05", "phone", "原工作单位办公室陈某"),
-                                  ("2026-04-05", "police", "户籍所在地派出所民警金某")):
+    for date, method, reached in (
+        ("2026-03-05", "phone", "原工作单位办公室陈某"),
+        ("2026-04-05", "police", "户籍所在地派出所民警金某"),
+    ):
         page.click("#attempt-new")
         page.fill("#id_date", date)
         page.select_option("#id_method", method)
@@ -105,8 +108,14 @@ def test_lost_member_is_searched_and_removed_through_the_chain(transactional_db,
     page.goto(case_url + "jishi/print/")
     sheet = page.inner_text("section.sheet")
     assert "失联党员查找处置全程纪实表" in sheet and "李查找、赵证明" in sheet
-    for opinion in ("支委会研究，同意除名", "党委预审同意", "组织部预审同意", "支部党员大会表决通过",
-                    "党委审核同意", "组织部审批同意"):
+    for opinion in (
+        "支委会研究，同意除名",
+        "党委预审同意",
+        "组织部预审同意",
+        "支部党员大会表决通过",
+        "党委审核同意",
+        "组织部审批同意",
+    ):
         assert opinion in sheet, opinion
     assert "上一级党委组织部门对劝退、除名处置的审批意见" in sheet
 
@@ -123,7 +132,8 @@ def _attempt(page, date, reached):
 
 
 def test_returned_proposal_reaches_the_branch_todo_and_search_resumes_in_one_action(
-        transactional_db, tree, live_server, page):
+    transactional_db, tree, live_server, page
+):
     make_user("zb_a1", tree.branch_a1, Role.BRANCH_WORKER)
     make_user("xy_a", tree.college_a, Role.COMMITTEE_REVIEWER)
     lost = member(tree.branch_a1, "钱失联")
@@ -180,7 +190,8 @@ def test_returned_proposal_reaches_the_branch_todo_and_search_resumes_in_one_act
 
 
 def test_searcher_picker_lists_the_branch_full_members_first_and_finds_by_initials(
-        transactional_db, tree, live_server, page):
+    transactional_db, tree, live_server, page
+):
     make_user("zb_a1", tree.branch_a1, Role.BRANCH_WORKER)
     make_user("xy_a", tree.college_a, Role.COMMITTEE_REVIEWER)
     lost = member(tree.branch_a1, "钱失联")

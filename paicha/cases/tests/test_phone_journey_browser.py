@@ -26,7 +26,8 @@ JPEG = bytes.fromhex(
     "52d1f02433627282090a161718191a25262728292a3435363738393a434445464748494a535455565758595a6364"
     "65666768696a737475767778797a838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7"
     "b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9faffda000801"
-    "0100003f00fbd3ffd9")
+    "0100003f00fbd3ffd9"
+)
 
 
 def _fits_the_screen(page):
@@ -45,8 +46,9 @@ def test_field_work_on_a_phone(transactional_db, tree, live_server, browser):
     pay(lost, today - datetime.timedelta(days=400))
     member(tree.branch_a1, "李查找"), member(tree.branch_a1, "赵证明")
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
@@ -54,8 +56,10 @@ def test_field_work_on_a_phone(transactional_db, tree, live_server, browser):
         page.goto(live_server.url + "/evidence/lost/")
         assert "王失联" in page.inner_text("#lost-table")
         assert _is_card(page, "#lost-table tbody tr")
-        assert page.eval_on_selector("#lost-table thead", "el => getComputedStyle(el).display") \
+        assert (
+            page.eval_on_selector("#lost-table thead", "el => getComputedStyle(el).display")
             == "none"
+        )
         _fits_the_screen(page)
 
         page.goto(live_server.url + lost.get_absolute_url())
@@ -77,8 +81,9 @@ def test_field_work_on_a_phone(transactional_db, tree, live_server, browser):
         page.get_by_label("李查找", exact=False).check()
         page.fill("#id_signers .picker-search", "zz")
         page.get_by_label("赵证明", exact=False).check()
-        page.set_input_files("#id_photo", files=[{"name": "record.jpg", "mimeType": "image/jpeg",
-                                                   "buffer": JPEG}])
+        page.set_input_files(
+            "#id_photo", files=[{"name": "record.jpg", "mimeType": "image/jpeg", "buffer": JPEG}]
+        )
         page.click("#submit")
         page.wait_for_selector("#attempts")
         assert _is_card(page, "#attempts tbody tr")
@@ -96,8 +101,9 @@ def test_field_work_on_a_phone(transactional_db, tree, live_server, browser):
         context.close()
 
 
-def test_signing_an_approval_on_a_phone(transactional_db, tree, personas, searchers, lost,
-                                        live_server, browser):
+def test_signing_an_approval_on_a_phone(
+    transactional_db, tree, personas, searchers, lost, live_server, browser
+):
     from paicha.cases.services import case_open
 
     from .conftest import OPENED
@@ -106,8 +112,9 @@ def test_signing_an_approval_on_a_phone(transactional_db, tree, personas, search
     case = case_open(member=lost, acting_user=personas["worker_a1"], opened_on=OPENED)
     propose_removal(case, personas, searchers)
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:

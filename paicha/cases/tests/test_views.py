@@ -8,9 +8,10 @@ from django.urls import reverse
 from paicha.audit.models import AuditAction, AuditEntry
 from paicha.cases import services
 from paicha.cases.models import LostContactCase
-from paicha.codes import ApprovalStep as S, CaseOutcome, DispositionCategory as D, SearchMethod
+from paicha.codes import ApprovalStep as S
+from paicha.codes import CaseOutcome, SearchMethod
+from paicha.codes import DispositionCategory as D
 from paicha.core.tests import scans
-
 
 # Pages about one case of branch A1; a persona outside that subtree gets 403 or 404.
 CASE_PAGES = {
@@ -39,17 +40,35 @@ def full_case(opened_case, personas, searchers, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     worker = personas["worker_a1"]
     attempt = services.attempt_record(
-        case=opened_case, acting_user=worker, date=datetime.date(2016, 3, 5),
-        method=SearchMethod.PHONE, reached="原单位办公室陈某", process="电话询问，已离职",
-        signers=[searchers["li"], searchers["zhao"]], as_of=datetime.date(2016, 9, 20))
-    scan = services.attachment_add(case=opened_case, attempt=attempt, acting_user=worker,
-                                   uploaded=SimpleUploadedFile("通话记录.png", scans.png()))
-    services.case_record_outcome(case=opened_case, acting_user=worker,
-                                 outcome=CaseOutcome.UNREACHABLE,
-                                 outcome_on=datetime.date(2016, 6, 30),
-                                 as_of=datetime.date(2016, 9, 20))
-    services.disposition_propose(case=opened_case, acting_user=worker, category=D.LOST_SELF_LAPSED,
-                                 proposal="按自行脱党予以除名", proposed_on=datetime.date(2016, 7, 1))
+        case=opened_case,
+        acting_user=worker,
+        date=datetime.date(2016, 3, 5),
+        method=SearchMethod.PHONE,
+        reached="原单位办公室陈某",
+        process="电话询问，已离职",
+        signers=[searchers["li"], searchers["zhao"]],
+        as_of=datetime.date(2016, 9, 20),
+    )
+    scan = services.attachment_add(
+        case=opened_case,
+        attempt=attempt,
+        acting_user=worker,
+        uploaded=SimpleUploadedFile("通话记录.png", scans.png()),
+    )
+    services.case_record_outcome(
+        case=opened_case,
+        acting_user=worker,
+        outcome=CaseOutcome.UNREACHABLE,
+        outcome_on=datetime.date(2016, 6, 30),
+        as_of=datetime.date(2016, 9, 20),
+    )
+    services.disposition_propose(
+        case=opened_case,
+        acting_user=worker,
+        category=D.LOST_SELF_LAPSED,
+        proposal="按自行脱党予以除名",
+        proposed_on=datetime.date(2016, 7, 1),
+    )
     return opened_case, scan
 
 
@@ -90,57 +109,96 @@ def test_auditor_reads_but_cannot_write(full_case, personas, client_for):
 
 def test_open_from_the_lost_list_and_record_an_attempt(lost, personas, searchers, client_for):
     client = client_for(personas["worker_a1"])
-    response = client.post(NEW_FROM_MEMBER(lost), {"opened_on": "2016-03-01", "loss_reason": "1",
-                                                   "occupation": "3"})
+    response = client.post(
+        NEW_FROM_MEMBER(lost), {"opened_on": "2016-03-01", "loss_reason": "1", "occupation": "3"}
+    )
     case = LostContactCase.objects.get(member=lost)
     assert response.status_code == 302 and case.source == "lost_list"
     url = reverse("cases:attempt_new", args=[case.pk])
-    response = client.post(url, {"date": "2016-03-05", "method": "phone", "reached": "老乡赵某",
-                                 "process": "得到老家地址", "signers": [searchers["li"].pk,
-                                                                     searchers["sun"].pk]})
+    response = client.post(
+        url,
+        {
+            "date": "2016-03-05",
+            "method": "phone",
+            "reached": "老乡赵某",
+            "process": "得到老家地址",
+            "signers": [searchers["li"].pk, searchers["sun"].pk],
+        },
+    )
     assert "孙预备" in response.content.decode() and "预备党员" in response.content.decode()
     assert not case.attempts.exists()
-    response = client.post(url, {"date": "2016-03-05", "method": "phone", "reached": "老乡赵某",
-                                 "process": "得到老家地址", "signers": [searchers["li"].pk,
-                                                                     searchers["zhao"].pk]})
+    response = client.post(
+        url,
+        {
+            "date": "2016-03-05",
+            "method": "phone",
+            "reached": "老乡赵某",
+            "process": "得到老家地址",
+            "signers": [searchers["li"].pk, searchers["zhao"].pk],
+        },
+    )
     assert response.status_code == 302
     assert [s.signer_name for s in case.attempts.get().signers.all()] == ["李查找", "赵证明"]
 
 
-def test_other_reason_without_remarks_is_refused_with_the_field_named(lost, personas,
-                                                                      client_for):
+def test_other_reason_without_remarks_is_refused_with_the_field_named(lost, personas, client_for):
     response = client_for(personas["worker_a1"]).post(
-        NEW_FROM_MEMBER(lost), {"opened_on": "2016-03-01", "loss_reason": "7"})
+        NEW_FROM_MEMBER(lost), {"opened_on": "2016-03-01", "loss_reason": "7"}
+    )
     assert response.status_code == 200 and "⑦其他" in response.content.decode()
     assert not LostContactCase.objects.exists()
 
 
 def test_open_by_hand_with_the_id_number(lost, personas, client_for):
     client = client_for(personas["worker_a1"])
-    response = client.post(reverse("cases:new"), {"opened_on": "2016-03-01",
-                                                  "id_number": "110101199001011234"})
+    response = client.post(
+        reverse("cases:new"), {"opened_on": "2016-03-01", "id_number": "110101199001011234"}
+    )
     assert "没有这个身份证号码" in response.content.decode()
-    response = client.post(reverse("cases:new"), {"opened_on": "2016-03-01",
-                                                  "id_number": lost.id_number})
+    response = client.post(
+        reverse("cases:new"), {"opened_on": "2016-03-01", "id_number": lost.id_number}
+    )
     assert response.status_code == 302 and LostContactCase.objects.get().source == "manual"
 
 
-def test_approval_page_signs_the_waiting_step_only_for_the_right_signer(full_case, personas,
-                                                                         client_for):
+def test_approval_page_signs_the_waiting_step_only_for_the_right_signer(
+    full_case, personas, client_for
+):
     case, _ = full_case
     url = reverse("cases:approve", args=[case.pk])
     reviewer = client_for(personas["reviewer_a"])
     assert "须由支部工作人员签署" in reviewer.get(url).content.decode()
-    response = reviewer.post(url, {"step": S.BRANCH_COMMITTEE, "decision": "approved",
-                                   "opinion": "同意", "signed_on": "2016-07-02"})
+    response = reviewer.post(
+        url,
+        {
+            "step": S.BRANCH_COMMITTEE,
+            "decision": "approved",
+            "opinion": "同意",
+            "signed_on": "2016-07-02",
+        },
+    )
     assert "须由支部工作人员签署" in response.content.decode()
     worker = client_for(personas["worker_a1"])
-    response = worker.post(url, {"step": S.BRANCH_COMMITTEE, "decision": "approved",
-                                 "opinion": "支委会研究同意", "signed_on": "2016-07-02"})
+    response = worker.post(
+        url,
+        {
+            "step": S.BRANCH_COMMITTEE,
+            "decision": "approved",
+            "opinion": "支委会研究同意",
+            "signed_on": "2016-07-02",
+        },
+    )
     assert response.status_code == 302
     # A stale form for the same step is refused, not signed twice.
-    response = worker.post(url, {"step": S.BRANCH_COMMITTEE, "decision": "approved",
-                                 "opinion": "再签一次", "signed_on": "2016-07-02"})
+    response = worker.post(
+        url,
+        {
+            "step": S.BRANCH_COMMITTEE,
+            "decision": "approved",
+            "opinion": "再签一次",
+            "signed_on": "2016-07-02",
+        },
+    )
     assert "当前应签署“基层党委预审意见”" in response.content.decode()
     assert case.approvals.count() == 1
 
@@ -149,7 +207,8 @@ def test_an_approval_step_that_does_not_exist_is_a_bad_request(full_case, person
     case, _ = full_case
     response = client_for(personas["worker_a1"]).post(
         reverse("cases:approve", args=[case.pk]),
-        {"step": "9", "decision": "approved", "opinion": "同意", "signed_on": "2016-07-02"})
+        {"step": "9", "decision": "approved", "opinion": "同意", "signed_on": "2016-07-02"},
+    )
     assert response.status_code == 400
     assert "审批环节“9”不存在" in response.content.decode()
     assert case.approvals.count() == 0
@@ -157,8 +216,9 @@ def test_an_approval_step_that_does_not_exist_is_a_bad_request(full_case, person
 
 def test_scan_download_is_scoped_and_audited(full_case, personas, client_for):
     case, scan = full_case
-    response = client_for(personas["reviewer_a"]).get(reverse("cases:attachment",
-                                                              args=[case.pk, scan.pk]))
+    response = client_for(personas["reviewer_a"]).get(
+        reverse("cases:attachment", args=[case.pk, scan.pk])
+    )
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     entry = AuditEntry.objects.filter(action=AuditAction.EXPORT).latest("id")
@@ -170,8 +230,10 @@ def test_documents_are_filled_from_the_case_and_audited(full_case, personas, cli
 
     case, _ = full_case
     client = client_for(personas["worker_a1"])
-    for kind, title in (("record", "与党组织失去联系党员联系查找情况记录表"),
-                        ("jishi", "失联党员查找处置全程纪实表")):
+    for kind, title in (
+        ("record", "与党组织失去联系党员联系查找情况记录表"),
+        ("jishi", "失联党员查找处置全程纪实表"),
+    ):
         response = client.get(reverse("cases:docx", args=[case.pk, kind]))
         assert response.status_code == 200
         doc = Document(io.BytesIO(response.content))
@@ -207,11 +269,14 @@ def test_open_from_an_unreceipted_transfer(lost, personas, client_for):
     from paicha.codes import ProvinceScope, TransferPermanence
     from paicha.transfers.services import transfer_out_create
 
-    transfer = transfer_out_create(member=lost, letter_date=datetime.date(2015, 6, 1),
-                                   province_scope=ProvinceScope.OUTSIDE,
-                                   counterpart_name="华为技术有限公司党委",
-                                   permanence=TransferPermanence.PERMANENT,
-                                   acting_user=personas["worker_a1"])
+    transfer = transfer_out_create(
+        member=lost,
+        letter_date=datetime.date(2015, 6, 1),
+        province_scope=ProvinceScope.OUTSIDE,
+        counterpart_name="华为技术有限公司党委",
+        permanence=TransferPermanence.PERMANENT,
+        acting_user=personas["worker_a1"],
+    )
     url = reverse("cases:new") + f"?transfer={transfer.pk}"
     assert client_for(personas["worker_b1"]).get(url).status_code == 404
     client = client_for(personas["worker_a1"])

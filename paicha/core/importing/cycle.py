@@ -68,8 +68,13 @@ class Row:
         value shown is the raw cell unless `value` is given."""
         if value is None:
             value = self.cells.get(key, "")
-        self.plan.add_error(self.number, self.plan.title(key), value, message,
-                            label=self.plan.importer.row_label(self))
+        self.plan.add_error(
+            self.number,
+            self.plan.title(key),
+            value,
+            message,
+            label=self.plan.importer.row_label(self),
+        )
         self.refused = True
 
 
@@ -104,8 +109,7 @@ class Plan:
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append(RowError(row, column, cell_text(value)[:200], message, label))
 
-    def refuse_row(self, number: int, key: str, message: str, value="", *,
-                   label: str = "") -> None:
+    def refuse_row(self, number: int, key: str, message: str, value="", *, label: str = "") -> None:
         """A problem found after the row rule ran (a check across rows or against stored
         records): the row is taken out of `accepted` once the checks are done."""
         self.add_error(number, self.title(key), value, message, label=label)
@@ -126,8 +130,9 @@ class Plan:
         return shown
 
     def preview(self) -> list[str]:
-        return [f"第{n}行：{self.importer.describe(item)}"
-                for n, item in self.accepted[:PREVIEW_ROWS]]
+        return [
+            f"第{n}行：{self.importer.describe(item)}" for n, item in self.accepted[:PREVIEW_ROWS]
+        ]
 
 
 class Importer:
@@ -197,8 +202,10 @@ class Importer:
             raise ImportFileError(f"{exc}（列标题应为：{titles}）") from None
         missing = [c.title for c in required if c.key not in header.columns]
         if missing:
-            raise ImportFileError(f"第{table.number(header.row)}行（表头）缺少列："
-                                  f"{'、'.join(missing)}（列标题应为：{titles}）")
+            raise ImportFileError(
+                f"第{table.number(header.row)}行（表头）缺少列："
+                f"{'、'.join(missing)}（列标题应为：{titles}）"
+            )
         return header
 
 
@@ -207,7 +214,7 @@ def _read(importer: Importer, content: bytes, filename: str) -> tuple[Table, Hea
     header = importer.find_header(table)
     width = max(header.columns.values()) + 1
     body = []
-    for offset, row in enumerate(table.rows[header.row + 1:], start=header.row + 1):
+    for offset, row in enumerate(table.rows[header.row + 1 :], start=header.row + 1):
         if len(row) < width:
             row = [*row, *[""] * (width - len(row))]
         if any(not is_blank(row[i]) for i in header.columns.values()):
@@ -243,14 +250,16 @@ def read_columns(columns: Iterable[Column], header: Header, data_rows: list[list
                 except CellError as exc:
                     read_values.append(None)
                     cell_errors.setdefault(offset, []).append(
-                        (column.key, header.titles[index], cell, str(exc)))
+                        (column.key, header.titles[index], cell, str(exc))
+                    )
         keys.append(column.key)
         read_values_by_column.append(read_values)
     return keys, read_values_by_column, cell_errors
 
 
-def plan_import(importer: Importer, *, content: bytes, filename: str,
-                progress: Progress = no_progress) -> Plan:
+def plan_import(
+    importer: Importer, *, content: bytes, filename: str, progress: Progress = no_progress
+) -> Plan:
     """Read and check the whole file; writes nothing (the dry run). A file that cannot be
     read, or lacks a required column, raises ImportFileError."""
     importer.authorize()
@@ -261,13 +270,18 @@ def plan_import(importer: Importer, *, content: bytes, filename: str,
         plan.notes.append(f"以下列不属于{importer.title}，未导入：{'、'.join(header.ignored)}")
     total = len(body)
     progress("check", 0, total)
-    keys, read_values, cell_errors = read_columns(importer.columns, header,
-                                                  [row for _, row in body])
+    keys, read_values, cell_errors = read_columns(
+        importer.columns, header, [row for _, row in body]
+    )
     at = {key: header.columns[key] for key in keys}
     rows = []
     for offset, ((number, raw), row_values) in enumerate(zip(body, zip(*read_values))):
-        row = Row(number, dict(zip(keys, row_values)),
-                  {key: raw[index] for key, index in at.items()}, plan)
+        row = Row(
+            number,
+            dict(zip(keys, row_values)),
+            {key: raw[index] for key, index in at.items()},
+            plan,
+        )
         for key, _title, cell, message in cell_errors.get(offset, ()):
             del row.values[key]
             row.refuse(key, message, cell)
@@ -292,8 +306,14 @@ def plan_import(importer: Importer, *, content: bytes, filename: str,
     return plan
 
 
-def import_commit(importer: Importer, *, content: bytes, filename: str,
-                  progress: Progress = no_progress, skip_refused: bool = False) -> Plan:
+def import_commit(
+    importer: Importer,
+    *,
+    content: bytes,
+    filename: str,
+    progress: Progress = no_progress,
+    skip_refused: bool = False,
+) -> Plan:
     """Check the file again and write it, in one transaction: nothing is written when any row
     is refused (ImportRejected with the plan), unless `skip_refused` and the declaration
     allows it. Returns the plan with `result` set to what the write returned."""
@@ -316,8 +336,9 @@ def import_commit(importer: Importer, *, content: bytes, filename: str,
     return plan
 
 
-def check_file(importer: Importer, *, content: bytes, filename: str,
-               progress: Progress = no_progress) -> Plan:
+def check_file(
+    importer: Importer, *, content: bytes, filename: str, progress: Progress = no_progress
+) -> Plan:
     """The dry run for a page or a command: the plan, or ImportRejected when the file as a
     whole cannot be read."""
     try:

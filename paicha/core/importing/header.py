@@ -135,7 +135,11 @@ def read_titled(file, columns, *, required, max_rows: int) -> list[tuple[int, di
     rows under its title row, at most `max_rows`; a file that cannot be read, or lacks a
     required column, is refused whole (`ImportRejected` with the reason)."""
     try:
-        return titled_rows(read_upload(file, limits=Limits(max_rows=max_rows + 1000)), columns,
-                           required=required, max_rows=max_rows)
+        return titled_rows(
+            read_upload(file, limits=Limits(max_rows=max_rows + 1000)),
+            columns,
+            required=required,
+            max_rows=max_rows,
+        )
     except ImportFileError as exc:
         raise ImportRejected([str(exc)]) from None

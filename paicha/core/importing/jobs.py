@@ -105,8 +105,15 @@ class ImportJobKind:
         cache, key = progress_cache(self.name), self._key(job_id)
 
         def report(stage: str, done: int, total: int) -> None:
-            cache.set(key, {"stage": STAGES.get(stage, stage), "done": done, "total": total,
-                            "at": time.time()})
+            cache.set(
+                key,
+                {
+                    "stage": STAGES.get(stage, stage),
+                    "done": done,
+                    "total": total,
+                    "at": time.time(),
+                },
+            )
 
         return report
 
@@ -122,10 +129,12 @@ class ImportJobKind:
         if job.state not in RUNNING_IMPORT_STATES or now - self.last_beat(job) <= lease:
             return False
         changed = self.jobs.filter(pk=job.pk, state=job.state).update(
-            state=ImportState.FAILED, message=STUCK_MESSAGE, finished_at=timezone.now())
+            state=ImportState.FAILED, message=STUCK_MESSAGE, finished_at=timezone.now()
+        )
         if changed:
-            log.warning("%s %s stopped beating in state %s: marked failed", self.name, job.pk,
-                        job.state)
+            log.warning(
+                "%s %s stopped beating in state %s: marked failed", self.name, job.pk, job.state
+            )
             job.state, job.message = ImportState.FAILED, STUCK_MESSAGE
         return bool(changed)
 
@@ -141,18 +150,33 @@ class ImportJobKind:
         try:
             outcome = function(job, self.reporter(job_id))
         except ImportFileError as exc:
-            self._save(job, state=ImportState.REJECTED, message=str(exc)[:300],
-                       finished_at=timezone.now())
+            self._save(
+                job, state=ImportState.REJECTED, message=str(exc)[:300], finished_at=timezone.now()
+            )
             return
         except ImportRejected as exc:
-            stored = self.rejected(exc.plan) if exc.plan is not None else {
-                "errors": [{"row": 0, "column": "", "value": "", "message": e}
-                           for e in exc.errors]}
-            self._save(job, state=ImportState.REJECTED, finished_at=timezone.now(),
-                       message="确认时再次检查发现错误，未导入任何数据", **stored)
+            stored = (
+                self.rejected(exc.plan)
+                if exc.plan is not None
+                else {
+                    "errors": [
+                        {"row": 0, "column": "", "value": "", "message": e} for e in exc.errors
+                    ]
+                }
+            )
+            self._save(
+                job,
+                state=ImportState.REJECTED,
+                finished_at=timezone.now(),
+                message="确认时再次检查发现错误，未导入任何数据",
+                **stored,
+            )
             return
-        fields = {"state": done_state if outcome.ok else ImportState.REJECTED,
-                  "message": outcome.message[:300], **outcome.stored}
+        fields = {
+            "state": done_state if outcome.ok else ImportState.REJECTED,
+            "message": outcome.message[:300],
+            **outcome.stored,
+        }
         if done_state == ImportState.DONE:
             fields["finished_at"] = timezone.now()
         self._save(job, **fields)
@@ -162,9 +186,10 @@ class ImportJobKind:
         an IMPORTING one; anything else is left alone. It never leaves the job running: an
         error marks it FAILED (nothing was written: the write is one transaction)."""
         job = self.jobs.filter(pk=job_id).only("state").first()
-        step = {ImportState.CHECKING: (self.check, ImportState.CHECKED, "check"),
-                ImportState.IMPORTING: (self.commit, ImportState.DONE, "write")}.get(
-            job.state if job else None)
+        step = {
+            ImportState.CHECKING: (self.check, ImportState.CHECKED, "check"),
+            ImportState.IMPORTING: (self.commit, ImportState.DONE, "write"),
+        }.get(job.state if job else None)
         if step is None:
             return
         function, done_state, stage = step
@@ -174,8 +199,9 @@ class ImportJobKind:
             self._step(job_id, function, done_state)
         except Exception:  # the page must not poll forever
             log.exception("%s %s failed", self.name, job_id)
-            self.jobs.filter(pk=job_id).update(state=ImportState.FAILED, message=FAILED_MESSAGE,
-                                               finished_at=timezone.now())
+            self.jobs.filter(pk=job_id).update(
+                state=ImportState.FAILED, message=FAILED_MESSAGE, finished_at=timezone.now()
+            )
             return
         if stage == "write" and self.after_write:
             run_later(self.after_write)
@@ -184,14 +210,23 @@ class ImportJobKind:
         """The worker died during a step (its transaction rolled back): the job ends FAILED
         and can be checked again."""
         self.jobs.filter(pk=job_id, state__in=RUNNING_IMPORT_STATES).update(
-            state=ImportState.FAILED, message=STUCK_MESSAGE, finished_at=timezone.now())
+            state=ImportState.FAILED, message=STUCK_MESSAGE, finished_at=timezone.now()
+        )
 
     def retry(self, job) -> None:
         """A FAILED job checked again from its stored file (the user confirms again after)."""
         if job.state != ImportState.FAILED:
             raise ValueError("只有导入失败的文件可以重新检查")
-        self._save(job, state=ImportState.CHECKING, message="", summary={}, errors=[],
-                   preview=[], finished_at=None, started_at=None)
+        self._save(
+            job,
+            state=ImportState.CHECKING,
+            message="",
+            summary={},
+            errors=[],
+            preview=[],
+            finished_at=None,
+            started_at=None,
+        )
         progress_cache(self.name).delete(self._key(job.pk))
         self.launch(job.pk)
 
@@ -209,13 +244,21 @@ def stored_plan(plan) -> dict:
     from dataclasses import asdict
 
     return {
-        "summary": {"file": plan.filename, "rows": plan.rows_read,
-                    "create": len(plan.accepted), "update": 0, "errors": plan.error_count,
-                    "rows_with_errors": plan.rows_with_errors, "notes": plan.notes,
-                    "warnings": []},
+        "summary": {
+            "file": plan.filename,
+            "rows": plan.rows_read,
+            "create": len(plan.accepted),
+            "update": 0,
+            "errors": plan.error_count,
+            "rows_with_errors": plan.rows_with_errors,
+            "notes": plan.notes,
+            "warnings": [],
+        },
         "errors": [asdict(e) for e in plan.errors],
-        "preview": [{"row": n, "action": "新增", "name": plan.importer.describe(item),
-                     "org": ""} for n, item in plan.accepted[:PREVIEW_ROWS]],
+        "preview": [
+            {"row": n, "action": "新增", "name": plan.importer.describe(item), "org": ""}
+            for n, item in plan.accepted[:PREVIEW_ROWS]
+        ],
     }
 
 
@@ -238,15 +281,18 @@ def declaration_of(job) -> Importer:
 
 def check_declared(job, progress) -> CheckOutcome:
     """The dry run of a declared import's job."""
-    plan = plan_import(declaration_of(job), content=bytes(job.content), filename=job.filename,
-                       progress=progress)
+    plan = plan_import(
+        declaration_of(job), content=bytes(job.content), filename=job.filename, progress=progress
+    )
     message = "" if plan.accepted or plan.error_count else "文件中没有可导入的行"
     return CheckOutcome(ok=plan.ok, stored=stored_plan(plan), message=message)
 
 
 def commit_declared(job, progress) -> CheckOutcome:
     declaration = declaration_of(job)
-    plan = import_commit(declaration, content=bytes(job.content), filename=job.filename,
-                         progress=progress)
-    return CheckOutcome(ok=True, stored=stored_plan(plan),
-                        message=declaration.done_message(plan.result))
+    plan = import_commit(
+        declaration, content=bytes(job.content), filename=job.filename, progress=progress
+    )
+    return CheckOutcome(
+        ok=True, stored=stored_plan(plan), message=declaration.done_message(plan.result)
+    )

@@ -57,7 +57,7 @@ def coded(table: dict[str, str], what: str, allowed: str) -> Callable:
             code = memo[value]
         except KeyError:
             text = cell_text(value)
-            code = table.get(title_key(text), None) if text else ""
+            code = table.get(title_key(text)) if text else ""
             if isinstance(value, (str, int, float)) and len(memo) < 10_000:
                 memo[value] = code
         except TypeError:  # unhashable: cannot come from a sheet, but be safe

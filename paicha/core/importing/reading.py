@@ -276,7 +276,8 @@ def _inflate(content: bytes, info: zipfile.ZipInfo, filename: str, chunk: int = 
         produced += len(out)
         if produced > info.file_size:
             raise ImportFileError(
-                f"文件“{filename}”中的“{info.filename}”解压后比文件声明的大小（{info.file_size:,} 字节）"
+                f"文件“{filename}”中的“{info.filename}”解压后"
+                f"比文件声明的大小（{info.file_size:,} 字节）"
                 f"更大：文件已损坏或被恶意构造，请用 Excel 或 WPS 重新保存后上传"
             )
         if out:

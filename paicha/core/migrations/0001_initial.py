@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,46 +14,92 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('worker', models.CharField(max_length=64, unique=True, verbose_name='处理进程')),
-                ('host', models.CharField(blank=True, max_length=100, verbose_name='主机')),
-                ('pid', models.PositiveIntegerField(default=0, verbose_name='进程号')),
-                ('started_at', models.DateTimeField(verbose_name='启动时间')),
-                ('seen_at', models.DateTimeField(db_index=True, verbose_name='最近心跳')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("worker", models.CharField(max_length=64, unique=True, verbose_name="处理进程")),
+                ("host", models.CharField(blank=True, max_length=100, verbose_name="主机")),
+                ("pid", models.PositiveIntegerField(default=0, verbose_name="进程号")),
+                ("started_at", models.DateTimeField(verbose_name="启动时间")),
+                ("seen_at", models.DateTimeField(db_index=True, verbose_name="最近心跳")),
             ],
             options={
-                'verbose_name': '后台进程心跳',
-                'verbose_name_plural': '后台进程心跳',
+                "verbose_name": "后台进程心跳",
+                "verbose_name_plural": "后台进程心跳",
             },
         ),
         migrations.CreateModel(
-            name='BackgroundJob',
+            name="BackgroundJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=200, verbose_name='生成函数')),
-                ('title', models.CharField(max_length=200, verbose_name='名称')),
-                ('params', models.JSONField(default=dict, verbose_name='参数')),
-                ('state', models.CharField(choices=[('queued', '排队中'), ('running', '处理中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=10, verbose_name='状态')),
-                ('stage', models.CharField(blank=True, max_length=40, verbose_name='阶段')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='已完成')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='总数')),
-                ('message', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('file', models.FileField(blank=True, upload_to='jobs/%Y/%m/', verbose_name='文件')),
-                ('filename', models.CharField(blank=True, max_length=200, verbose_name='文件名')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='尝试次数')),
-                ('worker', models.CharField(blank=True, max_length=64, verbose_name='处理进程')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='提交时间')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提交人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=200, verbose_name="生成函数")),
+                ("title", models.CharField(max_length=200, verbose_name="名称")),
+                ("params", models.JSONField(default=dict, verbose_name="参数")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "处理中"),
+                            ("done", "已完成"),
+                            ("failed", "失败"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("stage", models.CharField(blank=True, max_length=40, verbose_name="阶段")),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="已完成")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="总数")),
+                ("message", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to="jobs/%Y/%m/", verbose_name="文件"),
+                ),
+                ("filename", models.CharField(blank=True, max_length=200, verbose_name="文件名")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="尝试次数")),
+                ("worker", models.CharField(blank=True, max_length=64, verbose_name="处理进程")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="提交时间")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="开始时间"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="完成时间"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提交人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '后台任务',
-                'verbose_name_plural': '后台任务',
-                'ordering': ('-created_at', '-id'),
-                'indexes': [models.Index(fields=['created_by', '-created_at'], name='core_backgr_created_3aa14d_idx'), models.Index(fields=['state'], name='core_backgr_state_fb10f2_idx')],
+                "verbose_name": "后台任务",
+                "verbose_name_plural": "后台任务",
+                "ordering": ("-created_at", "-id"),
+                "indexes": [
+                    models.Index(
+                        fields=["created_by", "-created_at"], name="core_backgr_created_3aa14d_idx"
+                    ),
+                    models.Index(fields=["state"], name="core_backgr_state_fb10f2_idx"),
+                ],
             },
         ),
     ]

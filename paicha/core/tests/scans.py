@@ -16,8 +16,9 @@ def png(size=(40, 30), colour=(200, 30, 30)) -> bytes:
     return out.getvalue()
 
 
-def jpeg(size=(40, 30), colour=(30, 120, 200), *, exif: bytes | None = None,
-         comment: bytes | None = None) -> bytes:
+def jpeg(
+    size=(40, 30), colour=(30, 120, 200), *, exif: bytes | None = None, comment: bytes | None = None
+) -> bytes:
     out = io.BytesIO()
     extra = {}
     if exif is not None:
@@ -29,16 +30,24 @@ def jpeg(size=(40, 30), colour=(30, 120, 200), *, exif: bytes | None = None,
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return (struct.pack(">I", len(data)) + kind + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def png_declaring(width: int, height: int) -> bytes:
     """A few hundred bytes that declare a width × height black-and-white picture: what a
     decompression bomb looks like before it is decoded."""
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def pdf(*objects: bytes) -> bytes:
@@ -52,14 +61,15 @@ def pdf(*objects: bytes) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
-    out += (b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-            % (len(objects) + 1, xref))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
 def stream(dictionary: bytes, data: bytes) -> bytes:
-    return (b"<< " + dictionary + b" /Length %d >>\nstream\n" % len(data) + data
-            + b"\nendstream")
+    return b"<< " + dictionary + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
 
 
 PAGE_TEXT = b"BT /F1 24 Tf 72 720 Td (Signed record) Tj ET"
@@ -85,8 +95,9 @@ def pdf_with_plain_javascript() -> bytes:
     )
 
 
-def pdf_with_javascript_in_an_object_stream(filters=b"/Filter /FlateDecode",
-                                            encode=zlib.compress) -> bytes:
+def pdf_with_javascript_in_an_object_stream(
+    filters=b"/Filter /FlateDecode", encode=zlib.compress
+) -> bytes:
     """The action dictionary hidden in a compressed object stream: the raw bytes show no
     /JavaScript, only the inflated stream does."""
     body = b"4 0 << /Type /Action /S /JavaScript /JS (app.launchURL('http://evil.example')) >>"

@@ -14,8 +14,18 @@ FIELDS = ("organization", "org_path", "date", "kind", "topic", "notes", "created
 
 def meeting_rows(org, count, start=0):
     now = timezone.now()
-    return [(org.pk, org.path, datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
-             OrgLifeKind.values[0], f"主题{i}", "", now) for i in range(start, start + count)]
+    return [
+        (
+            org.pk,
+            org.path,
+            datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
+            OrgLifeKind.values[0],
+            f"主题{i}",
+            "",
+            now,
+        )
+        for i in range(start, start + count)
+    ]
 
 
 class Rollback(Exception):

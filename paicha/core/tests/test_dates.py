@@ -104,9 +104,28 @@ def test_bad_serials(bad: object) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["2016", "２０１６", "2016年", "abc", "2016-09-20-01", "16-9-20", "2016-09/20", "2016.9.",
-     "2016-9-20 x", "2016年9", "9月20日", "2016092", "201609201", "1/2/2016", "2016-02-30",
-     "2015-02-29", "2016-9-0", "0000-01-01", "2016年9月32日", "00000101"],
+    [
+        "2016",
+        "２０１６",
+        "2016年",
+        "abc",
+        "2016-09-20-01",
+        "16-9-20",
+        "2016-09/20",
+        "2016.9.",
+        "2016-9-20 x",
+        "2016年9",
+        "9月20日",
+        "2016092",
+        "201609201",
+        "1/2/2016",
+        "2016-02-30",
+        "2015-02-29",
+        "2016-9-0",
+        "0000-01-01",
+        "2016年9月32日",
+        "00000101",
+    ],
 )
 def test_rejected_strings(text: str) -> None:
     with pytest.raises(LooseDateError) as excinfo:
@@ -292,10 +311,16 @@ def test_cells_typed_as_numbers_read_as_people_meant_them():
     assert parse_cell_date(20160920.0) == (datetime.date(2016, 9, 20), False)
     assert parse_cell_date(42633.0) == (datetime.date(2016, 9, 20), False)  # a date serial
     assert parse_cell_date("2016年9月") == (datetime.date(2016, 9, 1), True)
-    assert parse_cell_date(datetime.datetime(2016, 9, 20, 8, 0)) == (datetime.date(2016, 9, 20),
-                                                                     False)
+    assert parse_cell_date(datetime.datetime(2016, 9, 20, 8, 0)) == (
+        datetime.date(2016, 9, 20),
+        False,
+    )
     assert parse_cell_date("") is None and parse_cell_date(None) is None
-    for bad, message in ((2016.1, "无法区分1月和10月"), (2016.0, "只有年份"),
-                         (2016.13, "月份超出范围"), (True, "不是日期")):
+    for bad, message in (
+        (2016.1, "无法区分1月和10月"),
+        (2016.0, "只有年份"),
+        (2016.13, "月份超出范围"),
+        (True, "不是日期"),
+    ):
         with pytest.raises(LooseDateError, match=message):
             parse_cell_date(bad)

@@ -59,8 +59,13 @@ class HeartbeatImport(Importer):
             self.seen[worker] = row.number
         if row.refused:
             return None
-        return WorkerHeartbeat(worker=worker, pid=row.values["pid"], host=row.values.get("host", ""),
-                               started_at=STARTED, seen_at=STARTED)
+        return WorkerHeartbeat(
+            worker=worker,
+            pid=row.values["pid"],
+            host=row.values.get("host", ""),
+            started_at=STARTED,
+            seen_at=STARTED,
+        )
 
     def describe(self, item) -> str:
         return f"{item.worker}（{item.pid}）"
@@ -100,7 +105,10 @@ def test_the_dry_run_lists_what_would_be_added_and_writes_nothing():
     plan = plan_import(HeartbeatImport(), content=GOOD, filename="进程.xlsx")
     assert plan.ok and plan.rows_read == 3
     assert [(n, item.worker, item.pid) for n, item in plan.accepted] == [
-        (3, "w1", 101), (4, "w2", 102), (6, "w3", 103)]
+        (3, "w1", 101),
+        (4, "w2", 102),
+        (6, "w3", 103),
+    ]
     assert plan.preview() == ["第3行：w1（101）", "第4行：w2（102）", "第6行：w3（103）"]
     assert not WorkerHeartbeat.objects.exists()
 
@@ -128,11 +136,18 @@ def test_one_refused_row_leaves_the_database_untouched():
 @pytest.mark.django_db
 def test_a_clean_file_is_written_and_progress_is_reported():
     calls = []
-    plan = import_commit(HeartbeatImport(), content=GOOD, filename="进程.xlsx",
-                         progress=lambda *args: calls.append(args))
+    plan = import_commit(
+        HeartbeatImport(),
+        content=GOOD,
+        filename="进程.xlsx",
+        progress=lambda *args: calls.append(args),
+    )
     assert plan.result == 3
     assert sorted(WorkerHeartbeat.objects.values_list("worker", "pid")) == [
-        ("w1", 101), ("w2", 102), ("w3", 103)]
+        ("w1", 101),
+        ("w2", 102),
+        ("w3", 103),
+    ]
     assert calls == [("check", 0, 3), ("check", 3, 3), ("write", 0, 3), ("write", 3, 3)]
 
 
@@ -145,23 +160,26 @@ def test_skipping_refused_rows_only_where_the_declaration_allows_it():
         may_skip_refused = True
 
     plan = import_commit(Lenient(), content=BAD, filename="进程.xlsx", skip_refused=True)
-    assert plan.result == 1 and list(WorkerHeartbeat.objects.values_list("worker", flat=True)) \
-        == ["w1"]
+    assert plan.result == 1 and list(WorkerHeartbeat.objects.values_list("worker", flat=True)) == [
+        "w1"
+    ]
 
 
 @pytest.mark.django_db
 def test_a_missing_column_or_a_refused_user_stops_before_any_row():
     with pytest.raises(ImportRejected) as exc:
-        import_commit(HeartbeatImport(), content=sheet(("w1",), header=("名称", "主机")),
-                      filename="进程.xlsx")
+        import_commit(
+            HeartbeatImport(), content=sheet(("w1",), header=("名称", "主机")), filename="进程.xlsx"
+        )
     assert exc.value.errors == ["第2行（表头）缺少列：进程号（列标题应为：名称、进程号、主机）"]
     with pytest.raises(PermissionDenied):
         plan_import(HeartbeatImport(allowed=False), content=GOOD, filename="进程.xlsx")
 
 
 def test_a_job_names_only_declarations_of_the_product():
-    assert declaration_class("paicha.core.tests.test_import_cycle.HeartbeatImport") \
-        is HeartbeatImport
+    assert (
+        declaration_class("paicha.core.tests.test_import_cycle.HeartbeatImport") is HeartbeatImport
+    )
     with pytest.raises(ValueError):
         declaration_class("os.system")
     with pytest.raises(TypeError):
@@ -176,16 +194,28 @@ def test_the_background_job_checks_then_writes(tree, personas, settings, tmp_pat
     settings.MEMBER_IMPORT_IN_BACKGROUND = False
     settings.MEDIA_ROOT = str(tmp_path / "files")
     job = MemberImport.objects.create(
-        organization=tree.branch_a1, created_by=personas["worker_a1"], filename="进程.xlsx",
-        content=BAD, kind="paicha.core.tests.test_import_cycle.HeartbeatImport")
+        organization=tree.branch_a1,
+        created_by=personas["worker_a1"],
+        filename="进程.xlsx",
+        content=BAD,
+        kind="paicha.core.tests.test_import_cycle.HeartbeatImport",
+    )
     jobs.run_import_job(job.pk)
     job.refresh_from_db()
     assert job.state == ImportState.REJECTED and job.summary["errors"] == 3
-    assert [(e["row"], e["column"]) for e in job.errors] == [(4, "进程号"), (5, "名称"), (6, "名称")]
+    assert [(e["row"], e["column"]) for e in job.errors] == [
+        (4, "进程号"),
+        (5, "名称"),
+        (6, "名称"),
+    ]
 
     job = MemberImport.objects.create(
-        organization=tree.branch_a1, created_by=personas["worker_a1"], filename="进程.xlsx",
-        content=GOOD, kind="paicha.core.tests.test_import_cycle.HeartbeatImport")
+        organization=tree.branch_a1,
+        created_by=personas["worker_a1"],
+        filename="进程.xlsx",
+        content=GOOD,
+        kind="paicha.core.tests.test_import_cycle.HeartbeatImport",
+    )
     jobs.run_import_job(job.pk)
     job.refresh_from_db()
     assert job.state == ImportState.CHECKED and not WorkerHeartbeat.objects.exists()

@@ -122,10 +122,15 @@ def test_read_titled_gives_rows_by_title_and_refuses_a_file_whole():
     book.save(out)
     upload = SimpleUploadedFile("台账.xlsx", out.getvalue())
     assert read_titled(upload, ("姓名", "金额（元）"), required=("姓名",), max_rows=10) == [
-        (3, {"姓名": "张三", "金额（元）": 2})]
+        (3, {"姓名": "张三", "金额（元）": 2})
+    ]
     with pytest.raises(ImportRejected) as exc:
-        read_titled(SimpleUploadedFile("台账.xlsx", b"not a spreadsheet"), ("姓名",),
-                    required=("姓名",), max_rows=10)
+        read_titled(
+            SimpleUploadedFile("台账.xlsx", b"not a spreadsheet"),
+            ("姓名",),
+            required=("姓名",),
+            max_rows=10,
+        )
     assert len(exc.value.errors) == 1 and "台账.xlsx" in exc.value.errors[0]
 
 
@@ -134,8 +139,12 @@ def test_the_roster_refusal_is_an_import_refusal_with_its_errors_as_sentences():
     from paicha.members.importing import ImportPlan
     from paicha.members.importing import ImportRejected as RosterRejected
 
-    plan = ImportPlan(organization=None, filename="名册.xlsx", error_count=1,
-                      errors=[RowError(7, "入党时间", "2030.1", "不能晚于今天")])
+    plan = ImportPlan(
+        organization=None,
+        filename="名册.xlsx",
+        error_count=1,
+        errors=[RowError(7, "入党时间", "2030.1", "不能晚于今天")],
+    )
     refusal = RosterRejected(plan)
     assert isinstance(refusal, ImportRejected)
     assert refusal.errors == ["第7行“入党时间”（2030.1）：不能晚于今天"]

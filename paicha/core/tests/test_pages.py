@@ -15,15 +15,19 @@ EXTERNAL = re.compile(
 
 def _pages(tree, member):
     return [
-        reverse("home"), reverse("search") + "?q=zs", reverse("organizations:tree"),
+        reverse("home"),
+        reverse("search") + "?q=zs",
+        reverse("organizations:tree"),
         reverse("organizations:detail", args=[tree.branch_a1.code]),
         reverse("organizations:tree_children", args=[tree.root.code]) + "?root=1",
         reverse("organizations:edit", args=[tree.branch_a1.code]),
         reverse("organizations:create", args=[tree.college_a.code]),
         reverse("organizations:move", args=[tree.branch_a1.code]),
         reverse("organizations:merge", args=[tree.branch_a1.code]),
-        reverse("members:list"), reverse("members:detail", args=[member.pk]),
-        reverse("audit:list"), reverse("password_change"),
+        reverse("members:list"),
+        reverse("members:detail", args=[member.pk]),
+        reverse("audit:list"),
+        reverse("password_change"),
     ]
 
 
@@ -48,11 +52,14 @@ def test_external_reference_detector_catches_cdn_links():
     assert not EXTERNAL.search('<script src="/static/vendor/htmx/htmx.min.js">')
 
 
-@pytest.mark.parametrize(("asset", "marker"), [
-    ("vendor/bootstrap/bootstrap.min.css", b"Bootstrap"),
-    ("vendor/htmx/htmx.min.js", b"htmx"),
-    ("vendor/echarts/echarts.min.js", b"echarts"),
-])
+@pytest.mark.parametrize(
+    ("asset", "marker"),
+    [
+        ("vendor/bootstrap/bootstrap.min.css", b"Bootstrap"),
+        ("vendor/htmx/htmx.min.js", b"htmx"),
+        ("vendor/echarts/echarts.min.js", b"echarts"),
+    ],
+)
 def test_vendored_assets_are_served_locally(client, db, asset, marker):
     response = client.get("/static/" + asset)
     assert response.status_code == 200
@@ -69,8 +76,13 @@ def test_dates_are_shown_the_chinese_way(tree, personas, client_for):
 def test_home_shows_the_work_waiting_today(tree, personas, client_for):
     import datetime
 
-    make_member(tree.branch_a1, "久未联系", join_date=datetime.date(2001, 1, 1),
-                full_date=datetime.date(2002, 1, 1), branch_entry_date=datetime.date(2002, 1, 1))
+    make_member(
+        tree.branch_a1,
+        "久未联系",
+        join_date=datetime.date(2001, 1, 1),
+        full_date=datetime.date(2002, 1, 1),
+        branch_entry_date=datetime.date(2002, 1, 1),
+    )
     response = client_for(personas["worker_a1"]).get(reverse("home"))
     assert response.context["work"]["lost"] == 1
     assert 'id="work"' in response.content.decode()

@@ -87,10 +87,16 @@ def test_an_escaped_name_is_read_as_the_name_it_spells():
     assert "JavaScript" in _refused("转义.pdf", data)
 
 
-@pytest.mark.parametrize("name, what", [
-    (b"/Launch", "启动外部程序"), (b"/EmbeddedFiles", "嵌入的文件"), (b"/AA", "自动执行"),
-    (b"/RichMedia", "多媒体"), (b"/XFA", "XFA"),
-])
+@pytest.mark.parametrize(
+    "name, what",
+    [
+        (b"/Launch", "启动外部程序"),
+        (b"/EmbeddedFiles", "嵌入的文件"),
+        (b"/AA", "自动执行"),
+        (b"/RichMedia", "多媒体"),
+        (b"/XFA", "XFA"),
+    ],
+)
 def test_pdfs_with_launch_actions_embedded_files_or_forms_are_refused(name, what):
     data = scans.pdf(b"<< /Type /Catalog " + name + b" << /F (calc.exe) >> >>")
     assert what in _refused("附件.pdf", data)
@@ -100,24 +106,33 @@ def test_an_object_stream_that_cannot_be_checked_is_refused():
     import base64
 
     ascii85 = scans.pdf_with_javascript_in_an_object_stream(
-        filters=b"/Filter /ASCII85Decode", encode=lambda b: base64.a85encode(b) + b"~>")
+        filters=b"/Filter /ASCII85Decode", encode=lambda b: base64.a85encode(b) + b"~>"
+    )
     assert "无法检查" in _refused("a85.pdf", ascii85)
     broken = scans.pdf_with_javascript_in_an_object_stream(  # encrypted, say
-        encode=lambda b: b"\xff\xff" + zlib.compress(b)[2:])
+        encode=lambda b: b"\xff\xff" + zlib.compress(b)[2:]
+    )
     assert "无法解压" in _refused("坏流.pdf", broken)
 
 
 def test_an_object_stream_inflating_past_the_cap_is_refused(monkeypatch):
     monkeypatch.setattr("paicha.core.uploads.MAX_PDF_INFLATED_BYTES", 1000)
     data = scans.pdf_with_javascript_in_an_object_stream(
-        encode=lambda b: zlib.compress(b"4 0 " + b" " * 5000 + b[4:]))
+        encode=lambda b: zlib.compress(b"4 0 " + b" " * 5000 + b[4:])
+    )
     assert "无法解压" in _refused("膨胀.pdf", data)
 
 
-@pytest.mark.parametrize("name, data", [
-    ("page.html", scans.HTML), ("a.exe", b"MZ\x90\x00"), ("记录.docx", b"PK\x03\x04"),
-    ("noextension", scans.png()), ("a.svg", b"<svg onload=alert(1)>"),
-])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("page.html", scans.HTML),
+        ("a.exe", b"MZ\x90\x00"),
+        ("记录.docx", b"PK\x03\x04"),
+        ("noextension", scans.png()),
+        ("a.svg", b"<svg onload=alert(1)>"),
+    ],
+)
 def test_any_other_type_is_refused(name, data):
     assert "只接受 jpg、png、pdf" in _refused(name, data)
 

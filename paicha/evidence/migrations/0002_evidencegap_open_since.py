@@ -5,53 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0001_initial'),
-        ('members', '0006_name_prefix_postgresql_only'),
-        ('organizations', '0001_initial'),
+        ("evidence", "0001_initial"),
+        ("members", "0006_name_prefix_postgresql_only"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='evidencegap',
-            name='gap_member_seen',
+            model_name="evidencegap",
+            name="gap_member_seen",
         ),
         migrations.RemoveIndex(
-            model_name='evidencegap',
-            name='gap_seen_next',
+            model_name="evidencegap",
+            name="gap_seen_next",
         ),
         migrations.AddField(
-            model_name='evidencegap',
-            name='open_since',
-            field=models.DateField(blank=True, null=True, verbose_name='最近一次证据日期（未结束的时段）'),
+            model_name="evidencegap",
+            name="open_since",
+            field=models.DateField(
+                blank=True, null=True, verbose_name="最近一次证据日期（未结束的时段）"
+            ),
         ),
         migrations.AlterField(
-            model_name='evidencegap',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.member', verbose_name='党员'),
+            model_name="evidencegap",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="members.member",
+                verbose_name="党员",
+            ),
         ),
         migrations.AlterField(
-            model_name='evidencegap',
-            name='seen_on',
-            field=models.DateField(blank=True, null=True, verbose_name='起始日期'),
+            model_name="evidencegap",
+            name="seen_on",
+            field=models.DateField(blank=True, null=True, verbose_name="起始日期"),
         ),
         # The open stretch moves to its own column (see EvidenceGap).
         migrations.RunSQL(
             "UPDATE evidence_evidencegap SET open_since = seen_on, seen_on = NULL "
             "WHERE next_seen IS NULL",
             reverse_sql="UPDATE evidence_evidencegap SET seen_on = open_since "
-                        "WHERE next_seen IS NULL"),
-        migrations.AddIndex(
-            model_name='evidencegap',
-            index=models.Index(fields=['open_since'], name='gap_open_since'),
+            "WHERE next_seen IS NULL",
         ),
         migrations.AddIndex(
-            model_name='evidencegap',
-            index=models.Index(fields=['next_seen', 'seen_on'], name='gap_next_seen'),
+            model_name="evidencegap",
+            index=models.Index(fields=["open_since"], name="gap_open_since"),
+        ),
+        migrations.AddIndex(
+            model_name="evidencegap",
+            index=models.Index(fields=["next_seen", "seen_on"], name="gap_next_seen"),
         ),
         migrations.AddConstraint(
-            model_name='evidencegap',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('next_seen__isnull', True), ('open_since__isnull', False), ('seen_on__isnull', True)), models.Q(('next_seen__isnull', False), ('open_since__isnull', True), ('seen_on__isnull', False)), _connector='OR'), name='gap_open_or_closed'),
+            model_name="evidencegap",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("next_seen__isnull", True),
+                        ("open_since__isnull", False),
+                        ("seen_on__isnull", True),
+                    ),
+                    models.Q(
+                        ("next_seen__isnull", False),
+                        ("open_since__isnull", True),
+                        ("seen_on__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="gap_open_or_closed",
+            ),
         ),
     ]

@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0002_evidencegap_open_since'),
-        ('members', '0006_name_prefix_postgresql_only'),
+        ("evidence", "0002_evidencegap_open_since"),
+        ("members", "0006_name_prefix_postgresql_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='evidencegap',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_gaps', to='members.member', verbose_name='党员'),
+            model_name="evidencegap",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="evidence_gaps",
+                to="members.member",
+                verbose_name="党员",
+            ),
         ),
     ]

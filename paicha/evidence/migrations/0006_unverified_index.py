@@ -4,16 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0005_away_signals'),
-        ('members', '0011_merge'),
-        ('organizations', '0003_organization_card_contacts'),
+        ("evidence", "0005_away_signals"),
+        ("members", "0011_merge"),
+        ("organizations", "0003_organization_card_contacts"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='evidencegap',
-            index=models.Index(condition=models.Q(('unverified', True)), fields=['org_path', 'start'], name='gap_unverified_scope_start'),
+            model_name="evidencegap",
+            index=models.Index(
+                condition=models.Q(("unverified", True)),
+                fields=["org_path", "start"],
+                name="gap_unverified_scope_start",
+            ),
         ),
     ]

@@ -14,16 +14,26 @@ def clocks_html(clocks) -> str:
     for clock in clocks:
         if clock.get("reasons") is not None:
             if clock["reasons"]:
-                parts.append(format_html('<div class="text-muted">正当理由？{}</div>',
-                                         "；".join(clock["reasons"])))
+                parts.append(
+                    format_html(
+                        '<div class="text-muted">正当理由？{}</div>', "；".join(clock["reasons"])
+                    )
+                )
         elif clock.get("note"):
-            parts.append(format_html('<div class="text-muted">{}：{}</div>', clock["label"],
-                                     clock["note"]))
+            parts.append(
+                format_html('<div class="text-muted">{}：{}</div>', clock["label"], clock["note"])
+            )
         elif clock["months"] is None:
-            parts.append(format_html('<div>{}：<span class="text-muted">无记录</span></div>',
-                                     clock["label"]))
+            parts.append(
+                format_html('<div>{}：<span class="text-muted">无记录</span></div>', clock["label"])
+            )
         else:
-            parts.append(format_html('<div>{}：<span class="{}">{}个月</span></div>',
-                                     clock["label"], "text-danger" if clock["over"] else "",
-                                     clock["months"]))
+            parts.append(
+                format_html(
+                    '<div>{}：<span class="{}">{}个月</span></div>',
+                    clock["label"],
+                    "text-danger" if clock["over"] else "",
+                    clock["months"],
+                )
+            )
     return mark_safe("".join(parts))

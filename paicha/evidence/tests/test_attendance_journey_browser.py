@@ -18,8 +18,9 @@ from .conftest import attend, pay
 pytestmark = pytest.mark.browser
 
 
-def test_attendance_starts_blank_marks_lost_and_unrecorded_and_confirms(transactional_db, tree,
-                                                                        live_server, page):
+def test_attendance_starts_blank_marks_lost_and_unrecorded_and_confirms(
+    transactional_db, tree, live_server, page
+):
     make_user("zb_a1", tree.branch_a1, Role.BRANCH_WORKER)
     today = timezone.localdate()
     long_ago = today - datetime.timedelta(days=900)
@@ -33,7 +34,9 @@ def test_attendance_starts_blank_marks_lost_and_unrecorded_and_confirms(transact
     page.goto(live_server.url + "/evidence/meetings/new/")
     assert page.locator("#attendance-table input[type=radio]:checked").count() == 0
     assert "失联" in page.inner_text('#attendance-table tr[data-member="王失联"] .member-mark')
-    assert "无记录待核实" in page.inner_text('#attendance-table tr[data-member="陈无记"] .member-mark')
+    assert "无记录待核实" in page.inner_text(
+        '#attendance-table tr[data-member="陈无记"] .member-mark'
+    )
     assert page.locator('#attendance-table tr[data-member="李在岗"] .member-mark').count() == 0
 
     page.fill("#id_date", today.isoformat())
@@ -58,5 +61,7 @@ def test_attendance_starts_blank_marks_lost_and_unrecorded_and_confirms(transact
     page.wait_for_selector("#meeting-date")
     meeting = OrgLifeMeeting.objects.get(topic="学习党章")
     assert dict(meeting.attendances.values_list("member__name", "status")) == {
-        "王失联": AttendanceStatus.PRESENT, "李在岗": AttendanceStatus.PRESENT}
+        "王失联": AttendanceStatus.PRESENT,
+        "李在岗": AttendanceStatus.PRESENT,
+    }
     assert "1 人未登记出席情况" in page.inner_text("main")

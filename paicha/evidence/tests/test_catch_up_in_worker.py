@@ -21,20 +21,21 @@ from paicha.evidence.selectors import lost_members
 from paicha.members.models import Member
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
-WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|BEGIN IMMEDIATE|BEGIN EXCLUSIVE)|FOR UPDATE",
-                    re.IGNORECASE)
+WRITES = re.compile(
+    r"^\s*(INSERT|UPDATE|DELETE|BEGIN IMMEDIATE|BEGIN EXCLUSIVE)|FOR UPDATE", re.IGNORECASE
+)
 
 
 def _bulk_newcomers(tree, *names):
     """Members as a COPY import leaves them: stored, without their evidence rows."""
-    members = [make_member(tree.branch_a1, name, join_date=datetime.date(2010, 1, 1))
-               for name in names]
+    members = [
+        make_member(tree.branch_a1, name, join_date=datetime.date(2010, 1, 1)) for name in names
+    ]
     EvidenceGap.objects.filter(member__in=members).delete()
     return members
 
 
-def test_the_catch_up_commits_chunk_by_chunk_and_a_failure_keeps_the_chunks_done(
-        tree, monkeypatch):
+def test_the_catch_up_commits_chunk_by_chunk_and_a_failure_keeps_the_chunks_done(tree, monkeypatch):
     make_member(tree.branch_a1, "张已算")
     gaps.catch_up()
     members = _bulk_newcomers(tree, "甲", "乙", "丙", "丁", "戊")
@@ -63,7 +64,8 @@ def test_the_catch_up_commits_chunk_by_chunk_and_a_failure_keeps_the_chunks_done
 
 
 def test_the_lost_pages_neither_write_nor_lock_while_a_catch_up_is_queued_or_running(
-        tree, personas, client_for, settings, django_capture_on_commit_callbacks):
+    tree, personas, client_for, settings, django_capture_on_commit_callbacks
+):
     make_member(tree.branch_a1, "张已算")
     gaps.catch_up()
     settings.TASKS_INLINE = False
@@ -76,19 +78,25 @@ def test_the_lost_pages_neither_write_nor_lock_while_a_catch_up_is_queued_or_run
     for status in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
         DBTaskResult.objects.update(status=status)
         for name in ("evidence:lost", "evidence:uncontrolled", "evidence:dashboard"):
-            with django_capture_on_commit_callbacks(execute=True), \
-                    CaptureQueriesContext(connection) as queries:
+            with (
+                django_capture_on_commit_callbacks(execute=True),
+                CaptureQueriesContext(connection) as queries,
+            ):
                 assert client.get(reverse(name)).status_code == 200
             written = [q["sql"][:120] for q in queries if WRITES.search(q["sql"])]
             assert written == [], (name, status)
     assert DBTaskResult.objects.count() == 1
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="the in-memory SQLite of the tests cannot hold a "
-                                            "lock in one connection while another reads")
+@pytest.mark.skipif(
+    not ON_POSTGRES,
+    reason="the in-memory SQLite of the tests cannot hold a "
+    "lock in one connection while another reads",
+)
 @pytest.mark.django_db(transaction=True)
-def test_a_request_does_not_wait_for_a_catch_up_holding_its_locks(tree, personas, client_for,
-                                                                  settings):
+def test_a_request_does_not_wait_for_a_catch_up_holding_its_locks(
+    tree, personas, client_for, settings
+):
     """A catch-up stopped half-way inside its transaction (its watermark and rows locked); the
     失联 page answers meanwhile, at once, with the rows as they were."""
     make_member(tree.branch_a1, "张已算")
@@ -132,7 +140,8 @@ def test_a_request_does_not_wait_for_a_catch_up_holding_its_locks(tree, personas
 
 
 def test_a_process_that_found_every_member_caught_up_asks_again_a_moment_later(
-        tree, settings, monkeypatch, django_capture_on_commit_callbacks):
+    tree, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     make_member(tree.branch_a1, "张已算")
     gaps.catch_up()
     settings.TASKS_INLINE = False

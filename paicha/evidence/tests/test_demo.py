@@ -1,10 +1,10 @@
 import pytest
 
-from paicha.workspace import demo
 from paicha.evidence import selectors
 from paicha.evidence.models import Attendance, ContactRecord, DuesPayment, OrgLifeMeeting
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
+from paicha.workspace import demo
 
 
 @pytest.mark.django_db
@@ -22,8 +22,13 @@ def test_demo_has_meetings_everywhere_and_a_few_percent_lost():
     assert 3 <= selectors.uncontrolled_members(members, as_of=ref).count() <= 0.01 * roster
     # The fast list and the definition agree on the demo too.
     assert lost == selectors.lost_members_by_rule(members, as_of=ref).count()
-    assert (sorted(selectors.uncontrolled_members(members, as_of=ref)
-                   .values_list("pk", "away_since", "away_source"))
-            == sorted(selectors.uncontrolled_members_by_rule(members, as_of=ref)
-                      .values_list("pk", "away_since", "away_source")))
+    assert sorted(
+        selectors.uncontrolled_members(members, as_of=ref).values_list(
+            "pk", "away_since", "away_source"
+        )
+    ) == sorted(
+        selectors.uncontrolled_members_by_rule(members, as_of=ref).values_list(
+            "pk", "away_since", "away_source"
+        )
+    )
     assert Attendance.objects.filter(status="excused", reason__contains="外出").exists()

@@ -1,6 +1,7 @@
 """Browser journey: a branch worker records three meetings of the branch on the roster form
-(everyone marked present with one click, one member marked absent from the second on); the 失联 list as
-of exactly six months after his last meeting does not show him, one day later it does."""
+(everyone marked present with one click, one member marked absent from the second on); the
+失联 list as of exactly six months after his last meeting does not show him, one day later it
+does."""
 
 import datetime
 
@@ -36,8 +37,9 @@ def _lost_as_of(page, day: datetime.date) -> str:
     return page.inner_text("#lost-table")
 
 
-def test_member_who_stops_attending_appears_after_six_months(transactional_db, tree,
-                                                             live_server, page):
+def test_member_who_stops_attending_appears_after_six_months(
+    transactional_db, tree, live_server, page
+):
     from paicha.core.browser import login
 
     make_user("zb_a1", tree.branch_a1, Role.BRANCH_WORKER)

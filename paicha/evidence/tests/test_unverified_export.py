@@ -26,11 +26,19 @@ def test_the_unverified_list_exports_scoped_masked_and_audited(tree, personas, c
     seen = make_member(tree.branch_a1, "王有记录", branch_entry_date=D(2005, 1, 1))
     make_member(tree.branch_b1, "李外院", branch_entry_date=D(2005, 1, 1))
     for org in (tree.branch_a1, tree.branch_b1):
-        services.books_set(organization=org, opened_on=D(2016, 1, 1), acting_user=tree.department,
-                           as_of=D(2016, 1, 1))
+        services.books_set(
+            organization=org,
+            opened_on=D(2016, 1, 1),
+            acting_user=tree.department,
+            as_of=D(2016, 1, 1),
+        )
     pay(seen, D(2016, 2, 1))
-    params = {"org": tree.college_a.code, "as_of": "2016-08-01", "list": "unverified",
-              "format": "xlsx"}
+    params = {
+        "org": tree.college_a.code,
+        "as_of": "2016-08-01",
+        "list": "unverified",
+        "format": "xlsx",
+    }
     for persona, visible in (("reviewer_a", True), ("auditor", False)):
         response = client_for(personas[persona]).get(reverse("evidence:lost"), params)
         assert response.status_code == 200
@@ -48,10 +56,16 @@ def test_the_unverified_list_exports_scoped_masked_and_audited(tree, personas, c
 
 def test_the_lost_page_offers_the_unverified_export(tree, personas, client_for):
     make_member(tree.branch_a1, "王无记录", branch_entry_date=D(2005, 1, 1))
-    services.books_set(organization=tree.branch_a1, opened_on=D(2016, 1, 1), acting_user=tree.department,
-                       as_of=D(2016, 1, 1))
-    body = client_for(personas["reviewer_a"]).get(
-        reverse("evidence:lost"), {"org": tree.college_a.code, "as_of": "2016-03-01"}
-    ).content.decode()
+    services.books_set(
+        organization=tree.branch_a1,
+        opened_on=D(2016, 1, 1),
+        acting_user=tree.department,
+        as_of=D(2016, 1, 1),
+    )
+    body = (
+        client_for(personas["reviewer_a"])
+        .get(reverse("evidence:lost"), {"org": tree.college_a.code, "as_of": "2016-03-01"})
+        .content.decode()
+    )
     assert 'id="export-unverified"' in body and "list=unverified" in body
     assert body.count('id="unverified-table"') == 1

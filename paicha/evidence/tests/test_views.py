@@ -49,8 +49,17 @@ OBJECT_PAGES = {
     "dues_new": lambda w: reverse("evidence:dues_new", args=[w["lost"].pk]),
     "contact_new": lambda w: reverse("evidence:contact_new", args=[w["lost"].pk]),
 }
-LIST_PAGES = ("lost", "uncontrolled", "pre_campaign", "dashboard", "meetings", "dues",
-              "meeting_new", "meeting_import", "dues_import")
+LIST_PAGES = (
+    "lost",
+    "uncontrolled",
+    "pre_campaign",
+    "dashboard",
+    "meetings",
+    "dues",
+    "meeting_new",
+    "meeting_import",
+    "dues_import",
+)
 
 
 @pytest.mark.parametrize("page", sorted(OBJECT_PAGES))
@@ -65,8 +74,9 @@ def test_outsider_of_the_subtree_gets_nothing(world, personas, client_for, page,
 
 
 @pytest.mark.parametrize("name", LIST_PAGES)
-def test_lists_of_another_subtree_are_404_and_own_lists_hide_others(world, personas, client_for,
-                                                                    tree, name):
+def test_lists_of_another_subtree_are_404_and_own_lists_hide_others(
+    world, personas, client_for, tree, name
+):
     url = reverse(f"evidence:{name}")
     outsider = client_for(personas["worker_b1"])
     assert outsider.get(url + f"?org={tree.branch_a1.code}").status_code == 404
@@ -83,7 +93,10 @@ def test_auditor_reads_and_reviewer_sees_the_subtree(world, personas, client_for
 
 def test_auditor_cannot_record(world, personas, client_for, tree):
     client = client_for(personas["auditor"])
-    assert client.get(reverse("evidence:meeting_new") + f"?org={tree.branch_a1.code}").status_code == 403
+    assert (
+        client.get(reverse("evidence:meeting_new") + f"?org={tree.branch_a1.code}").status_code
+        == 403
+    )
     assert client.post(reverse("evidence:dues_new", args=[world["lost"].pk])).status_code == 403
 
 
@@ -106,8 +119,9 @@ def test_lost_list_as_of_a_past_date(world, personas, client_for):
 def test_retained_and_flowing_members_are_shown_apart(world, personas, client_for, tree):
     long_ago = timezone.localdate() - datetime.timedelta(days=800)
     make_member(tree.branch_a1, "赵出国", branch_entry_date=long_ago, status=MemberStatus.RETAINED)
-    make_member(tree.branch_a1, "钱流动", branch_entry_date=long_ago, flowing=True,
-                flow_destination="深圳")
+    make_member(
+        tree.branch_a1, "钱流动", branch_entry_date=long_ago, flowing=True, flow_destination="深圳"
+    )
     response = client_for(personas["worker_a1"]).get(reverse("evidence:lost"))
     body = response.content.decode()
     main, apart = body.split('id="lost-apart-table"')
@@ -124,28 +138,56 @@ def test_record_a_meeting_for_the_whole_branch(world, personas, client_for, tree
     assert 'data-member="王秘密" data-mark="失联' in page
     lost, kept = world["lost"], world["kept"]
     today = timezone.localdate()
-    response = client.post(url, {
-        "date": today.isoformat(), "kind": OrgLifeKind.GENERAL_MEETING, "topic": "学习党章",
-        f"status_{lost.pk}": AttendanceStatus.EXCUSED, f"reason_{lost.pk}": "",
-        f"status_{kept.pk}": AttendanceStatus.PRESENT})
+    response = client.post(
+        url,
+        {
+            "date": today.isoformat(),
+            "kind": OrgLifeKind.GENERAL_MEETING,
+            "topic": "学习党章",
+            f"status_{lost.pk}": AttendanceStatus.EXCUSED,
+            f"reason_{lost.pk}": "",
+            f"status_{kept.pk}": AttendanceStatus.PRESENT,
+        },
+    )
     assert "王秘密：请假须写明事由" in response.content.decode()
     assert OrgLifeMeeting.objects.count() == 1
-    response = client.post(url, {
-        "date": today.isoformat(), "kind": OrgLifeKind.GENERAL_MEETING, "topic": "学习党章",
-        f"status_{lost.pk}": AttendanceStatus.PRESENT, f"status_{kept.pk}": AttendanceStatus.EXCUSED,
-        f"reason_{kept.pk}": "外出务工"})
+    response = client.post(
+        url,
+        {
+            "date": today.isoformat(),
+            "kind": OrgLifeKind.GENERAL_MEETING,
+            "topic": "学习党章",
+            f"status_{lost.pk}": AttendanceStatus.PRESENT,
+            f"status_{kept.pk}": AttendanceStatus.EXCUSED,
+            f"reason_{kept.pk}": "外出务工",
+        },
+    )
     assert "王秘密目前是失联党员" in response.content.decode()
     assert OrgLifeMeeting.objects.count() == 1
-    response = client.post(url, {
-        "date": today.isoformat(), "kind": OrgLifeKind.GENERAL_MEETING, "topic": "学习党章",
-        f"status_{lost.pk}": AttendanceStatus.PRESENT, f"status_{kept.pk}": AttendanceStatus.EXCUSED,
-        f"reason_{kept.pk}": "外出务工", "confirm_lost": "1"})
+    response = client.post(
+        url,
+        {
+            "date": today.isoformat(),
+            "kind": OrgLifeKind.GENERAL_MEETING,
+            "topic": "学习党章",
+            f"status_{lost.pk}": AttendanceStatus.PRESENT,
+            f"status_{kept.pk}": AttendanceStatus.EXCUSED,
+            f"reason_{kept.pk}": "外出务工",
+            "confirm_lost": "1",
+        },
+    )
     assert response.status_code == 302
     meeting = OrgLifeMeeting.objects.get(topic="学习党章")
     assert dict(meeting.attendances.values_list("member__name", "status")) == {
-        "王秘密": "present", "李在岗": "excused"}
-    assert AuditEntry.objects.filter(actor=personas["worker_a1"], action="create",
-                                     member_id=lost.pk, model_label="组织生活出席记录").exists()
+        "王秘密": "present",
+        "李在岗": "excused",
+    }
+    assert AuditEntry.objects.filter(
+        actor=personas["worker_a1"],
+        action="create",
+        member_id=lost.pk,
+        model_label="组织生活出席记录",
+    ).exists()
     lost_page = client.get(reverse("evidence:lost")).content.decode()
     assert "王秘密" not in lost_page.split('id="lost-apart-table"')[0]
 
@@ -153,9 +195,15 @@ def test_record_a_meeting_for_the_whole_branch(world, personas, client_for, tree
 def test_meeting_in_the_future_is_refused(world, personas, client_for, tree):
     client = client_for(personas["worker_a1"])
     future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
-    response = client.post(reverse("evidence:meeting_new") + f"?org={tree.branch_a1.code}", {
-        "date": future, "kind": OrgLifeKind.THEME_DAY, "topic": "x",
-        f"status_{world['kept'].pk}": "present"})
+    response = client.post(
+        reverse("evidence:meeting_new") + f"?org={tree.branch_a1.code}",
+        {
+            "date": future,
+            "kind": OrgLifeKind.THEME_DAY,
+            "topic": "x",
+            f"status_{world['kept'].pk}": "present",
+        },
+    )
     assert "晚于今天" in response.content.decode() and OrgLifeMeeting.objects.count() == 1
 
 
@@ -163,13 +211,22 @@ def test_attendance_sheet_import_is_all_or_nothing(world, personas, client_for, 
     client = client_for(personas["worker_a1"])
     url = reverse("evidence:meeting_import") + f"?org={tree.branch_a1.code}"
     data = {"date": "2026-01-10", "kind": OrgLifeKind.PARTY_LECTURE, "topic": "党课"}
-    bad = xlsx([["姓名", "出席情况", "请假事由"], ["王秘密", "出席", ""], ["李在岗", "请假", ""],
-                ["张不在", "出席", ""], ["王秘密", "迟到", ""]])
+    bad = xlsx(
+        [
+            ["姓名", "出席情况", "请假事由"],
+            ["王秘密", "出席", ""],
+            ["李在岗", "请假", ""],
+            ["张不在", "出席", ""],
+            ["王秘密", "迟到", ""],
+        ]
+    )
     body = client.post(url, {**data, "file": bad}).content.decode()
     assert "第3行" in body and "请假须写明" in body and "第4行" in body and "张不在" in body
     assert "第5行" in body and "迟到" in body
     assert OrgLifeMeeting.objects.count() == 1
-    good = xlsx([["姓名", "出席情况", "请假事由"], ["王秘密", "出席", ""], ["李在岗", "请假", "外出"]])
+    good = xlsx(
+        [["姓名", "出席情况", "请假事由"], ["王秘密", "出席", ""], ["李在岗", "请假", "外出"]]
+    )
     assert client.post(url, {**data, "file": good}).status_code == 302
     meeting = OrgLifeMeeting.objects.get(topic="党课")
     assert meeting.attendances.get(member=world["kept"]).reason == "外出"
@@ -178,26 +235,39 @@ def test_attendance_sheet_import_is_all_or_nothing(world, personas, client_for, 
 def test_dues_ledger_import_is_all_or_nothing(world, personas, client_for, tree):
     client = client_for(personas["worker_a1"])
     url = reverse("evidence:dues_import") + f"?org={tree.branch_a1.code}"
-    bad = xlsx([["姓名", "交纳日期", "交纳起始月份", "交纳截止月份", "金额（元）"],
-                ["王秘密", "2026-01-05", "2026年1月", "2026年3月", "6.00"],
-                ["李在岗", "2026-01-05", "2026-03", "2026-01", "abc"]])
+    bad = xlsx(
+        [
+            ["姓名", "交纳日期", "交纳起始月份", "交纳截止月份", "金额（元）"],
+            ["王秘密", "2026-01-05", "2026年1月", "2026年3月", "6.00"],
+            ["李在岗", "2026-01-05", "2026-03", "2026-01", "abc"],
+        ]
+    )
     body = client.post(url, {"file": bad}).content.decode()
     assert "第3行" in body and "截止月份不能早于起始月份" in body and "应为数字" in body
     assert DuesPayment.objects.count() == 2
-    good = xlsx([["姓名", "交纳日期", "交纳起始月份", "交纳截止月份", "金额（元）"],
-                 ["王秘密", "2026-01-05", "2026年1月", "2026年3月", "6.00"],
-                 ["李在岗", "2026.1.6", "2026-01", "", 2]])
+    good = xlsx(
+        [
+            ["姓名", "交纳日期", "交纳起始月份", "交纳截止月份", "金额（元）"],
+            ["王秘密", "2026-01-05", "2026年1月", "2026年3月", "6.00"],
+            ["李在岗", "2026.1.6", "2026-01", "", 2],
+        ]
+    )
     assert client.post(url, {"file": good}).status_code == 302
     payment = DuesPayment.objects.get(member=world["lost"], paid_on=D(2026, 1, 5))
     assert (payment.month_from, payment.month_to) == (D(2026, 1, 1), D(2026, 3, 1))
 
 
 def test_dues_ledger_months_typed_as_numbers_are_months_not_date_serials(
-        world, personas, client_for, tree):
+    world, personas, client_for, tree
+):
     # Excel keeps "2026.02" typed into a cell as the number 2026.02.
     url = reverse("evidence:dues_import") + f"?org={tree.branch_a1.code}"
-    ledger = xlsx([["姓名", "交纳日期", "交纳起始月份", "交纳截止月份", "金额（元）"],
-                   ["王秘密", "2026-03-05", 2026.02, 2026.03, "4.00"]])
+    ledger = xlsx(
+        [
+            ["姓名", "交纳日期", "交纳起始月份", "交纳截止月份", "金额（元）"],
+            ["王秘密", "2026-03-05", 2026.02, 2026.03, "4.00"],
+        ]
+    )
     assert client_for(personas["worker_a1"]).post(url, {"file": ledger}).status_code == 302
     payment = DuesPayment.objects.get(member=world["lost"], paid_on=D(2026, 3, 5))
     assert (payment.month_from, payment.month_to) == (D(2026, 2, 1), D(2026, 3, 1))
@@ -206,12 +276,22 @@ def test_dues_ledger_months_typed_as_numbers_are_months_not_date_serials(
 def test_dues_and_contact_forms(world, personas, client_for):
     client = client_for(personas["worker_a1"])
     member = world["lost"]
-    response = client.post(reverse("evidence:dues_new", args=[member.pk]), {
-        "paid_on": "2026-01-05", "month_from": "2026-01", "month_to": "2025-12", "amount": "2"})
+    response = client.post(
+        reverse("evidence:dues_new", args=[member.pk]),
+        {"paid_on": "2026-01-05", "month_from": "2026-01", "month_to": "2025-12", "amount": "2"},
+    )
     assert "截止月份不能早于起始月份" in response.content.decode()
-    response = client.post(reverse("evidence:contact_new", args=[member.pk]), {
-        "date": "2026-01-05", "channel": "phone", "by_whom": "李书记", "with_member": "",
-        "away_since": "2025-12-01", "note": "家属说去了广州"})
+    response = client.post(
+        reverse("evidence:contact_new", args=[member.pk]),
+        {
+            "date": "2026-01-05",
+            "channel": "phone",
+            "by_whom": "李书记",
+            "with_member": "",
+            "away_since": "2025-12-01",
+            "note": "家属说去了广州",
+        },
+    )
     assert response.status_code == 302
     record = ContactRecord.objects.get()
     assert (record.with_member, record.away_since) == (False, D(2025, 12, 1))
@@ -219,7 +299,7 @@ def test_dues_and_contact_forms(world, personas, client_for):
 
 def test_dashboard_numbers_drill_down(world, personas, client_for, tree):
     body = client_for(personas["department"]).get(reverse("evidence:dashboard")).content.decode()
-    assert 'vendor/echarts/echarts.min.js' in body and "chart-data" in body
+    assert "vendor/echarts/echarts.min.js" in body and "chart-data" in body
     assert f"/evidence/lost/?org={tree.root.code}" in body
     assert f"/evidence/lost/?org={tree.branch_a1.code}" in body
     assert "按失联原因" in body
@@ -231,8 +311,9 @@ def test_member_with_an_open_case_links_to_it_and_counts_by_reason(world, person
     from paicha.cases.services import case_open
 
     user = personas["worker_a1"]
-    case = case_open(member=world["lost"], acting_user=user, opened_on=timezone.localdate(),
-                     loss_reason="1")
+    case = case_open(
+        member=world["lost"], acting_user=user, opened_on=timezone.localdate(), loss_reason="1"
+    )
     body = client_for(user).get(reverse("evidence:lost")).content.decode()
     assert f'href="/cases/{case.pk}/">查找中' in body
     assert f"/cases/new/?member={world['lost'].pk}" not in body
@@ -251,11 +332,25 @@ def test_meeting_correction_keeps_members_who_left_the_roster(world, personas, c
     kept.save()
     url = reverse("evidence:meeting_edit", args=[meeting.pk])
     assert "李在岗" in client.get(url).content.decode()
-    response = client.post(url, {"date": meeting.date.isoformat(), "kind": meeting.kind,
-                                 "topic": "改过的主题", f"status_{kept.pk}": "bogus"})
+    response = client.post(
+        url,
+        {
+            "date": meeting.date.isoformat(),
+            "kind": meeting.kind,
+            "topic": "改过的主题",
+            f"status_{kept.pk}": "bogus",
+        },
+    )
     assert "无效" in response.content.decode()
-    response = client.post(url, {"date": meeting.date.isoformat(), "kind": meeting.kind,
-                                 "topic": "改过的主题", f"status_{kept.pk}": "absent"})
+    response = client.post(
+        url,
+        {
+            "date": meeting.date.isoformat(),
+            "kind": meeting.kind,
+            "topic": "改过的主题",
+            f"status_{kept.pk}": "absent",
+        },
+    )
     assert response.status_code == 302
     assert meeting.attendances.get(member=kept).status == "absent"
 
@@ -271,8 +366,13 @@ def _number(body, element_id):
 def test_home_page_and_dashboard_agree_on_the_same_day(world, personas, client_for, tree):
     long_ago = timezone.localdate() - datetime.timedelta(days=800)
     make_member(tree.branch_a1, "赵出国", branch_entry_date=long_ago, status=MemberStatus.RETAINED)
-    make_member(tree.branch_a1, "孙已除名", branch_entry_date=long_ago,
-                status=MemberStatus.REMOVED, status_date=timezone.localdate())
+    make_member(
+        tree.branch_a1,
+        "孙已除名",
+        branch_entry_date=long_ago,
+        status=MemberStatus.REMOVED,
+        status_date=timezone.localdate(),
+    )
     client = client_for(personas["worker_a1"])
     home = client.get(reverse("home")).content.decode()
     board = client.get(reverse("evidence:dashboard")).content.decode()
@@ -295,12 +395,16 @@ def test_the_home_check_fails_when_one_side_is_wrong(world, tree):
     right = {"members": 2, "lost": 1, "unverified": 0}
     assert all(c["ok"] for c in home_check(right, members, as_of=today))
     wrong = home_check({**right, "lost": 2}, members, as_of=today)
-    assert [(c["label"], c["ok"]) for c in wrong] == [("在册党员", True), ("失联党员", False),
-                                                      ("无记录待核实", True)]
+    assert [(c["label"], c["ok"]) for c in wrong] == [
+        ("在册党员", True),
+        ("失联党员", False),
+        ("无记录待核实", True),
+    ]
 
 
 def test_the_books_date_of_an_organization_without_a_row_is_shown_without_writing_one(
-        tree, personas, client_for):
+    tree, personas, client_for
+):
     from paicha.evidence.models import BooksDate
 
     member = make_member(tree.branch_a1, "王建账", branch_entry_date=D(2005, 1, 1))
@@ -313,8 +417,9 @@ def test_the_books_date_of_an_organization_without_a_row_is_shown_without_writin
     assert not BooksDate.objects.filter(organization=tree.college_a).exists()
 
 
-def test_dashboard_pages_its_branches_most_lost_first(world, personas, client_for, tree,
-                                                      monkeypatch):
+def test_dashboard_pages_its_branches_most_lost_first(
+    world, personas, client_for, tree, monkeypatch
+):
     from paicha.evidence import dashboard
 
     make_member(tree.branch_b1, "周乙支部", branch_entry_date=timezone.localdate())
@@ -335,15 +440,15 @@ def test_dashboard_pages_its_branches_most_lost_first(world, personas, client_fo
     assert '在册党员</div><div class="fs-4">3</div>' in second
 
 
-def test_lost_page_shows_the_first_rows_apart_with_whole_counts(world, personas, client_for,
-                                                               tree, monkeypatch):
+def test_lost_page_shows_the_first_rows_apart_with_whole_counts(
+    world, personas, client_for, tree, monkeypatch
+):
     from paicha.evidence import views
 
     monkeypatch.setattr(views, "LOST_SHOWN_APART", 1)
     long_ago = timezone.localdate() - datetime.timedelta(days=800)
     for name in ("赵出国", "钱出国"):
-        make_member(tree.branch_a1, name, branch_entry_date=long_ago,
-                    status=MemberStatus.RETAINED)
+        make_member(tree.branch_a1, name, branch_entry_date=long_ago, status=MemberStatus.RETAINED)
     body = client_for(personas["worker_a1"]).get(reverse("evidence:lost")).content.decode()
     apart = body.split('id="lost-apart-table"')[1].split("</table>")[0]
     assert "（2 人，显示前1人）" in body
@@ -356,8 +461,9 @@ def test_lost_list_counts_those_at_exactly_six_months(world, personas, client_fo
     from paicha.core.dates import add_months
 
     today = timezone.localdate()
-    member = make_member(tree.branch_a1, "王恰好", branch_entry_date=today - datetime.timedelta(
-        days=800))
+    member = make_member(
+        tree.branch_a1, "王恰好", branch_entry_date=today - datetime.timedelta(days=800)
+    )
     pay(member, add_months(today, -6))
     body = client_for(personas["worker_a1"]).get(reverse("evidence:lost")).content.decode()
     # 王恰好 (six months today) and 王秘密 (400 days) are both listed; one is at exactly six.
@@ -365,27 +471,36 @@ def test_lost_list_counts_those_at_exactly_six_months(world, personas, client_fo
     assert "其中恰满6个月的 1 人" in body
 
 
-def test_dues_ledger_check_lists_the_payments_and_writes_nothing(world, personas, client_for,
-                                                                 tree):
+def test_dues_ledger_check_lists_the_payments_and_writes_nothing(world, personas, client_for, tree):
     url = reverse("evidence:dues_import") + f"?org={tree.branch_a1.code}"
-    ledger = xlsx([["姓名", "交纳日期", "交纳起始月份", "金额（元）"],
-                   ["王秘密", "2026-01-05", "2026年1月", "6.00"]])
-    body = client_for(personas["worker_a1"]).post(url, {"file": ledger, "check": "1"}) \
-        .content.decode()
+    ledger = xlsx(
+        [
+            ["姓名", "交纳日期", "交纳起始月份", "金额（元）"],
+            ["王秘密", "2026-01-05", "2026年1月", "6.00"],
+        ]
+    )
+    body = (
+        client_for(personas["worker_a1"]).post(url, {"file": ledger, "check": "1"}).content.decode()
+    )
     assert "可导入 1 行" in body and "第2行：王秘密　2026年1月5日交纳2026年1月党费6.00元" in body
     assert DuesPayment.objects.count() == 2
 
 
 def test_a_large_attendance_sheet_is_checked_and_written_on_its_job_page(
-        world, personas, client_for, tree, settings):
+    world, personas, client_for, tree, settings
+):
     from paicha.members.models import ImportState, MemberImport
 
     settings.IMPORT_IN_BACKGROUND_ABOVE_BYTES = 0
     client = client_for(personas["worker_a1"])
     url = reverse("evidence:meeting_import") + f"?org={tree.branch_a1.code}"
-    sheet = xlsx([["姓名", "出席情况", "请假事由"], ["王秘密", "出席", ""], ["李在岗", "请假", "外出"]])
-    response = client.post(url, {"date": "2026-01-10", "kind": OrgLifeKind.PARTY_LECTURE,
-                                 "topic": "大党课", "file": sheet})
+    sheet = xlsx(
+        [["姓名", "出席情况", "请假事由"], ["王秘密", "出席", ""], ["李在岗", "请假", "外出"]]
+    )
+    response = client.post(
+        url,
+        {"date": "2026-01-10", "kind": OrgLifeKind.PARTY_LECTURE, "topic": "大党课", "file": sheet},
+    )
     job = MemberImport.objects.get()
     assert response.url == job.get_absolute_url() and job.state == ImportState.CHECKED
     assert not OrgLifeMeeting.objects.filter(topic="大党课").exists()

@@ -2,50 +2,110 @@
 
 import django.db.models.functions.text
 import django.db.models.lookups
-import paicha.members.validators
 from django.db import migrations, models
+
+import paicha.members.validators
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("members", "0001_initial"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='member',
-            name='id_number',
-            field=models.CharField(help_text='18位，末位X可小写，全角数字自动转换', max_length=18, unique=True, validators=[paicha.members.validators.validate_id_number], verbose_name='身份证号码'),
+            model_name="member",
+            name="id_number",
+            field=models.CharField(
+                help_text="18位，末位X可小写，全角数字自动转换",
+                max_length=18,
+                unique=True,
+                validators=[paicha.members.validators.validate_id_number],
+                verbose_name="身份证号码",
+            ),
         ),
         migrations.AlterField(
-            model_name='member',
-            name='mobile',
-            field=models.CharField(blank=True, max_length=11, validators=[paicha.members.validators.validate_mobile], verbose_name='手机号码'),
+            model_name="member",
+            name="mobile",
+            field=models.CharField(
+                blank=True,
+                max_length=11,
+                validators=[paicha.members.validators.validate_mobile],
+                verbose_name="手机号码",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.functions.text.Length('id_number'), 18), name='member_id_number_18', violation_error_message='身份证号码应为18位'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.Exact(
+                    django.db.models.functions.text.Length("id_number"), 18
+                ),
+                name="member_id_number_18",
+                violation_error_message="身份证号码应为18位",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('mobile', ''), models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Length('mobile'), 11), models.Q(('mobile__startswith', '1'))), _connector='OR'), name='member_mobile_11_digits', violation_error_message='手机号码应为以1开头的11位数字'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("mobile", ""),
+                    models.Q(
+                        django.db.models.lookups.Exact(
+                            django.db.models.functions.text.Length("mobile"), 11
+                        ),
+                        models.Q(("mobile__startswith", "1")),
+                    ),
+                    _connector="OR",
+                ),
+                name="member_mobile_11_digits",
+                violation_error_message="手机号码应为以1开头的11位数字",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('gender__in', ['M', 'F'])), name='member_gender_code', violation_error_message='性别只能是男或女'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("gender__in", ["M", "F"])),
+                name="member_gender_code",
+                violation_error_message="性别只能是男或女",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('join_date__isnull', True), ('join_date__gt', models.F('birth_date')), _connector='OR'), name='member_join_after_birth', violation_error_message='入党日期应晚于出生日期'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("join_date__isnull", True),
+                    ("join_date__gt", models.F("birth_date")),
+                    _connector="OR",
+                ),
+                name="member_join_after_birth",
+                violation_error_message="入党日期应晚于出生日期",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('full_date__isnull', True), models.Q(('full_date__gte', models.F('join_date')), ('join_date__isnull', False)), _connector='OR'), name='member_full_not_before_join', violation_error_message='转正日期不能早于入党日期'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("full_date__isnull", True),
+                    models.Q(
+                        ("full_date__gte", models.F("join_date")), ("join_date__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="member_full_not_before_join",
+                violation_error_message="转正日期不能早于入党日期",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('member_type', 'probationary'), _negated=True), ('full_date__isnull', True), _connector='OR'), name='member_probationary_no_full_date', violation_error_message='预备党员尚未转正，不应填写转正日期'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("member_type", "probationary"), _negated=True),
+                    ("full_date__isnull", True),
+                    _connector="OR",
+                ),
+                name="member_probationary_no_full_date",
+                violation_error_message="预备党员尚未转正，不应填写转正日期",
+            ),
         ),
     ]

@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0003_member_import'),
-        ('organizations', '0001_initial'),
+        ("members", "0003_member_import"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='member',
-            name='member_scope_name',
+            model_name="member",
+            name="member_scope_name",
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['org_path', 'name', 'id'], name='member_roster_order'),
+            model_name="member",
+            index=models.Index(fields=["org_path", "name", "id"], name="member_roster_order"),
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0004_roster_order_index'),
-        ('organizations', '0001_initial'),
+        ("members", "0004_roster_order_index"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['name'], name='member_name_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="member",
+            index=models.Index(
+                fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ),
     ]

@@ -1,7 +1,8 @@
 from django.db import migrations
 
-CREATE = ('CREATE INDEX IF NOT EXISTS member_name_prefix '
-          'ON members_member (name varchar_pattern_ops)')
+CREATE = (
+    "CREATE INDEX IF NOT EXISTS member_name_prefix ON members_member (name varchar_pattern_ops)"
+)
 DROP = "DROP INDEX IF EXISTS member_name_prefix"
 
 
@@ -18,12 +19,11 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0005_name_prefix_index'),
+        ("members", "0005_name_prefix_index"),
     ]
 
     operations = [
-        migrations.RemoveIndex(model_name='member', name='member_name_prefix'),
+        migrations.RemoveIndex(model_name="member", name="member_name_prefix"),
         migrations.RunPython(create, drop),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0008_optional_columns_default_in_table'),
+        ("members", "0008_optional_columns_default_in_table"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='member',
-            name='declared_last_dues',
-            field=models.DateField(blank=True, null=True, verbose_name='最近一次交纳党费时间'),
+            model_name="member",
+            name="declared_last_dues",
+            field=models.DateField(blank=True, null=True, verbose_name="最近一次交纳党费时间"),
         ),
         migrations.AddField(
-            model_name='member',
-            name='declared_last_org_life',
-            field=models.DateField(blank=True, null=True, verbose_name='最近一次参加组织生活时间'),
+            model_name="member",
+            name="declared_last_org_life",
+            field=models.DateField(blank=True, null=True, verbose_name="最近一次参加组织生活时间"),
         ),
     ]

@@ -18,16 +18,30 @@ def backfill(apps, schema_editor):
     for member in pending.only("pk", "status", "updated_at").iterator(chunk_size=2000):
         on = None
         if member.status == "transferred_out":
-            on = (Transfer.objects.filter(member_id=member.pk, direction="out",
-                                          receipt_date__isnull=False)
-                  .order_by("-receipt_date").values_list("receipt_date", flat=True).first())
+            on = (
+                Transfer.objects.filter(
+                    member_id=member.pk, direction="out", receipt_date__isnull=False
+                )
+                .order_by("-receipt_date")
+                .values_list("receipt_date", flat=True)
+                .first()
+            )
         if on is None and member.status in ("removed", "deceased", "suspended"):
-            on = (Disposition.objects.filter(case__member_id=member.pk, state="effective",
-                                             effective_on__isnull=False)
-                  .order_by("-effective_on").values_list("effective_on", flat=True).first())
+            on = (
+                Disposition.objects.filter(
+                    case__member_id=member.pk, state="effective", effective_on__isnull=False
+                )
+                .order_by("-effective_on")
+                .values_list("effective_on", flat=True)
+                .first()
+            )
         if on is None and member.status == "suspended":
-            on = (AbroadRecord.objects.filter(member_id=member.pk, kind="suspended")
-                  .order_by("-period_from").values_list("period_from", flat=True).first())
+            on = (
+                AbroadRecord.objects.filter(member_id=member.pk, kind="suspended")
+                .order_by("-period_from")
+                .values_list("period_from", flat=True)
+                .first()
+            )
         if on is None:
             on = member.updated_at.date()
         Member.objects.filter(pk=member.pk).update(status_date=on)

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0009_declared_evidence_and_books'),
+        ("members", "0009_declared_evidence_and_books"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='memberimport',
-            name='started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='本步开始时间'),
+            model_name="memberimport",
+            name="started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="本步开始时间"),
         ),
     ]

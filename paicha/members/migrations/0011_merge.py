@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0010_backfill_status_date'),
-        ('members', '0010_import_started_at'),
+        ("members", "0010_backfill_status_date"),
+        ("members", "0010_import_started_at"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0011_merge'),
-        ('organizations', '0003_organization_card_contacts'),
+        ("members", "0011_merge"),
+        ("organizations", "0003_organization_card_contacts"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(condition=models.Q(('status__in', ['active', 'retained']), _negated=True), fields=['status_date'], name='member_off_roster'),
+            model_name="member",
+            index=models.Index(
+                condition=models.Q(("status__in", ["active", "retained"]), _negated=True),
+                fields=["status_date"],
+                name="member_off_roster",
+            ),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0012_member_off_roster_index'),
+        ("members", "0012_member_off_roster_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='memberimport',
-            name='kind',
-            field=models.CharField(blank=True, default='', max_length=200, verbose_name='导入内容'),
+            model_name="memberimport",
+            name="kind",
+            field=models.CharField(blank=True, default="", max_length=200, verbose_name="导入内容"),
         ),
         migrations.AddField(
-            model_name='memberimport',
-            name='params',
-            field=models.JSONField(blank=True, default=dict, verbose_name='导入参数'),
+            model_name="memberimport",
+            name="params",
+            field=models.JSONField(blank=True, default=dict, verbose_name="导入参数"),
         ),
     ]

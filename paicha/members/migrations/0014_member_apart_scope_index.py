@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0013_import_kind_params'),
-        ('organizations', '0003_organization_card_contacts'),
+        ("members", "0013_import_kind_params"),
+        ("organizations", "0003_organization_card_contacts"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(condition=models.Q(('status', 'retained'), ('flowing', True), _connector='OR'), fields=['org_path', 'id'], name='member_apart_scope'),
+            model_name="member",
+            index=models.Index(
+                condition=models.Q(("status", "retained"), ("flowing", True), _connector="OR"),
+                fields=["org_path", "id"],
+                name="member_apart_scope",
+            ),
         ),
     ]

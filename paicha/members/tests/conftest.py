@@ -11,10 +11,15 @@ BIRTH = datetime.date(1990, 5, 17)
 def valid_fields(**overrides) -> dict:
     """A complete, consistent record (full member) for the services and the form."""
     fields = {
-        "name": "刘洋", "gender": Gender.MALE, "ethnicity": "01", "birth_date": BIRTH,
+        "name": "刘洋",
+        "gender": Gender.MALE,
+        "ethnicity": "01",
+        "birth_date": BIRTH,
         "id_number": make_id_number("430102", BIRTH, 11, Gender.MALE),
-        "join_date": datetime.date(2012, 6, 1), "full_date": datetime.date(2013, 6, 1),
-        "member_type": MemberType.FULL, "mobile": "13800138000",
+        "join_date": datetime.date(2012, 6, 1),
+        "full_date": datetime.date(2013, 6, 1),
+        "member_type": MemberType.FULL,
+        "mobile": "13800138000",
     }
     fields.update(overrides)
     return fields

@@ -135,8 +135,15 @@ def test_make_id_number_known() -> None:
 
 @pytest.mark.parametrize(
     ("region", "seq", "gender"),
-    [("11010", 0, "M"), ("1101051", 0, "M"), ("11010X", 0, "M"), ("110105", -1, "M"),
-     ("110105", 100, "F"), ("110105", 0, "m"), ("110105", 0, "")],
+    [
+        ("11010", 0, "M"),
+        ("1101051", 0, "M"),
+        ("11010X", 0, "M"),
+        ("110105", -1, "M"),
+        ("110105", 100, "F"),
+        ("110105", 0, "m"),
+        ("110105", 0, ""),
+    ],
 )
 def test_make_id_number_rejects_bad_arguments(region: str, seq: int, gender: str) -> None:
     with pytest.raises(ValueError):

@@ -1,4 +1,3 @@
-
 import io
 
 import openpyxl
@@ -14,8 +13,10 @@ from .test_importing import good_rows, xlsx
 
 
 def upload(client, content, org, name="名册.xlsx"):
-    return client.post(reverse("members:import"), {
-        "organization": org.pk, "file": SimpleUploadedFile(name, content)})
+    return client.post(
+        reverse("members:import"),
+        {"organization": org.pk, "file": SimpleUploadedFile(name, content)},
+    )
 
 
 def test_template_download_is_audited(tree, personas, client_for):
@@ -56,12 +57,15 @@ def test_errors_are_listed_and_nothing_is_written(tree, personas, client_for):
     assert not Member.objects.exists()
 
 
-def test_progress_fragment_polls_while_running_and_refreshes_when_done(tree, personas,
-                                                                        client_for):
+def test_progress_fragment_polls_while_running_and_refreshes_when_done(tree, personas, client_for):
     client = client_for(personas["worker_a1"])
-    job = MemberImport.objects.create(organization=tree.branch_a1, filename="a.xlsx",
-                                      content=b"", created_by=personas["worker_a1"],
-                                      state=ImportState.IMPORTING)
+    job = MemberImport.objects.create(
+        organization=tree.branch_a1,
+        filename="a.xlsx",
+        content=b"",
+        created_by=personas["worker_a1"],
+        state=ImportState.IMPORTING,
+    )
     jobs._reporter(job.pk)("write", 3000, 10000)
     body = client.get(reverse("members:import_progress", args=[job.pk])).content.decode()
     assert "正在写入第 3000 / 10000 行" in body and 'aria-valuenow="30"' in body

@@ -23,18 +23,47 @@ BROKEN_ID = ID_2[:17] + ("0" if ID_2[17] != "0" else "1")
 def fill(template_path, target, id_2):
     wb = openpyxl.load_workbook(template_path)
     ws = wb["支部党员名册"]
-    rows = [[1, "周  敏", "女", "汉族", "湖南长沙", "1988.04", "大学本科", ID_OK, "2010年6月",
-             "2011年6月", "文学院", "13912345678", ""],
-            [2, "吴强", "男", "土家族", "湖南湘西", "1979年12月", "研究生", id_2, "2016.09", "",
-             "文学院", "", "预备党员"]]
+    rows = [
+        [
+            1,
+            "周  敏",
+            "女",
+            "汉族",
+            "湖南长沙",
+            "1988.04",
+            "大学本科",
+            ID_OK,
+            "2010年6月",
+            "2011年6月",
+            "文学院",
+            "13912345678",
+            "",
+        ],
+        [
+            2,
+            "吴强",
+            "男",
+            "土家族",
+            "湖南湘西",
+            "1979年12月",
+            "研究生",
+            id_2,
+            "2016.09",
+            "",
+            "文学院",
+            "",
+            "预备党员",
+        ],
+    ]
     for r, row in enumerate(rows, start=4):  # typed under the header, as a worker would
         for c, value in enumerate(row, start=1):
             ws.cell(r, c, value)
     wb.save(target)
 
 
-def test_worker_imports_a_roster_after_fixing_it(transactional_db, tree, live_server, page,
-                                                  tmp_path):
+def test_worker_imports_a_roster_after_fixing_it(
+    transactional_db, tree, live_server, page, tmp_path
+):
     make_user("zb_import", tree.branch_a1, Role.BRANCH_WORKER)
     login(page, live_server, "zb_import", "Secret-pass-1")
     page.click("text=导入名册")

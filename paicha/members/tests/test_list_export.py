@@ -18,8 +18,9 @@ def test_filters_combine_and_stay_in_scope(tree, personas, client_for):
     client = client_for(personas["reviewer_a"])
     body = client.get(reverse("members:list"), {"gender": "F"}).content.decode()
     assert "张甲" in body and "张乙" not in body and "张丙" not in body
-    body = client.get(reverse("members:list"), {"ethnicity": "minority", "flag": "flowing",
-                                                "q": "zj"}).content.decode()
+    body = client.get(
+        reverse("members:list"), {"ethnicity": "minority", "flag": "flowing", "q": "zj"}
+    ).content.decode()
     assert "张甲" in body and "张乙" not in body
     body = client.get(reverse("members:list"), {"org": tree.branch_b1.code}).content.decode()
     assert "张丙" not in body and "不在您的管理范围内" in body
@@ -53,12 +54,18 @@ def test_list_pages_by_cursor(tree, personas, client_for):
 
 
 def test_export_masks_identity_for_the_auditor_and_says_who(tree, personas, client_for):
-    member = make_member(tree.branch_a1, "王导出", mobile="13800138000",
-                         join_date=datetime.date(2010, 1, 1), full_date=datetime.date(2011, 1, 1))
+    member = make_member(
+        tree.branch_a1,
+        "王导出",
+        mobile="13800138000",
+        join_date=datetime.date(2010, 1, 1),
+        full_date=datetime.date(2011, 1, 1),
+    )
     make_member(tree.branch_b1, "李外支")
     for persona, visible in (("auditor", False), ("reviewer_a", True)):
-        response = client_for(personas[persona]).get(reverse("members:export"),
-                                                     {"org": tree.college_a.code})
+        response = client_for(personas[persona]).get(
+            reverse("members:export"), {"org": tree.college_a.code}
+        )
         assert response.status_code == 200
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
         text = "\n".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)

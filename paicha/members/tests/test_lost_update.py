@@ -14,20 +14,28 @@ def _post_data(member, **changes):
 
     from paicha.members.forms import MemberForm
 
-    data = {k: v for k, v in model_to_dict(member, fields=MemberForm.Meta.fields).items()
-            if v is not None}
+    data = {
+        k: v
+        for k, v in model_to_dict(member, fields=MemberForm.Meta.fields).items()
+        if v is not None
+    }
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
     data["organization"] = member.organization_id
     data.update(changes)
     return data
 
 
-def test_a_save_from_an_old_copy_is_refused_and_shows_the_other_change(tree, personas,
-                                                                         client_for):
+def test_a_save_from_an_old_copy_is_refused_and_shows_the_other_change(tree, personas, client_for):
     from django.test import Client
 
-    member = make_member(tree.branch_a1, "王两人", mobile="13800000001", residence="长沙市岳麓区",
-                         join_date=datetime.date(2010, 6, 1), full_date=datetime.date(2011, 6, 1))
+    member = make_member(
+        tree.branch_a1,
+        "王两人",
+        mobile="13800000001",
+        residence="长沙市岳麓区",
+        join_date=datetime.date(2010, 6, 1),
+        full_date=datetime.date(2011, 6, 1),
+    )
     url = reverse("members:edit", args=[member.pk])
     first = Client()
     first.force_login(personas["worker_a1"])

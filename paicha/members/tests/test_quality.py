@@ -12,10 +12,18 @@ AS_OF = datetime.date(2016, 9, 20)
 
 
 def complete(org, name, **extra):
-    fields = dict(join_date=datetime.date(2010, 1, 1), full_date=datetime.date(2011, 1, 1),
-                  mobile="13800138000", native_place="湖南长沙", education="2", work_unit="文学院",
-                  household_register="长沙市", residence="岳麓区", monthly_dues="2.00",
-                  branch_entry_date=datetime.date(2012, 1, 1))
+    fields = dict(
+        join_date=datetime.date(2010, 1, 1),
+        full_date=datetime.date(2011, 1, 1),
+        mobile="13800138000",
+        native_place="湖南长沙",
+        education="2",
+        work_unit="文学院",
+        household_register="长沙市",
+        residence="岳麓区",
+        monthly_dues="2.00",
+        branch_entry_date=datetime.date(2012, 1, 1),
+    )
     fields.update(extra)
     return make_member(org, name, **fields)
 
@@ -23,8 +31,13 @@ def complete(org, name, **extra):
 def test_checks_count_by_branch_and_list_the_members(tree):
     complete(tree.branch_a1, "齐全")
     complete(tree.branch_a1, "缺手机", mobile="")
-    complete(tree.branch_a2, "预备超期", member_type=MemberType.PROBATIONARY, full_date=None,
-             join_date=datetime.date(2015, 1, 1))
+    complete(
+        tree.branch_a2,
+        "预备超期",
+        member_type=MemberType.PROBATIONARY,
+        full_date=None,
+        join_date=datetime.date(2015, 1, 1),
+    )
     wrong = complete(tree.branch_a2, "性别错")
     Member.objects.filter(pk=wrong.pk).update(gender=Gender.FEMALE)
     birth = complete(tree.branch_a2, "生日错")
@@ -36,8 +49,9 @@ def test_checks_count_by_branch_and_list_the_members(tree):
     assert by_org[tree.branch_a1.pk]["mobile"] == 1 and by_org[tree.branch_a1.pk]["total"] == 2
     a2 = by_org[tree.branch_a2.pk]
     assert (a2["probation_over"], a2["id_gender"], a2["id_birth"], a2["mobile"]) == (1, 1, 1, 0)
-    check, failing = members_failing(Member.objects.in_subtree(tree.college_a), "id_gender",
-                                     as_of=AS_OF)
+    check, failing = members_failing(
+        Member.objects.in_subtree(tree.college_a), "id_gender", as_of=AS_OF
+    )
     assert [m.name for m in failing] == ["性别错"] and check.field == "gender"
 
 
@@ -47,8 +61,9 @@ def test_page_links_each_member_to_the_edit_page(tree, personas, client_for):
     page = client.get(reverse("members:quality")).content.decode()
     assert "文学院教工第一党支部" in page and "缺籍贯" in page
     assert "check=native_place" in page
-    listing = client.get(reverse("members:quality"),
-                         {"org": tree.branch_a1.code, "check": "native_place"}).content.decode()
+    listing = client.get(
+        reverse("members:quality"), {"org": tree.branch_a1.code, "check": "native_place"}
+    ).content.decode()
     assert reverse("members:edit", args=[member.pk]) + "#id_native_place" in listing
 
 
@@ -56,8 +71,10 @@ def test_page_links_each_member_to_the_edit_page(tree, personas, client_for):
 def test_other_subtrees_get_nothing(tree, personas, client_for, persona):
     complete(tree.branch_a1, "王秘密", native_place="")
     client = client_for(personas[persona])
-    for params in ({"org": tree.branch_a1.code}, {"org": tree.branch_a1.code,
-                                                  "check": "native_place"}):
+    for params in (
+        {"org": tree.branch_a1.code},
+        {"org": tree.branch_a1.code, "check": "native_place"},
+    ):
         response = client.get(reverse("members:quality"), params)
         assert response.status_code == 404 and "王秘密" not in response.content.decode()
     own = client.get(reverse("members:quality")).content.decode()

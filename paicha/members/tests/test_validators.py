@@ -17,9 +17,14 @@ ID_M = make_id_number("430102", BIRTH, 11, Gender.MALE)
 
 
 def rules(**kw):
-    base = dict(id_number=ID_M, birth_date=BIRTH, gender=Gender.MALE,
-                join_date=datetime.date(2012, 6, 1), full_date=datetime.date(2013, 6, 1),
-                member_type=MemberType.FULL)
+    base = dict(
+        id_number=ID_M,
+        birth_date=BIRTH,
+        gender=Gender.MALE,
+        join_date=datetime.date(2012, 6, 1),
+        full_date=datetime.date(2013, 6, 1),
+        member_type=MemberType.FULL,
+    )
     base.update(kw)
     return rule_errors(**base)
 
@@ -30,20 +35,25 @@ def test_consistent_record_has_no_errors():
 
 def test_birth_date_must_match_the_id_number():
     errors = rules(birth_date=datetime.date(1990, 5, 18))
-    assert errors == {"birth_date": ["出生日期1990年5月18日与身份证号码中的出生日期1990年5月17日不一致"]}
+    assert errors == {
+        "birth_date": ["出生日期1990年5月18日与身份证号码中的出生日期1990年5月17日不一致"]
+    }
 
 
 def test_gender_must_match_the_17th_digit():
     assert "性别“女”与身份证号码第17位不一致" in rules(gender=Gender.FEMALE)["gender"][0]
 
 
-@pytest.mark.parametrize(("kw", "field", "text"), [
-    ({"join_date": BIRTH}, "join_date", "应晚于出生日期"),
-    ({"full_date": datetime.date(2012, 5, 31)}, "full_date", "不能早于入党日期"),
-    ({"member_type": MemberType.PROBATIONARY}, "full_date", "预备党员尚未转正"),
-    ({"full_date": None}, "full_date", "正式党员应填写转正日期"),
-    ({"join_date": None}, "join_date", "也应填写入党日期"),
-])
+@pytest.mark.parametrize(
+    ("kw", "field", "text"),
+    [
+        ({"join_date": BIRTH}, "join_date", "应晚于出生日期"),
+        ({"full_date": datetime.date(2012, 5, 31)}, "full_date", "不能早于入党日期"),
+        ({"member_type": MemberType.PROBATIONARY}, "full_date", "预备党员尚未转正"),
+        ({"full_date": None}, "full_date", "正式党员应填写转正日期"),
+        ({"join_date": None}, "join_date", "也应填写入党日期"),
+    ],
+)
 def test_dates_in_order_and_probation_rules(kw, field, text):
     errors = rules(**kw)
     assert text in " ".join(errors[field])
@@ -73,8 +83,10 @@ def test_bad_check_digit_is_an_error():
         clean_id_number(ID_M[:17] + ("0" if ID_M[17] != "0" else "1"))
 
 
-@pytest.mark.parametrize("raw", ["13800138000", "138 0013 8000", "138-0013-8000", "+8613800138000",
-                                 "１３８００１３８０００"])
+@pytest.mark.parametrize(
+    "raw",
+    ["13800138000", "138 0013 8000", "138-0013-8000", "+8613800138000", "１３８００１３８０００"],
+)
 def test_mobile_normalized(raw):
     assert normalize_mobile(raw) == "13800138000"
     validate_mobile(normalize_mobile(raw))

@@ -8,8 +8,10 @@ from .conftest import valid_fields
 
 
 def form_data(org, **overrides):
-    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-            for k, v in valid_fields(**overrides).items()}
+    data = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in valid_fields(**overrides).items()
+    }
     data["organization"] = org.pk
     return data
 
@@ -45,8 +47,10 @@ def test_worker_registers_a_member_through_the_form(tree, personas, client_for):
     client = client_for(personas["worker_a1"])
     page = client.get(reverse("members:create")).content.decode()
     assert "基本情况" in page and "党籍情况" in page and "身份证号码" in page
-    response = client.post(reverse("members:create"),
-                           form_data(tree.branch_a1, id_number=valid_fields()["id_number"].lower()))
+    response = client.post(
+        reverse("members:create"),
+        form_data(tree.branch_a1, id_number=valid_fields()["id_number"].lower()),
+    )
     member = Member.objects.get()
     assert response.status_code == 302 and response.url == member.get_absolute_url()
     detail = client.get(member.get_absolute_url()).content.decode()
@@ -55,9 +59,16 @@ def test_worker_registers_a_member_through_the_form(tree, personas, client_for):
 
 def test_form_shows_each_error_on_its_field(tree, personas, client_for):
     client = client_for(personas["worker_a1"])
-    response = client.post(reverse("members:create"), form_data(
-        tree.branch_a1, gender="F", mobile="2380013800", household_register="长" * 33,
-        join_date=""))
+    response = client.post(
+        reverse("members:create"),
+        form_data(
+            tree.branch_a1,
+            gender="F",
+            mobile="2380013800",
+            household_register="长" * 33,
+            join_date="",
+        ),
+    )
     body = response.content.decode()
     assert response.status_code == 200 and not Member.objects.exists()
     assert "与身份证号码第17位不一致" in body
@@ -84,8 +95,9 @@ def test_edit_changes_only_what_changed_and_history_shows_it(tree, personas, cli
     client = client_for(personas["worker_a1"])
     client.post(reverse("members:create"), form_data(tree.branch_a1))
     member = Member.objects.get()
-    response = client.post(reverse("members:edit", args=[member.pk]),
-                           form_data(tree.branch_a1, work_unit="文学院讲师"))
+    response = client.post(
+        reverse("members:edit", args=[member.pk]), form_data(tree.branch_a1, work_unit="文学院讲师")
+    )
     assert response.status_code == 302
     body = client.get(member.get_absolute_url()).content.decode()
     assert "修改" in body and "文学院讲师" in body
@@ -106,8 +118,13 @@ def test_member_page_lists_records_of_other_apps_that_exist(tree, personas, clie
     from paicha.evidence.models import ContactRecord
 
     channel = ContactRecord._meta.get_field("channel").choices[0][0]
-    ContactRecord.objects.create(member=member, organization=member.organization,
-                                 date=datetime.date(2016, 9, 1), channel=channel, by_whom="支部书记")
+    ContactRecord.objects.create(
+        member=member,
+        organization=member.organization,
+        date=datetime.date(2016, 9, 1),
+        channel=channel,
+        by_whom="支部书记",
+    )
     body = client_for(personas["worker_a1"]).get(member.get_absolute_url()).content.decode()
     assert 'id="section-contactrecord"' in body
 
@@ -132,16 +149,27 @@ def _action_links(body: str) -> dict[str, str]:
     import re
 
     bar = body.split('id="member-actions"', 1)[1].split("</nav>", 1)[0]
-    return {label: url.replace("&amp;", "&")
-            for url, label in re.findall(r'href="([^"]+)">([^<]+)</a>', bar)}
+    return {
+        label: url.replace("&amp;", "&")
+        for url, label in re.findall(r'href="([^"]+)">([^<]+)</a>', bar)
+    }
 
 
 def test_member_page_leads_to_every_record_of_him_with_him_filled_in(tree, personas, client_for):
     member = make_member(tree.branch_a1, "王办理")
     client = client_for(personas["worker_a1"])
     links = _action_links(client.get(reverse("members:detail", args=[member.pk])).content.decode())
-    assert list(links) == ["联系证据", "登记表（打印）", "登记表（Word）", "登记联系情况", "登记党费",
-                           "转出组织关系", "登记外出流动", "出国（境）", "立案查找"]
+    assert list(links) == [
+        "联系证据",
+        "登记表（打印）",
+        "登记表（Word）",
+        "登记联系情况",
+        "登记党费",
+        "转出组织关系",
+        "登记外出流动",
+        "出国（境）",
+        "立案查找",
+    ]
     for label, url in links.items():
         response = client.get(url)
         assert response.status_code == 200, (label, url, response.status_code)
@@ -149,17 +177,24 @@ def test_member_page_leads_to_every_record_of_him_with_him_filled_in(tree, perso
             assert "王办理" in response.content.decode(), label
     assert links["登记表（Word）"].endswith("?format=docx")
     assert client.get(links["登记表（Word）"])["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml")
+        "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    )
 
 
 def test_readers_and_members_off_the_roster_get_no_edit_actions(tree, personas, client_for):
     from paicha.codes import MemberStatus
 
     member = make_member(tree.branch_a1, "王只读")
-    links = _action_links(client_for(personas["auditor"]).get(
-        reverse("members:detail", args=[member.pk])).content.decode())
+    links = _action_links(
+        client_for(personas["auditor"])
+        .get(reverse("members:detail", args=[member.pk]))
+        .content.decode()
+    )
     assert list(links) == ["联系证据", "登记表（打印）", "登记表（Word）"]
     Member.objects.filter(pk=member.pk).update(status=MemberStatus.TRANSFERRED_OUT)
-    links = _action_links(client_for(personas["worker_a1"]).get(
-        reverse("members:detail", args=[member.pk])).content.decode())
+    links = _action_links(
+        client_for(personas["worker_a1"])
+        .get(reverse("members:detail", args=[member.pk]))
+        .content.decode()
+    )
     assert "转出组织关系" not in links and "登记表（打印）" in links

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='books_opened_on',
-            field=models.DateField(blank=True, null=True, verbose_name='建账日期'),
+            model_name="organization",
+            name="books_opened_on",
+            field=models.DateField(blank=True, null=True, verbose_name="建账日期"),
         ),
     ]

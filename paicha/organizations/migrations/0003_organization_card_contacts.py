@@ -4,35 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0002_declared_evidence_and_books'),
+        ("organizations", "0002_declared_evidence_and_books"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='organizer_email',
-            field=models.EmailField(blank=True, max_length=100, verbose_name='组织委员邮箱'),
+            model_name="organization",
+            name="organizer_email",
+            field=models.EmailField(blank=True, max_length=100, verbose_name="组织委员邮箱"),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='organizer_wechat',
-            field=models.CharField(blank=True, max_length=50, verbose_name='组织委员微信号'),
+            model_name="organization",
+            name="organizer_wechat",
+            field=models.CharField(blank=True, max_length=50, verbose_name="组织委员微信号"),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='secretary_email',
-            field=models.EmailField(blank=True, max_length=100, verbose_name='书记邮箱'),
+            model_name="organization",
+            name="secretary_email",
+            field=models.EmailField(blank=True, max_length=100, verbose_name="书记邮箱"),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='secretary_wechat',
-            field=models.CharField(blank=True, max_length=50, verbose_name='书记微信号'),
+            model_name="organization",
+            name="secretary_wechat",
+            field=models.CharField(blank=True, max_length=50, verbose_name="书记微信号"),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='wechat_group_link',
-            field=models.CharField(blank=True, help_text='微信群邀请链接（二维码所含文字），印成联心卡上的二维码', max_length=500, verbose_name='支部微信群二维码内容'),
+            model_name="organization",
+            name="wechat_group_link",
+            field=models.CharField(
+                blank=True,
+                help_text="微信群邀请链接（二维码所含文字），印成联心卡上的二维码",
+                max_length=500,
+                verbose_name="支部微信群二维码内容",
+            ),
         ),
     ]

@@ -10,8 +10,9 @@ from paicha.organizations.permissions import Role
 pytestmark = pytest.mark.browser
 
 
-def test_choose_an_organization_from_the_tree_and_by_search(transactional_db, tree,
-                                                           live_server, page):
+def test_choose_an_organization_from_the_tree_and_by_search(
+    transactional_db, tree, live_server, page
+):
     make_user("xy_a", tree.college_a, Role.COMMITTEE_REVIEWER)
     login(page, live_server, "xy_a", "Secret-pass-1")
 

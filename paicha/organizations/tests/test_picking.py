@@ -17,8 +17,9 @@ def _pick(client, **params):
     return response.json()["results"]
 
 
-def test_the_tree_starts_at_the_users_own_organization_and_opens_one_level_at_a_time(personas,
-                                                                                   tree):
+def test_the_tree_starts_at_the_users_own_organization_and_opens_one_level_at_a_time(
+    personas, tree
+):
     client = _client(personas["reviewer_a"])
     assert _pick(client) == [{"code": "001001", "name": "文学院党委", "has_children": True}]
     assert _pick(client, parent="001001") == [
@@ -37,8 +38,13 @@ def test_the_tree_refuses_a_node_outside_the_users_subtree(personas, tree):
 def test_search_by_name_code_and_pinyin_initials_within_the_subtree(personas, tree):
     client = _client(personas["department"])
     by_initials = _pick(client, q="wxyxs")  # 文学院学生党支部
-    assert by_initials == [{"code": "001001002", "name": "文学院学生党支部",
-                            "trail": "中共测试大学委员会 / 文学院党委"}]
+    assert by_initials == [
+        {
+            "code": "001001002",
+            "name": "文学院学生党支部",
+            "trail": "中共测试大学委员会 / 文学院党委",
+        }
+    ]
     assert [r["code"] for r in _pick(client, q="教工")] == ["001001001", "001002001"]
     assert [r["code"] for r in _pick(client, q="001002")] == ["001002", "001002001"]
     # A college's reviewer finds only his college's: not 理学院, nor the other unit's branch.
@@ -63,8 +69,7 @@ def test_the_chosen_organization_is_remembered_across_pages_and_the_url_wins(per
     assert client.get("/evidence/dashboard/").context["org"] == tree.college_a
     assert client.get("/reports/attachment5/").context["org"] == tree.college_a
     # ?org= wins and becomes the one remembered.
-    assert client.get("/evidence/uncontrolled/", {"org": "001002"}).context["org"] \
-        == tree.college_b
+    assert client.get("/evidence/uncontrolled/", {"org": "001002"}).context["org"] == tree.college_b
     assert client.get("/evidence/lost/").context["org"] == tree.college_b
     # A code outside the scope is refused and not remembered.
     assert client.get("/evidence/lost/", {"org": "002"}).status_code == 404

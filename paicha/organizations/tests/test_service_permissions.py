@@ -12,30 +12,42 @@ from paicha.organizations.models import Organization
 from paicha.organizations.permissions import Role
 
 
-@pytest.mark.parametrize("who, message", [
-    ("reviewer of another tree", "不在您的管理范围内"),
-    ("reviewer of college A", "不在您的管理范围内"),
-    ("worker of branch B1", "您的角色没有此项操作权限"),
-])
+@pytest.mark.parametrize(
+    "who, message",
+    [
+        ("reviewer of another tree", "不在您的管理范围内"),
+        ("reviewer of college A", "不在您的管理范围内"),
+        ("worker of branch B1", "您的角色没有此项操作权限"),
+    ],
+)
 def test_organization_services_refuse_outsiders_and_users_without_the_permission(
-        tree, personas, who, message):
+    tree, personas, who, message
+):
     user = {
-        "reviewer of another tree": make_user("reviewer_x", tree.other_root,
-                                              Role.COMMITTEE_REVIEWER),
+        "reviewer of another tree": make_user(
+            "reviewer_x", tree.other_root, Role.COMMITTEE_REVIEWER
+        ),
         "reviewer of college A": personas["reviewer_a"],
         "worker of branch B1": personas["worker_b1"],
     }[who]
     paths = dict(Organization.objects.values_list("code", "path"))
     audit_rows = AuditEntry.objects.count()
     calls = {
-        "新建": lambda: services.org_create(parent=tree.college_b, code="001002009",
-                                          name="新支部", kind=OrgKind.BRANCH,
-                                          category=OrgCategory.SCHOOL, acting_user=user),
+        "新建": lambda: services.org_create(
+            parent=tree.college_b,
+            code="001002009",
+            name="新支部",
+            kind=OrgKind.BRANCH,
+            category=OrgCategory.SCHOOL,
+            acting_user=user,
+        ),
         "修改": lambda: services.org_update(org=tree.college_b, name="改名", acting_user=user),
-        "调整隶属关系": lambda: services.org_move(org=tree.branch_b1, new_parent=tree.college_a,
-                                            acting_user=user),
-        "合并": lambda: services.org_merge(source=tree.branch_b1, target=tree.branch_a1,
-                                         acting_user=user),
+        "调整隶属关系": lambda: services.org_move(
+            org=tree.branch_b1, new_parent=tree.college_a, acting_user=user
+        ),
+        "合并": lambda: services.org_merge(
+            source=tree.branch_b1, target=tree.branch_a1, acting_user=user
+        ),
     }
     for what, call in calls.items():
         with pytest.raises(PermissionDenied, match=message):

@@ -22,16 +22,20 @@ def test_duplicate_code_is_refused_with_the_holder_named(tree):
 
 
 def test_rename_is_kept_in_history(tree, personas):
-    services.org_update(org=tree.branch_a1, name="文学院教工党支部", acting_user=personas["department"])
-    entry = AuditEntry.objects.filter(model="organizations.Organization",
-                                      object_id=str(tree.branch_a1.pk), action="update").get()
+    services.org_update(
+        org=tree.branch_a1, name="文学院教工党支部", acting_user=personas["department"]
+    )
+    entry = AuditEntry.objects.filter(
+        model="organizations.Organization", object_id=str(tree.branch_a1.pk), action="update"
+    ).get()
     assert entry.changes["组织名称"] == ["文学院教工第一党支部", "文学院教工党支部"]
 
 
 def test_move_carries_subtree_and_members(tree, personas):
     member = make_member(tree.branch_a1)
-    services.org_move(org=tree.college_a, new_parent=tree.college_b,
-                      acting_user=personas["department"])
+    services.org_move(
+        org=tree.college_a, new_parent=tree.college_b, acting_user=personas["department"]
+    )
     tree.college_a.refresh_from_db()
     branch = Organization.objects.get(code="001001001")
     assert tree.college_a.parent == tree.college_b
@@ -44,13 +48,16 @@ def test_move_carries_subtree_and_members(tree, personas):
 
 def test_move_under_own_descendant_is_refused(tree):
     with pytest.raises(ValidationError, match="下级"):
-        services.org_move(org=tree.college_a, new_parent=tree.branch_a1, acting_user=tree.department)
+        services.org_move(
+            org=tree.college_a, new_parent=tree.branch_a1, acting_user=tree.department
+        )
 
 
 def test_merge_moves_members_and_keeps_the_merged_branch(tree, personas):
     member = make_member(tree.branch_a2)
-    services.org_merge(source=tree.branch_a2, target=tree.branch_a1,
-                       acting_user=personas["department"])
+    services.org_merge(
+        source=tree.branch_a2, target=tree.branch_a1, acting_user=personas["department"]
+    )
     tree.branch_a2.refresh_from_db()
     member.refresh_from_db()
     assert member.organization == tree.branch_a1
@@ -58,4 +65,6 @@ def test_merge_moves_members_and_keeps_the_merged_branch(tree, personas):
     assert not tree.branch_a2.is_active
     assert tree.branch_a2.merged_into == tree.branch_a1
     with pytest.raises(ValidationError):
-        services.org_merge(source=tree.branch_a2, target=tree.branch_a1, acting_user=tree.department)
+        services.org_merge(
+            source=tree.branch_a2, target=tree.branch_a1, acting_user=tree.department
+        )

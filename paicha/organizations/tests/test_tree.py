@@ -29,7 +29,9 @@ def test_sibling_with_longer_code_is_not_in_subtree(tree):
 
     for n in range(12):
         make_org(tree.root, f"001{n + 10:03d}", f"学院{n}")
-    college_a_codes = set(Organization.objects.subtree(tree.college_a).values_list("code", flat=True))
+    college_a_codes = set(
+        Organization.objects.subtree(tree.college_a).values_list("code", flat=True)
+    )
     assert college_a_codes == {"001001", "001001001", "001001002"}
 
 

@@ -17,10 +17,24 @@ from . import (  # noqa: F401
 
 # The catalogue in the order of SPEC §9.
 ORDER = (
-    "regained-register", "regained-register-school", "unreachable-register", "attachment3",
-    "attachment5", "attachment5-by-unit", "disposition-summary", "receipt-statistics",
-    "flow-register", "flow-summary", "pocket-register", "pocket-summary", "stocktaking-staff",
-    "stocktaking-students", "branch-roster", "lost-roster", "hardship-register",
-    "religious-register", "investigation-register",
+    "regained-register",
+    "regained-register-school",
+    "unreachable-register",
+    "attachment3",
+    "attachment5",
+    "attachment5-by-unit",
+    "disposition-summary",
+    "receipt-statistics",
+    "flow-register",
+    "flow-summary",
+    "pocket-register",
+    "pocket-summary",
+    "stocktaking-staff",
+    "stocktaking-students",
+    "branch-roster",
+    "lost-roster",
+    "hardship-register",
+    "religious-register",
+    "investigation-register",
 )
 list_in_order(ORDER)

@@ -25,8 +25,11 @@ class DispositionSheet(DispositionStatistics):
     @property
     def columns(self):
         # 统计时间 ("2016年9月20日") wide enough to stay on one line.
-        return [replace(c, width=16) if c.key == "time" else c
-                for c in DispositionStatistics.columns if c.key != "unit"]
+        return [
+            replace(c, width=16) if c.key == "time" else c
+            for c in DispositionStatistics.columns
+            if c.key != "unit"
+        ]
 
     def rows(self, *, org, as_of, start=None):
         total = DispositionStatistics.rows(self, org=org, as_of=as_of, start=start)[-1]

@@ -73,11 +73,14 @@ def letter_of_case(as_of):
     """The column a case gives its member on the fill date, or NULL when it decides nothing
     (still searching, or found unreachable), as a database expression."""
     return Case(
-        When(Q(disposition__state=DispositionState.EFFECTIVE,
-               disposition__effective_on__lte=as_of), then=F("disposition__category")),
+        When(
+            Q(disposition__state=DispositionState.EFFECTIVE, disposition__effective_on__lte=as_of),
+            then=F("disposition__category"),
+        ),
         When(Q(outcome=CaseOutcome.DECEASED, outcome_on__lte=as_of), then=Value("X")),
         When(Q(outcome=CaseOutcome.REGAINED, outcome_on__lte=as_of), then=Value("N")),
-        default=Value(None), output_field=CharField(),
+        default=Value(None),
+        output_field=CharField(),
     )
 
 
@@ -88,9 +91,12 @@ def period_start_and_source(org, as_of: datetime.date) -> tuple[datetime.date, s
     from paicha.campaigns.models import Campaign
 
     ancestors = [org.path[:n] for n in range(len(org.path), 0, -SEGMENT_WIDTH)]
-    campaign = (Campaign.objects.filter(org_path__in=ancestors, start__lte=as_of,
-                                        end__gte=as_of)
-                .order_by("-start").only("name", "start").first())
+    campaign = (
+        Campaign.objects.filter(org_path__in=ancestors, start__lte=as_of, end__gte=as_of)
+        .order_by("-start")
+        .only("name", "start")
+        .first()
+    )
     if campaign is not None:
         return campaign.start, f"默认：填表日期所在的专项排查“{campaign.name}”的开始日期"
     return as_of.replace(month=1, day=1), "默认：填表日期所在年度的1月1日（未开展专项排查）"
@@ -108,19 +114,31 @@ def cohort_with_letters(members, *, start: datetime.date, as_of: datetime.date):
     from paicha.evidence.models import EvidenceGap
     from paicha.evidence.selectors import lost_cohort
 
-    latest_case = (LostContactCase.objects.filter(member=OuterRef("pk"), opened_on__lte=as_of)
-                   .order_by("-opened_on", "-pk").annotate(letter=letter_of_case(as_of))
-                   .values("letter")[:1])
+    latest_case = (
+        LostContactCase.objects.filter(member=OuterRef("pk"), opened_on__lte=as_of)
+        .order_by("-opened_on", "-pk")
+        .annotate(letter=letter_of_case(as_of))
+        .values("letter")[:1]
+    )
     still_lost = EvidenceGap.objects.filter(member=OuterRef("pk"), over_on__lte=as_of).filter(
-        Q(until__isnull=True) | Q(until__gt=as_of))
-    return lost_cohort(members, start=start, end=as_of).annotate(
-        _case=Subquery(latest_case, output_field=CharField()),
-        _lost=Exists(still_lost),
-    ).annotate(letter=Case(
-        When(_case__isnull=False, then=F("_case")),
-        When(status=MemberStatus.DECEASED, status_date__lte=as_of, then=Value("X")),
-        When(_lost=False, then=Value("N")),
-        default=Value("W"), output_field=CharField()))
+        Q(until__isnull=True) | Q(until__gt=as_of)
+    )
+    return (
+        lost_cohort(members, start=start, end=as_of)
+        .annotate(
+            _case=Subquery(latest_case, output_field=CharField()),
+            _lost=Exists(still_lost),
+        )
+        .annotate(
+            letter=Case(
+                When(_case__isnull=False, then=F("_case")),
+                When(status=MemberStatus.DECEASED, status_date__lte=as_of, then=Value("X")),
+                When(_lost=False, then=Value("N")),
+                default=Value("W"),
+                output_field=CharField(),
+            )
+        )
+    )
 
 
 @register
@@ -192,16 +210,23 @@ class DispositionStatistics(FormDeclaration):
         # Ascending, so each member's latest case (opened last, then created last) wins.
         case_letters = dict(
             LostContactCase.objects.filter(
-                opened_on__lte=as_of, member_id__in=cohort_stretches(
-                    org, start=start, end=as_of).values("member_id"))
-            .annotate(letter=letter_of_case(as_of)).order_by("member_id", "opened_on", "pk")
-            .values_list("member_id", "letter"))
+                opened_on__lte=as_of,
+                member_id__in=cohort_stretches(org, start=start, end=as_of).values("member_id"),
+            )
+            .annotate(letter=letter_of_case(as_of))
+            .order_by("member_id", "opened_on", "pk")
+            .values_list("member_id", "letter")
+        )
         width = len(org.path) + SEGMENT_WIDTH
         dead, still = cohort.dead, cohort.still_lost
         tally = Counter(
-            (path[:width], case_letters.get(member_id)
-             or ("X" if member_id in dead else "W" if member_id in still else "N"))
-            for member_id, path in cohort.paths.items())
+            (
+                path[:width],
+                case_letters.get(member_id)
+                or ("X" if member_id in dead else "W" if member_id in still else "N"),
+            )
+            for member_id, path in cohort.paths.items()
+        )
         counts: dict[str, dict[str, int]] = {}
         for (child, letter), n in tally.items():
             counts.setdefault(child, {})[letter] = n
@@ -215,17 +240,38 @@ class DispositionStatistics(FormDeclaration):
         rows = []
         for path, child in children.items():
             if child.is_active or path in counts:
-                rows.append({"unit": child.name, "unit_code": child.code, "time": period,
-                             **complete_row(counts.get(path, {}))})
+                rows.append(
+                    {
+                        "unit": child.name,
+                        "unit_code": child.code,
+                        "time": period,
+                        **complete_row(counts.get(path, {})),
+                    }
+                )
         if org.path in counts:
-            rows.append({"unit": f"{org.name}（本级）", "unit_code": org.code, "own": True,
-                         "time": period, **complete_row(counts[org.path])})
+            rows.append(
+                {
+                    "unit": f"{org.name}（本级）",
+                    "unit_code": org.code,
+                    "own": True,
+                    "time": period,
+                    **complete_row(counts[org.path]),
+                }
+            )
         total = {letter: 0 for letter in "ABCDEFGHIJKLMNOPQRSTUVWX"}
         for row in rows:
             for letter in total:
                 total[letter] += row[letter]
-        rows.append({"unit": "合计", "unit_code": org.code, "total": True, "time": period,
-                     "start": start, **total})
+        rows.append(
+            {
+                "unit": "合计",
+                "unit_code": org.code,
+                "total": True,
+                "time": period,
+                "start": start,
+                **total,
+            }
+        )
         return rows
 
     def cohort_check(self, total: dict, *, org, as_of, start) -> list[Check]:
@@ -237,12 +283,18 @@ class DispositionStatistics(FormDeclaration):
 
         found = []
         for day, label in ((start, "统计起始日"), (as_of, "填报日期")):
-            n = lost_members_by_rule(Member.objects.in_subtree(org), as_of=day,
-                                     exclusive=True).count()
+            n = lost_members_by_rule(
+                Member.objects.in_subtree(org), as_of=day, exclusive=True
+            ).count()
             ok = total["A"] >= n
-            found.append(Check(
-                rule=f"A≥{label}超过六个月未联系的党员数（按证据另行计算）", where=total["unit"],
-                ok=ok, detail="" if ok else f"A={total['A']}，{format_cn_date(day)}按证据计算为{n}"))
+            found.append(
+                Check(
+                    rule=f"A≥{label}超过六个月未联系的党员数（按证据另行计算）",
+                    where=total["unit"],
+                    ok=ok,
+                    detail="" if ok else f"A={total['A']}，{format_cn_date(day)}按证据计算为{n}",
+                )
+            )
         return found
 
     def checks(self, rows, *, org, as_of):
@@ -250,12 +302,25 @@ class DispositionStatistics(FormDeclaration):
         for row in rows:
             for total, parts in RULES:
                 expected = sum(row[p] for p in parts)
-                found.append(Check(
-                    rule=f"{total}＝{'+'.join(parts)}", where=row["unit"], ok=row[total] == expected,
-                    detail="" if row[total] == expected else f"{total}={row[total]}，{'+'.join(parts)}={expected}"))
+                found.append(
+                    Check(
+                        rule=f"{total}＝{'+'.join(parts)}",
+                        where=row["unit"],
+                        ok=row[total] == expected,
+                        detail=""
+                        if row[total] == expected
+                        else f"{total}={row[total]}，{'+'.join(parts)}={expected}",
+                    )
+                )
             managed = sum(row[p] for p in MANAGED_PARTS)
-            found.append(Check(rule="C≥D+E+F", where=row["unit"], ok=row["C"] >= managed,
-                               detail="" if row["C"] >= managed else f"C={row['C']}，D+E+F={managed}"))
+            found.append(
+                Check(
+                    rule="C≥D+E+F",
+                    where=row["unit"],
+                    ok=row["C"] >= managed,
+                    detail="" if row["C"] >= managed else f"C={row['C']}，D+E+F={managed}",
+                )
+            )
         return found
 
     has_evidence_checks = True
@@ -268,12 +333,16 @@ class DispositionStatistics(FormDeclaration):
 
     def link(self, row, column):
         if column.letter and row.get(column.key):
-            return {"row": row["unit_code"], "col": column.letter,
-                    **({"own": "1"} if row.get("own") else {})}
+            return {
+                "row": row["unit_code"],
+                "col": column.letter,
+                **({"own": "1"} if row.get("own") else {}),
+            }
         return None
 
-    def members_behind(self, *, org, as_of, row_code: str, letter: str, own: bool = False,
-                       start=None):
+    def members_behind(
+        self, *, org, as_of, row_code: str, letter: str, own: bool = False, start=None
+    ):
         """The members counted in one cell, for the drill-down."""
         from paicha.members.models import Member
 
@@ -281,8 +350,14 @@ class DispositionStatistics(FormDeclaration):
         members = Member.objects.in_subtree(unit)
         if own:
             members = members.filter(org_path=unit.path)
-        leaves = {"C": "CDEF", "G": "HIJKL", "P": "QR", "S": "TU", "B": "CDEFHIJKLMN",
-                  "O": "QRTUVW", "A": "CDEFHIJKLMNQRTUVWX"}.get(letter, letter)
-        cohort = cohort_with_letters(members, start=start or period_start(org, as_of),
-                                     as_of=as_of)
+        leaves = {
+            "C": "CDEF",
+            "G": "HIJKL",
+            "P": "QR",
+            "S": "TU",
+            "B": "CDEFHIJKLMN",
+            "O": "QRTUVW",
+            "A": "CDEFHIJKLMNQRTUVWX",
+        }.get(letter, letter)
+        cohort = cohort_with_letters(members, start=start or period_start(org, as_of), as_of=as_of)
         return Member.objects.filter(pk__in=cohort.filter(letter__in=list(leaves)).values("pk"))

@@ -14,9 +14,12 @@ from paicha.core.dates import full_years_between
 from ..declarations import INCLUSIVE, Column, FormDeclaration, register
 
 OCCUPATION_NOTE = f"职业：按以下代码填写。{Occupation.legend()}"
-PERIOD_NOTE = "与党组织失去联系时间：指党员最近一次参加党组织生活或交纳党费日期至联系查找结束时的时间。"
-REASON_NOTE = ("失去联系情形：按以下代码填写。"
-               + LossReason.legend().replace("⑦其他。", "⑦其他（具体原因在备注栏中注明）。"))
+PERIOD_NOTE = (
+    "与党组织失去联系时间：指党员最近一次参加党组织生活或交纳党费日期至联系查找结束时的时间。"
+)
+REASON_NOTE = "失去联系情形：按以下代码填写。" + LossReason.legend().replace(
+    "⑦其他。", "⑦其他（具体原因在备注栏中注明）。"
+)
 CATEGORY_NOTE = f"党组织类别：按以下代码填写。{OrgCategory.legend()}"
 
 
@@ -34,8 +37,11 @@ def register_cases(org, as_of):
 
 
 def _cases(org, as_of, outcome):
-    return (register_cases(org, as_of).filter(outcome=outcome, outcome_on__lte=as_of)
-            .order_by("org_path", "outcome_on", "id"))
+    return (
+        register_cases(org, as_of)
+        .filter(outcome=outcome, outcome_on__lte=as_of)
+        .order_by("org_path", "outcome_on", "id")
+    )
 
 
 @functools.cache
@@ -53,18 +59,24 @@ def case_row(case, as_of) -> dict:
     """The columns every register of lost members shares, as of the fill date."""
     gender, ethnicity, education = case.gender, case.ethnicity, case.education
     return {
-        "name": case.name, "gender": case_labels("gender").get(gender, gender),
+        "name": case.name,
+        "gender": case_labels("gender").get(gender, gender),
         "ethnicity": case_labels("ethnicity").get(ethnicity, ethnicity),
         "age": full_years_between(case.birth_date, as_of),
         # 党龄 counts from 转正; a probationary member has none.
         "party_age": full_years_between(case.full_date, as_of) if case.full_date else "",
         "education": case_labels("education").get(education, education),
         "occupation": case.occupation,
-        "work_unit": case.work_unit, "residence": case.regained_place or case.residence,
-        "party_post": case.party_post, "lost_period": case.lost_period_text(as_of),
-        "loss_reason": case.loss_reason, "org_category": case.org_category,
-        "phone": case.new_mobile or case.new_contacts, "remarks": case.remarks,
-        "case_id": case.pk, "member_id": case.member_id,
+        "work_unit": case.work_unit,
+        "residence": case.regained_place or case.residence,
+        "party_post": case.party_post,
+        "lost_period": case.lost_period_text(as_of),
+        "loss_reason": case.loss_reason,
+        "org_category": case.org_category,
+        "phone": case.new_mobile or case.new_contacts,
+        "remarks": case.remarks,
+        "case_id": case.pk,
+        "member_id": case.member_id,
     }
 
 
@@ -93,10 +105,26 @@ class RegainedRegister(FormDeclaration):
     notes = numbered(
         "本表由党支部填写，报基层党委。",
         "经查找取得联系党员是指党员组织关系排查前与党组织失去联系6个月以上，经联系查找后重新与党组织取得联系的党员。",
-        OCCUPATION_NOTE, PERIOD_NOTE, REASON_NOTE, CATEGORY_NOTE)
-    columns = [NAME, GENDER, ETHNICITY, AGE, PARTY_AGE, EDUCATION, OCCUPATION, PARTY_POST,
-               Column("lost_period", "与党组织失去\n联系时间", width=24), REASON, CATEGORY, PHONE,
-               REMARKS]
+        OCCUPATION_NOTE,
+        PERIOD_NOTE,
+        REASON_NOTE,
+        CATEGORY_NOTE,
+    )
+    columns = [
+        NAME,
+        GENDER,
+        ETHNICITY,
+        AGE,
+        PARTY_AGE,
+        EDUCATION,
+        OCCUPATION,
+        PARTY_POST,
+        Column("lost_period", "与党组织失去\n联系时间", width=24),
+        REASON,
+        CATEGORY,
+        PHONE,
+        REMARKS,
+    ]
 
     def rows(self, *, org, as_of):
         from paicha.codes import CaseOutcome
@@ -141,11 +169,23 @@ class RegainedRegisterSchool(RegainedRegister):
     notes_title = "《经查找取得联系党员登记表》\n填表要求和指标解释"
     # Verbatim: this notice writes "时间:指" with a narrow colon where the others write "：".
     notes = SCHOOL_NOTES_HEAD["regained"] + SCHOOL_NOTES_TAIL
-    columns = [NAME, GENDER, ETHNICITY, AGE, PARTY_AGE, EDUCATION, OCCUPATION,
-               Column("work_unit", "现工作（学习）单位", width=18),
-               Column("residence", "现居住地", width=18), PARTY_POST,
-               Column("lost_period", "与党组织失去联系时间", width=24), REASON, CATEGORY, PHONE,
-               REMARKS]
+    columns = [
+        NAME,
+        GENDER,
+        ETHNICITY,
+        AGE,
+        PARTY_AGE,
+        EDUCATION,
+        OCCUPATION,
+        Column("work_unit", "现工作（学习）单位", width=18),
+        Column("residence", "现居住地", width=18),
+        PARTY_POST,
+        Column("lost_period", "与党组织失去联系时间", width=24),
+        REASON,
+        CATEGORY,
+        PHONE,
+        REMARKS,
+    ]
 
     def rows(self, *, org, as_of):
         # 现工作（学习）单位 is where the member works or studies now, not where he did when
@@ -153,8 +193,11 @@ class RegainedRegisterSchool(RegainedRegister):
         from paicha.members.models import Member
 
         rows = super().rows(org=org, as_of=as_of)
-        units = dict(Member.objects.filter(pk__in=[r["member_id"] for r in rows])
-                     .values_list("pk", "work_unit"))
+        units = dict(
+            Member.objects.filter(pk__in=[r["member_id"] for r in rows]).values_list(
+                "pk", "work_unit"
+            )
+        )
         for row in rows:
             row["work_unit"] = units.get(row["member_id"]) or row["work_unit"]
         return rows
@@ -171,17 +214,36 @@ class UnreachableRegister(FormDeclaration):
     notes = numbered(
         "本表由党支部填写，一式五份，逐级报省（区、市）、部门（系统）组织部门。",
         "经查找仍然无法取得联系党员是指党员组织关系排查工作结束时，与党组织失去联系6个月以上，经多方努力确实无法取得联系的党员。",
-        OCCUPATION_NOTE, PERIOD_NOTE, REASON_NOTE, CATEGORY_NOTE)
+        OCCUPATION_NOTE,
+        PERIOD_NOTE,
+        REASON_NOTE,
+        CATEGORY_NOTE,
+    )
     # The same form in seed 000 (university) and seed 004 (Shaanxi) with their own notes.
     notes_variants = {
-        "000": ("《经查找仍然无法取得联系党员登记表》\n填表要求和指标解释",
-                SCHOOL_NOTES_HEAD["unreachable"] + SCHOOL_NOTES_TAIL),
-        "004": ("《经查找仍然无法取得联系党员登记表》\n填表要求和指标解释",
-                SHAANXI_UNREACHABLE_NOTES),
+        "000": (
+            "《经查找仍然无法取得联系党员登记表》\n填表要求和指标解释",
+            SCHOOL_NOTES_HEAD["unreachable"] + SCHOOL_NOTES_TAIL,
+        ),
+        "004": (
+            "《经查找仍然无法取得联系党员登记表》\n填表要求和指标解释",
+            SHAANXI_UNREACHABLE_NOTES,
+        ),
     }
-    columns = [NAME, GENDER, ETHNICITY, AGE, PARTY_AGE, EDUCATION,
-               Column("occupation", "职 业", kind="code", code=Occupation, width=5), PARTY_POST,
-               Column("lost_period", "与党组织\n失去联系时间", width=24), REASON, CATEGORY, REMARKS]
+    columns = [
+        NAME,
+        GENDER,
+        ETHNICITY,
+        AGE,
+        PARTY_AGE,
+        EDUCATION,
+        Column("occupation", "职 业", kind="code", code=Occupation, width=5),
+        PARTY_POST,
+        Column("lost_period", "与党组织\n失去联系时间", width=24),
+        REASON,
+        CATEGORY,
+        REMARKS,
+    ]
 
     def rows(self, *, org, as_of):
         from paicha.codes import CaseOutcome
@@ -203,17 +265,41 @@ class LostRoster(FormDeclaration):
     notes = numbered(
         "本表由党支部填写，逐级报各县（市、区）委组织部、市直各党（工）委、中省驻渭单位党委。",
         "失联党员是指党员组织关系排查工作结束时，与党组织失去联系6个月以上的党员。",
-        PERIOD_NOTE, REASON_NOTE, CATEGORY_NOTE, SHAANXI_OCCUPATION_NOTE, sep="．")
-    columns = [Column("seq", "序号", kind="seq", width=5), NAME, GENDER, ETHNICITY, AGE,
-               PARTY_AGE, EDUCATION, OCCUPATION, Column("org_name", "所在党组织", width=22),
-               Column("lost_period", "与党组织失去联系时间", width=24), REASON, CATEGORY, REMARKS]
+        PERIOD_NOTE,
+        REASON_NOTE,
+        CATEGORY_NOTE,
+        SHAANXI_OCCUPATION_NOTE,
+        sep="．",
+    )
+    columns = [
+        Column("seq", "序号", kind="seq", width=5),
+        NAME,
+        GENDER,
+        ETHNICITY,
+        AGE,
+        PARTY_AGE,
+        EDUCATION,
+        OCCUPATION,
+        Column("org_name", "所在党组织", width=22),
+        Column("lost_period", "与党组织失去联系时间", width=24),
+        REASON,
+        CATEGORY,
+        REMARKS,
+    ]
 
     def rows(self, *, org, as_of):
         from paicha.codes import CaseOutcome
 
         # Still lost at the fill date: searching, or found unreachable.
-        cases = (register_cases(org, as_of).filter(opened_on__lte=as_of)
-                 .exclude(outcome__in=(CaseOutcome.REGAINED, CaseOutcome.DECEASED),
-                          outcome_on__lte=as_of).order_by("org_path", "opened_on", "id"))
-        return [{**case_row(c, as_of), "seq": i, "org_name": c.org_name}
-                for i, c in enumerate(cases, start=1)]
+        cases = (
+            register_cases(org, as_of)
+            .filter(opened_on__lte=as_of)
+            .exclude(
+                outcome__in=(CaseOutcome.REGAINED, CaseOutcome.DECEASED), outcome_on__lte=as_of
+            )
+            .order_by("org_path", "opened_on", "id")
+        )
+        return [
+            {**case_row(c, as_of), "seq": i, "org_name": c.org_name}
+            for i, c in enumerate(cases, start=1)
+        ]

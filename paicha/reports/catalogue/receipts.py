@@ -14,10 +14,14 @@ class ReceiptStatistics(FormDeclaration):
     landscape = False
     header_fields = ("填报单位", "填报时间")
     footer_fields = ()
-    columns = [Column("项目", "项 目", width=18),
-               *(Column(t, t, kind="int", width=11) for t in COUNT_TITLES)]
-    notes = ("统计填报年度内转入和转出的所有党员组织关系及其回执寄收情况（年度以介绍信开具日期为准）。"
-             "截至填报日期：此后开具的介绍信和此后收（寄）的回执不计入。")
+    columns = [
+        Column("项目", "项 目", width=18),
+        *(Column(t, t, kind="int", width=11) for t in COUNT_TITLES),
+    ]
+    notes = (
+        "统计填报年度内转入和转出的所有党员组织关系及其回执寄收情况（年度以介绍信开具日期为准）。"
+        "截至填报日期：此后开具的介绍信和此后收（寄）的回执不计入。"
+    )
 
     def title_for(self, as_of):
         return f"{as_of.year}年度{self.title}"

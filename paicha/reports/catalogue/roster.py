@@ -9,12 +9,18 @@ from ..declarations import Column, FormDeclaration, register
 
 def roster_remarks(member: Member) -> str:
     """备注 as 名册 说明 2–3 require: pocket, flowing and abroad members are noted."""
-    return remarks_of(remarks=member.remarks, pocket=member.pocket, flowing=member.flowing,
-                      flow_destination=member.flow_destination, status=member.status)
+    return remarks_of(
+        remarks=member.remarks,
+        pocket=member.pocket,
+        flowing=member.flowing,
+        flow_destination=member.flow_destination,
+        status=member.status,
+    )
 
 
-def remarks_of(*, remarks: str, pocket: bool, flowing: bool, flow_destination: str,
-               status: str) -> str:
+def remarks_of(
+    *, remarks: str, pocket: bool, flowing: bool, flow_destination: str, status: str
+) -> str:
     """roster_remarks from the member's fields as read from the database."""
     notes = [remarks] if remarks else []
     text = remarks or ""
@@ -68,37 +74,82 @@ class BranchRoster(FormDeclaration):
 
         committee = org.grassroots_committee()
         branch = org.name if org.kind == OrgKind.BRANCH else ""
-        return {"党（工）委": committee.name if committee else "", "党支部": branch,
-                "填表日期": format_cn_date(as_of)}
+        return {
+            "党（工）委": committee.name if committee else "",
+            "党支部": branch,
+            "填表日期": format_cn_date(as_of),
+        }
 
     def rows(self, *, org, as_of):
         # The roster on the fill date (SPEC §4): members who had entered the branch by then
         # and had not left it; a member moved within the system after it is listed where he
         # was (transfers.selectors.members_on_roster_of).
-        members = (members_on_roster_of(org, as_of)
-                   .order_by("org_path", "join_date", "id"))
+        members = members_on_roster_of(org, as_of).order_by("org_path", "join_date", "id")
         # The code lists' labels looked up once (get_FOO_display rebuilds its dict per call:
         # two thirds of the time of a 20,000-member county), and the fields read as tuples:
         # a member object per row costs more than the rest of the row.
-        gender, ethnicity, education = (choice_labels(Member, name)
-                                        for name in ("gender", "ethnicity", "education"))
+        gender, ethnicity, education = (
+            choice_labels(Member, name) for name in ("gender", "ethnicity", "education")
+        )
         fields = members.values_list(
-            "pk", "name", "gender", "ethnicity", "native_place", "birth_date", "education",
-            "id_number", "join_date", "full_date", "work_unit", "mobile", "remarks", "pocket",
-            "flowing", "flow_destination", "status")
+            "pk",
+            "name",
+            "gender",
+            "ethnicity",
+            "native_place",
+            "birth_date",
+            "education",
+            "id_number",
+            "join_date",
+            "full_date",
+            "work_unit",
+            "mobile",
+            "remarks",
+            "pocket",
+            "flowing",
+            "flow_destination",
+            "status",
+        )
         return [
             {
-                "seq": i, "name": name, "gender": gender.get(sex, sex),
-                "ethnicity": ethnicity.get(nation, nation), "native_place": native_place,
-                "birth_date": birth_date, "education": education.get(schooling, schooling),
-                "id_number": id_number, "join_date": join_date, "full_date": full_date,
-                "work_unit": work_unit, "mobile": mobile,
-                "remarks": remarks_of(remarks=remarks, pocket=pocket, flowing=flowing,
-                                      flow_destination=flow_destination, status=status),
+                "seq": i,
+                "name": name,
+                "gender": gender.get(sex, sex),
+                "ethnicity": ethnicity.get(nation, nation),
+                "native_place": native_place,
+                "birth_date": birth_date,
+                "education": education.get(schooling, schooling),
+                "id_number": id_number,
+                "join_date": join_date,
+                "full_date": full_date,
+                "work_unit": work_unit,
+                "mobile": mobile,
+                "remarks": remarks_of(
+                    remarks=remarks,
+                    pocket=pocket,
+                    flowing=flowing,
+                    flow_destination=flow_destination,
+                    status=status,
+                ),
                 "member_id": pk,
             }
-            for i, (pk, name, sex, nation, native_place, birth_date, schooling, id_number,
-                    join_date, full_date, work_unit, mobile, remarks, pocket, flowing,
-                    flow_destination, status) in enumerate(fields.iterator(chunk_size=2000),
-                                                           start=1)
+            for i, (
+                pk,
+                name,
+                sex,
+                nation,
+                native_place,
+                birth_date,
+                schooling,
+                id_number,
+                join_date,
+                full_date,
+                work_unit,
+                mobile,
+                remarks,
+                pocket,
+                flowing,
+                flow_destination,
+                status,
+            ) in enumerate(fields.iterator(chunk_size=2000), start=1)
         ]

@@ -57,22 +57,40 @@ from paicha.codes import (
 from ..declarations import INCLUSIVE, Check, Column, FormDeclaration, register
 
 # (key, title, lowest, highest) in whole years, both ends included.
-AGE_BANDS = (("age_35", "35岁及以下", 0, 35), ("age_45", "36岁至45岁", 36, 45),
-             ("age_60", "46岁至60岁", 46, 60), ("age_61", "61岁及以上", 61, None))
-PARTY_AGE_BANDS = (("pa_1", "1年以下", None, 0), ("pa_5", "1年至5年", 1, 5),
-                   ("pa_10", "6年至10年", 6, 10), ("pa_20", "11年至20年", 11, 20),
-                   ("pa_21", "21年及以上", 21, None))
+AGE_BANDS = (
+    ("age_35", "35岁及以下", 0, 35),
+    ("age_45", "36岁至45岁", 36, 45),
+    ("age_60", "46岁至60岁", 46, 60),
+    ("age_61", "61岁及以上", 61, None),
+)
+PARTY_AGE_BANDS = (
+    ("pa_1", "1年以下", None, 0),
+    ("pa_5", "1年至5年", 1, 5),
+    ("pa_10", "6年至10年", 6, 10),
+    ("pa_20", "11年至20年", 11, 20),
+    ("pa_21", "21年及以上", 21, None),
+)
 EDUCATION_BANDS = (
-    ("edu_college", "大专及以上", (Education.POSTGRADUATE, Education.BACHELOR,
-                                   Education.JUNIOR_COLLEGE)),
+    (
+        "edu_college",
+        "大专及以上",
+        (Education.POSTGRADUATE, Education.BACHELOR, Education.JUNIOR_COLLEGE),
+    ),
     ("edu_middle", "中专、高中、中技", (Education.SECONDARY_VOCATIONAL, Education.HIGH_SCHOOL)),
     ("edu_low", "初中及以下", (Education.JUNIOR_HIGH_OR_BELOW,)),
 )
 # Months lost: [low, high).
-LOST_BANDS = (("lost_1", "6个月以上不满1年", 6, 12), ("lost_5", "1年至5年", 12, 72),
-              ("lost_10", "6年至10年", 72, 132), ("lost_11", "11年及以上", 132, None))
-ROWS = (("pre", "排查前在册失联党员"), ("regained", "经查找取得联系党员"),
-        ("unreachable", "经查找仍然无法取得联系党员"))
+LOST_BANDS = (
+    ("lost_1", "6个月以上不满1年", 6, 12),
+    ("lost_5", "1年至5年", 12, 72),
+    ("lost_10", "6年至10年", 72, 132),
+    ("lost_11", "11年及以上", 132, None),
+)
+ROWS = (
+    ("pre", "排查前在册失联党员"),
+    ("regained", "经查找取得联系党员"),
+    ("unreachable", "经查找仍然无法取得联系党员"),
+)
 SUPPLEMENT = "补充资料：流动党员"
 FLOWING_SINCE = datetime.date(2016, 1, 1)
 
@@ -81,22 +99,32 @@ def _columns() -> list[Column]:
     def n(key, title, *groups):
         return Column(key, title, groups=groups, kind="int", width=6)
 
-    columns = [Column("item", "项目", width=26), n("total", "总数"),
-               n("probationary", "预备党员", "其中"), n("female", "女", "其中"),
-               n("minority", "少数民族", "其中")]
+    columns = [
+        Column("item", "项目", width=26),
+        n("total", "总数"),
+        n("probationary", "预备党员", "其中"),
+        n("female", "女", "其中"),
+        n("minority", "少数民族", "其中"),
+    ]
     columns += [n(k, t, "年龄") for k, t, *_ in AGE_BANDS]
     columns += [n(k, t, "党龄") for k, t, *_ in PARTY_AGE_BANDS]
     columns += [n(k, t, "学历") for k, t, _ in EDUCATION_BANDS]
     columns += [n(k, t, "失去联系时间") for k, t, *_ in LOST_BANDS]
-    columns += [n(f"reason_{c.value}", LossReason.circled(c.value), "失去联系情形") for c in LossReason]
+    columns += [
+        n(f"reason_{c.value}", LossReason.circled(c.value), "失去联系情形") for c in LossReason
+    ]
     columns += [n(f"occ_{c.value}", Occupation.circled(c.value), "职业") for c in Occupation]
-    columns += [n(f"cat_{c.value}", OrgCategory.circled(c.value), "党组织类别") for c in OrgCategory]
+    columns += [
+        n(f"cat_{c.value}", OrgCategory.circled(c.value), "党组织类别") for c in OrgCategory
+    ]
     return columns
 
 
 GROUPS = {
-    "年龄": [k for k, *_ in AGE_BANDS], "党龄": [k for k, *_ in PARTY_AGE_BANDS],
-    "学历": [k for k, *_ in EDUCATION_BANDS], "失去联系时间": [k for k, *_ in LOST_BANDS],
+    "年龄": [k for k, *_ in AGE_BANDS],
+    "党龄": [k for k, *_ in PARTY_AGE_BANDS],
+    "学历": [k for k, *_ in EDUCATION_BANDS],
+    "失去联系时间": [k for k, *_ in LOST_BANDS],
     "失去联系情形": [f"reason_{c.value}" for c in LossReason],
     "职业": [f"occ_{c.value}" for c in Occupation],
     "党组织类别": [f"cat_{c.value}" for c in OrgCategory],
@@ -135,16 +163,25 @@ def months_between_columns(start, end):
     fewer than the calendar difference when start's day is past end's, unless end is the last
     day of its month (add_months clamps there)."""
     ye, me, de = ExtractYear(end), ExtractMonth(end), ExtractDay(end)
-    leap = Case(When(Exact(Mod(ye, 400), 0), then=Value(1)),
-                When(Exact(Mod(ye, 100), 0), then=Value(0)),
-                When(Exact(Mod(ye, 4), 0), then=Value(1)),
-                default=Value(0), output_field=IntegerField())
-    month_days = Case(When(Exact(me, 2), then=Value(28) + leap),
-                      When(In(me, (4, 6, 9, 11)), then=Value(30)),
-                      default=Value(31), output_field=IntegerField())
-    short = Case(When(LessThanOrEqual(ExtractDay(start), de), then=Value(0)),
-                 When(Exact(de, month_days), then=Value(0)),
-                 default=Value(1), output_field=IntegerField())
+    leap = Case(
+        When(Exact(Mod(ye, 400), 0), then=Value(1)),
+        When(Exact(Mod(ye, 100), 0), then=Value(0)),
+        When(Exact(Mod(ye, 4), 0), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    month_days = Case(
+        When(Exact(me, 2), then=Value(28) + leap),
+        When(In(me, (4, 6, 9, 11)), then=Value(30)),
+        default=Value(31),
+        output_field=IntegerField(),
+    )
+    short = Case(
+        When(LessThanOrEqual(ExtractDay(start), de), then=Value(0)),
+        When(Exact(de, month_days), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     return (ye * 12 + me) - (ExtractYear(start) * 12 + ExtractMonth(start)) - short
 
 
@@ -163,8 +200,7 @@ def _lost_band(lost_until: datetime.date | None, low: int, high: int | None) -> 
     return q
 
 
-def band_conditions(as_of: datetime.date,
-                    lost_until: datetime.date | None = None) -> dict[str, Q]:
+def band_conditions(as_of: datetime.date, lost_until: datetime.date | None = None) -> dict[str, Q]:
     """Column key → the condition on the aliased fields (_gender, _birth, _months …).
     `lost_until`: the one date 失去联系时间 is counted up to (see _lost_band)."""
     conditions = {
@@ -194,31 +230,51 @@ def campaign_start(org, as_of: datetime.date) -> datetime.date:
     from paicha.organizations.tree import SEGMENT_WIDTH
 
     above = [org.path[:i] for i in range(SEGMENT_WIDTH, len(org.path) + 1, SEGMENT_WIDTH)]
-    start = (Campaign.objects.filter(org_path__in=above, start__lte=as_of)
-             .order_by("-start").values_list("start", flat=True).first())
+    start = (
+        Campaign.objects.filter(org_path__in=above, start__lte=as_of)
+        .order_by("-start")
+        .values_list("start", flat=True)
+        .first()
+    )
     return start or as_of
 
 
 def _member_facts(prefix: str = "") -> dict:
     """The member's own facts as the aliases band_conditions reads."""
-    return {"_gender": F(f"{prefix}gender"), "_ethnicity": F(f"{prefix}ethnicity"),
-            "_birth": F(f"{prefix}birth_date"), "_education": F(f"{prefix}education"),
-            "_type": F(f"{prefix}member_type"), "_full": F(f"{prefix}full_date"),
-            "_category": F(f"{prefix}organization__category"), "_name": F(f"{prefix}name")}
+    return {
+        "_gender": F(f"{prefix}gender"),
+        "_ethnicity": F(f"{prefix}ethnicity"),
+        "_birth": F(f"{prefix}birth_date"),
+        "_education": F(f"{prefix}education"),
+        "_type": F(f"{prefix}member_type"),
+        "_full": F(f"{prefix}full_date"),
+        "_category": F(f"{prefix}organization__category"),
+        "_name": F(f"{prefix}name"),
+    }
 
 
 def _case_facts() -> dict:
     """The facts the case recorded when it was opened (its 登记表), as band_conditions reads
     them: a member counted in row 1 and in row 2 or 3 is banded alike in both."""
-    return {"_gender": F("gender"), "_ethnicity": F("ethnicity"), "_birth": F("birth_date"),
-            "_education": F("education"), "_type": F("member_type"), "_full": F("full_date"),
-            "_category": F("org_category"), "_reason": F("loss_reason"),
-            "_occupation": F("occupation"), "_name": F("name")}
+    return {
+        "_gender": F("gender"),
+        "_ethnicity": F("ethnicity"),
+        "_birth": F("birth_date"),
+        "_education": F("education"),
+        "_type": F("member_type"),
+        "_full": F("full_date"),
+        "_category": F("org_category"),
+        "_reason": F("loss_reason"),
+        "_occupation": F("occupation"),
+        "_name": F("name"),
+    }
 
 
 def _no_case_codes() -> dict:
-    return {"_reason": Value(None, output_field=CharField()),
-            "_occupation": Value(None, output_field=CharField())}
+    return {
+        "_reason": Value(None, output_field=CharField()),
+        "_occupation": Value(None, output_field=CharField()),
+    }
 
 
 def pre_campaign_sources(org, as_of: datetime.date):
@@ -247,18 +303,27 @@ def pre_campaign_sources(org, as_of: datetime.date):
     cases = LostContactCase.objects.filter(opened_on__lte=as_of)
     later = cases.filter(member_id=OuterRef("member_id")).filter(
         Q(opened_on__gt=OuterRef("opened_on"))
-        | Q(opened_on=OuterRef("opened_on"), pk__gt=OuterRef("pk")))
+        | Q(opened_on=OuterRef("opened_on"), pk__gt=OuterRef("pk"))
+    )
     case_members = cases.values("member_id")
-    with_case = (cases.filter(Q(member_id__in=lost_ids) | Q(member_id__in=letter_ids))
-                 .exclude(Exists(later)).alias(**_case_facts(), _since=F("lost_since")))
-    lost_without_case = (lost.exclude(member_id__in=case_members)
-                         .alias(**_member_facts("member__"), **_no_case_codes(),
-                                _since=F("start")))
-    first_letter = Subquery(letters.filter(member_id=OuterRef("pk")).order_by("letter_date")
-                            .values("letter_date")[:1], output_field=DateField())
-    letter_only = (Member.objects.filter(pk__in=letter_ids).exclude(pk__in=lost_ids)
-                   .exclude(pk__in=case_members)
-                   .alias(**_member_facts(), **_no_case_codes(), _since=first_letter))
+    with_case = (
+        cases.filter(Q(member_id__in=lost_ids) | Q(member_id__in=letter_ids))
+        .exclude(Exists(later))
+        .alias(**_case_facts(), _since=F("lost_since"))
+    )
+    lost_without_case = lost.exclude(member_id__in=case_members).alias(
+        **_member_facts("member__"), **_no_case_codes(), _since=F("start")
+    )
+    first_letter = Subquery(
+        letters.filter(member_id=OuterRef("pk")).order_by("letter_date").values("letter_date")[:1],
+        output_field=DateField(),
+    )
+    letter_only = (
+        Member.objects.filter(pk__in=letter_ids)
+        .exclude(pk__in=lost_ids)
+        .exclude(pk__in=case_members)
+        .alias(**_member_facts(), **_no_case_codes(), _since=first_letter)
+    )
     return [with_case, lost_without_case, letter_only], start
 
 
@@ -268,15 +333,19 @@ def outcome_cases(org, as_of: datetime.date):
     from paicha.cases.models import LostContactCase
     from paicha.members.models import ON_ROSTER, Member
 
-    return (LostContactCase.objects.in_subtree(org)
-            .filter(outcome__in=(CaseOutcome.REGAINED, CaseOutcome.UNREACHABLE),
-                    outcome_on__lte=as_of)
-            # Off the roster on D: the few members whose status has left it by D (the partial
-            # index member_off_roster), not a join reading every member of the subtree.
-            .exclude(member_id__in=Member.objects.exclude(status__in=ON_ROSTER)
-                     .exclude(status_date__gt=as_of).order_by().values("pk"))
-            .alias(**_case_facts(),
-                   _months=months_between_columns(F("lost_since"), F("outcome_on"))))
+    return (
+        LostContactCase.objects.in_subtree(org)
+        .filter(outcome__in=(CaseOutcome.REGAINED, CaseOutcome.UNREACHABLE), outcome_on__lte=as_of)
+        # Off the roster on D: the few members whose status has left it by D (the partial
+        # index member_off_roster), not a join reading every member of the subtree.
+        .exclude(
+            member_id__in=Member.objects.exclude(status__in=ON_ROSTER)
+            .exclude(status_date__gt=as_of)
+            .order_by()
+            .values("pk")
+        )
+        .alias(**_case_facts(), _months=months_between_columns(F("lost_since"), F("outcome_on")))
+    )
 
 
 # Groups whose bands are date or education conditions: one band key per record, in SQL.
@@ -286,8 +355,9 @@ CODE_GROUPS = (("_reason", "reason_"), ("_occupation", "occ_"), ("_category", "c
 FLAGS = ("probationary", "female", "minority")
 
 
-def count_rows(queryset, as_of, rows: dict[str, Q],
-               lost_until: datetime.date | None = None) -> dict[str, dict[str, int]]:
+def count_rows(
+    queryset, as_of, rows: dict[str, Q], lost_until: datetime.date | None = None
+) -> dict[str, dict[str, int]]:
     """One query: each record's row and its band in each group are computed once (a CASE per
     group, not a condition per column), the records grouped by them, and the few groups
     summed here into every (row, column). The bands of a group do not overlap, so a record
@@ -295,18 +365,30 @@ def count_rows(queryset, as_of, rows: dict[str, Q],
     conditions = band_conditions(as_of, lost_until)
 
     def first_of(keys):
-        return Case(*[When(conditions[k], then=Value(k)) for k in keys], default=Value(None),
-                    output_field=CharField())
+        return Case(
+            *[When(conditions[k], then=Value(k)) for k in keys],
+            default=Value(None),
+            output_field=CharField(),
+        )
 
     if len(rows) == 1 and not next(iter(rows.values())):
         row_of = Value(next(iter(rows)), output_field=CharField())
     else:
-        row_of = Case(*[When(q, then=Value(name)) for name, q in rows.items()],
-                      default=Value(None), output_field=CharField())
-    keys = {"_row": row_of, **{f"_g{i}": first_of(GROUPS[group])
-                               for i, group in enumerate(KEYED_GROUPS)}}
-    keys |= {f"_f_{flag}": Case(When(conditions[flag], then=Value(1)), default=Value(0),
-                                output_field=IntegerField()) for flag in FLAGS}
+        row_of = Case(
+            *[When(q, then=Value(name)) for name, q in rows.items()],
+            default=Value(None),
+            output_field=CharField(),
+        )
+    keys = {
+        "_row": row_of,
+        **{f"_g{i}": first_of(GROUPS[group]) for i, group in enumerate(KEYED_GROUPS)},
+    }
+    keys |= {
+        f"_f_{flag}": Case(
+            When(conditions[flag], then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        for flag in FLAGS
+    }
     keys |= {f"{field}_code": F(field) for field, _prefix in CODE_GROUPS}
     grouped = queryset.annotate(**keys).values(*keys).annotate(_n=Count("pk")).order_by()
     counted = {row: dict.fromkeys(conditions, 0) for row in rows}
@@ -325,17 +407,26 @@ def count_rows(queryset, as_of, rows: dict[str, Q],
     return counted
 
 
-def unbanded_names(queryset, as_of, row_q: Q, group: str, limit: int = 10,
-                   lost_until: datetime.date | None = None) -> list[str]:
+def unbanded_names(
+    queryset, as_of, row_q: Q, group: str, limit: int = 10, lost_until: datetime.date | None = None
+) -> list[str]:
     """Names of records of a row that fall in no band of `group` (for the failed check). A
     record whose field is empty (no case yet: no 失去联系情形) is in no band: the band is a CASE
     whose default is 0, not a negated condition that an empty field would make unknown."""
     conditions = band_conditions(as_of, lost_until)
-    banded = Case(*[When(conditions[key], then=Value(1)) for key in GROUPS[group]],
-                  default=Value(0), output_field=IntegerField())
-    return list(queryset.filter(row_q).alias(_banded=banded).filter(_banded=0)
-                .annotate(shown_name=F("_name")).order_by("shown_name")
-                .values_list("shown_name", flat=True)[:limit])
+    banded = Case(
+        *[When(conditions[key], then=Value(1)) for key in GROUPS[group]],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return list(
+        queryset.filter(row_q)
+        .alias(_banded=banded)
+        .filter(_banded=0)
+        .annotate(shown_name=F("_name"))
+        .order_by("shown_name")
+        .values_list("shown_name", flat=True)[:limit]
+    )
 
 
 @register
@@ -366,14 +457,18 @@ class LostSummary(FormDeclaration):
     def rows(self, *, org, as_of):
         pre_sources, start = pre_campaign_sources(org, as_of)
         cases = outcome_cases(org, as_of)
-        row_qs = {"regained": Q(outcome=CaseOutcome.REGAINED),
-                  "unreachable": Q(outcome=CaseOutcome.UNREACHABLE)}
+        row_qs = {
+            "regained": Q(outcome=CaseOutcome.REGAINED),
+            "unreachable": Q(outcome=CaseOutcome.UNREACHABLE),
+        }
         # Ages and 党龄 as of the fill date (说明 4); 失去联系时间 up to the campaign's start
         # for row 1, up to each case's outcome for rows 2 and 3.
         parts = [(source, {"pre": Q()}, start) for source in pre_sources]
         parts.append((cases, row_qs, None))
-        rows = {key: {"item": title, **dict.fromkeys(band_conditions(as_of), 0),
-                      "unbanded": {}} for key, title in ROWS}
+        rows = {
+            key: {"item": title, **dict.fromkeys(band_conditions(as_of), 0), "unbanded": {}}
+            for key, title in ROWS
+        }
         for source, row_q, lost_until in parts:
             for key, counted in count_rows(source, as_of, row_q, lost_until).items():
                 row = rows[key]
@@ -383,8 +478,9 @@ class LostSummary(FormDeclaration):
                 for group, keys in GROUPS.items():
                     if sum(counted[k] for k in keys) != counted["total"]:
                         found = row["unbanded"].setdefault(group, [])
-                        found += unbanded_names(source, as_of, row_q[key], group,
-                                                lost_until=lost_until)
+                        found += unbanded_names(
+                            source, as_of, row_q[key], group, lost_until=lost_until
+                        )
         for row in rows.values():
             row["unbanded"] = {group: names[:10] for group, names in row["unbanded"].items()}
         rows["pre"]["counted_on"] = start
@@ -399,8 +495,16 @@ class LostSummary(FormDeclaration):
                 if banded != row["total"]:
                     missing = row.get("unbanded", {}).get(group, [])
                     names = "、".join(missing) + ("等" if len(missing) >= 10 else "")
-                    detail = (f"{group}各项之和 {banded}，总数 {row['total']}；"
-                              f"无法归类：{names or '（无）'}")
-                found.append(Check(rule=f"{group}各项之和＝总数", where=row["item"],
-                                   ok=banded == row["total"], detail=detail))
+                    detail = (
+                        f"{group}各项之和 {banded}，总数 {row['total']}；"
+                        f"无法归类：{names or '（无）'}"
+                    )
+                found.append(
+                    Check(
+                        rule=f"{group}各项之和＝总数",
+                        where=row["item"],
+                        ok=banded == row["total"],
+                        detail=detail,
+                    )
+                )
         return found

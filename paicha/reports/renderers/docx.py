@@ -160,8 +160,9 @@ def widest_texts(result: FormResult, keep: list[bool]) -> list[float]:
     SHORT_TEXT_EM (longer text wraps)."""
     # A short column title too (序号, 姓名, a line of 出生\n年月) never prints as 序/号; a long
     # one wraps as the seed's does.
-    widest = [min(TITLE_EM, max(_em(line) for line in c.title.split("\n")))
-              for c in result.form.columns]
+    widest = [
+        min(TITLE_EM, max(_em(line) for line in c.title.split("\n"))) for c in result.form.columns
+    ]
     for n, values in enumerate(result.iter_display_rows()):
         if n >= SAMPLE_ROWS:
             break
@@ -239,16 +240,16 @@ def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
     for cell in cells:
         target = table.cell(cell.row, cell.col)
         if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(cell.row + cell.rowspan - 1,
-                                             cell.col + cell.colspan - 1))
+            target = target.merge(
+                table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1)
+            )
         target.text = cell.text
     if letters:
         for i, column in enumerate(form.columns):
             table.cell(depth, i).text = column.letter
     header_rows = depth + int(letters)
     keep = [c.kind in KEEP_KINDS or c.sensitive for c in form.columns]
-    widths, size = column_widths(form.columns, widest_texts(result, keep),
-                                 landscape=form.landscape)
+    widths, size = column_widths(form.columns, widest_texts(result, keep), landscape=form.landscape)
     _layout(table, widths, header_rows=header_rows)
     from docx.oxml import OxmlElement
 
@@ -275,8 +276,10 @@ def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
     if exported_by:
         document.sections[0].footer.paragraphs[0].text = exported_by
 
-    with zipfile.ZipFile(io.BytesIO(to_bytes(document))) as package, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(to_bytes(document))) as package,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in package.infolist():
             if info.filename != DOCUMENT_PART:
                 target.writestr(info, package.read(info))
@@ -289,8 +292,7 @@ def write_docx(result: FormResult, out, *, exported_by: str = "") -> None:
                 batch: list[str] = []
                 for values in padded_rows(result.iter_display_rows(), width, form.min_rows):
                     batch.append(row_start)
-                    batch.extend([f"{run(value)}{end}"
-                                  for value, end in zip(values, cell_ends)])
+                    batch.extend([f"{run(value)}{end}" for value, end in zip(values, cell_ends)])
                     if len(batch) >= _BATCH * (width + 1):
                         part.write("".join(batch).encode())
                         batch.clear()

@@ -109,9 +109,12 @@ def _layout(result: FormResult, body_rows: int):
     for cell in cells:
         target = sheet.cell(top + cell.row, 1 + cell.col, cell.text)
         if cell.rowspan > 1 or cell.colspan > 1:
-            sheet.merge_cells(start_row=top + cell.row, start_column=1 + cell.col,
-                              end_row=top + cell.row + cell.rowspan - 1,
-                              end_column=cell.col + cell.colspan)
+            sheet.merge_cells(
+                start_row=top + cell.row,
+                start_column=1 + cell.col,
+                end_row=top + cell.row + cell.rowspan - 1,
+                end_column=cell.col + cell.colspan,
+            )
         target.font = Font(name=FONT, size=10, bold=True)
         span_width = sum(columns[c].width for c in range(cell.col, cell.col + cell.colspan))
         # A cell spanning several rows shares its lines among them.
@@ -183,8 +186,10 @@ def write_xlsx(result: FormResult, out, *, exported_by: str = "") -> None:
 
     letters = [get_column_letter(c) for c in range(1, width + 1)]
     widths = [column.width for column in columns]
-    with zipfile.ZipFile(skeleton) as package, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(skeleton) as package,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in package.infolist():
             if info.filename != SHEET_PART or not body_rows:
                 target.writestr(info, package.read(info))
@@ -197,19 +202,24 @@ def write_xlsx(result: FormResult, out, *, exported_by: str = "") -> None:
             openings = [f'<c r="{letter}' for letter in letters]
             styled = [f'"{styles.get(letter, "")}' for letter in letters]
             # Per column, a value's (XML, lines it wraps to), remembered for repeated texts.
-            cells_of = [remembering_text(lambda v, w=w: (_cell_content(v), _lines(v, w)))
-                        for w in widths]
+            cells_of = [
+                remembering_text(lambda v, w=w: (_cell_content(v), _lines(v, w))) for w in widths
+            ]
             with target.open(SHEET_PART, "w", force_zip64=True) as part:
                 part.write(xml[:start].encode())
                 batch: list[str] = []
-                for r, values in enumerate(padded_rows(result.iter_display_rows(), width,
-                                                   form.min_rows), start=first_data):
+                for r, values in enumerate(
+                    padded_rows(result.iter_display_rows(), width, form.min_rows), start=first_data
+                ):
                     cells = [cell_of(v) for cell_of, v in zip(cells_of, values)]
                     height = _height(max([lines for _, lines in cells]))
                     batch.append(f'<row r="{r}" ht="{height:g}" customHeight="1">')
-                    batch.extend([f"{opening}{r}{style}{content}"
-                                  for opening, style, (content, _) in zip(openings, styled,
-                                                                          cells)])
+                    batch.extend(
+                        [
+                            f"{opening}{r}{style}{content}"
+                            for opening, style, (content, _) in zip(openings, styled, cells)
+                        ]
+                    )
                     batch.append("</row>")
                     if len(batch) >= _BATCH * (width + 2):
                         part.write("".join(batch).encode())

@@ -35,11 +35,13 @@ def seed_cells(prefix: str, after: str, first: str, last: str) -> list[str]:
     break inside a cell shows as a blank line without a tab.
     """
     text = seed_text(prefix)
-    text = text[text.index(after):]
+    text = text[text.index(after) :]
     # Spaces inside a title ("姓  名") are kept as the seed prints them; a line break inside a
     # cell becomes one "\n".
-    cells = ["\n".join(p.strip(" \t") for p in part.strip("\n\t ").split("\n") if p.strip())
-             for part in text.split("\n\t")]
+    cells = [
+        "\n".join(p.strip(" \t") for p in part.strip("\n\t ").split("\n") if p.strip())
+        for part in text.split("\n\t")
+    ]
     start = cells.index(first)
     end = cells.index(last, start)
-    return cells[start:end + 1]
+    return cells[start : end + 1]

@@ -2,7 +2,6 @@
 members behind it, downloads the .xlsx and opens the print view."""
 
 import datetime
-import io
 
 import pytest
 from openpyxl import load_workbook
@@ -17,18 +16,24 @@ from .test_lost_forms import make_case
 pytestmark = pytest.mark.browser
 
 
-def test_reviewer_follows_attachment5_to_members_and_downloads(transactional_db, tree,
-                                                               live_server, page):
+def test_reviewer_follows_attachment5_to_members_and_downloads(
+    transactional_db, tree, live_server, page
+):
     make_user("rev_a", tree.college_a, Role.COMMITTEE_REVIEWER)
     # In the branch since 2010 with no evidence of contact: lost all through 2016.
     since = {"branch_entry_date": datetime.date(2010, 1, 1)}
     make_case(make_member(tree.branch_a1, "仍失联甲", **since))
-    make_case(make_member(tree.branch_a2, "已联系乙", **since), outcome=CaseOutcome.REGAINED,
-              outcome_on=datetime.date(2016, 5, 1))
+    make_case(
+        make_member(tree.branch_a2, "已联系乙", **since),
+        outcome=CaseOutcome.REGAINED,
+        outcome_on=datetime.date(2016, 5, 1),
+    )
     make_case(make_member(tree.branch_b1, "外院丙", **since))
     login(page, live_server, "rev_a", "Secret-pass-1")
 
-    page.goto(f"{live_server.url}/reports/attachment5-by-unit/?org={tree.college_a.code}&date=2016-09-20")
+    page.goto(
+        f"{live_server.url}/reports/attachment5-by-unit/?org={tree.college_a.code}&date=2016-09-20"
+    )
     table = page.inner_text("table.official-form")
     assert "超过六个月未与党组织联系的党员总数" in table and "合计" in table
     assert "理学院" not in table
@@ -39,7 +44,7 @@ def test_reviewer_follows_attachment5_to_members_and_downloads(transactional_db,
     page.go_back()
     with page.expect_download() as download_info:
         page.click("#download-xlsx")
-    sheet = load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read())).active
+    sheet = load_workbook(download_info.value.path()).active
     assert sheet["A1"].value == "与党组织失去联系党员规范管理和组织处置有关情况统计表"
 
     with page.context.expect_page() as print_info:

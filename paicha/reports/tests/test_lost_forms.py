@@ -17,22 +17,51 @@ from .seeds import seed_cells
 FILL = datetime.date(2016, 9, 20)
 
 
-def make_case(member, *, outcome=CaseOutcome.SEARCHING, outcome_on=None, lost_since=None,
-              reason="1", occupation="3", category=None, effective_on=None, **extra):
+def make_case(
+    member,
+    *,
+    outcome=CaseOutcome.SEARCHING,
+    outcome_on=None,
+    lost_since=None,
+    reason="1",
+    occupation="3",
+    category=None,
+    effective_on=None,
+    **extra,
+):
     from paicha.cases.models import Disposition, LostContactCase
 
     case = LostContactCase.objects.create(
-        organization=member.organization, member=member, opened_on=datetime.date(2016, 3, 1),
-        name=member.name, gender=member.gender, ethnicity=member.ethnicity,
-        birth_date=member.birth_date, education=member.education, id_number=member.id_number,
-        member_type=member.member_type, join_date=member.join_date, full_date=member.full_date,
-        org_name=member.organization.name, org_category="5",
-        lost_since=lost_since or datetime.date(2015, 3, 2), loss_reason=reason,
-        occupation=occupation, outcome=outcome, outcome_on=outcome_on, **extra)
+        organization=member.organization,
+        member=member,
+        opened_on=datetime.date(2016, 3, 1),
+        name=member.name,
+        gender=member.gender,
+        ethnicity=member.ethnicity,
+        birth_date=member.birth_date,
+        education=member.education,
+        id_number=member.id_number,
+        member_type=member.member_type,
+        join_date=member.join_date,
+        full_date=member.full_date,
+        org_name=member.organization.name,
+        org_category="5",
+        lost_since=lost_since or datetime.date(2015, 3, 2),
+        loss_reason=reason,
+        occupation=occupation,
+        outcome=outcome,
+        outcome_on=outcome_on,
+        **extra,
+    )
     if category:
-        Disposition.objects.create(case=case, category=category, proposal="依规处置",
-                                   proposed_on=datetime.date(2016, 6, 1),
-                                   state=DispositionState.EFFECTIVE, effective_on=effective_on)
+        Disposition.objects.create(
+            case=case,
+            category=category,
+            proposal="依规处置",
+            proposed_on=datetime.date(2016, 6, 1),
+            state=DispositionState.EFFECTIVE,
+            effective_on=effective_on,
+        )
     return case
 
 
@@ -42,35 +71,70 @@ def cases(tree):
     除名 (Q); searching (W); dead (X). Branch B1: regained + 保留组织关系 (D) effective after
     the fill date (so N on the fill date). College A itself: unreachable (W)."""
     m = lambda org, name, **kw: make_member(  # noqa: E731
-        org, name, birth=datetime.date(1980, 1, 1), education="2",
-        join_date=datetime.date(2000, 1, 1), full_date=datetime.date(2001, 1, 1), **kw)
+        org,
+        name,
+        birth=datetime.date(1980, 1, 1),
+        education="2",
+        join_date=datetime.date(2000, 1, 1),
+        full_date=datetime.date(2001, 1, 1),
+        **kw,
+    )
     a1 = tree.branch_a1
     return [
-        make_case(m(a1, "甲"), outcome=CaseOutcome.REGAINED, outcome_on=datetime.date(2016, 5, 1),
-                  category="F", effective_on=datetime.date(2016, 6, 1), new_mobile="13900000001"),
-        make_case(m(a1, "乙", gender=Gender.FEMALE, ethnicity=Ethnicity.TUJIA),
-                  outcome=CaseOutcome.REGAINED, outcome_on=datetime.date(2016, 5, 2)),
-        make_case(m(a1, "丙"), outcome=CaseOutcome.UNREACHABLE,
-                  outcome_on=datetime.date(2016, 7, 1), category="Q",
-                  effective_on=datetime.date(2016, 8, 1), lost_since=datetime.date(2004, 1, 1)),
+        make_case(
+            m(a1, "甲"),
+            outcome=CaseOutcome.REGAINED,
+            outcome_on=datetime.date(2016, 5, 1),
+            category="F",
+            effective_on=datetime.date(2016, 6, 1),
+            new_mobile="13900000001",
+        ),
+        make_case(
+            m(a1, "乙", gender=Gender.FEMALE, ethnicity=Ethnicity.TUJIA),
+            outcome=CaseOutcome.REGAINED,
+            outcome_on=datetime.date(2016, 5, 2),
+        ),
+        make_case(
+            m(a1, "丙"),
+            outcome=CaseOutcome.UNREACHABLE,
+            outcome_on=datetime.date(2016, 7, 1),
+            category="Q",
+            effective_on=datetime.date(2016, 8, 1),
+            lost_since=datetime.date(2004, 1, 1),
+        ),
         make_case(m(a1, "丁", member_type=MemberType.FULL), reason="7", remarks="长期在外"),
-        make_case(m(a1, "戊"), outcome=CaseOutcome.DECEASED, outcome_on=datetime.date(2016, 4, 1),
-                  category="X", effective_on=datetime.date(2016, 4, 2)),
-        make_case(m(tree.branch_b1, "己"), outcome=CaseOutcome.REGAINED,
-                  outcome_on=datetime.date(2016, 5, 3), category="D",
-                  effective_on=datetime.date(2016, 10, 1)),
-        make_case(m(tree.college_a, "庚"), outcome=CaseOutcome.UNREACHABLE,
-                  outcome_on=datetime.date(2016, 7, 2)),
+        make_case(
+            m(a1, "戊"),
+            outcome=CaseOutcome.DECEASED,
+            outcome_on=datetime.date(2016, 4, 1),
+            category="X",
+            effective_on=datetime.date(2016, 4, 2),
+        ),
+        make_case(
+            m(tree.branch_b1, "己"),
+            outcome=CaseOutcome.REGAINED,
+            outcome_on=datetime.date(2016, 5, 3),
+            category="D",
+            effective_on=datetime.date(2016, 10, 1),
+        ),
+        make_case(
+            m(tree.college_a, "庚"),
+            outcome=CaseOutcome.UNREACHABLE,
+            outcome_on=datetime.date(2016, 7, 2),
+        ),
     ]
 
 
 def test_register_titles_match_the_seeds():
     assert [c.title for c in get_form("regained-register").columns] == seed_cells(
-        "002", "》填表说明\n\n1、本表以支部", "姓  名", "备  注")
+        "002", "》填表说明\n\n1、本表以支部", "姓  名", "备  注"
+    )
     assert [c.title for c in get_form("regained-register-school").columns] == seed_cells(
-        "000", "经查找取得联系党员登记表\n", "姓  名", "备  注")
+        "000", "经查找取得联系党员登记表\n", "姓  名", "备  注"
+    )
     assert [c.title for c in get_form("unreachable-register").columns] == seed_cells(
-        "002", "仍然无法取得联系党员登记表\n\n\t\n\n\t填报单位", "姓  名", "备  注")
+        "002", "仍然无法取得联系党员登记表\n\n\t\n\n\t填报单位", "姓  名", "备  注"
+    )
 
 
 def test_regained_register_rows(tree, cases):
@@ -95,7 +159,18 @@ def test_attachment5_rows_per_child_and_total(tree, cases):
     by_unit = {r["unit"]: r for r in result.rows}
     a, b, total = by_unit["文学院党委"], by_unit["理学院党委"], by_unit["合计"]
     assert {k: a[k] for k in "ABCFGNOPQWX"} == {
-        "A": 6, "B": 2, "C": 1, "F": 1, "G": 0, "N": 1, "O": 3, "P": 1, "Q": 1, "W": 2, "X": 1}
+        "A": 6,
+        "B": 2,
+        "C": 1,
+        "F": 1,
+        "G": 0,
+        "N": 1,
+        "O": 3,
+        "P": 1,
+        "Q": 1,
+        "W": 2,
+        "X": 1,
+    }
     assert (b["A"], b["B"], b["N"], b["D"]) == (1, 1, 1, 0)
     assert total["A"] == 7 and total["B"] == 3 and total["O"] == 3 and total["X"] == 1
     assert not result.failed_checks and len(result.checks) == 3 * 7 + 2  # + A by the evidence
@@ -103,7 +178,9 @@ def test_attachment5_rows_per_child_and_total(tree, cases):
 
 def test_attachment5_counts_a_disposition_once_it_has_taken_effect(tree, cases):
     later = datetime.date(2016, 10, 2)
-    row = {r["unit"]: r for r in get_form("attachment5-by-unit").build(org=tree.root, as_of=later).rows}
+    row = {
+        r["unit"]: r for r in get_form("attachment5-by-unit").build(org=tree.root, as_of=later).rows
+    }
     assert (row["理学院党委"]["D"], row["理学院党委"]["C"], row["理学院党委"]["N"]) == (1, 1, 0)
 
 
@@ -128,16 +205,21 @@ def test_attachment5_xlsx_headers_letters_and_merges(tree, cases):
 
 def test_attachment5_numbers_lead_to_the_members_behind(tree, cases, personas, client_for):
     client = client_for(personas["reviewer_a"])
-    page = client.get(reverse("reports:form", args=["attachment5-by-unit"]),
-                      {"org": tree.college_a.code, "date": "2016-09-20"}).content.decode()
+    page = client.get(
+        reverse("reports:form", args=["attachment5-by-unit"]),
+        {"org": tree.college_a.code, "date": "2016-09-20"},
+    ).content.decode()
     assert "/reports/attachment5-by-unit/members/?" in page
-    body = client.get(reverse("reports:members_behind", args=["attachment5-by-unit"]), {
-        "org": tree.college_a.code, "date": "2016-09-20", "row": tree.branch_a1.code,
-        "col": "W"}).content.decode()
+    body = client.get(
+        reverse("reports:members_behind", args=["attachment5-by-unit"]),
+        {"org": tree.college_a.code, "date": "2016-09-20", "row": tree.branch_a1.code, "col": "W"},
+    ).content.decode()
     assert "丁" in body and "甲" not in body
     # A reviewer of college A cannot drill into college B's numbers.
-    response = client.get(reverse("reports:members_behind", args=["attachment5-by-unit"]), {
-        "org": tree.root.code, "date": "2016-09-20", "row": tree.branch_b1.code, "col": "B"})
+    response = client.get(
+        reverse("reports:members_behind", args=["attachment5-by-unit"]),
+        {"org": tree.root.code, "date": "2016-09-20", "row": tree.branch_b1.code, "col": "B"},
+    )
     assert response.status_code == 404
 
 
@@ -175,7 +257,9 @@ def test_receipt_statistics_title_and_rows(tree):
     assert [r["项目"] for r in result.rows] == ["转入组织关系数", "转出组织关系数"]
     assert result.header == {"填报单位": "中共测试大学委员会", "填报时间": "2016年9月"}
     titles = [c.title for c in get_form("receipt-statistics").columns]
-    assert titles == seed_cells("000", "2016年度党员组织关系回执情况统计表", "项 目", "回执收（寄）数")
+    assert titles == seed_cells(
+        "000", "2016年度党员组织关系回执情况统计表", "项 目", "回执收（寄）数"
+    )
 
 
 def test_cross_checks_agree_on_consistent_data(tree, cases):
@@ -204,4 +288,6 @@ def test_cross_check_page_is_scoped(tree, cases, personas, client_for):
     url = reverse("reports:crosschecks")
     body = client_for(personas["reviewer_a"]).get(url, {"date": "2016-09-20"}).content.decode()
     assert "一致" in body
-    assert client_for(personas["worker_b1"]).get(url, {"org": tree.college_a.code}).status_code == 404
+    assert (
+        client_for(personas["worker_b1"]).get(url, {"org": tree.college_a.code}).status_code == 404
+    )

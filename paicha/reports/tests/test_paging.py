@@ -8,7 +8,9 @@ from paicha.conftest import make_member
 
 def _url(org, **params):
     query = "".join(f"&{k}={v}" for k, v in params.items())
-    return reverse("reports:form", args=["branch-roster"]) + f"?org={org.code}&date=2016-09-20{query}"
+    return (
+        reverse("reports:form", args=["branch-roster"]) + f"?org={org.code}&date=2016-09-20{query}"
+    )
 
 
 def _names(html: str) -> list[str]:
@@ -43,7 +45,7 @@ def test_the_print_view_carries_every_row_escaped(tree, personas, client_for):
     assert "&lt;b&gt;某&amp;人&lt;/b&gt;" in html and "<b>某" not in html
     body = html.split("<tbody>")[1].split("</tbody>")[0]
     assert body.count("<tr>") == 131  # more rows than the seed's 14: no blank rows added
-    assert "<td class=\"nowrap\">131</td><td>&lt;b&gt;某&amp;人&lt;/b&gt;</td><td>男</td>" in body
+    assert '<td class="nowrap">131</td><td>&lt;b&gt;某&amp;人&lt;/b&gt;</td><td>男</td>' in body
 
 
 def test_a_short_register_prints_the_seeds_blank_rows(tree, personas, client_for):

@@ -52,14 +52,30 @@ def to_pdf_pages(files: dict[str, bytes], tmp_path) -> dict[str, list[str]]:
         path = tmp_path / f"{stem}_{suffix}.{suffix}"
         path.write_bytes(content)
         paths.append(str(path))
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), *paths],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *paths,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     pages = {}
     for name in files:
         pdf = tmp_path / "pdf" / (name.replace(".", "_") + ".pdf")
-        text = subprocess.run([pdftotext, "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True,
-                              capture_output=True, timeout=120).stdout.decode()
+        text = subprocess.run(
+            [pdftotext, "-layout", "-enc", "UTF-8", str(pdf), "-"],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        ).stdout.decode()
         # pdftotext ends every page with a form feed.
         pages[name] = text.split("\f")[:-1]
     return pages
@@ -75,20 +91,39 @@ STAMP = "导出：测试员2016年9月20日"
 
 
 def printed_forms(tree, tmp_path):
-    members = [make_member(tree.branch_a1, f"党员{i:02d}号", join_date=datetime.date(2000, 1, 1),
-                           full_date=datetime.date(2001, 1, 1), work_unit="湖南省某某大学文学院")
-               for i in range(MEMBERS)]
+    members = [
+        make_member(
+            tree.branch_a1,
+            f"党员{i:02d}号",
+            join_date=datetime.date(2000, 1, 1),
+            full_date=datetime.date(2001, 1, 1),
+            work_unit="湖南省某某大学文学院",
+        )
+        for i in range(MEMBERS)
+    ]
     make_case(members[0], outcome=CaseOutcome.REGAINED, outcome_on=datetime.date(2016, 5, 1))
-    make_case(make_member(tree.branch_b1, "王五"), outcome=CaseOutcome.UNREACHABLE,
-              outcome_on=datetime.date(2016, 6, 1))
+    make_case(
+        make_member(tree.branch_b1, "王五"),
+        outcome=CaseOutcome.UNREACHABLE,
+        outcome_on=datetime.date(2016, 6, 1),
+    )
     files = {}
-    for slug in ("branch-roster", "attachment3", "attachment5", "disposition-summary",
-                 "unreachable-register", "hardship-register", "investigation-register"):
+    for slug in (
+        "branch-roster",
+        "attachment3",
+        "attachment5",
+        "disposition-summary",
+        "unreachable-register",
+        "hardship-register",
+        "investigation-register",
+    ):
         result = get_form(slug).build(org=tree.root, as_of=FILL)
         files[f"{slug}.xlsx"] = render_xlsx(result, exported_by="导出：测试员 2016年9月20日")
         files[f"{slug}.docx"] = render_docx(result, exported_by="导出：测试员 2016年9月20日")
-    files["registration.docx"] = to_docx(get_document("member-registration").build(
-        members[0], as_of=FILL, mask=False), exported_by="导出：测试员")
+    files["registration.docx"] = to_docx(
+        get_document("member-registration").build(members[0], as_of=FILL, mask=False),
+        exported_by="导出：测试员",
+    )
     return members, to_pdf_pages(files, tmp_path)
 
 
@@ -97,14 +132,21 @@ def roster_problems(name, pages, members) -> list[str]:
     # 46 one-line rows (45 members and 王五 of the whole university) under a two-line header:
     # two landscape pages; in the .docx the 工作单位 wraps to a second line: three.
     expected = {"branch-roster.xlsx": 2, "branch-roster.docx": 3}[name]
-    table_pages = [p for p in pages if "党员" in squeeze(p) and "填表说明" not in squeeze(p)
-                   or re.search(r"党员\d\d号", squeeze(p))]
+    table_pages = [
+        p
+        for p in pages
+        if "党员" in squeeze(p)
+        and "填表说明" not in squeeze(p)
+        or re.search(r"党员\d\d号", squeeze(p))
+    ]
     if len(table_pages) != expected:
         problems.append(f"{name}：名册占 {len(table_pages)} 页，应为 {expected} 页")
     for number, text in enumerate(table_pages, start=1):
         # The first header row, 序号 … 备注, on one line of every page: no title broken.
-        if not any(ROSTER_HEADER in squeeze(line) and "身份证号码" in line and "备注" in line
-                   for line in text.splitlines()):
+        if not any(
+            ROSTER_HEADER in squeeze(line) and "身份证号码" in line and "备注" in line
+            for line in text.splitlines()
+        ):
             problems.append(f"{name}：第 {number} 页没有表头行")
     lines = [squeeze(line) for page in pages for line in page.splitlines()]
     for member in members:
@@ -128,7 +170,7 @@ def stamp_problems(name, pages) -> list[str]:
         rest = re.sub(r"第\d+页共\d+页", "", lines[at[-1]].replace(STAMP, ""))
         if rest:
             problems.append(f"{name}：第 {number} 页导出标记与“{rest}”重叠")
-        if any(line for line in lines[at[-1] + 1:]):
+        if any(line for line in lines[at[-1] + 1 :]):
             problems.append(f"{name}：第 {number} 页导出标记下方还有内容")
     return problems
 
@@ -140,8 +182,13 @@ def test_printed_forms_read_back_whole(tree, tmp_path):
         problems += roster_problems(name, printed[name], members)
         problems += stamp_problems(name, printed[name])
 
-    for name in ("attachment3.xlsx", "attachment3.docx", "attachment5.xlsx",
-                 "attachment5.docx", "disposition-summary.xlsx"):
+    for name in (
+        "attachment3.xlsx",
+        "attachment3.docx",
+        "attachment5.xlsx",
+        "attachment5.docx",
+        "disposition-summary.xlsx",
+    ):
         pages = [p for p in printed[name] if squeeze(p)]
         # The table on the first page whole, its last column's title included.
         if len(pages) > 2:
@@ -165,8 +212,9 @@ def test_printed_forms_read_back_whole(tree, tmp_path):
     title = "中国共产党党员基本情况登记表"
     # 一式二份: the form twice, each followed by its 19 填表说明 items.
     copies = [i for i, p in enumerate(pages) if title in p and f"《{title}》" not in p]
-    notes = [i for i, p in enumerate(pages)
-             if "19、有关该党员其他需要补充的情况在备注栏中注明。" in p]
+    notes = [
+        i for i, p in enumerate(pages) if "19、有关该党员其他需要补充的情况在备注栏中注明。" in p
+    ]
     if len(copies) != 2 or len(notes) != 2 or not copies[0] < notes[0] < copies[1] < notes[1]:
         problems.append(f"registration.docx：登记表页 {copies}，填表说明页 {notes}")
     assert not problems, "\n".join(problems)

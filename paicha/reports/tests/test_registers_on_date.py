@@ -12,8 +12,13 @@ D = datetime.date
 
 def test_flow_register_drops_a_member_from_the_day_his_membership_stops(tree, personas):
     away = make_member(tree.branch_a1, "外出者", join_date=D(2010, 1, 1))
-    transfers.flow_open(member=away, destination="深圳市", since=D(2016, 3, 1),
-                        scope=FlowScope.CROSS_PROVINCE, acting_user=tree.department)
+    transfers.flow_open(
+        member=away,
+        destination="深圳市",
+        since=D(2016, 3, 1),
+        scope=FlowScope.CROSS_PROVINCE,
+        acting_user=tree.department,
+    )
     from paicha.members.tests.test_roster_on_date import settle_abroad
 
     settle_abroad(away, personas, since=D(2016, 12, 1), approved_on=D(2016, 12, 1))

@@ -12,7 +12,7 @@ from .seeds import seed_text
 def seed_lines(prefix: str, after: str, count: int) -> list[str]:
     """The `count` non-blank lines of seed `prefix` that follow the text `after`."""
     text = seed_text(prefix)
-    rest = text[text.index(after) + len(after):]
+    rest = text[text.index(after) + len(after) :]
     lines = [line.strip() for line in rest.splitlines() if line.strip()]
     return lines[:count]
 
@@ -24,8 +24,18 @@ def our_lines(notes: str) -> list[str]:
 NOTES = [
     # (form slug, document whose notes are printed, seed, the seed's heading of the notes)
     ("unreachable-register", "002", "002", "《经查找仍然无法取得联系党员登记表》填表说明"),
-    ("unreachable-register", "000", "000", "《经查找仍然无法取得联系党员登记表》\n填表要求和指标解释"),
-    ("unreachable-register", "004", "004", "《经查找仍然无法取得联系党员登记表》\n\n填表要求和指标解释"),
+    (
+        "unreachable-register",
+        "000",
+        "000",
+        "《经查找仍然无法取得联系党员登记表》\n填表要求和指标解释",
+    ),
+    (
+        "unreachable-register",
+        "004",
+        "004",
+        "《经查找仍然无法取得联系党员登记表》\n\n填表要求和指标解释",
+    ),
     ("regained-register", "002", "002", "《经查找取得联系党员登记表》填表说明"),
     ("regained-register-school", "000", "000", "《经查找取得联系党员登记表》\n填表要求和指标解释"),
     ("attachment3", "000", "000", "《与党组织失去联系党员情况汇总表》\n填表要求和指标解释"),
@@ -64,11 +74,18 @@ def test_registration_prints_its_19_notes():
     assert NOTES_TITLE == "《中国共产党党员基本情况登记表》\n填表说明"
 
 
-@pytest.mark.parametrize(("slug", "seed"), [
-    ("hardship-register", "002"), ("religious-register", "002"),
-    ("investigation-register", "003"), ("disposition-summary", "001"),
-    ("disposition-summary", "003"), ("attachment3", "001"), ("attachment3", "003"),
-])
+@pytest.mark.parametrize(
+    ("slug", "seed"),
+    [
+        ("hardship-register", "002"),
+        ("religious-register", "002"),
+        ("investigation-register", "003"),
+        ("disposition-summary", "001"),
+        ("disposition-summary", "003"),
+        ("attachment3", "001"),
+        ("attachment3", "003"),
+    ],
+)
 def test_titles_of_forms_the_documents_name_without_printing(slug, seed):
     # The documents wrap lines inside a title; the title's own characters are compared.
     assert f"《{get_form(slug).title}》" in "".join(seed_text(seed).split())
@@ -91,13 +108,17 @@ def test_catalogue_labels_name_the_document_and_its_attachment():
     assert get_form("attachment3").source_label == (
         "《关于深入推进党员组织关系排查工作的通知》（组织部，2016年9月20日）附件3；"
         "《关于开展党员组织关系集中排查的通知》（校党委组织部，2016年3月）附件3；"
-        "湘组〔2016〕4号《中共湖南省委组织部关于开展党员组织关系集中排查的通知》附件4")
+        "湘组〔2016〕4号《中共湖南省委组织部关于开展党员组织关系集中排查的通知》附件4"
+    )
     # The two forms called 经查找取得联系党员登记表 are told apart.
-    assert get_form("regained-register").source_label != get_form(
-        "regained-register-school").source_label
+    assert (
+        get_form("regained-register").source_label
+        != get_form("regained-register-school").source_label
+    )
     assert get_form("regained-register-school").source_label.endswith("附件1")
     assert get_form("investigation-register").source_label == (
-        "湘组〔2016〕4号《中共湖南省委组织部关于开展党员组织关系集中排查的通知》附件1")
+        "湘组〔2016〕4号《中共湖南省委组织部关于开展党员组织关系集中排查的通知》附件1"
+    )
     assert get_document("case-jishi").title == "失联党员查找处置全程纪实表"
 
 

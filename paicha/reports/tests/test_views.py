@@ -49,7 +49,8 @@ def test_registration_of_another_subtree_is_not_found(tree, personas, client_for
 
 @pytest.mark.parametrize("slug", ["member-registration", "case-search-record", "case-jishi"])
 def test_every_document_is_served_in_scope_only_and_masked_for_readers(
-        tree, personas, client_for, slug):
+    tree, personas, client_for, slug
+):
     from .test_lost_forms import make_case
 
     member = make_member(tree.branch_a1, "王秘密")
@@ -76,20 +77,26 @@ def test_registration_print_and_docx(tree, personas, client_for):
 
 
 def test_unknown_form_is_404(personas, client_for):
-    assert client_for(personas["worker_a1"]).get(
-        reverse("reports:form", args=["no-such-form"])).status_code == 404
+    assert (
+        client_for(personas["worker_a1"])
+        .get(reverse("reports:form", args=["no-such-form"]))
+        .status_code
+        == 404
+    )
 
 
 def test_command_line_writes_json_and_xlsx(tree, tmp_path):
     make_member(tree.branch_a1, "张三")
     out = tmp_path / "roster.json"
-    call_command("form", "branch-roster", org="001001001", date="2016-09-20", format="json",
-                 out=str(out))
+    call_command(
+        "form", "branch-roster", org="001001001", date="2016-09-20", format="json", out=str(out)
+    )
     data = json.loads(out.read_text())
     assert data["rows"][0]["name"] == "张三"
     xlsx = tmp_path / "roster.xlsx"
-    call_command("form", "branch-roster", org="001001001", date="2016-09-20", format="xlsx",
-                 out=str(xlsx))
+    call_command(
+        "form", "branch-roster", org="001001001", date="2016-09-20", format="xlsx", out=str(xlsx)
+    )
     assert load_workbook(xlsx).active["B4"].value == "张三"
 
 
@@ -109,23 +116,40 @@ def test_print_page_of_thousands_of_rows_carries_each_row_once_in_order(tree):
     from paicha.reports.declarations import FormResult, get_form, header_grid
 
     form = get_form("branch-roster")
-    rows = [{"seq": n, "name": f"党员{n}", "birth_date": datetime.date(1990, 5, 1),
-             "work_unit": "文学院<资料室>"} for n in range(1, 4002)]
-    result = FormResult(form=form, org=tree.branch_a1, as_of=datetime.date(2016, 9, 20),
-                        rows=rows)
+    rows = [
+        {
+            "seq": n,
+            "name": f"党员{n}",
+            "birth_date": datetime.date(1990, 5, 1),
+            "work_unit": "文学院<资料室>",
+        }
+        for n in range(1, 4002)
+    ]
+    result = FormResult(form=form, org=tree.branch_a1, as_of=datetime.date(2016, 9, 20), rows=rows)
     cells, depth = header_grid(form.columns)
-    context = {"form": form, "result": result, "header_rows": views._header_rows(cells, depth),
-               "exported_by": "导出：测试", "blank_rows": range(0)}
+    context = {
+        "form": form,
+        "result": result,
+        "header_rows": views._header_rows(cells, depth),
+        "exported_by": "导出：测试",
+        "blank_rows": range(0),
+    }
     page = b"".join(views.print_page(context, result, [False] * len(form.columns))).decode()
-    body = page[page.index("<tbody>\n") + len("<tbody>\n"):page.index("\n</tbody>")]
+    body = page[page.index("<tbody>\n") + len("<tbody>\n") : page.index("\n</tbody>")]
     lines = body.split("\n")
     # Every row on its own line, then the template's line breaks around the (empty) blank rows.
     assert len(lines) == 4001 + 2 and lines[4001:] == ["", ""]
-    assert lines[0] == ("<tr><td>1</td><td>党员1</td><td></td><td></td><td></td>"
-                        "<td>1990年5月</td><td></td><td></td><td></td><td></td>"
-                        "<td>文学院&lt;资料室&gt;</td><td></td><td></td></tr>")
+    assert lines[0] == (
+        "<tr><td>1</td><td>党员1</td><td></td><td></td><td></td>"
+        "<td>1990年5月</td><td></td><td></td><td></td><td></td>"
+        "<td>文学院&lt;资料室&gt;</td><td></td><td></td></tr>"
+    )
     # Across the pieces the page is sent in, the rows follow one another, one line break apart.
     assert [line.split("</td>")[1] for line in lines[1998:2002]] == [
-        "<td>党员1999", "<td>党员2000", "<td>党员2001", "<td>党员2002"]
+        "<td>党员1999",
+        "<td>党员2000",
+        "<td>党员2001",
+        "<td>党员2002",
+    ]
     assert lines[4000].startswith("<tr><td>4001</td><td>党员4001</td>")
     assert "导出：测试" in page

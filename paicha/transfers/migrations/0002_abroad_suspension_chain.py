@@ -6,44 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('transfers', '0001_initial'),
+        ("transfers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='abroadrecord',
-            name='approval_state',
-            field=models.CharField(choices=[('pending', '审批中'), ('returned', '已退回党支部'), ('effective', '已生效')], default='effective', max_length=20, verbose_name='审批状态'),
+            model_name="abroadrecord",
+            name="approval_state",
+            field=models.CharField(
+                choices=[
+                    ("pending", "审批中"),
+                    ("returned", "已退回党支部"),
+                    ("effective", "已生效"),
+                ],
+                default="effective",
+                max_length=20,
+                verbose_name="审批状态",
+            ),
         ),
         migrations.AddField(
-            model_name='abroadrecord',
-            name='consult_department',
-            field=models.BooleanField(default=False, verbose_name='处置前与上级党委组织部门沟通'),
+            model_name="abroadrecord",
+            name="consult_department",
+            field=models.BooleanField(default=False, verbose_name="处置前与上级党委组织部门沟通"),
         ),
         migrations.AddField(
-            model_name='abroadrecord',
-            name='returned_reason',
-            field=models.TextField(blank=True, verbose_name='退回理由'),
+            model_name="abroadrecord",
+            name="returned_reason",
+            field=models.TextField(blank=True, verbose_name="退回理由"),
         ),
         migrations.CreateModel(
-            name='AbroadApproval',
+            name="AbroadApproval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('1', '支委会初步处置意见'), ('2', '基层党委预审意见'), ('3', '上一级党委组织部门预审意见'), ('4', '支部党员大会决议'), ('5', '基层党委审核（审批）意见'), ('6', '上一级党委组织部门审批意见'), ('7', '与上级党委组织部门沟通意见')], max_length=1, verbose_name='审批环节')),
-                ('approved', models.BooleanField(default=True, verbose_name='同意')),
-                ('opinion', models.TextField(verbose_name='意见')),
-                ('signed_on', models.DateField(verbose_name='签署日期')),
-                ('signer_org_name', models.CharField(max_length=100, verbose_name='签署单位')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='transfers.abroadrecord', verbose_name='出国（境）党员记录')),
-                ('signer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='签署人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("1", "支委会初步处置意见"),
+                            ("2", "基层党委预审意见"),
+                            ("3", "上一级党委组织部门预审意见"),
+                            ("4", "支部党员大会决议"),
+                            ("5", "基层党委审核（审批）意见"),
+                            ("6", "上一级党委组织部门审批意见"),
+                            ("7", "与上级党委组织部门沟通意见"),
+                        ],
+                        max_length=1,
+                        verbose_name="审批环节",
+                    ),
+                ),
+                ("approved", models.BooleanField(default=True, verbose_name="同意")),
+                ("opinion", models.TextField(verbose_name="意见")),
+                ("signed_on", models.DateField(verbose_name="签署日期")),
+                ("signer_org_name", models.CharField(max_length=100, verbose_name="签署单位")),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="transfers.abroadrecord",
+                        verbose_name="出国（境）党员记录",
+                    ),
+                ),
+                (
+                    "signer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="签署人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '停止党籍审批',
-                'verbose_name_plural': '停止党籍审批',
-                'ordering': ['record', 'signed_on', 'id'],
+                "verbose_name": "停止党籍审批",
+                "verbose_name_plural": "停止党籍审批",
+                "ordering": ["record", "signed_on", "id"],
             },
         ),
     ]

@@ -3,11 +3,11 @@ import datetime
 import pytest
 
 from paicha.codes import AbroadKind, MemberStatus, TransferDirection, TransferState
-from paicha.workspace import demo
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
 from paicha.transfers import selectors
 from paicha.transfers.models import AbroadRecord, FlowRecord, PocketRecord, Transfer
+from paicha.workspace import demo
 
 
 @pytest.mark.django_db

@@ -23,7 +23,8 @@ def _logout(page):
 
 
 def test_transfer_inside_the_system_and_an_overdue_outside_letter(
-        transactional_db, tree, live_server, page):
+    transactional_db, tree, live_server, page
+):
     make_user("zb_a1", tree.branch_a1, Role.BRANCH_WORKER)
     make_user("zb_b1", tree.branch_b1, Role.BRANCH_WORKER)
     make_member(tree.branch_a1, "孔调动", mobile="13800000011")

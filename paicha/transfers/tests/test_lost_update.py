@@ -16,13 +16,17 @@ from .conftest import make_member
 
 
 def _editors(personas, tree):
-    return two_editors(personas["worker_a1"],
-                       make_user("worker_a1_b", tree.branch_a1, Role.BRANCH_WORKER))
+    return two_editors(
+        personas["worker_a1"], make_user("worker_a1_b", tree.branch_a1, Role.BRANCH_WORKER)
+    )
 
 
 def test_a_stale_letter_edit_is_refused_and_a_fresh_one_saves(tree, personas, make_out):
-    transfer = make_out(make_member(tree.branch_a1, "王转出"), contact_phone="13800000001",
-                        destination="深圳市南山区")
+    transfer = make_out(
+        make_member(tree.branch_a1, "王转出"),
+        contact_phone="13800000001",
+        destination="深圳市南山区",
+    )
     first, second = _editors(personas, tree)
     url = reverse("transfers:edit", args=[transfer.pk])
     page_a, page_b = first.get(url), second.get(url)
@@ -50,9 +54,13 @@ def test_a_letter_edit_from_the_current_copy_saves(tree, personas, make_out):
 
 
 def _flow(tree):
-    return services.flow_open(member=make_member(tree.branch_a1, "王流动"), destination="深圳",
-                              since=datetime.date(2025, 1, 1), scope=FlowScope.CROSS_PROVINCE,
-                              acting_user=tree.department)
+    return services.flow_open(
+        member=make_member(tree.branch_a1, "王流动"),
+        destination="深圳",
+        since=datetime.date(2025, 1, 1),
+        scope=FlowScope.CROSS_PROVINCE,
+        acting_user=tree.department,
+    )
 
 
 def test_a_stale_flow_edit_is_refused_and_a_fresh_one_saves(tree, personas):

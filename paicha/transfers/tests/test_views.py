@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from paicha.codes import AbroadKind, FlowScope, MemberStatus, TransferState
-from .conftest import make_member
 from paicha.transfers import services
 from paicha.transfers.models import Transfer
+
+from .conftest import make_member
 
 D = datetime.date
 
@@ -17,18 +18,45 @@ def world(tree, make_out, personas):
     """A member of branch A1 with a letter out, a flow, a pocket and an abroad record."""
     secret = make_member(tree.branch_a1, "王秘密", mobile="13900000009")
     t = make_out(secret, letter_date=D(2025, 1, 1))
-    services.followup_add(transfer=t, on=D(2025, 6, 1), by_whom="李书记", what="电话未接通", acting_user=tree.department)
-    pocket = services.pocket_mark(member=secret, on=D(2025, 6, 1), reason="未报到", transfer=t, acting_user=tree.department)
+    services.followup_add(
+        transfer=t,
+        on=D(2025, 6, 1),
+        by_whom="李书记",
+        what="电话未接通",
+        acting_user=tree.department,
+    )
+    pocket = services.pocket_mark(
+        member=secret, on=D(2025, 6, 1), reason="未报到", transfer=t, acting_user=tree.department
+    )
     other = make_member(tree.branch_a1, "王流动")
-    flow = services.flow_open(member=other, destination="深圳", since=D(2025, 1, 1),
-                              scope=FlowScope.CROSS_PROVINCE, acting_user=tree.department)
+    flow = services.flow_open(
+        member=other,
+        destination="深圳",
+        since=D(2025, 1, 1),
+        scope=FlowScope.CROSS_PROVINCE,
+        acting_user=tree.department,
+    )
     away = make_member(tree.branch_a1, "王出国")
-    abroad = services.abroad_register(member=away, kind=AbroadKind.SUSPENDED, place="加拿大",
-                                      period_from=D(2024, 1, 1), acting_user=tree.department)
-    for step, who in (("1", "worker_a1"), ("2", "reviewer_a"), ("4", "worker_a1"),
-                      ("5", "reviewer_a")):
-        services.abroad_approve(record=abroad, acting_user=personas[who], step=step,
-                                opinion="同意", signed_on=D(2024, 1, 1))
+    abroad = services.abroad_register(
+        member=away,
+        kind=AbroadKind.SUSPENDED,
+        place="加拿大",
+        period_from=D(2024, 1, 1),
+        acting_user=tree.department,
+    )
+    for step, who in (
+        ("1", "worker_a1"),
+        ("2", "reviewer_a"),
+        ("4", "worker_a1"),
+        ("5", "reviewer_a"),
+    ):
+        services.abroad_approve(
+            record=abroad,
+            acting_user=personas[who],
+            step=step,
+            opinion="同意",
+            signed_on=D(2024, 1, 1),
+        )
     return {"member": secret, "transfer": t, "pocket": pocket, "flow": flow, "abroad": abroad}
 
 
@@ -51,6 +79,8 @@ OBJECT_PAGES = {
     "abroad_end": lambda w: reverse("transfers:abroad_end", args=[w["abroad"].pk]),
     "abroad_restoration": lambda w: reverse("transfers:abroad_restoration", args=[w["abroad"].pk]),
 }
+
+
 @pytest.mark.parametrize("page", sorted(OBJECT_PAGES))
 @pytest.mark.parametrize("persona", ["worker_b1", "outsider"])
 def test_outsider_of_the_subtree_gets_nothing(world, personas, client_for, page, persona):
@@ -64,7 +94,11 @@ def test_outsider_of_the_subtree_gets_nothing(world, personas, client_for, page,
 
 @pytest.mark.parametrize("name", ["list", "incoming", "statistics", "abroad"])
 def test_lists_show_only_the_own_subtree(world, personas, client_for, name):
-    body = client_for(personas["worker_b1"]).get(reverse(f"transfers:{name}") + "?tab=all").content.decode()
+    body = (
+        client_for(personas["worker_b1"])
+        .get(reverse(f"transfers:{name}") + "?tab=all")
+        .content.decode()
+    )
     assert "王秘密" not in body and "王出国" not in body
     inside = client_for(personas["reviewer_a"]).get(reverse(f"transfers:{name}") + "?tab=all")
     assert inside.status_code == 200
@@ -73,7 +107,11 @@ def test_lists_show_only_the_own_subtree(world, personas, client_for, name):
 @pytest.mark.parametrize("which", ["flow", "flow_summary", "pocket", "pocket_summary"])
 def test_registers_show_only_the_own_subtree(world, personas, client_for, which):
     url = reverse("transfers:register", args=[which]) + "?as_of=2025-07-01"
-    body = client_for(personas["worker_b1"]).get(url + f"&org={world['member'].organization.code}").content.decode()
+    body = (
+        client_for(personas["worker_b1"])
+        .get(url + f"&org={world['member'].organization.code}")
+        .content.decode()
+    )
     assert "王秘密" not in body and "王流动" not in body
     body = client_for(personas["reviewer_a"]).get(url).content.decode()
     if which == "pocket":
@@ -97,11 +135,18 @@ def test_auditor_reads_but_cannot_write(world, personas, client_for):
 def test_inside_transfer_from_a1_to_b1_through_the_pages(tree, personas, client_for):
     member = make_member(tree.branch_a1, "陈调动")
     a1 = client_for(personas["worker_a1"])
-    response = a1.post(reverse("transfers:create_out", args=[member.pk]), {
-        "letter_number": "文〔2026〕9号", "letter_date": "2026年3月1日",
-        "counterpart_code": tree.branch_b1.code, "province_scope": "within",
-        "permanence": "permanent", "contact_phone": "13800000000", "destination": "理学院",
-    })
+    response = a1.post(
+        reverse("transfers:create_out", args=[member.pk]),
+        {
+            "letter_number": "文〔2026〕9号",
+            "letter_date": "2026年3月1日",
+            "counterpart_code": tree.branch_b1.code,
+            "province_scope": "within",
+            "permanence": "permanent",
+            "contact_phone": "13800000000",
+            "destination": "理学院",
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     t = Transfer.objects.get()
     assert t.counterpart_org == tree.branch_b1 and t.counterpart_name == tree.branch_b1.name
@@ -120,9 +165,15 @@ def test_inside_transfer_from_a1_to_b1_through_the_pages(tree, personas, client_
 def test_form_errors_name_the_field(tree, personas, client_for):
     member = make_member(tree.branch_a1, "陈出错")
     client = client_for(personas["worker_a1"])
-    response = client.post(reverse("transfers:create_out", args=[member.pk]), {
-        "letter_date": "2026年13月1日", "counterpart_code": "nope", "province_scope": "within",
-        "permanence": "permanent"})
+    response = client.post(
+        reverse("transfers:create_out", args=[member.pk]),
+        {
+            "letter_date": "2026年13月1日",
+            "counterpart_code": "nope",
+            "province_scope": "within",
+            "permanence": "permanent",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "月份超出范围" in body and "本系统内没有代码为 nope 的党组织" in body
@@ -133,14 +184,21 @@ def test_outside_transfer_past_its_deadline_is_overdue(tree, personas, client_fo
     today = timezone.localdate()
     member = make_member(tree.branch_a1, "卫逾期")
     make_out(member, letter_date=today - datetime.timedelta(days=200))
-    body = client_for(personas["worker_a1"]).get(reverse("transfers:list") + "?tab=overdue").content.decode()
+    body = (
+        client_for(personas["worker_a1"])
+        .get(reverse("transfers:list") + "?tab=overdue")
+        .content.decode()
+    )
     assert "卫逾期" in body and "逾期未回执" in body
 
 
 def test_statistics_page_has_the_seed_title(tree, personas, client_for, make_out):
     make_out(make_member(tree.branch_a1, "褚统计"), letter_date=D(2016, 5, 1))
-    body = client_for(personas["reviewer_a"]).get(
-        reverse("transfers:statistics") + "?year=2016").content.decode()
+    body = (
+        client_for(personas["reviewer_a"])
+        .get(reverse("transfers:statistics") + "?year=2016")
+        .content.decode()
+    )
     assert "2016年度党员组织关系回执情况统计表" in body
     assert "转入组织关系数" in body and "转出组织关系数" in body and "回执收（寄）数" in body
 
@@ -164,7 +222,11 @@ def test_receipt_and_pocket_through_the_pages(world, personas, client_for):
 
 def test_member_pick_finds_only_own_roster(world, personas, client_for, tree):
     make_member(tree.branch_b1, "王外人")
-    body = client_for(personas["worker_a1"]).get(reverse("transfers:member_pick") + "?q=王").content.decode()
+    body = (
+        client_for(personas["worker_a1"])
+        .get(reverse("transfers:member_pick") + "?q=王")
+        .content.decode()
+    )
     assert "王流动" in body and "王外人" not in body
 
 
@@ -198,19 +260,28 @@ def test_card_prints_the_group_qr_code_and_both_contacts(world, personas, client
 
 def test_the_abroad_suspension_is_signed_through_its_page(tree, personas, client_for):
     away = make_member(tree.branch_a1, "王定居")
-    record = services.abroad_register(member=away, kind=AbroadKind.SUSPENDED, place="澳大利亚",
-                                      period_from=D(2025, 1, 1), acting_user=tree.department)
+    record = services.abroad_register(
+        member=away,
+        kind=AbroadKind.SUSPENDED,
+        place="澳大利亚",
+        period_from=D(2025, 1, 1),
+        acting_user=tree.department,
+    )
     url = reverse("transfers:abroad_approve", args=[record.pk])
-    assert "停止党籍审批中" in client_for(personas["worker_a1"]).get(
-        reverse("transfers:abroad")).content.decode()
+    assert (
+        "停止党籍审批中"
+        in client_for(personas["worker_a1"]).get(reverse("transfers:abroad")).content.decode()
+    )
     page = client_for(personas["worker_a1"]).get(url).content.decode()
     assert "签署“支委会初步处置意见”" in page and "基层党委审核（审批）意见：待签署" in page
     response = client_for(personas["worker_a1"]).post(
-        url, {"approved": "1", "opinion": "拟停止党籍", "signed_on": "2025-01-05"})
+        url, {"approved": "1", "opinion": "拟停止党籍", "signed_on": "2025-01-05"}
+    )
     assert response.status_code == 302
     # The next step is the 基层党委's: the branch worker cannot sign it.
     response = client_for(personas["worker_a1"]).post(
-        url, {"approved": "1", "opinion": "同意", "signed_on": "2025-01-06"})
+        url, {"approved": "1", "opinion": "同意", "signed_on": "2025-01-06"}
+    )
     assert "须由" in response.content.decode()
     assert client_for(personas["worker_b1"]).get(url).status_code == 404
 
@@ -222,8 +293,7 @@ def test_import_check_lists_the_letters_and_writes_nothing(tree, personas, clien
 
     client = client_for(personas["department"])
     upload = SimpleUploadedFile("t.xlsx", _xlsx([_row()]).read())
-    body = client.post(reverse("transfers:import"), {"file": upload, "check": "1"}) \
-        .content.decode()
+    body = client.post(reverse("transfers:import"), {"file": upload, "check": "1"}).content.decode()
     assert "可导入 1 行" in body
     assert "第2行：吴毕业　转出　2009年6月20日开具　中共深圳市委组织部　未收到回执" in body
     assert not Transfer.objects.exists()

@@ -14,10 +14,10 @@ from django.urls import reverse
 
 @dataclass(frozen=True)
 class Page:
-    build: object                 # World -> address, or None when the demo has no such record
-    post_only: bool = False       # a state-changing action: GET is refused with 405
-    export: bool = False          # a download: a file, not a page
-    own_unit: bool = False        # a list of the reader's own unit, whatever its address says
+    build: object  # World -> address, or None when the demo has no such record
+    post_only: bool = False  # a state-changing action: GET is refused with 405
+    export: bool = False  # a download: a file, not a page
+    own_unit: bool = False  # a list of the reader's own unit, whatever its address says
 
 
 def _first(queryset):
@@ -100,28 +100,36 @@ PAGES = {
     # organizations
     "organizations:tree": Page(lambda w: _url("organizations:tree")),
     "organizations:detail": Page(lambda w: _url("organizations:detail", w.branch.code)),
-    "organizations:pick": Page(lambda w: _url("organizations:pick",
-                                               query=f"?parent={w.college.code}")),
-    "organizations:tree_children": Page(lambda w: _url("organizations:tree_children", w.branch.code)),
+    "organizations:pick": Page(
+        lambda w: _url("organizations:pick", query=f"?parent={w.college.code}")
+    ),
+    "organizations:tree_children": Page(
+        lambda w: _url("organizations:tree_children", w.branch.code)
+    ),
     "organizations:create": Page(lambda w: _url("organizations:create", w.college.code)),
     "organizations:edit": Page(lambda w: _url("organizations:edit", w.branch.code)),
     "organizations:move": Page(lambda w: _url("organizations:move", w.branch.code)),
     "organizations:merge": Page(lambda w: _url("organizations:merge", w.branch.code)),
     # members
     "members:list": Page(lambda w: _url("members:list", query=f"?org={w.branch.code}")),
-    "members:export": Page(lambda w: _url("members:export", query=f"?org={w.branch.code}"),
-                           export=True),
+    "members:export": Page(
+        lambda w: _url("members:export", query=f"?org={w.branch.code}"), export=True
+    ),
     "members:create": Page(lambda w: _url("members:create")),
     "members:quality": Page(lambda w: _url("members:quality")),
     "members:detail": Page(lambda w: _url("members:detail", _pk(w.member))),
     "members:edit": Page(lambda w: _url("members:edit", _pk(w.member))),
     "members:import": Page(lambda w: _url("members:import")),
     "members:import_template": Page(lambda w: _url("members:import_template"), export=True),
-    "members:import_detail": Page(lambda w: _url("members:import_detail", _pk(w.objects["import"]))),
-    "members:import_progress": Page(lambda w: _url("members:import_progress",
-                                                   _pk(w.objects["import"]))),
-    "members:import_confirm": Page(lambda w: _url("members:import_confirm",
-                                                  _pk(w.objects["import"])), post_only=True),
+    "members:import_detail": Page(
+        lambda w: _url("members:import_detail", _pk(w.objects["import"]))
+    ),
+    "members:import_progress": Page(
+        lambda w: _url("members:import_progress", _pk(w.objects["import"]))
+    ),
+    "members:import_confirm": Page(
+        lambda w: _url("members:import_confirm", _pk(w.objects["import"])), post_only=True
+    ),
     # evidence
     "evidence:index": Page(lambda w: _url("evidence:index")),
     "evidence:meetings": Page(lambda w: _url("evidence:meetings")),
@@ -167,8 +175,9 @@ PAGES = {
     "transfers:abroad": Page(lambda w: _url("transfers:abroad")),
     "transfers:abroad_create": Page(lambda w: _url("transfers:abroad_create", _pk(w.member))),
     "transfers:abroad_end": Page(lambda w: _url("transfers:abroad_end", _pk(w.abroad))),
-    "transfers:abroad_restoration": Page(lambda w: _url("transfers:abroad_restoration",
-                                                        _pk(w.abroad))),
+    "transfers:abroad_restoration": Page(
+        lambda w: _url("transfers:abroad_restoration", _pk(w.abroad))
+    ),
     # cases
     "cases:list": Page(lambda w: _url("cases:list")),
     "cases:work": Page(lambda w: _url("cases:work")),
@@ -178,9 +187,14 @@ PAGES = {
     "cases:attempt_new": Page(lambda w: _url("cases:attempt_new", _pk(w.case))),
     "cases:attempt_sign": Page(lambda w: _url("cases:attempt_sign", _pk(w.case), _attempt_seq(w))),
     "cases:attachment_new": Page(lambda w: _url("cases:attachment_new", _pk(w.case))),
-    "cases:attachment": Page(lambda w: _url("cases:attachment", _pk(w.case),
-                                            _pk(w.attachment)) if w.attachment and
-                             w.attachment.case_id == w.case.pk else None, export=True),
+    "cases:attachment": Page(
+        lambda w: (
+            _url("cases:attachment", _pk(w.case), _pk(w.attachment))
+            if w.attachment and w.attachment.case_id == w.case.pk
+            else None
+        ),
+        export=True,
+    ),
     "cases:conduct": Page(lambda w: _url("cases:conduct", _pk(w.case))),
     "cases:outcome": Page(lambda w: _url("cases:outcome", _pk(w.case))),
     "cases:propose": Page(lambda w: _url("cases:propose", _pk(w.case))),
@@ -196,36 +210,67 @@ PAGES = {
     "campaigns:detail": Page(lambda w: _url("campaigns:detail", _pk(w.campaign))),
     "campaigns:edit": Page(lambda w: _url("campaigns:edit", _pk(w.campaign))),
     "campaigns:phase_new": Page(lambda w: _url("campaigns:phase_new", _pk(w.campaign))),
-    "campaigns:phase_edit": Page(lambda w: _url("campaigns:phase_edit", _pk(w.campaign),
-                                                _pk(w.campaign.phases.first()) if w.campaign else None)),
+    "campaigns:phase_edit": Page(
+        lambda w: _url(
+            "campaigns:phase_edit",
+            _pk(w.campaign),
+            _pk(w.campaign.phases.first()) if w.campaign else None,
+        )
+    ),
     "campaigns:step_new": Page(lambda w: _url("campaigns:step_new", _pk(w.campaign))),
-    "campaigns:step_edit": Page(lambda w: _url("campaigns:step_edit", _pk(w.campaign), _pk(_step(w)))),
+    "campaigns:step_edit": Page(
+        lambda w: _url("campaigns:step_edit", _pk(w.campaign), _pk(_step(w)))
+    ),
     "campaigns:tick": Page(lambda w: _url("campaigns:tick", _pk(w.campaign), _pk(_step(w)))),
-    "campaigns:untick": Page(lambda w: _url("campaigns:untick", _pk(w.campaign), _pk(_step(w))),
-                             post_only=True),
-    "campaigns:minutes": Page(lambda w: _url("campaigns:minutes", _pk(w.campaign), _pk(w.progress))
-                              if w.progress and w.progress.campaign_id == _pk(w.campaign) else None,
-                              export=True),
-    "campaigns:required_form_new": Page(lambda w: _url("campaigns:required_form_new", _pk(w.campaign))),
+    "campaigns:untick": Page(
+        lambda w: _url("campaigns:untick", _pk(w.campaign), _pk(_step(w))), post_only=True
+    ),
+    "campaigns:minutes": Page(
+        lambda w: (
+            _url("campaigns:minutes", _pk(w.campaign), _pk(w.progress))
+            if w.progress and w.progress.campaign_id == _pk(w.campaign)
+            else None
+        ),
+        export=True,
+    ),
+    "campaigns:required_form_new": Page(
+        lambda w: _url("campaigns:required_form_new", _pk(w.campaign))
+    ),
     "campaigns:board": Page(lambda w: _url("campaigns:board", _pk(w.campaign))),
     "campaigns:calendar": Page(lambda w: _url("campaigns:calendar", _pk(w.campaign))),
-    "campaigns:submit": Page(lambda w: _url("campaigns:submit", _pk(w.campaign), _form_slug(w), "2026")),
+    "campaigns:submit": Page(
+        lambda w: _url("campaigns:submit", _pk(w.campaign), _form_slug(w), "2026")
+    ),
     "campaigns:submissions": Page(lambda w: _url("campaigns:submissions", _pk(w.campaign))),
-    "campaigns:submission": Page(lambda w: _url("campaigns:submission", _pk(w.campaign),
-                                                _pk(w.submission))
-                                 if w.submission and w.submission.campaign_id == _pk(w.campaign)
-                                 else None),
-    "campaigns:rollup": Page(lambda w: _url("campaigns:rollup", _pk(w.campaign), _form_slug(w), "2026")),
+    "campaigns:submission": Page(
+        lambda w: (
+            _url("campaigns:submission", _pk(w.campaign), _pk(w.submission))
+            if w.submission and w.submission.campaign_id == _pk(w.campaign)
+            else None
+        )
+    ),
+    "campaigns:rollup": Page(
+        lambda w: _url("campaigns:rollup", _pk(w.campaign), _form_slug(w), "2026")
+    ),
     "campaigns:report": Page(lambda w: _url("campaigns:report", _pk(w.campaign))),
     # reports
     "reports:catalogue": Page(lambda w: _url("reports:catalogue")),
-    "reports:crosschecks": Page(lambda w: _url("reports:crosschecks", query=f"?org={w.college.code}")),
-    "reports:form": Page(lambda w: _url("reports:form", "branch-roster",
-                                        query=f"?org={w.branch.code}&format=xlsx"), export=True),
-    "reports:members_behind": Page(lambda w: _url("reports:members_behind", "attachment3",
-                                                  query=f"?org={w.college.code}")),
-    "reports:document": Page(lambda w: _url("reports:document", "member-registration",
-                                            _pk(w.member), query="?format=docx"), export=True),
+    "reports:crosschecks": Page(
+        lambda w: _url("reports:crosschecks", query=f"?org={w.college.code}")
+    ),
+    "reports:form": Page(
+        lambda w: _url("reports:form", "branch-roster", query=f"?org={w.branch.code}&format=xlsx"),
+        export=True,
+    ),
+    "reports:members_behind": Page(
+        lambda w: _url("reports:members_behind", "attachment3", query=f"?org={w.college.code}")
+    ),
+    "reports:document": Page(
+        lambda w: _url(
+            "reports:document", "member-registration", _pk(w.member), query="?format=docx"
+        ),
+        export=True,
+    ),
     # audit and accounts
     "audit:list": Page(lambda w: _url("audit:list")),
     "user_list": Page(lambda w: _url("user_list")),
@@ -233,8 +278,9 @@ PAGES = {
     "user_edit": Page(lambda w: _url("user_edit", _pk(w.objects.get("user")))),
     "cases:search_again": Page(lambda w: _url("cases:search_again", _pk(w.case)), post_only=True),
     "evidence:books": Page(lambda w: _url("evidence:books", query=f"?org={w.college.code}")),
-    "members:import_retry": Page(lambda w: _url("members:import_retry",
-                                                _pk(w.objects["import"])), post_only=True),
+    "members:import_retry": Page(
+        lambda w: _url("members:import_retry", _pk(w.objects["import"])), post_only=True
+    ),
     "transfers:abroad_approve": Page(lambda w: _url("transfers:abroad_approve", _pk(w.abroad))),
     # A background file belongs to the user who asked for it (the demo has none).
     "job_detail": Page(lambda w: _url("job_detail", _pk(w.objects.get("job")))),

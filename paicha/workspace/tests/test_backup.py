@@ -31,8 +31,9 @@ def _state():
         "members": sorted(Member.objects.values_list("name", "id_number", "organization__code")),
         "cases": sorted(LostContactCase.objects.values_list("member__name", "opened_on")),
         "audit": AuditEntry.objects.count(),
-        "audit_members": sorted(AuditEntry.objects.exclude(member_name="")
-                                .values_list("member_name", flat=True)),
+        "audit_members": sorted(
+            AuditEntry.objects.exclude(member_name="").values_list("member_name", flat=True)
+        ),
         "attachments": sorted(CaseAttachment.objects.values_list("original_name", "stored_name")),
     }
 
@@ -41,10 +42,12 @@ def _state():
 def test_backup_restores_into_an_empty_installation(tree, personas, media, tmp_path):
     wang = make_member(tree.branch_a1, "王备份", mobile="13800000001")
     make_member(tree.branch_b1, "李备份")
-    case = case_open(member=wang, acting_user=personas["worker_a1"],
-                     opened_on=datetime.date(2016, 3, 1))
-    attachment = attachment_add(case=case, acting_user=personas["worker_a1"],
-                                uploaded=SimpleUploadedFile("签字表.png", PNG))
+    case = case_open(
+        member=wang, acting_user=personas["worker_a1"], opened_on=datetime.date(2016, 3, 1)
+    )
+    attachment = attachment_add(
+        case=case, acting_user=personas["worker_a1"], uploaded=SimpleUploadedFile("签字表.png", PNG)
+    )
     before = _state()
     assert before["members"][0][0] in ("李备份", "王备份") and len(before["members"]) == 2
     assert before["cases"] == [("王备份", datetime.date(2016, 3, 1))]

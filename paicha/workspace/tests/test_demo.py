@@ -4,10 +4,10 @@ import pytest
 from django.db import transaction
 
 from paicha.accounts.models import User
-from paicha.workspace import demo
 from paicha.members.idcard import parse_id_number
 from paicha.members.models import Member
 from paicha.organizations.models import Organization
+from paicha.workspace import demo
 
 
 class _Rollback(Exception):
@@ -16,7 +16,8 @@ class _Rollback(Exception):
 
 def _fingerprint() -> str:
     rows = Member.objects.order_by("id_number").values_list(
-        "name", "id_number", "organization__code", "join_date", "status", "mobile")
+        "name", "id_number", "organization__code", "join_date", "status", "mobile"
+    )
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
 
 

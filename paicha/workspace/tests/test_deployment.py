@@ -10,18 +10,32 @@ from django.urls import reverse
 
 
 def _check(env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PAICHA_", "DJANGO_")) or k == "PAICHA_TEST_SQLITE"}
-    env.update({"PAICHA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "paicha.settings"},
-               **env_extra)
-    return subprocess.run([sys.executable, "-m", "paicha.cli", "check", "--deploy",
-                           "--fail-level", "WARNING"], env=env, capture_output=True, text=True,
-                          check=False)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PAICHA_", "DJANGO_")) or k == "PAICHA_TEST_SQLITE"
+    }
+    env.update(
+        {"PAICHA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "paicha.settings"}, **env_extra
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "paicha.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):
-    done = _check({"PAICHA_HTTPS": "1", "PAICHA_ALLOWED_HOSTS": "paicha.example.edu.cn",
-                   "PAICHA_SECRET_KEY": "k" * 20 + "Zq8-vX2_mN5pL7rT9wY1bC3dF6gH0jK4sA"}, tmp_path)
+    done = _check(
+        {
+            "PAICHA_HTTPS": "1",
+            "PAICHA_ALLOWED_HOSTS": "paicha.example.edu.cn",
+            "PAICHA_SECRET_KEY": "k" * 20 + "Zq8-vX2_mN5pL7rT9wY1bC3dF6gH0jK4sA",
+        },
+        tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "no issues" in done.stdout
 
@@ -35,9 +49,16 @@ def test_without_tls_the_deployment_checks_fail(tmp_path):
 def test_data_directory_and_database_are_private(tmp_path):
     done = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env={**os.environ, "PAICHA_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": "",
-             "DJANGO_SETTINGS_MODULE": "paicha.settings"}, capture_output=True, text=True,
-        check=False)
+        env={
+            **os.environ,
+            "PAICHA_DATA_DIR": str(tmp_path / "data"),
+            "DATABASE_URL": "",
+            "DJANGO_SETTINGS_MODULE": "paicha.settings",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     data = tmp_path / "data"
     assert data.stat().st_mode & 0o777 == 0o700
@@ -48,7 +69,10 @@ def test_data_directory_and_database_are_private(tmp_path):
 def test_headers(client, tree, personas, client_for):
     response = client.get(reverse("login"))
     csp = response["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
 
@@ -56,8 +80,9 @@ def test_headers(client, tree, personas, client_for):
 @pytest.mark.parametrize("language", ["en-US,en;q=0.9", "fr", "ja"])
 def test_chinese_whatever_the_browser_asks(client, tree, personas, language):
     headers = {"Accept-Language": language}
-    response = client.post(reverse("login"), {"username": "worker_a1", "password": "wrong"},
-                           headers=headers)
+    response = client.post(
+        reverse("login"), {"username": "worker_a1", "password": "wrong"}, headers=headers
+    )
     page = response.content.decode()
     assert "请输入一个正确的" in page and "Please enter" not in page
     client.force_login(personas["worker_a1"])
@@ -93,8 +118,8 @@ def test_server_error_page_shows_no_internals(client, tree, personas, client_for
     clear_url_caches()
     import importlib
 
-    import paicha.workspace.urls
     import paicha.urls
+    import paicha.workspace.urls
 
     importlib.reload(paicha.workspace.urls)
     importlib.reload(paicha.urls)

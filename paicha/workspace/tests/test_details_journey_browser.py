@@ -21,7 +21,9 @@ PASSWORD = "Secret-pass-1"
 def test_details_that_lead_new_users_astray(transactional_db, tree, live_server, browser):
     make_user("zb_a1", tree.branch_a1, Role.BRANCH_WORKER)
     today = timezone.localdate()
-    someone = make_member(tree.branch_a1, "王某", branch_entry_date=today - datetime.timedelta(days=900))
+    someone = make_member(
+        tree.branch_a1, "王某", branch_entry_date=today - datetime.timedelta(days=900)
+    )
     pay(someone, today - datetime.timedelta(days=400))
     attend(someone, today - datetime.timedelta(days=300))
 
@@ -55,8 +57,9 @@ def test_details_that_lead_new_users_astray(transactional_db, tree, live_server,
 
         # The roster import: the branch worker's one organization is already chosen.
         page.goto(live_server.url + "/members/import/")
-        options = page.eval_on_selector_all("#id_organization option",
-                                            "os => os.map(o => o.textContent)")
+        options = page.eval_on_selector_all(
+            "#id_organization option", "os => os.map(o => o.textContent)"
+        )
         assert "---------" not in options and len(options) == 1
     finally:
         context.close()

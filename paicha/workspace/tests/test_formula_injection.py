@@ -52,8 +52,11 @@ def _assert_no_formula_in_xlsx(content: bytes, where: str) -> list[str]:
     for cell in _xlsx_cells(content):
         assert cell.data_type != "f", (where, cell.coordinate, cell.value)
         if isinstance(cell.value, str):
-            assert not cell.value.startswith(TRIGGERS) or len(cell.value) == 1, \
-                (where, cell.coordinate, cell.value)
+            assert not cell.value.startswith(TRIGGERS) or len(cell.value) == 1, (
+                where,
+                cell.coordinate,
+                cell.value,
+            )
             texts.append(cell.value)
     return texts
 
@@ -83,13 +86,19 @@ def hostile(tree):
     from paicha.cases.services import case_open
     from paicha.organizations.permissions import Role
 
-    worker = User.objects.create_user("w", password="x-Secret-9", organization=tree.branch_a1,
-                                      role=Role.BRANCH_WORKER)
+    worker = User.objects.create_user(
+        "w", password="x-Secret-9", organization=tree.branch_a1, role=Role.BRANCH_WORKER
+    )
     calc = make_member(tree.branch_a1, CALC, work_unit=LINK, residence=LINK, mobile="13800000009")
-    link = make_member(tree.branch_a1, SHORT_LINK, work_unit=CALC,
-                       join_date=datetime.date(2001, 7, 1))
-    case = case_open(member=calc, acting_user=worker, opened_on=datetime.date(2024, 3, 1),
-                     lost_since=datetime.date(2020, 1, 1))
+    link = make_member(
+        tree.branch_a1, SHORT_LINK, work_unit=CALC, join_date=datetime.date(2001, 7, 1)
+    )
+    case = case_open(
+        member=calc,
+        acting_user=worker,
+        opened_on=datetime.date(2024, 3, 1),
+        lost_since=datetime.date(2020, 1, 1),
+    )
     return {"calc": calc, "link": link, "case": case}
 
 
@@ -121,8 +130,10 @@ def test_every_document_writes_hostile_names_as_text(hostile, personas, client_f
     client = client_for(personas["department"])
     case = hostile["case"]
     urls = {
-        "registration": reverse("reports:document", args=["member-registration",
-                                                          hostile["calc"].pk]) + "?format=docx",
+        "registration": reverse(
+            "reports:document", args=["member-registration", hostile["calc"].pk]
+        )
+        + "?format=docx",
         "record": reverse("cases:docx", args=[case.pk, "record"]),
         "jishi": reverse("cases:docx", args=[case.pk, "jishi"]),
     }

@@ -38,14 +38,15 @@ def _worker_batch():
     call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
-def test_file_job_builds_the_file_and_only_its_creator_gets_it(tree, personas, client_for,
-                                                                settings, tmp_path):
+def test_file_job_builds_the_file_and_only_its_creator_gets_it(
+    tree, personas, client_for, settings, tmp_path
+):
     settings.MEDIA_ROOT = str(tmp_path)
-    job = jobs.file_job_start(acting_user=personas["reviewer_a"], builder=BUILT,
-                              title="数字表", params={"count": 120})
+    job = jobs.file_job_start(
+        acting_user=personas["reviewer_a"], builder=BUILT, title="数字表", params={"count": 120}
+    )
     job.refresh_from_db()
-    assert (job.state, job.done, job.total, job.filename) == ("done", 120, 120,
-                                                               "numbers-120.txt")
+    assert (job.state, job.done, job.total, job.filename) == ("done", 120, 120, "numbers-120.txt")
     client = client_for(personas["reviewer_a"])
     page = client.get(jobs.job_url(job)).content.decode()
     assert "文件已生成：numbers-120.txt" in page
@@ -56,11 +57,16 @@ def test_file_job_builds_the_file_and_only_its_creator_gets_it(tree, personas, c
     assert other.get(reverse("job_download", args=[job.pk])).status_code == 404
 
 
-def test_a_failed_file_job_says_so_and_can_be_retried(tree, personas, client_for, settings,
-                                                       tmp_path):
+def test_a_failed_file_job_says_so_and_can_be_retried(
+    tree, personas, client_for, settings, tmp_path
+):
     settings.MEDIA_ROOT = str(tmp_path)
-    job = jobs.file_job_start(acting_user=personas["reviewer_a"], builder=BUILT,
-                              title="数字表", params={"count": 10, "fail": True})
+    job = jobs.file_job_start(
+        acting_user=personas["reviewer_a"],
+        builder=BUILT,
+        title="数字表",
+        params={"count": 10, "fail": True},
+    )
     job.refresh_from_db()
     assert job.state == JobState.FAILED and "可以重试" in job.message and not job.file
     client = client_for(personas["reviewer_a"])
@@ -92,8 +98,9 @@ def test_work_waits_in_the_database_until_the_worker_runs_it(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_member_import_runs_in_the_worker_and_catches_up_the_evidence(tree, personas,
-                                                                      client_for, settings):
+def test_member_import_runs_in_the_worker_and_catches_up_the_evidence(
+    tree, personas, client_for, settings
+):
     from paicha.evidence.models import GapWatermark
     from paicha.members.tests.test_import_views import upload
     from paicha.members.tests.test_importing import good_rows, xlsx
@@ -117,8 +124,7 @@ def test_member_import_runs_in_the_worker_and_catches_up_the_evidence(tree, pers
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_dead_workers_jobs_end_as_failed_and_can_be_retried(tree, personas, settings,
-                                                              tmp_path):
+def test_a_dead_workers_jobs_end_as_failed_and_can_be_retried(tree, personas, settings, tmp_path):
     """A worker killed mid-job left its rows 'running'; its transaction was rolled back.
     The next worker to start ends them as failed (retryable): the file job and the import."""
     settings.MEDIA_ROOT = str(tmp_path)
@@ -126,20 +132,35 @@ def test_a_dead_workers_jobs_end_as_failed_and_can_be_retried(tree, personas, se
     stale = now - datetime.timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS + 5)
     WorkerHeartbeat.objects.create(worker="dead", started_at=stale, seen_at=stale)
     WorkerHeartbeat.objects.create(worker="alive", started_at=now, seen_at=now)
-    dead_job = BackgroundJob.objects.create(kind=BUILT, title="t", params={"count": 5},
-                                            created_by=personas["reviewer_a"],
-                                            state=JobState.RUNNING, worker="dead")
-    live_job = BackgroundJob.objects.create(kind=BUILT, title="t", params={"count": 5},
-                                            created_by=personas["reviewer_a"],
-                                            state=JobState.RUNNING, worker="alive")
-    imported = MemberImport.objects.create(organization=tree.branch_a1, filename="a.xlsx",
-                                           content=b"x", created_by=personas["worker_a1"],
-                                           state=ImportState.IMPORTING)
+    dead_job = BackgroundJob.objects.create(
+        kind=BUILT,
+        title="t",
+        params={"count": 5},
+        created_by=personas["reviewer_a"],
+        state=JobState.RUNNING,
+        worker="dead",
+    )
+    live_job = BackgroundJob.objects.create(
+        kind=BUILT,
+        title="t",
+        params={"count": 5},
+        created_by=personas["reviewer_a"],
+        state=JobState.RUNNING,
+        worker="alive",
+    )
+    imported = MemberImport.objects.create(
+        organization=tree.branch_a1,
+        filename="a.xlsx",
+        content=b"x",
+        created_by=personas["worker_a1"],
+        state=ImportState.IMPORTING,
+    )
     settings.TASKS_INLINE = False
     with transaction.atomic():
         jobs.run_later("paicha.members.jobs.run_import_job", imported.pk)
-    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, worker_ids=["dead"],
-                                started_at=stale)
+    DBTaskResult.objects.update(
+        status=TaskResultStatus.RUNNING, worker_ids=["dead"], started_at=stale
+    )
 
     assert jobs.reap_stale(now=now) == 1
     dead_job.refresh_from_db()
@@ -158,8 +179,7 @@ def test_a_dead_workers_jobs_end_as_failed_and_can_be_retried(tree, personas, se
 
 def test_healthz_needs_the_database_and_a_live_worker(client, db, settings):
     assert client.get("/healthz").status_code == 503
-    assert client.get("/healthz").json() == {"status": "error", "database": "ok",
-                                             "worker": "stale"}
+    assert client.get("/healthz").json() == {"status": "error", "database": "ok", "worker": "stale"}
     now = timezone.now()
     jobs.heartbeat("w1", started_at=now, now=now)
     response = client.get("/healthz")
@@ -169,24 +189,28 @@ def test_healthz_needs_the_database_and_a_live_worker(client, db, settings):
     assert client.get("/healthz").status_code == 503
 
 
-def test_housekeeping_purges_old_import_files_but_keeps_their_results(tree, personas,
-                                                                      settings):
+def test_housekeeping_purges_old_import_files_but_keeps_their_results(tree, personas, settings):
     settings.IMPORT_FILES_KEEP_DAYS = 30
     now = timezone.now()
 
     def make(state, days_old):
-        job = MemberImport.objects.create(organization=tree.branch_a1, filename="a.xlsx",
-                                          content=b"roster", created_by=personas["worker_a1"],
-                                          state=state, summary={"create": 3})
+        job = MemberImport.objects.create(
+            organization=tree.branch_a1,
+            filename="a.xlsx",
+            content=b"roster",
+            created_by=personas["worker_a1"],
+            state=state,
+            summary={"create": 3},
+        )
         MemberImport.objects.filter(pk=job.pk).update(
-            created_at=now - datetime.timedelta(days=days_old))
+            created_at=now - datetime.timedelta(days=days_old)
+        )
         return job
 
     old_done, old_checked = make(ImportState.DONE, 31), make(ImportState.CHECKED, 40)
     old_running, recent = make(ImportState.IMPORTING, 31), make(ImportState.DONE, 29)
     assert housekeeping.purge_import_files(now=now) == 2
-    contents = {j.pk: (bytes(j.content), j.state, j.summary)
-                for j in MemberImport.objects.all()}
+    contents = {j.pk: (bytes(j.content), j.state, j.summary) for j in MemberImport.objects.all()}
     assert contents[old_done.pk] == (b"", ImportState.DONE, {"create": 3})
     assert contents[old_checked.pk][:2] == (b"", ImportState.REJECTED)
     assert contents[old_running.pk][0] == b"roster" and contents[recent.pk][0] == b"roster"

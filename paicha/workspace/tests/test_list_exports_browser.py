@@ -30,7 +30,7 @@ def _download(page, selector="#export-xlsx"):
 def _table(rows, first_header="序号"):
     start = next(i for i, r in enumerate(rows) if r and r[0] == first_header)
     header = rows[start]
-    body = [r for r in rows[start + 1:] if r and isinstance(r[0], int)]
+    body = [r for r in rows[start + 1 :] if r and isinstance(r[0], int)]
     return header, body
 
 
@@ -39,8 +39,9 @@ def test_working_lists_export_what_the_user_sees(transactional_db, tree, live_se
     make_user("sj", tree.root, Role.AUDITOR)
     today = timezone.localdate()
     long_ago = today - datetime.timedelta(days=900)
-    lost_a = make_member(tree.branch_a1, "王失联", branch_entry_date=long_ago,
-                         id_number="430102198001011237")
+    lost_a = make_member(
+        tree.branch_a1, "王失联", branch_entry_date=long_ago, id_number="430102198001011237"
+    )
     pay(lost_a, today - datetime.timedelta(days=400))
     kept = make_member(tree.branch_a1, "李在岗", branch_entry_date=long_ago)
     attend(kept, today - datetime.timedelta(days=10))

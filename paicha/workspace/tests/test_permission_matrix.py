@@ -20,11 +20,23 @@ from .pages import OPEN_PAGES, PAGES, World
 FULL_ID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
 FULL_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # Pages of the university's campaign itself, which every college of it may open.
-CAMPAIGN_WIDE = {"campaigns:detail", "campaigns:edit", "campaigns:phase_new", "campaigns:phase_edit",
-                 "campaigns:step_new", "campaigns:step_edit", "campaigns:tick", "campaigns:untick",
-                 "campaigns:required_form_new", "campaigns:board", "campaigns:calendar",
-                 "campaigns:submit", "campaigns:submissions", "campaigns:rollup",
-                 "campaigns:report"}
+CAMPAIGN_WIDE = {
+    "campaigns:detail",
+    "campaigns:edit",
+    "campaigns:phase_new",
+    "campaigns:phase_edit",
+    "campaigns:step_new",
+    "campaigns:step_edit",
+    "campaigns:tick",
+    "campaigns:untick",
+    "campaigns:required_form_new",
+    "campaigns:board",
+    "campaigns:calendar",
+    "campaigns:submit",
+    "campaigns:submissions",
+    "campaigns:rollup",
+    "campaigns:report",
+}
 
 
 def _url_names(patterns=None, prefix=""):
@@ -60,18 +72,29 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             demo.build_university()
             other_root = make_org(None, "900", "另一单位党委", OrgKind.COMMITTEE)
-            User.objects.create(username="outsider", organization=other_root,
-                                role=Role.ORG_DEPARTMENT)
+            User.objects.create(
+                username="outsider", organization=other_root, role=Role.ORG_DEPARTMENT
+            )
             w = World.build()
             member = w.member
             if w.objects["import"] is None:
                 w.objects["import"] = MemberImport.objects.create(
-                    organization=w.branch, created_by=User.objects.get(username="zb0101"),
-                    filename="名册.xlsx", content=b"", state="failed",
-                    summary={"rows": 1, "errors": 1}, message=f"{member.id_number} 一人两籍",
-                    errors=[{"row": 4, "column": "身份证号码", "value": member.id_number,
-                             "message": f"{member.id_number}已在其他党组织登记，"
-                                        f"手机{member.mobile}"}])
+                    organization=w.branch,
+                    created_by=User.objects.get(username="zb0101"),
+                    filename="名册.xlsx",
+                    content=b"",
+                    state="failed",
+                    summary={"rows": 1, "errors": 1},
+                    message=f"{member.id_number} 一人两籍",
+                    errors=[
+                        {
+                            "row": 4,
+                            "column": "身份证号码",
+                            "value": member.id_number,
+                            "message": f"{member.id_number}已在其他党组织登记，手机{member.mobile}",
+                        }
+                    ],
+                )
             w.objects["user"] = User.objects.get(username="zb0101")
             if w.attachment is None:
                 w.objects["attachment"] = _scan(w.case)
@@ -90,8 +113,9 @@ def _scan(case):
     from paicha.core.tests import scans
 
     worker = User.objects.filter(organization=case.organization, role=Role.BRANCH_WORKER).first()
-    return attachment_add(case=case, acting_user=worker,
-                          uploaded=SimpleUploadedFile("扫描件.png", scans.png()))
+    return attachment_add(
+        case=case, acting_user=worker, uploaded=SimpleUploadedFile("扫描件.png", scans.png())
+    )
 
 
 def _client(username):
@@ -107,8 +131,11 @@ def _text(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if body[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            return "".join(archive.read(n).decode("utf-8", "replace")
-                           for n in archive.namelist() if n.endswith(".xml"))
+            return "".join(
+                archive.read(n).decode("utf-8", "replace")
+                for n in archive.namelist()
+                if n.endswith(".xml")
+            )
     return body.decode("utf-8", "replace")
 
 
@@ -123,8 +150,13 @@ def test_the_demo_has_a_record_for_every_object_page(world):
     missing = [name for name, page in PAGES.items() if page.build(world) is None]
     # The demo ticks no campaign step with minutes attached, and prepares no background file;
     # the campaigns' and the job queue's own tests scope those.
-    assert sorted(missing) == ["campaigns:minutes", "job_detail", "job_download", "job_progress",
-                               "job_retry"]
+    assert sorted(missing) == [
+        "campaigns:minutes",
+        "job_detail",
+        "job_download",
+        "job_progress",
+        "job_retry",
+    ]
 
 
 def _about_a_record(name, url) -> bool:
@@ -140,12 +172,11 @@ def _about_a_record(name, url) -> bool:
 def test_another_unit_gets_nothing_of_the_university(world):
     client = _client("outsider")
     foreign = (world.member.name, world.member.id_number, world.branch.name)
-    for name, page, url in _declared(world):
+    for name, _page, url in _declared(world):
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             if _about_a_record(name, url):
-                assert response.status_code in (403, 404, 405), (name, method,
-                                                                 response.status_code)
+                assert response.status_code in (403, 404, 405), (name, method, response.status_code)
             text = _text(response)
             for value in foreign:
                 assert value not in text, (name, method, value)
@@ -156,13 +187,12 @@ def test_another_unit_gets_nothing_of_the_university(world):
 def test_another_college_gets_no_record_of_this_one(world, username):
     client = _client(username)
     member = world.member
-    for name, page, url in _declared(world):
+    for name, _page, url in _declared(world):
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             # The campaign is the university's: every college takes part in it.
             if _about_a_record(name, url) and name not in CAMPAIGN_WIDE:
-                assert response.status_code in (403, 404, 405), (name, method,
-                                                                 response.status_code)
+                assert response.status_code in (403, 404, 405), (name, method, response.status_code)
             assert member.id_number not in _text(response), (name, method)
 
 
@@ -183,13 +213,19 @@ def test_the_auditor_sees_no_full_id_or_mobile_anywhere(world):
     member = world.member
     from paicha.audit.services import audit_record
 
-    audit_record(acting_user=User.objects.get(username="zzb"), action="update", obj=member,
-                 changes={"手机号码": ["13900000000", member.mobile],
-                          "其他联系方式": ["", "微信 wang_secret；座机 0731-88886666"],
-                          "身份证号码": ["", member.id_number]})
+    audit_record(
+        acting_user=User.objects.get(username="zzb"),
+        action="update",
+        obj=member,
+        changes={
+            "手机号码": ["13900000000", member.mobile],
+            "其他联系方式": ["", "微信 wang_secret；座机 0731-88886666"],
+            "身份证号码": ["", member.id_number],
+        },
+    )
     assert department.get(f"/members/{member.pk}/").status_code == 200
     leaks = []
-    for name, page, url in _declared(world):
+    for name, _page, url in _declared(world):
         response = client.get(url)
         if response.status_code != 200:
             continue
@@ -212,10 +248,14 @@ def _plant_contacts(world):
     from paicha.transfers.models import FlowRecord, Transfer
 
     Member.objects.filter(pk=world.member.pk).update(
-        mobile="13711112222", other_contacts="微信 wang_secret；座机 0731-88886666")
+        mobile="13711112222", other_contacts="微信 wang_secret；座机 0731-88886666"
+    )
     Transfer.objects.filter(pk=world.transfer.pk).update(
-        contact_phone="13722223333", contact_wechat="wx_transfer_secret",
-        backup_contact="王备用", backup_contact_phone="13733334444")
+        contact_phone="13722223333",
+        contact_wechat="wx_transfer_secret",
+        backup_contact="王备用",
+        backup_contact_phone="13733334444",
+    )
     SearchAttempt.objects.filter(case=world.case).update(phone="13744445555")
     FlowRecord.objects.filter(pk=world.flow.pk).update(contact_phone="13755556666")
     return ("wang_secret", "wx_transfer_secret", "88886666")
@@ -234,23 +274,29 @@ def _exports(world):
     college = world.college.code
     for form in all_forms():
         for fmt in (*RENDERERS, "print", "json"):
-            yield (f"{form.slug}.{fmt}",
-                   _reverse("reports:form", form.slug) + f"?org={college}&format={fmt}")
+            yield (
+                f"{form.slug}.{fmt}",
+                _reverse("reports:form", form.slug) + f"?org={college}&format={fmt}",
+            )
     records = {"Member": world.member, "LostContactCase": world.case}
     for document in all_documents():
         obj = records.get(document.model.__name__)
         if obj is not None:
             for fmt in ("docx", "print"):
-                yield (f"{document.slug}.{fmt}",
-                       _reverse("reports:document", document.slug, obj.pk) + f"?format={fmt}")
+                yield (
+                    f"{document.slug}.{fmt}",
+                    _reverse("reports:document", document.slug, obj.pk) + f"?format={fmt}",
+                )
     for kind in ("record", "jishi"):
         yield f"cases:docx {kind}", _reverse("cases:docx", world.case.pk, kind)
         yield f"cases:print {kind}", _reverse("cases:print", world.case.pk, kind)
     for name in ("transfers:detail", "transfers:commitment", "transfers:card"):
         yield name, _reverse(name, world.transfer.pk)
     for which in ("flow", "flow_summary", "pocket", "pocket_summary"):
-        yield (f"register {which}.xlsx",
-               _reverse("transfers:register", which) + f"?org={college}&format=xlsx")
+        yield (
+            f"register {which}.xlsx",
+            _reverse("transfers:register", which) + f"?org={college}&format=xlsx",
+        )
 
 
 def _reverse(name, *args):
@@ -310,7 +356,10 @@ def test_reading_any_page_writes_nothing(world, username):
             continue
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
-        writes.extend((name, q["sql"][:90]) for q in queries.captured_queries
-                      if q["sql"].lstrip().split(" ", 1)[0].upper()
-                      in ("INSERT", "UPDATE", "DELETE", "REPLACE"))
+        writes.extend(
+            (name, q["sql"][:90])
+            for q in queries.captured_queries
+            if q["sql"].lstrip().split(" ", 1)[0].upper()
+            in ("INSERT", "UPDATE", "DELETE", "REPLACE")
+        )
     assert not writes, "\n".join(map(str, writes))

@@ -29,15 +29,27 @@ def world(tree, personas):
     li = make_member(tree.branch_a1, "李党费", mobile="13800000002")
     wang = make_member(tree.branch_a1, "王失联", mobile="13800000003")
     make_member(tree.branch_b1, "赵外院")
-    evidence.meeting_record(organization=tree.branch_a1, date=datetime.date(2016, 9, 1),
-                            kind=OrgLifeKind.values[0], topic="学习",
-                            attendance={zhang.pk: ("present", ""), li.pk: ("present", "")},
-                            acting_user=worker, as_of=AS_OF)
-    evidence.dues_record(member=li, amount="2.00", month_from=datetime.date(2016, 9, 1),
-                         month_to=datetime.date(2016, 9, 1), paid_on=datetime.date(2016, 9, 5),
-                         acting_user=worker, as_of=AS_OF)
-    evidence.contact_record(member=zhang, date=datetime.date(2016, 9, 2), acting_user=worker,
-                            as_of=AS_OF)
+    evidence.meeting_record(
+        organization=tree.branch_a1,
+        date=datetime.date(2016, 9, 1),
+        kind=OrgLifeKind.values[0],
+        topic="学习",
+        attendance={zhang.pk: ("present", ""), li.pk: ("present", "")},
+        acting_user=worker,
+        as_of=AS_OF,
+    )
+    evidence.dues_record(
+        member=li,
+        amount="2.00",
+        month_from=datetime.date(2016, 9, 1),
+        month_to=datetime.date(2016, 9, 1),
+        paid_on=datetime.date(2016, 9, 5),
+        acting_user=worker,
+        as_of=AS_OF,
+    )
+    evidence.contact_record(
+        member=zhang, date=datetime.date(2016, 9, 2), acting_user=worker, as_of=AS_OF
+    )
     case_open(member=wang, acting_user=worker, opened_on=datetime.date(2016, 3, 1))
     return tree
 
@@ -63,5 +75,8 @@ def test_every_post_form_answers_without_a_server_error(world, personas, persona
     assert failures == []
     # The crawl reached the evidence forms that once failed on PostgreSQL.
     if persona == "worker_a1":
-        assert {"evidence/contacts/new/<int:member_pk>/", "evidence/dues/new/<int:member_pk>/",
-                "evidence/meetings/<int:pk>/edit/"} <= set(submitted), sorted(submitted)
+        assert {
+            "evidence/contacts/new/<int:member_pk>/",
+            "evidence/dues/new/<int:member_pk>/",
+            "evidence/meetings/<int:pk>/edit/",
+        } <= set(submitted), sorted(submitted)

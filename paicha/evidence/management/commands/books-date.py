@@ -26,20 +26,24 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="今天的日期（默认系统日期），建账日期不能晚于它")
         parser.add_argument("--user", help="以该用户的身份设定（默认：命令行账号）")
 
-    def handle(self, *args, org, opened_on=None, clear=False, date=None, user=None,
-               **options):
+    def handle(self, *args, org, opened_on=None, clear=False, date=None, user=None, **options):
         organization_ = organization(org)
         if opened_on or clear:
             new = day(opened_on, "--set") if opened_on else None
             try:
-                services.books_set(organization=organization_, opened_on=new,
-                                   acting_user=command_actor(organization_, user),
-                                   as_of=day(date))
+                services.books_set(
+                    organization=organization_,
+                    opened_on=new,
+                    acting_user=command_actor(organization_, user),
+                    as_of=day(date),
+                )
             except (UnknownUser, PermissionDenied) as exc:
                 raise CommandError(str(exc)) from None
             except ValidationError as exc:
-                raise CommandError("；".join(m for ms in exc.message_dict.values() for m in ms)
-                                   ) from None
+                raise CommandError(
+                    "；".join(m for ms in exc.message_dict.values() for m in ms)
+                ) from None
         row = books_for(organization_)
-        self.stdout.write(f"{organization_.name}（{organization_.code}）适用的建账日期："
-                          f"{row.explanation}")
+        self.stdout.write(
+            f"{organization_.name}（{organization_.code}）适用的建账日期：{row.explanation}"
+        )

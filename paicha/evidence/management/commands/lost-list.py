@@ -22,31 +22,57 @@ def _iso(value):
 
 
 def lost_payload(org, as_of):
-    rows = (selectors.lost_members(Member.objects.in_subtree(org), as_of=as_of)
-            .select_related("organization").order_by("org_path", "lost_since", "name", "id"))
-    members = [{
-        "id": m.pk, "name": m.name, "branch": m.organization.name,
-        "branch_code": m.organization.code, "status": m.get_status_display(),
-        "last_org_life": _iso(m.last_org_life), "last_dues": _iso(m.last_dues),
-        "last_contact": _iso(m.last_contact), "lost_since": _iso(m.lost_since),
-        "lost_on": _iso(m.lost_on), "months_lost": m.months_lost,
-        "exactly_six": bool(m.exactly_six), "unverified": bool(m.unverified),
-    } for m in rows]
-    return {"total": len(members),
-            "exactly_six": sum(m["exactly_six"] for m in members),
-            "over_six_months": sum(not m["exactly_six"] for m in members),
-            "unverified": sum(m["unverified"] for m in members),
-            "members": members}
+    rows = (
+        selectors.lost_members(Member.objects.in_subtree(org), as_of=as_of)
+        .select_related("organization")
+        .order_by("org_path", "lost_since", "name", "id")
+    )
+    members = [
+        {
+            "id": m.pk,
+            "name": m.name,
+            "branch": m.organization.name,
+            "branch_code": m.organization.code,
+            "status": m.get_status_display(),
+            "last_org_life": _iso(m.last_org_life),
+            "last_dues": _iso(m.last_dues),
+            "last_contact": _iso(m.last_contact),
+            "lost_since": _iso(m.lost_since),
+            "lost_on": _iso(m.lost_on),
+            "months_lost": m.months_lost,
+            "exactly_six": bool(m.exactly_six),
+            "unverified": bool(m.unverified),
+        }
+        for m in rows
+    ]
+    return {
+        "total": len(members),
+        "exactly_six": sum(m["exactly_six"] for m in members),
+        "over_six_months": sum(not m["exactly_six"] for m in members),
+        "unverified": sum(m["unverified"] for m in members),
+        "members": members,
+    }
 
 
 def unverified_payload(org, as_of):
-    rows = (selectors.unverified_members(Member.objects.in_subtree(org), as_of=as_of)
-            .select_related("organization").order_by("org_path", "name", "id"))
-    members = [{"id": m.pk, "name": m.name, "branch": m.organization.name,
-                "branch_code": m.organization.code, "lost_since": _iso(m.lost_since),
-                "lost_on": _iso(m.lost_on), "lost": bool(m.lost)} for m in rows]
-    return {"total": len(members), "lost": sum(m["lost"] for m in members),
-            "members": members}
+    rows = (
+        selectors.unverified_members(Member.objects.in_subtree(org), as_of=as_of)
+        .select_related("organization")
+        .order_by("org_path", "name", "id")
+    )
+    members = [
+        {
+            "id": m.pk,
+            "name": m.name,
+            "branch": m.organization.name,
+            "branch_code": m.organization.code,
+            "lost_since": _iso(m.lost_since),
+            "lost_on": _iso(m.lost_on),
+            "lost": bool(m.lost),
+        }
+        for m in rows
+    ]
+    return {"total": len(members), "lost": sum(m["lost"] for m in members), "members": members}
 
 
 def pre_campaign_payload(org, as_of):
@@ -54,20 +80,39 @@ def pre_campaign_payload(org, as_of):
     lost = list(result.lost.select_related("organization").order_by("org_path", "name", "id"))
     transfers = list(result.unreceipted.order_by("letter_date", "id"))
     return {
-        "total": result.total, "lost": len(lost), "unreceipted": len(transfers),
-        "overlap": result.overlap, "unverified": sum(bool(m.unverified) for m in lost),
-        "lost_members": [{"id": m.pk, "name": m.name, "branch": m.organization.name,
-                          "lost_since": _iso(m.lost_since), "months_lost": m.months_lost,
-                          "unverified": bool(m.unverified)} for m in lost],
-        "unreceipted_transfers": [{"member_id": t.member_id, "name": t.member.name,
-                                   "letter_date": _iso(t.letter_date),
-                                   "counterpart": t.counterpart_name} for t in transfers],
+        "total": result.total,
+        "lost": len(lost),
+        "unreceipted": len(transfers),
+        "overlap": result.overlap,
+        "unverified": sum(bool(m.unverified) for m in lost),
+        "lost_members": [
+            {
+                "id": m.pk,
+                "name": m.name,
+                "branch": m.organization.name,
+                "lost_since": _iso(m.lost_since),
+                "months_lost": m.months_lost,
+                "unverified": bool(m.unverified),
+            }
+            for m in lost
+        ],
+        "unreceipted_transfers": [
+            {
+                "member_id": t.member_id,
+                "name": t.member.name,
+                "letter_date": _iso(t.letter_date),
+                "counterpart": t.counterpart_name,
+            }
+            for t in transfers
+        ],
     }
 
 
-WHAT = {"lost": ("失联党员名单（6个月以上）", lost_payload),
-        "unverified": ("无记录待核实党员", unverified_payload),
-        "pre-campaign": ("排查前在册失联党员", pre_campaign_payload)}
+WHAT = {
+    "lost": ("失联党员名单（6个月以上）", lost_payload),
+    "unverified": ("无记录待核实党员", unverified_payload),
+    "pre-campaign": ("排查前在册失联党员", pre_campaign_payload),
+}
 
 
 class Command(BaseCommand):
@@ -83,17 +128,27 @@ class Command(BaseCommand):
         organization_ = organization(org)
         as_of = day(date)
         title, build = WHAT[what]
-        payload = {"what": title, "org": organization_.code, "org_name": organization_.name,
-                   "date": as_of.isoformat(),
-                   "books_date": books_for(organization_).explanation, **build(organization_,
-                                                                               as_of)}
+        payload = {
+            "what": title,
+            "org": organization_.code,
+            "org_name": organization_.name,
+            "date": as_of.isoformat(),
+            "books_date": books_for(organization_).explanation,
+            **build(organization_, as_of),
+        }
         if format == "json":
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1))
             return
-        self.stdout.write(f"{title}：{organization_.name}，截至{as_of.isoformat()}，"
-                          f"共 {payload['total']} 人；建账日期 {payload['books_date']}")
+        self.stdout.write(
+            f"{title}：{organization_.name}，截至{as_of.isoformat()}，"
+            f"共 {payload['total']} 人；建账日期 {payload['books_date']}"
+        )
         for row in payload.get("members") or payload.get("lost_members") or []:
-            marks = [label for key, label in (("exactly_six", "恰满6个月"),
-                                              ("unverified", "无记录待核实")) if row.get(key)]
-            self.stdout.write(f"{row['name']}\t{row['branch']}\t{row.get('lost_since')}\t"
-                              f"{' '.join(marks)}")
+            marks = [
+                label
+                for key, label in (("exactly_six", "恰满6个月"), ("unverified", "无记录待核实"))
+                if row.get(key)
+            ]
+            self.stdout.write(
+                f"{row['name']}\t{row['branch']}\t{row.get('lost_since')}\t{' '.join(marks)}"
+            )

@@ -30,7 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--org", required=True, help="导入到的党组织代码")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-        parser.add_argument("--user", help="以该用户的身份导入（默认：命令行账号，即该组织树顶层的组织部门身份）")
+        parser.add_argument(
+            "--user", help="以该用户的身份导入（默认：命令行账号，即该组织树顶层的组织部门身份）"
+        )
 
     def handle(self, *args, file, org, dry_run, user=None, **options):
         organization = Organization.objects.filter(code=org).first()
@@ -47,23 +49,37 @@ class Command(BaseCommand):
             check_upload_size(path.stat().st_size)
             content = path.read_bytes()
             if dry_run:
-                plan = plan_import(content=content, filename=path.name,
-                                   organization=organization, acting_user=acting_user)
+                plan = plan_import(
+                    content=content,
+                    filename=path.name,
+                    organization=organization,
+                    acting_user=acting_user,
+                )
                 if plan.error_count:
                     raise ImportRejected(plan)
                 self._summary(plan, "检查通过（未写入）：将")
                 return
-            result = import_commit(content=content, filename=path.name,
-                                   organization=organization, acting_user=acting_user)
+            result = import_commit(
+                content=content,
+                filename=path.name,
+                organization=organization,
+                acting_user=acting_user,
+            )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
         except ImportRejected as exc:
             for error in exc.plan.errors:
-                self.stderr.write(f"第{error.row}行\t{error.column}\t{error.value}\t{error.message}")
+                self.stderr.write(
+                    f"第{error.row}行\t{error.column}\t{error.value}\t{error.message}"
+                )
             if exc.plan.error_count > len(exc.plan.errors):
-                self.stderr.write(f"……另有 {exc.plan.error_count - len(exc.plan.errors)} 处错误未列出")
-            raise CommandError(f"共 {exc.plan.error_count} 处错误（{exc.plan.rows_with_errors} 行），"
-                               f"未写入任何数据") from None
+                self.stderr.write(
+                    f"……另有 {exc.plan.error_count - len(exc.plan.errors)} 处错误未列出"
+                )
+            raise CommandError(
+                f"共 {exc.plan.error_count} 处错误（{exc.plan.rows_with_errors} 行），"
+                f"未写入任何数据"
+            ) from None
         self._summary(result.plan, "导入完成：")
 
     def _summary(self, plan, prefix):
@@ -71,5 +87,7 @@ class Command(BaseCommand):
             self.stdout.write(note)
         for warning in plan.warnings:
             self.stdout.write(f"注意：{warning}")
-        self.stdout.write(f"{prefix}新增 {plan.create_count} 人，更新 {len(plan.updates)} 人"
-                          f"（读取 {plan.rows_read} 行）")
+        self.stdout.write(
+            f"{prefix}新增 {plan.create_count} 人，更新 {len(plan.updates)} 人"
+            f"（读取 {plan.rows_read} 行）"
+        )

@@ -15,22 +15,38 @@ from paicha.reports.selectors import parse_period_start
 
 
 class Command(BaseCommand):
-    help = ("生成正式报表：paicha form SLUG --org CODE --date YYYY-MM-DD [--start YYYY-MM-DD] "
-            "--format xlsx|docx|json --out PATH")
+    help = (
+        "生成正式报表：paicha form SLUG --org CODE --date YYYY-MM-DD [--start YYYY-MM-DD] "
+        "--format xlsx|docx|json --out PATH"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("slug", nargs="?", help="报表代号（paicha form --list 列出全部）")
         parser.add_argument("--list", action="store_true", help="列出全部报表代号")
         parser.add_argument("--org", help="填报单位的组织代码")
         parser.add_argument("--date", help="填表日期 YYYY-MM-DD")
-        parser.add_argument("--start", help="统计起始日期 YYYY-MM-DD（附件5 等按统计时间计数的报表；"
-                                            "省略则用专项排查的开始日期或当年1月1日）")
+        parser.add_argument(
+            "--start",
+            help="统计起始日期 YYYY-MM-DD（附件5 等按统计时间计数的报表；"
+            "省略则用专项排查的开始日期或当年1月1日）",
+        )
         parser.add_argument("--format", choices=("xlsx", "docx", "json"), default="json")
         parser.add_argument("--out", help="输出文件路径（省略或 - 表示标准输出，仅限 json）")
         parser.add_argument("--user", help="以该用户的身份导出（默认：命令行账号）")
 
-    def handle(self, *args, slug=None, list=False, org=None, date=None, start=None,
-               format="json", out=None, user=None, **options):
+    def handle(
+        self,
+        *args,
+        slug=None,
+        list=False,
+        org=None,
+        date=None,
+        start=None,
+        format="json",
+        out=None,
+        user=None,
+        **options,
+    ):
         if list:
             for form in all_forms():
                 self.stdout.write(f"{form.slug}\t{form.title.replace(' ', '')}")
@@ -75,10 +91,15 @@ class Command(BaseCommand):
             sys.stdout.write(content.decode() + "\n")
         else:
             raise CommandError("xlsx/docx 需要 --out 文件路径")
-        audit_export(acting_user=acting_user, what=f"{form.title}（{format}，命令行）",
-                     org=organization,
-                     params={"date": as_of.isoformat(),
-                             **({"start": period_start.isoformat()} if period_start else {})})
+        audit_export(
+            acting_user=acting_user,
+            what=f"{form.title}（{format}，命令行）",
+            org=organization,
+            params={
+                "date": as_of.isoformat(),
+                **({"start": period_start.isoformat()} if period_start else {}),
+            },
+        )
         if result.failed_checks:
             for check in result.failed_checks:
                 self.stderr.write(f"校验未通过：{check.where}：{check.rule} {check.detail}")

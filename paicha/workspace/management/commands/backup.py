@@ -14,4 +14,6 @@ class Command(BaseCommand):
             manifest = backup(path)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"已备份到 {path}（{manifest['engine']} 数据库，{len(manifest['files'])} 个文件）")
+        self.stdout.write(
+            f"已备份到 {path}（{manifest['engine']} 数据库，{len(manifest['files'])} 个文件）"
+        )

@@ -37,7 +37,10 @@ class _Beat(threading.Thread):
             try:
                 close_old_connections()
                 jobs.heartbeat(self.worker, started_at=self.started_at, now=now)
-                if self.last_housekeeping is None or now - self.last_housekeeping > HOUSEKEEPING_EVERY:
+                if (
+                    self.last_housekeeping is None
+                    or now - self.last_housekeeping > HOUSEKEEPING_EVERY
+                ):
                     jobs.run_later("paicha.workspace.housekeeping.run")
                     self.last_housekeeping = now
             except DatabaseError:
