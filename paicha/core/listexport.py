@@ -6,7 +6,8 @@ it. openpyxl's write-only workbook lays out the sheet and its heading rows; the 
 written into it in one pass, each cell as openpyxl writes it, so 100,000 rows never sit in
 memory as cell objects. The file says who exported it, when, and for which organization and
 date. Columns marked sensitive (身份证号码, phones) are masked
-when the reader may not see them, as on the forms. `audit.exports.list_export_response`
+when the reader may not see them, as on the forms; a text a spreadsheet would evaluate (= + - @
+…) is written behind an apostrophe (core.cells.safe_cell), as on every other file. `audit.exports.list_export_response`
 sends it, audited.
 """
 
@@ -22,6 +23,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.compat import safe_string
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from paicha.core.cells import safe_cell
 from paicha.core.dates import format_cn_date
 from paicha.core.jobs import report_progress
 from paicha.core.privacy import mask_identity
@@ -128,7 +130,7 @@ def _write_rows(
             value = cell_value(column.value(row))
             if column.sensitive and not show_identity and value:
                 value = mask_identity(str(value))
-            values.append(value)
+            values.append(safe_cell(value))
         row_number = FIRST_BODY_ROW - 1 + count
         batch.append(_row_xml(row_number, values, letters))
         if not count % 2000:

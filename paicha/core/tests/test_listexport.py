@@ -87,3 +87,36 @@ def test_list_rows_show_identities_to_those_who_may_see_them():
     sheet = _sheet(show_identity=True)
     assert sheet["A3"].value == "导出：auditor"
     assert _row(sheet, 5)[2:4] == ["430102199005170011", "13900139000"]
+
+
+def test_list_cells_that_a_spreadsheet_would_evaluate_are_written_as_text():
+    hostile = {
+        "name": "=cmd|' /C calc'!A0",
+        "id_number": "",
+        "mobile": "+8613900139000",
+        "dues": None,
+        "months": 1,
+        "contact": None,
+        "remarks": '@HYPERLINK("http://e.x/","点")',
+    }
+    content = render_list_xlsx(
+        title="失联党员名单",
+        subtitle="党组织：文学院党委",
+        columns=COLUMNS,
+        rows=iter([hostile]),
+        exported_by="导出：zzb",
+        show_identity=True,
+    )
+    sheet = load_workbook(io.BytesIO(content)).active
+    cells = [sheet.cell(5, c) for c in range(1, 9)]
+    assert [c.data_type for c in cells if c.value is not None] == ["n", "s", "s", "n", "s"]
+    assert [c.value for c in cells] == [
+        1,
+        "'=cmd|' /C calc'!A0",
+        None,
+        "+8613900139000",  # a telephone number, not a formula: kept as typed
+        None,
+        1,
+        None,
+        "'@HYPERLINK(\"http://e.x/\",\"点\")",
+    ]
