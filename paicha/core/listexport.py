@@ -5,9 +5,9 @@ same queryset it pages on screen, so the file holds exactly what the user may se
 it. openpyxl's write-only workbook lays out the sheet and its heading rows; the rows are then
 written into it in one pass, each cell as openpyxl writes it, so 100,000 rows never sit in
 memory as cell objects. The file says who exported it, when, and for which organization and
-date. Columns marked sensitive (身份证号码, phones) are masked
-when the reader may not see them, as on the forms; a text a spreadsheet would evaluate (= + - @
-…) is written behind an apostrophe (core.cells.safe_cell), as on every other file. `audit.exports.list_export_response`
+date. Columns marked sensitive (身份证号码, phones) are masked when the reader may not see
+them, as on the forms; a text a spreadsheet would evaluate (= + - @ …) is written behind an
+apostrophe (core.cells.safe_cell), as in every other file. `audit.exports.list_export_response`
 sends it, audited.
 """
 
