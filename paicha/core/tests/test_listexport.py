@@ -118,5 +118,5 @@ def test_list_cells_that_a_spreadsheet_would_evaluate_are_written_as_text():
         None,
         1,
         None,
-        "'@HYPERLINK(\"http://e.x/\",\"点\")",
+        '\'@HYPERLINK("http://e.x/","点")',
     ]
