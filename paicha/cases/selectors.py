@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
 from paicha.codes import (
     ApprovalStep,
@@ -220,3 +220,40 @@ def case_list(user, *, org: Organization | None = None, outcome: str = "", state
     elif state == "closed":
         cases = cases.filter(closed_on__isnull=False)
     return cases.annotate(n_attempts=Count("attempts")).order_by("-opened_on", "-id")
+
+
+# ---- What the 失联 pages show of the searches (registered with evidence.searches) -------------
+
+
+def with_open_case(members):
+    """Members annotated with `open_case`: the id of the member's open case, or None."""
+    return members.annotate(
+        open_case=Subquery(
+            LostContactCase.objects.filter(member=OuterRef("pk"), closed_on__isnull=True)
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
+    )
+
+
+def counts_by_reason(*, org, as_of: datetime.date) -> dict[str, int]:
+    """失联原因 code → cases of org's subtree opened by as_of (cases without a reason left out)."""
+    return dict(
+        LostContactCase.objects.in_subtree(org)
+        .filter(opened_on__lte=as_of)
+        .exclude(loss_reason="")
+        .order_by()
+        .values_list("loss_reason")
+        .annotate(n=Count("id"))
+    )
+
+
+def cases_by_reason(user, *, org, as_of: datetime.date, reason: str):
+    """The cases of one 失联原因 that the user may see, for the dashboard's drill-down."""
+    return (
+        LostContactCase.objects.visible_to(user)
+        .in_subtree(org)
+        .filter(opened_on__lte=as_of, loss_reason=reason)
+        .select_related("member", "organization")
+        .order_by("org_path", "opened_on")
+    )

@@ -8,13 +8,12 @@ from collections import Counter
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.urls import reverse
 
 from paicha.codes import LossReason, MemberStatus
 from paicha.core.dates import add_months, format_cn_date, months_between
 
-from . import selectors
+from . import searches, selectors
 
 TREND_MONTHS = 12
 BRANCHES_PER_PAGE = 50
@@ -171,16 +170,7 @@ def dashboard_data(members, *, org, as_of: datetime.date, page_number=None) -> d
     branches = [built[pk] for pk in page.object_list]
     top = [built[pk] for pk in ranked[:20]]
 
-    from paicha.cases.models import LostContactCase
-
-    found = dict(
-        LostContactCase.objects.in_subtree(org)
-        .filter(opened_on__lte=as_of)
-        .exclude(loss_reason="")
-        .order_by()
-        .values_list("loss_reason")
-        .annotate(n=Count("id"))
-    )
+    found = searches.counts_by_reason(org=org, as_of=as_of)
     reasons = [
         {
             "code": c.value,
@@ -247,12 +237,4 @@ def home_check(totals: dict, members, *, as_of: datetime.date) -> list[dict]:
 
 
 def cases_by_reason(user, *, org, as_of: datetime.date, reason: str):
-    from paicha.cases.models import LostContactCase
-
-    return (
-        LostContactCase.objects.visible_to(user)
-        .in_subtree(org)
-        .filter(opened_on__lte=as_of, loss_reason=reason)
-        .select_related("member", "organization")
-        .order_by("org_path", "opened_on")
-    )
+    return searches.searches().cases_by_reason(user, org=org, as_of=as_of, reason=reason)

@@ -30,7 +30,7 @@ from paicha.organizations.picking import chosen_org_code
 from paicha.organizations.scope import get_for_user, require
 
 from . import dashboard as board
-from . import importing, selectors, services
+from . import importing, searches, selectors, services
 from .books import books_shown
 from .forms import (
     AsOfForm,
@@ -582,16 +582,8 @@ def _last_excuse():
 
 def _with_open_case(members):
     """The member's open search case: the list links to it instead of offering to open a
-    second."""
-    from paicha.cases.models import LostContactCase
-
-    return members.annotate(
-        open_case=Subquery(
-            LostContactCase.objects.filter(member=OuterRef("pk"), closed_on__isnull=True)
-            .order_by("-pk")
-            .values("pk")[:1]
-        )
-    )
+    second (the cases app supplies it, evidence.searches)."""
+    return searches.searches().with_open_case(members)
 
 
 def _lost_situation(member) -> str:
