@@ -44,7 +44,8 @@ def test_reviewer_follows_attachment5_to_members_and_downloads(
     page.go_back()
     with page.expect_download() as download_info:
         page.click("#download-xlsx")
-    sheet = load_workbook(download_info.value.path()).active
+    with open(download_info.value.path(), "rb") as downloaded:  # no extension: a file object
+        sheet = load_workbook(downloaded).active
     assert sheet["A1"].value == "与党组织失去联系党员规范管理和组织处置有关情况统计表"
 
     with page.context.expect_page() as print_info:
