@@ -163,9 +163,8 @@ def test_the_period_starts_at_the_campaign_running_on_the_fill_date(tree, cohort
     assert picked["A"] == 11
 
 
-def test_the_cohort_check_fails_when_a_counts_only_members_with_a_case(tree, cohort, monkeypatch):
-    form = get_form("attachment5-by-unit")
-    assert not form.build(org=tree.root, as_of=FILL).failed_checks
+def count_only_members_with_a_case(monkeypatch):
+    """Break A the way the old form was broken: the cohort keeps only members with a case."""
     from paicha.cases.models import LostContactCase
 
     real = selectors.lost_cohort_members
@@ -177,6 +176,12 @@ def test_the_cohort_check_fails_when_a_counts_only_members_with_a_case(tree, coh
         return cohort
 
     monkeypatch.setattr(selectors, "lost_cohort_members", only_cases)
+
+
+def test_the_cohort_check_fails_when_a_counts_only_members_with_a_case(tree, cohort, monkeypatch):
+    form = get_form("attachment5-by-unit")
+    assert not form.build(org=tree.root, as_of=FILL).failed_checks
+    count_only_members_with_a_case(monkeypatch)
     result = form.build(org=tree.root, as_of=FILL)
     assert result.rows[-1]["A"] == 6
     failed = [c for c in result.failed_checks if c.rule.startswith("A≥")]

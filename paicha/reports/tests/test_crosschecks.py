@@ -160,20 +160,11 @@ def test_receipt_check_fails_when_the_list_is_wrong(tree, year_of_transfers, mon
 def test_attachment5_check_holds_on_the_cohort_and_fails_when_a_misses_members(
     tree, cohort, monkeypatch
 ):  # noqa: F811
-    from paicha.cases.models import LostContactCase
-    from paicha.evidence import selectors
+    from .test_attachment5_cohort import count_only_members_with_a_case
 
     fill = datetime.date(2016, 9, 20)
     assert failed(crosschecks.attachment5_checks(org=tree.root, as_of=fill)) == []
-    real = selectors.lost_cohort_members
-
-    def only_cases(org, *, start, end):
-        with_case = set(LostContactCase.objects.values_list("member_id", flat=True))
-        cohort = real(org, start=start, end=end)
-        cohort.paths = {pk: path for pk, path in cohort.paths.items() if pk in with_case}
-        return cohort
-
-    monkeypatch.setattr(selectors, "lost_cohort_members", only_cases)
+    count_only_members_with_a_case(monkeypatch)
     # 7 members of A have a case; by the rule 10 are 超过六个月 on 2016-01-01, 8 on 09-20.
     assert failed(crosschecks.attachment5_checks(org=tree.root, as_of=fill)) == [
         (

@@ -110,26 +110,27 @@ def test_probationary_member_counts_under_one_year_and_as_probationary(tree):
     assert (row["total"], row["probationary"], row["pa_1"], row["lost_1"]) == (1, 1, 1, 1)
 
 
-@pytest.mark.parametrize(
-    ("lost_since", "outcome_on", "bands"),
-    [
-        (D(2016, 4, 30), D(2016, 10, 31), ["lost_1"]),  # 6 months
-        (D(2016, 5, 1), D(2016, 10, 31), []),  # 5 months: not yet in any band
-        (D(2016, 3, 31), D(2016, 9, 30), ["lost_1"]),  # 6: 31 March + 6 months = 30 September
-        (D(2016, 3, 31), D(2016, 9, 29), []),  # 5
-        (D(2016, 2, 29), D(2016, 8, 31), ["lost_1"]),  # 6
-        (D(2015, 8, 31), D(2016, 2, 29), ["lost_1"]),  # 6: leap year's February end
-        (D(2015, 8, 29), D(2016, 2, 28), []),  # 5: 29 February not reached
-        (D(2014, 8, 31), D(2015, 2, 28), ["lost_1"]),  # 6: common year's February end
-        (D(1999, 8, 31), D(2000, 2, 29), ["lost_1"]),  # 6: 2000 is a leap year
-        (D(2015, 10, 31), D(2016, 10, 30), ["lost_1"]),  # 11 months
-        (D(2015, 10, 30), D(2016, 10, 30), ["lost_5"]),  # 12
-        (D(2010, 11, 1), D(2016, 10, 31), ["lost_5"]),  # 71
-        (D(2010, 10, 31), D(2016, 10, 31), ["lost_10"]),  # 72
-        (D(2005, 11, 1), D(2016, 10, 31), ["lost_10"]),  # 131
-        (D(2005, 10, 31), D(2016, 10, 31), ["lost_11"]),  # 132
-    ],
-)
+# 失去联系时间 from its start to its end, and the band it falls in (none below six months).
+LOST_EDGES = [
+    (D(2016, 4, 30), D(2016, 10, 31), ["lost_1"]),  # 6 months
+    (D(2016, 5, 1), D(2016, 10, 31), []),  # 5 months: not yet in any band
+    (D(2016, 3, 31), D(2016, 9, 30), ["lost_1"]),  # 6: 31 March + 6 months = 30 September
+    (D(2016, 3, 31), D(2016, 9, 29), []),  # 5
+    (D(2016, 2, 29), D(2016, 8, 31), ["lost_1"]),  # 6
+    (D(2015, 8, 31), D(2016, 2, 29), ["lost_1"]),  # 6: leap year's February end
+    (D(2015, 8, 29), D(2016, 2, 28), []),  # 5: 29 February not reached
+    (D(2014, 8, 31), D(2015, 2, 28), ["lost_1"]),  # 6: common year's February end
+    (D(1999, 8, 31), D(2000, 2, 29), ["lost_1"]),  # 6: 2000 is a leap year
+    (D(2015, 10, 31), D(2016, 10, 30), ["lost_1"]),  # 11 months
+    (D(2015, 10, 30), D(2016, 10, 30), ["lost_5"]),  # 12
+    (D(2010, 11, 1), D(2016, 10, 31), ["lost_5"]),  # 71
+    (D(2010, 10, 31), D(2016, 10, 31), ["lost_10"]),  # 72
+    (D(2005, 11, 1), D(2016, 10, 31), ["lost_10"]),  # 131
+    (D(2005, 10, 31), D(2016, 10, 31), ["lost_11"]),  # 132
+]
+
+
+@pytest.mark.parametrize(("lost_since", "outcome_on", "bands"), LOST_EDGES)
 def test_lost_time_bands_at_their_edges(tree, lost_since, outcome_on, bands):
     assert (
         regained_row_bands(tree, "失去联系时间", lost_since=lost_since, outcome_on=outcome_on)
@@ -153,23 +154,6 @@ def test_a_record_outside_every_band_fails_the_group_check_by_name(tree):
     failed = [c for c in result.failed_checks if c.where == "经查找取得联系党员"]
     assert [c.rule for c in failed] == ["失去联系时间各项之和＝总数"]
     assert failed[0].detail == "失去联系时间各项之和 0，总数 1；无法归类：五个月"
-
-
-LOST_EDGES = [
-    (D(2016, 4, 30), D(2016, 10, 31), ["lost_1"]),  # 6 months
-    (D(2016, 5, 1), D(2016, 10, 31), []),  # 5 months
-    (D(2016, 3, 31), D(2016, 9, 30), ["lost_1"]),  # 6: 31 March + 6 months = 30 September
-    (D(2016, 3, 31), D(2016, 9, 29), []),  # 5
-    (D(2015, 8, 31), D(2016, 2, 29), ["lost_1"]),  # 6: leap year's February end
-    (D(2015, 8, 29), D(2016, 2, 28), []),  # 5
-    (D(2014, 8, 31), D(2015, 2, 28), ["lost_1"]),  # 6: common year's February end
-    (D(2015, 10, 31), D(2016, 10, 30), ["lost_1"]),  # 11 months
-    (D(2015, 10, 30), D(2016, 10, 30), ["lost_5"]),  # 12
-    (D(2010, 11, 1), D(2016, 10, 31), ["lost_5"]),  # 71
-    (D(2010, 10, 31), D(2016, 10, 31), ["lost_10"]),  # 72
-    (D(2005, 11, 1), D(2016, 10, 31), ["lost_10"]),  # 131
-    (D(2005, 10, 31), D(2016, 10, 31), ["lost_11"]),  # 132
-]
 
 
 def pre_row(tree, as_of):
