@@ -71,6 +71,7 @@ from django.db.models.lookups import GreaterThan
 from paicha.codes import AttendanceStatus, MemberStatus
 from paicha.core.dates import add_months
 from paicha.members.models import ON_ROSTER, Member
+from paicha.organizations.tree import subtree_q
 from paicha.transfers.models import FlowRecord
 from paicha.transfers.selectors import unreceipted_transfers_out
 
@@ -338,8 +339,6 @@ def lost_stretches(org, *, as_of: datetime.date) -> QuerySet:
     ``lost_members(Member.objects.in_subtree(org), as_of=as_of)`` (tested), read from the
     stretches' index, the roster checked against the few members who have left it instead of
     a lookup of every lost member. For counts at the top of a province."""
-    from paicha.organizations.tree import subtree_q
-
     catch_up_soon()
     return EvidenceGap.objects.filter(
         subtree_q(org.path), _running_on(as_of, prefix=""), lost_on__lte=as_of
@@ -350,8 +349,6 @@ def unverified_stretches(org, *, as_of: datetime.date) -> QuerySet:
     """The running stretch of each member of org's subtree on the roster of as_of who is 无记录
     待核实 on as_of (lost or not yet): the same members as ``unverified_members`` of the
     subtree, read as ``lost_stretches`` is."""
-    from paicha.organizations.tree import subtree_q
-
     catch_up_soon()
     return EvidenceGap.objects.filter(
         subtree_q(org.path), _running_on(as_of, prefix=""), unverified=True, start__lte=as_of
@@ -363,8 +360,6 @@ def lost_counts_by_day(org, days: list[datetime.date]) -> list[int]:
     stretches that may count on one of them; the roster of each day is checked against the few
     members who had left it by then, not by a lookup of every lost member.
     The same numbers as ``lost_counts_on`` (tested)."""
-    from paicha.organizations.tree import subtree_q
-
     if not days:
         return []
     catch_up_soon()
@@ -451,8 +446,6 @@ def cohort_stretches(org, *, start: datetime.date, end: datetime.date) -> QueryS
     """The stretches of org's subtree that reach 超过六个月 at some date of [start, end]:
     over_on <= end (lost_on < end) and still running on some day from max(start, over_on).
     A range of the subtree on the stretches' own indexes (their org_path is the member's)."""
-    from paicha.organizations.tree import subtree_q
-
     catch_up_soon()
     return EvidenceGap.objects.filter(subtree_q(org.path), lost_on__lt=end).filter(
         Q(until__isnull=True) | (Q(until__gt=F("over_on")) & Q(until__gt=start))
