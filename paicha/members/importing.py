@@ -12,7 +12,8 @@ Three steps, like NetBox's bulk import:
    as in the file, column title, value, what is wrong) and what would be created or updated.
 3. `import_commit` re-plans (the database may have changed since the dry run) and, only if
    there is no error at all, writes everything in one transaction — new rows through
-   `core.bulk.bulk_insert` (COPY / executemany), changed rows through `bulk_update` — and one
+   `core.bulk.bulk_insert` (COPY / executemany), stored members whose values the file changes
+   through `core.bulk.bulk_update_rows` (those it leaves as they are are not written) — and one
    audit entry with the counts.
 
 The hot loop is plain Python over tuples; a Django form per row would be 50× slower.
@@ -42,7 +43,7 @@ from paicha.codes import (
     StudentLevel,
 )
 from paicha.core import importing as core_importing
-from paicha.core.bulk import BackgroundInsert, batched, existing_values
+from paicha.core.bulk import BackgroundInsert, batched, bulk_update_rows, existing_values
 from paicha.core.dates import format_cn_date
 from paicha.core.importing import (
     Header,
@@ -357,6 +358,8 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # shown apart, before confirming
     fields_filled: frozenset[str] = frozenset()  # Member fields the file's columns fill
+    # After a commit: the updates whose stored values already were the file's (not written).
+    unchanged_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -373,7 +376,8 @@ class ImportPlan:
             "organization": self.organization.name,
             "rows": self.rows_read,
             "create": self.create_count,
-            "update": len(self.updates),
+            "update": len(self.updates) - self.unchanged_count,
+            "unchanged": self.unchanged_count,
             "errors": self.error_count,
             "rows_with_errors": self.rows_with_errors,
             "notes": self.notes,
@@ -803,8 +807,9 @@ class MemberRows:
 @dataclass
 class ImportResult:
     created: int
-    updated: int
+    updated: int  # stored members the file changed
     plan: ImportPlan
+    unchanged: int = 0  # stored members whose values already were the file's
 
 
 def import_commit(
@@ -818,8 +823,8 @@ def import_commit(
     """Check the file again and write it all, or nothing: raises ImportRejected on any error.
 
     One transaction: new rows go to the database while the later rows are still being checked
-    (core.bulk.BackgroundInsert: COPY / executemany on a second thread), changed rows through
-    bulk_update at the end; any error rolls everything back.
+    (core.bulk.BackgroundInsert: COPY / executemany on a second thread), the stored members the
+    file changes at the end (`_write_updates`); any error rolls everything back.
     """
     now = timezone.now()
     try:
@@ -844,27 +849,34 @@ def import_commit(
             except BaseException:
                 writer.abort()
                 raise
-            updated = _write_updates(plan.updates, now, progress, created, total)
-            if plan.updates:
-                members_changed_in_bulk.send(Member, member_ids=[p.member.pk for p in plan.updates])
+            changed_ids = _write_updates(plan.updates, now, progress, created, total)
+            updated = len(changed_ids)
+            plan.unchanged_count = len(plan.updates) - updated
+            if changed_ids:
+                members_changed_in_bulk.send(Member, member_ids=changed_ids)
             progress("write", total, total)
+            note = f"导入党员名册“{filename}”：新增{created}人，更新{updated}人"
+            changes = {
+                "文件": ["", filename],
+                "新增": ["", created],
+                "更新": ["", updated],
+                "读取行数": ["", plan.rows_read],
+            }
+            if plan.unchanged_count:
+                note += f"，{plan.unchanged_count}人与名册一致未改动"
+                changes["未改动"] = ["", plan.unchanged_count]
             audit_record(
                 acting_user=acting_user,
                 action=AuditAction.IMPORT,
                 obj=organization,
-                note=f"导入党员名册“{filename}”：新增{created}人，更新{updated}人",
-                changes={
-                    "文件": ["", filename],
-                    "新增": ["", created],
-                    "更新": ["", updated],
-                    "读取行数": ["", plan.rows_read],
-                },
+                note=note,
+                changes=changes,
             )
     except IntegrityError as exc:
         # Someone registered one of these people between the check and the write.
         plan.add_error(0, "身份证号码", "", f"写入时发现冲突，未导入任何数据，请重新检查：{exc}")
         raise ImportRejected(plan) from None
-    return ImportResult(created=created, updated=updated, plan=plan)
+    return ImportResult(created=created, updated=updated, plan=plan, unchanged=plan.unchanged_count)
 
 
 class _Writer:
@@ -904,27 +916,41 @@ class ImportRejected(core_importing.ImportRejected):
 
 def _write_updates(
     updates: list[PlannedRow], now, progress: Progress = _no_progress, done: int = 0, total: int = 0
-) -> int:
-    if not updates:
-        return 0
-    changed: set[str] = {"updated_at"}
-    members = []
+) -> list[int]:
+    """Write what the file changes of stored members; returns the ids of those changed.
+
+    A member whose stored values are the file's (a blank cell keeps what is stored) is not
+    written: no new updated_at, no evidence refresh. The others get only the fields that
+    differ, grouped by which fields those are, in one statement per chunk
+    (core.bulk.bulk_update_rows).
+    """
+    by_fields: dict[tuple[str, ...], list[tuple]] = {}
+    changed_ids = []
     for planned in updates:
         member = planned.member
-        for key, value in planned.values.items():
-            if key in _UPDATABLE and value not in ("", None) and getattr(member, key) != value:
-                setattr(member, key, value)
-                changed.add(key)
-        if "name" in changed:
-            member.name_initials = initials(member.name)
-            changed.add("name_initials")
-        member.updated_at = now
-        members.append(member)
-    fields = sorted(changed)
-    for start in range(0, len(members), 5000):  # progress between chunks: the job's heartbeat
-        Member.objects.bulk_update(members[start : start + 5000], fields, batch_size=500)
-        progress("write", done + min(start + 5000, len(members)), total)
-    return len(members)
+        changes = {
+            key: value
+            for key, value in planned.values.items()
+            if key in _UPDATABLE and value not in ("", None) and getattr(member, key) != value
+        }
+        if not changes:
+            continue
+        for key, value in changes.items():
+            setattr(member, key, value)
+        if "name" in changes:
+            changes["name_initials"] = member.name_initials = initials(member.name)
+        changes["updated_at"] = member.updated_at = now
+        fields = tuple(sorted(changes))
+        by_fields.setdefault(fields, []).append((member.pk, *(changes[f] for f in fields)))
+        changed_ids.append(member.pk)
+    written = 0
+    for fields, rows in by_fields.items():
+        # Progress between chunks: the job's heartbeat.
+        for chunk in batched(rows, 5000):
+            bulk_update_rows(Member, fields, chunk)
+            written += len(chunk)
+            progress("write", done + written, total)
+    return changed_ids
 
 
 # ---- The template ----------------------------------------------------------------------------
