@@ -189,11 +189,9 @@ def read_mobile(value) -> str:
 
 
 @dataclass(frozen=True)
-class Column:
-    key: str  # Member field, or a pseudo key (seq, phone, org_code)
-    title: str  # as printed in the template
-    aliases: tuple[str, ...] = ()
-    read: Callable = read_text
+class Column(cycle.Column):
+    """A roster column: `key` a Member field or a pseudo key (seq, phone, org_code)."""
+
     in_template_roster: bool = False  # one of the seed's 《支部党员名册》 columns
 
 
@@ -207,31 +205,53 @@ def _text_col(key, title, aliases=()):
 
 COLUMNS: tuple[Column, ...] = (
     # 《支部党员名册》 (seed 002), in its order.
-    Column("seq", "序号", ("编号",), read_text, True),
-    Column("name", "姓 名", ("姓名", "党员姓名"), read_name, True),
-    Column("gender", "性别", (), coded(_GENDERS, "性别", "男或女"), True),
-    Column("ethnicity", "民族", (), coded(_ETHNICITIES, "民族", "如“汉族”“苗族”"), True),
-    Column("native_place", "籍贯", (), limited(60, "籍贯"), True),
-    Column("birth_date", "出生年月", ("出生日期", "出生年月日", "出生时间"), read_date, True),
+    Column("seq", "序号", ("编号",), read_text, in_template_roster=True),
+    Column("name", "姓 名", ("姓名", "党员姓名"), read_name, in_template_roster=True),
+    Column("gender", "性别", (), coded(_GENDERS, "性别", "男或女"), in_template_roster=True),
+    Column(
+        "ethnicity",
+        "民族",
+        (),
+        coded(_ETHNICITIES, "民族", "如“汉族”“苗族”"),
+        in_template_roster=True,
+    ),
+    Column("native_place", "籍贯", (), limited(60, "籍贯"), in_template_roster=True),
+    Column(
+        "birth_date",
+        "出生年月",
+        ("出生日期", "出生年月日", "出生时间"),
+        read_date,
+        in_template_roster=True,
+    ),
     Column(
         "education",
         "学历",
         ("文化程度", "最高学历"),
         coded(_EDUCATIONS, "学历", "研究生、大学本科、大学专科、中专、高中、中技、初中及以下"),
-        True,
+        in_template_roster=True,
     ),
-    Column("id_number", "身份证号码", ("身份证号", "公民身份号码", "身份证"), read_id_number, True),
-    Column("join_date", "入党时间", ("入党日期", "入党年月"), read_plain_date, True),
-    Column("full_date", "转正时间", ("转正日期", "转正年月"), read_plain_date, True),
+    Column(
+        "id_number",
+        "身份证号码",
+        ("身份证号", "公民身份号码", "身份证"),
+        read_id_number,
+        in_template_roster=True,
+    ),
+    Column(
+        "join_date", "入党时间", ("入党日期", "入党年月"), read_plain_date, in_template_roster=True
+    ),
+    Column(
+        "full_date", "转正时间", ("转正日期", "转正年月"), read_plain_date, in_template_roster=True
+    ),
     Column(
         "work_unit",
         "工作单位",
         ("工作单位及职务（职称）", "工作单位及职务", "单位"),
         limited(200, "工作单位"),
-        True,
+        in_template_roster=True,
     ),
-    Column("phone", "联系电话", ("电话", "联系方式"), read_text, True),
-    Column("remarks", "备注", (), read_text, True),
+    Column("phone", "联系电话", ("电话", "联系方式"), read_text, in_template_roster=True),
+    Column("remarks", "备注", (), read_text, in_template_roster=True),
     # Further fields of the 登记表, optional.
     Column(
         "member_type",
