@@ -5,6 +5,7 @@ Usage:
     .venv/bin/python bench/import_members.py --database sqlite --rows 20000
     .venv/bin/python bench/import_members.py --file /tmp/…/roster.xlsx   # reuse a built file
     .venv/bin/python bench/import_members.py --only update   # the update path alone
+    .venv/bin/python bench/import_members.py --only process  # `paicha import-members` alone
 
 Each database run is one process with its own throwaway database (a fresh SQLite file in a temp
 directory; a PostgreSQL database `paicha_bench_members_import`, dropped and created again), so no
@@ -212,7 +213,19 @@ def run_one(
         return load_workbook(io.BytesIO(content)).get_sheet_by_index(0).to_python()
 
     if only == "update":
-        update_path(ours, line, rows)
+        peak = update_path(ours, line, rows)
+        print(
+            f"  peak Python memory, unchanged re-import (tracemalloc): {peak / 2**20:.0f} MiB;"
+            f" load average now {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        return
+    if only == "process":
+        process_runs = []
+        for _ in range(runs):
+            clear()
+            process_runs.append(whole_process(path, "B001001"))
+        line("`paicha import-members` process (median)", statistics.median(process_runs))
         print(f"  load average now {os.getloadavg()[0]:.1f}", flush=True)
         return
 
@@ -509,7 +522,7 @@ def main():
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--skip-import-export", action="store_true")
     parser.add_argument("--file", help="an .xlsx built by an earlier run (same --rows)")
-    parser.add_argument("--only", choices=("update",), help="time only this part")
+    parser.add_argument("--only", choices=("update", "process"), help="time only this part")
     args = parser.parse_args()
     path = args.file
     if path is None:
