@@ -566,7 +566,7 @@ class RosterImport(Importer):
         _row_rules(
             plan,
             row.number,
-            row.cells,
+            row.cell,
             row.values,
             plan.header,
             "full_date" in plan.header.columns,
@@ -663,9 +663,8 @@ def _fields_filled(header: Header) -> frozenset[str]:
     return frozenset(filled)
 
 
-def _row_rules(plan, number, cells, values, header, has_full_column, seen_ids, orgs_by_code):
-    def cell(key):
-        return cells.get(key, "")
+def _row_rules(plan, number, cell, values, header, has_full_column, seen_ids, orgs_by_code):
+    """`cell(key)`: the row's raw cell of a column."""
 
     id_number = values.get("id_number")
     info = None
