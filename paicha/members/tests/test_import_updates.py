@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from paicha.audit.models import AuditEntry
@@ -121,3 +122,18 @@ def test_job_message_names_the_members_left_as_they_were(tree, personas, stored)
 
     assert outcome.message == "已导入：新增0人，更新1人，1人与名册一致未改动"
     assert (outcome.stored["summary"]["update"], outcome.stored["summary"]["unchanged"]) == (1, 1)
+
+
+def test_command_counts_the_members_changed_and_those_left_as_they_were(
+    tree, stored, tmp_path, capsys
+):
+    path = tmp_path / "名册.csv"
+    path.write_bytes(roster(wang_unit="化学院"))
+    call_command("import-members", str(path), org="001001001", dry_run=True)
+    assert "检查通过（未写入）：将新增 0 人，更新 2 人（读取 2 行）" in capsys.readouterr().out
+
+    call_command("import-members", str(path), org="001001001")
+
+    assert "导入完成：新增 0 人，更新 1 人，1 人与名册一致未改动（读取 2 行）" in (
+        capsys.readouterr().out
+    )
