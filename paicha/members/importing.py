@@ -372,7 +372,7 @@ class ImportPlan(Plan):
     only the first PREVIEW_ROWS creates are kept (the result page lists those)."""
 
     fields_filled: frozenset[str] = frozenset()  # Member fields the file's columns fill
-    # After a commit: the updates whose stored values already were the file's (not written).
+    # The updates whose stored values already are the file's (a commit does not write them).
     unchanged_count: int = 0
 
     @property
@@ -822,6 +822,8 @@ def _plan_row(
         return None
     if member is None:
         return PlannedRow(number, values, explicit_org or plan.organization)
+    if not changes_of(member, given):
+        plan.unchanged_count += 1
     return PlannedRow(number, given, member.organization, member)
 
 
@@ -943,6 +945,16 @@ class ImportRejected(core_importing.ImportRejected):
         return [str(error) for error in self.plan.errors]
 
 
+def changes_of(member: Member, values: dict) -> dict:
+    """The fields whose value in the file differs from the stored one (a blank cell keeps
+    what is stored)."""
+    return {
+        key: value
+        for key, value in values.items()
+        if key in _UPDATABLE and value not in ("", None) and getattr(member, key) != value
+    }
+
+
 def _write_updates(
     updates: list[PlannedRow], now, progress: Progress = _no_progress, done: int = 0, total: int = 0
 ) -> list[int]:
@@ -957,11 +969,7 @@ def _write_updates(
     changed_ids = []
     for planned in updates:
         member = planned.member
-        changes = {
-            key: value
-            for key, value in planned.values.items()
-            if key in _UPDATABLE and value not in ("", None) and getattr(member, key) != value
-        }
+        changes = changes_of(member, planned.values)
         if not changes:
             continue
         for key, value in changes.items():

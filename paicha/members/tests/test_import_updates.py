@@ -130,7 +130,9 @@ def test_command_counts_the_members_changed_and_those_left_as_they_were(
     path = tmp_path / "名册.csv"
     path.write_bytes(roster(wang_unit="化学院"))
     call_command("import-members", str(path), org="001001001", dry_run=True)
-    assert "检查通过（未写入）：将新增 0 人，更新 2 人（读取 2 行）" in capsys.readouterr().out
+    assert "检查通过（未写入）：将新增 0 人，更新 1 人，1 人与名册一致未改动（读取 2 行）" in (
+        capsys.readouterr().out
+    )
 
     call_command("import-members", str(path), org="001001001")
 
