@@ -4,6 +4,8 @@ Usage:
     .venv/bin/python bench/import_members.py                 # both databases, one process each
     .venv/bin/python bench/import_members.py --database sqlite --rows 20000
     .venv/bin/python bench/import_members.py --file /tmp/…/roster.xlsx   # reuse a built file
+    .venv/bin/python bench/import_members.py --only update   # the update path alone
+    .venv/bin/python bench/import_members.py --only process  # `paicha import-members` alone
 
 Each database run is one process with its own throwaway database (a fresh SQLite file in a temp
 directory; a PostgreSQL database `paicha_bench_members_import`, dropped and created again), so no
@@ -14,7 +16,9 @@ real data is touched. In that process, on the same file, it times:
   raw write     core.bulk.bulk_insert alone (COPY / executemany) of the same rows, prebuilt
   import-export django-import-export in its fastest configuration (use_bulk, skip_diff,
                 force_init_instance; tablib/openpyxl reading the same file)
-  update path   ours again on the same file once it is stored: every row an update
+  update path   ours again on the same file once it is stored: every row an update, first with
+                every stored value equal to the file's (nothing to write), then with one field
+                of every stored member changed beforehand (every row written)
   floor         written here without the product's code: calamine, the same columns turned
                 into table values, COPY / executemany, one transaction
   process       `paicha import-members FILE --org CODE` as a whole process (start-up, reading,
@@ -135,7 +139,9 @@ def timed(label, fn):
     return value, time.perf_counter() - start
 
 
-def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int = 3) -> None:
+def run_one(
+    kind: str, path: str, rows: int, skip_import_export: bool, runs: int = 3, only: str = ""
+) -> None:
     tmp = tempfile.mkdtemp(prefix="paicha-bench-import-")
     os.environ["DATABASE_URL"] = fresh_database(kind, tmp)
     os.environ["DJANGO_SETTINGS_MODULE"] = "paicha.settings"
@@ -196,10 +202,32 @@ def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int
     def line(label, seconds):
         print(f"  {label:44} {seconds:7.2f} s  {rows / seconds:10,.0f} rows/s", flush=True)
 
+    def ours():
+        return importing.import_commit(
+            content=content, filename="bench.xlsx", organization=branch, acting_user=user
+        )
+
     def parse():
         from python_calamine import load_workbook
 
         return load_workbook(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+
+    if only == "update":
+        peak = update_path(ours, line, rows)
+        print(
+            f"  peak Python memory, unchanged re-import (tracemalloc): {peak / 2**20:.0f} MiB;"
+            f" load average now {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        return
+    if only == "process":
+        process_runs = []
+        for _ in range(runs):
+            clear()
+            process_runs.append(whole_process(path, "B001001"))
+        line("`paicha import-members` process (median)", statistics.median(process_runs))
+        print(f"  load average now {os.getloadavg()[0]:.1f}", flush=True)
+        return
 
     _, parse_s = timed("parse", parse)
     line("parse alone (python-calamine)", parse_s)
@@ -224,11 +252,6 @@ def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int
     prebuilt.clear()
     clear()
 
-    def ours():
-        return importing.import_commit(
-            content=content, filename="bench.xlsx", organization=branch, acting_user=user
-        )
-
     result, ours_s = timed("ours", ours)
     line("ours (parse + validate + dedup + write)", ours_s)
     assert result.created == rows and Member.objects.count() == rows
@@ -240,15 +263,7 @@ def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int
     tracemalloc.stop()
     clear()
 
-    # The update path: the same 100,000 IDs imported again (every row an update).
-    ours()
-    tracemalloc.start()
-    update_result, update_s = timed("update", ours)
-    _, update_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    assert update_result.updated == rows, update_result.updated
-    del update_result
-    line("ours, re-import of stored IDs (update path)", update_s)
+    update_peak = update_path(ours, line, rows)
     clear()
 
     floor_s = independent_floor(content, branch.pk, branch.path)
@@ -286,6 +301,30 @@ def run_one(kind: str, path: str, rows: int, skip_import_export: bool, runs: int
         f"load average now {os.getloadavg()[0]:.1f}",
         flush=True,
     )
+
+
+def update_path(ours, line, rows: int) -> int:
+    """The same IDs imported again, every row an update: first unchanged (the stored values are
+    the file's), then with every stored member's 工作单位 changed beforehand, so that every row
+    is written. Returns the peak Python memory of the first."""
+    from django.db import connection
+
+    from paicha.members.models import Member
+
+    ours()
+    result, unchanged_s = timed("update", ours)
+    assert result.created == 0 and result.updated + result.unchanged == rows, result
+    line(f"ours, re-import of stored IDs, {result.updated:,} changed", unchanged_s)
+    tracemalloc.start()  # a run of its own: tracemalloc slows Python down
+    ours()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE "{Member._meta.db_table}" SET "work_unit" = %s', ["旧单位"])
+    result, changed_s = timed("update", ours)
+    assert result.updated == rows, result.updated
+    line(f"ours, re-import of stored IDs, {result.updated:,} changed", changed_s)
+    return peak
 
 
 def whole_process(path: str, org_code: str) -> float:
@@ -484,6 +523,7 @@ def main():
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--skip-import-export", action="store_true")
     parser.add_argument("--file", help="an .xlsx built by an earlier run (same --rows)")
+    parser.add_argument("--only", choices=("update", "process"), help="time only this part")
     args = parser.parse_args()
     path = args.file
     if path is None:
@@ -493,7 +533,7 @@ def main():
             handle.write(content)
         print(f"built {path} ({args.rows:,} rows) in {build_s:.1f} s", flush=True)
     if args.database != "both":
-        run_one(args.database, path, args.rows, args.skip_import_export)
+        run_one(args.database, path, args.rows, args.skip_import_export, only=args.only or "")
         return
     for kind in ("sqlite", "postgresql"):
         command = [
@@ -508,6 +548,8 @@ def main():
         ]
         if args.skip_import_export:
             command.append("--skip-import-export")
+        if args.only:
+            command += ["--only", args.only]
         subprocess.run(command, check=True)
 
 

@@ -112,6 +112,80 @@ def _insert(connection, model, fields, rows) -> int:
     return count
 
 
+def bulk_update_rows(
+    model, fields: Sequence[str], rows: Iterable[Sequence], *, using: str = "default"
+) -> int:
+    """Set `fields` of stored rows of `model`: each of `rows` is (primary key, *values in the
+    order of `fields`). Returns the count of rows given.
+
+    Django's bulk_update builds one CASE WHEN per row and field, whose statements grow with the
+    batch and take minutes for 100,000 rows. Here: on PostgreSQL one UPDATE … FROM (VALUES …)
+    per chunk; on SQLite one plain UPDATE run by executemany (prepared once, each row cheap).
+    Rows bypass model signals, like bulk_insert's.
+    """
+    connection = connections[using]
+    connection.ensure_connection()
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    key = quote(meta.pk.column)
+    columns = [quote(meta.get_field(name).column) for name in fields]
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            if connection.vendor == "postgresql":
+                return _update_postgresql(
+                    cursor, connection, meta, table, key, columns, fields, rows
+                )
+            return _update_sqlite(cursor, meta, table, key, columns, fields, rows)
+        finally:
+            cursor.close()
+
+
+def _update_postgresql(cursor, connection, meta, table, key, columns, fields, rows) -> int:
+    types = [
+        field.db_type(connection).split("(")[0]
+        for field in (meta.pk, *(meta.get_field(name) for name in fields))
+    ]
+    one = "(" + ", ".join(f"%s::{t}" for t in types) + ")"
+    names = ", ".join([key, *columns])
+    assignments = ", ".join(f"{c} = v.{c}" for c in columns)
+    # psycopg binds at most 65,535 parameters per statement.
+    per_statement = max(1, min(1000, 60_000 // len(types)))
+    count = 0
+    for chunk in batched(rows, per_statement):
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM (VALUES "
+            + ", ".join([one] * len(chunk))
+            + f") AS v({names}) WHERE {table}.{key} = v.{key}",
+            list(chain.from_iterable(chunk)),
+        )
+        count += len(chunk)
+    return count
+
+
+def _update_sqlite(cursor, meta, table, key, columns, fields, rows) -> int:
+    # Aware datetimes as Django stores them (naive UTC); dates and Decimals have adapters.
+    datetime_at = [
+        i + 1
+        for i, name in enumerate(fields)
+        if meta.get_field(name).get_internal_type() == "DateTimeField"
+    ]
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = ?"
+    count = 0
+    for chunk in batched(rows, 1000):
+        params = []
+        for row in chunk:
+            row = list(row)
+            for i in datetime_at:
+                row[i] = _sqlite_datetime(row[i])
+            params.append((*row[1:], row[0]))
+        cursor.executemany(sql, params)
+        count += len(chunk)
+    return count
+
+
 _END, _ABORT = object(), object()
 
 

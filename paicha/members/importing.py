@@ -1,21 +1,25 @@
-"""Roster import (支部党员名册 and further registry columns) from .xlsx/.xls/.ods/.csv.
+"""Roster import (支部党员名册 and further registry columns) from .xlsx/.xls/.ods/.csv: a
+declaration on core.importing.cycle (`RosterImport`), like every other import.
 
-Three steps, like NetBox's bulk import:
+The cycle reads the file (`core.importing.read_table`, hostile files refused first), finds the
+header and reads every cell through its column's reader; this module says what is the
+roster's own:
 
-1. `core.importing.read_table` turns the file into rows of cells (python-calamine; CSV through
-   the csv module, UTF-8 or GB18030 as Excel/WPS save it in China), with merged header cells
-   filled in, after refusing files too big or built to exhaust memory.
-2. `plan_import` finds the header (below any title rows, possibly two rows deep), maps the
-   columns by their titles in any order and spelling ("姓 名", "出生\\n年月"), reads every cell
-   with the same rules as the edit form (`validators.py`), deduplicates within the file and
-   against the database, and returns an `ImportPlan`: every problem of every row (row number
-   as in the file, column title, value, what is wrong) and what would be created or updated.
-3. `import_commit` re-plans (the database may have changed since the dry run) and, only if
-   there is no error at all, writes everything in one transaction — new rows through
-   `core.bulk.bulk_insert` (COPY / executemany), changed rows through `bulk_update` — and one
-   audit entry with the counts.
+- its columns, in any order and spelling ("姓 名", "出生\\n年月"), and the header it needs (a
+  转正时间 or 党员类型 column to tell full from probationary members);
+- its row rules, the same as the edit form's (`validators.py`): the ID number's facts, 出生年月
+  and 性别 against it, duplicates within the file, 联系电话 to 手机号码 or 其他联系方式, a
+  所在党组织代码 under the target;
+- its checks against stored members: an ID registered outside the target is 一人两籍 (both
+  branches named), one in the target is an update (a blank cell keeps what is stored), never
+  a move to another branch; notes and warnings on the plan (no 民族 column, no evidence yet);
+- its writes: new members streamed into the table while the next rows are checked
+  (core.bulk.BackgroundInsert: COPY / executemany on a second thread), then the stored members
+  whose values the file changes (`core.bulk.bulk_update_rows`; those it leaves as they are
+  are not written), and one audit entry with the counts.
 
-The hot loop is plain Python over tuples; a Django form per row would be 50× slower.
+`plan_import` is the dry run, `import_commit` the write (all or nothing); both keep the
+signatures the pages, the jobs and `paicha import-members` call.
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from paicha.audit.context import suspended
@@ -42,14 +46,15 @@ from paicha.codes import (
     StudentLevel,
 )
 from paicha.core import importing as core_importing
-from paicha.core.bulk import BackgroundInsert, batched, existing_values
+from paicha.core.bulk import BackgroundInsert, batched, bulk_update_rows, existing_values
 from paicha.core.dates import format_cn_date
 from paicha.core.importing import (
     Header,
     ImportFileError,
-    RowError,
+    Limits,
     cell_name,
     cell_text,
+    cycle,
     is_blank,
     title_key,
 )
@@ -59,7 +64,7 @@ from paicha.core.importing import (
 from paicha.core.importing import (
     read_table as read_file,
 )
-from paicha.core.importing.cycle import read_columns as read_cells_by_column
+from paicha.core.importing.cycle import Importer, Plan
 from paicha.core.importing.readers import (
     CellError,
     choice_lookup,
@@ -84,8 +89,7 @@ from .signals import members_changed_in_bulk
 from .validators import HOUSEHOLD_REGISTER_MAX, MOBILE_RE, normalize_mobile, rule_errors
 
 HEADER_SEARCH_ROWS = 30
-MAX_LISTED_ERRORS = 5000
-PREVIEW_ROWS = 2000  # rows to create or update listed on the check and result pages
+PREVIEW_ROWS = cycle.PREVIEW_ROWS  # rows to create or update listed on the check and result pages
 __all__ = ["SUPPORTED_EXTENSIONS", "ImportFileError"]
 
 
@@ -185,11 +189,9 @@ def read_mobile(value) -> str:
 
 
 @dataclass(frozen=True)
-class Column:
-    key: str  # Member field, or a pseudo key (seq, phone, org_code)
-    title: str  # as printed in the template
-    aliases: tuple[str, ...] = ()
-    read: Callable = read_text
+class Column(cycle.Column):
+    """A roster column: `key` a Member field or a pseudo key (seq, phone, org_code)."""
+
     in_template_roster: bool = False  # one of the seed's 《支部党员名册》 columns
 
 
@@ -203,31 +205,53 @@ def _text_col(key, title, aliases=()):
 
 COLUMNS: tuple[Column, ...] = (
     # 《支部党员名册》 (seed 002), in its order.
-    Column("seq", "序号", ("编号",), read_text, True),
-    Column("name", "姓 名", ("姓名", "党员姓名"), read_name, True),
-    Column("gender", "性别", (), coded(_GENDERS, "性别", "男或女"), True),
-    Column("ethnicity", "民族", (), coded(_ETHNICITIES, "民族", "如“汉族”“苗族”"), True),
-    Column("native_place", "籍贯", (), limited(60, "籍贯"), True),
-    Column("birth_date", "出生年月", ("出生日期", "出生年月日", "出生时间"), read_date, True),
+    Column("seq", "序号", ("编号",), read_text, in_template_roster=True),
+    Column("name", "姓 名", ("姓名", "党员姓名"), read_name, in_template_roster=True),
+    Column("gender", "性别", (), coded(_GENDERS, "性别", "男或女"), in_template_roster=True),
+    Column(
+        "ethnicity",
+        "民族",
+        (),
+        coded(_ETHNICITIES, "民族", "如“汉族”“苗族”"),
+        in_template_roster=True,
+    ),
+    Column("native_place", "籍贯", (), limited(60, "籍贯"), in_template_roster=True),
+    Column(
+        "birth_date",
+        "出生年月",
+        ("出生日期", "出生年月日", "出生时间"),
+        read_date,
+        in_template_roster=True,
+    ),
     Column(
         "education",
         "学历",
         ("文化程度", "最高学历"),
         coded(_EDUCATIONS, "学历", "研究生、大学本科、大学专科、中专、高中、中技、初中及以下"),
-        True,
+        in_template_roster=True,
     ),
-    Column("id_number", "身份证号码", ("身份证号", "公民身份号码", "身份证"), read_id_number, True),
-    Column("join_date", "入党时间", ("入党日期", "入党年月"), read_plain_date, True),
-    Column("full_date", "转正时间", ("转正日期", "转正年月"), read_plain_date, True),
+    Column(
+        "id_number",
+        "身份证号码",
+        ("身份证号", "公民身份号码", "身份证"),
+        read_id_number,
+        in_template_roster=True,
+    ),
+    Column(
+        "join_date", "入党时间", ("入党日期", "入党年月"), read_plain_date, in_template_roster=True
+    ),
+    Column(
+        "full_date", "转正时间", ("转正日期", "转正年月"), read_plain_date, in_template_roster=True
+    ),
     Column(
         "work_unit",
         "工作单位",
         ("工作单位及职务（职称）", "工作单位及职务", "单位"),
         limited(200, "工作单位"),
-        True,
+        in_template_roster=True,
     ),
-    Column("phone", "联系电话", ("电话", "联系方式"), read_text, True),
-    Column("remarks", "备注", (), read_text, True),
+    Column("phone", "联系电话", ("电话", "联系方式"), read_text, in_template_roster=True),
+    Column("remarks", "备注", (), read_text, in_template_roster=True),
     # Further fields of the 登记表, optional.
     Column(
         "member_type",
@@ -342,38 +366,40 @@ class PlannedRow:
 
 
 @dataclass
-class ImportPlan:
-    organization: Organization
-    filename: str
-    rows_read: int = 0
-    # Rows to create: all of them in a dry run; in a commit, which writes them as it goes, the
-    # first PREVIEW_ROWS (the result page lists those). create_count counts them all.
-    creates: list[PlannedRow] = field(default_factory=list)
-    create_count: int = 0
-    updates: list[PlannedRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    rows_with_errors: int = 0
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # shown apart, before confirming
+class ImportPlan(Plan):
+    """The roster's plan: each accepted row a PlannedRow, to create or, for an ID already
+    registered in the target, to update. In a commit, which writes the creates as it checks,
+    only the first PREVIEW_ROWS creates are kept (the result page lists those)."""
+
     fields_filled: frozenset[str] = frozenset()  # Member fields the file's columns fill
+    # The updates whose stored values already are the file's (a commit does not write them).
+    unchanged_count: int = 0
 
     @property
-    def ok(self) -> bool:
-        return self.error_count == 0 and bool(self.create_count or self.updates)
+    def organization(self) -> Organization:
+        return self.importer.organization
 
-    def add_error(self, row: int, column: str, value, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append(RowError(row, column, _text(value), message))
+    @property
+    def creates(self) -> list[PlannedRow]:
+        return [planned for _, planned in self.accepted if planned.member is None]
+
+    @property
+    def updates(self) -> list[PlannedRow]:
+        return [planned for _, planned in self.accepted if planned.member is not None]
+
+    @property
+    def create_count(self) -> int:
+        return self.accepted_count - len(self.updates)
 
     def summary(self) -> dict:
+        updates = len(self.updates)
         return {
             "file": self.filename,
             "organization": self.organization.name,
             "rows": self.rows_read,
-            "create": self.create_count,
-            "update": len(self.updates),
+            "create": self.accepted_count - updates,
+            "update": updates - self.unchanged_count,
+            "unchanged": self.unchanged_count,
             "errors": self.error_count,
             "rows_with_errors": self.rows_with_errors,
             "notes": self.notes,
@@ -474,6 +500,127 @@ def _fetch_known(
     return _Known(members=members, orgs_by_code=orgs_by_code, scope=scope_path(acting_user))
 
 
+class RosterImport(Importer):
+    """The roster as a declaration on core.importing.cycle: its columns, its row rules, its
+    checks against stored members (一人两籍, an ID already in the target is an update), and its
+    writes (new members streamed into the table while the next rows are checked, updates at the
+    end)."""
+
+    title = "党员信息"
+    columns = COLUMNS
+    max_rows = Limits.max_rows - 1000  # the file's limit, as for any spreadsheet read
+    plan_class = ImportPlan
+    no_rows_error = ""  # a roster with no row under its header is a plan with a note
+    nothing_to_import = "文件中没有党员数据：表头下面没有可导入的行"
+
+    def __init__(self, organization: Organization, acting_user):
+        self.organization = organization
+        self.acting_user = acting_user
+        self.now = timezone.now()
+        self.plan: ImportPlan | None = None
+        self._stream: _Writer | None = None
+
+    def authorize(self) -> None:
+        _target(self.acting_user, self.organization)
+
+    def find_header(self, table) -> Header:
+        return find_header(table.rows)
+
+    def is_data_row(self, header: Header, row: list) -> bool:
+        name_blank = _is_blank(row[header.columns["name"]])
+        id_blank = _is_blank(row[header.columns["id_number"]])
+        if not (name_blank or id_blank):
+            return True
+        filled = [i for i, cell in enumerate(row) if not _is_blank(cell)]
+        if not filled or filled == [header.columns.get("seq")]:
+            return False  # blank row, or a numbered row of an unfilled template
+        # A note or signature line under the table ("填表人：…") is not a row either.
+        return not (name_blank and id_blank and len(filled) <= 1)
+
+    def prepare(self, plan: ImportPlan, rows: list) -> None:
+        header = plan.header
+        self.plan = plan
+        plan.fields_filled = _fields_filled(header)
+        if "ethnicity" not in header.columns:
+            plan.notes.append("文件中没有“民族”列：新增党员的民族按汉族登记")
+        if not any(key in header.columns for key in EVIDENCE_KEYS) and not _has_evidence_records(
+            self.organization
+        ):
+            plan.warnings.append(
+                f"文件中没有“最近一次参加组织生活时间”“最近一次交纳党费时间”两列，"
+                f"“{self.organization.name}”也还没有组织生活和党费记录：导入后，失联党员名单会把"
+                f"这些党员标为“无记录待核实”，直到登记了组织生活或党费（或在名册中补上这两列重新"
+                f"导入）；自建账日期起满6个月仍无记录的，会列为失联党员。"
+            )
+        read = {
+            key: [row.values.get(key) for row in rows]
+            for key in ("id_number", "org_code")
+            if key in header.columns
+        }
+        self.known = _fetch_known(read, self.organization, self.acting_user, plan.fields_filled)
+        self.seen_ids: dict[str, int] = {}
+
+    def check_row(self, row) -> PlannedRow | None:
+        plan = row.plan
+        errors_before = plan.error_count
+        _row_rules(
+            plan,
+            row.number,
+            row.cell,
+            row.values,
+            plan.header,
+            "full_date" in plan.header.columns,
+            self.seen_ids,
+            self.known.orgs_by_code,
+        )
+        if row.refused or plan.error_count != errors_before:
+            return None
+        return _plan_row(plan, row.number, row.values, plan.header, self.known)
+
+    def check_rows(self, plan: ImportPlan) -> None:
+        if plan.rows_read == 0:
+            plan.notes.append("表头下面没有党员数据")
+
+    def open_stream(self) -> _Writer:
+        self._stream = _Writer(self)
+        return self._stream
+
+    def streams(self, item: PlannedRow) -> bool:
+        return item.member is None  # new members; updates are written at the end
+
+    def write(self, items: list[PlannedRow], progress: Progress) -> ImportResult:
+        """The updates, once the new members are written; the evidence refresh of the members
+        changed, and one audit entry with the counts."""
+        plan = self.plan
+        created = self._stream.written if self._stream is not None else 0
+        with suspended():
+            changed_ids = _write_updates(items, self.now, progress, created, plan.accepted_count)
+            updated = len(changed_ids)
+            plan.unchanged_count = len(items) - updated
+            if changed_ids:
+                members_changed_in_bulk.send(Member, member_ids=changed_ids)
+            note = f"导入党员名册“{plan.filename}”：新增{created}人，更新{updated}人"
+            changes = {
+                "文件": ["", plan.filename],
+                "新增": ["", created],
+                "更新": ["", updated],
+                "读取行数": ["", plan.rows_read],
+            }
+            if plan.unchanged_count:
+                note += f"，{plan.unchanged_count}人与名册一致未改动"
+                changes["未改动"] = ["", plan.unchanged_count]
+            audit_record(
+                acting_user=self.acting_user,
+                action=AuditAction.IMPORT,
+                obj=self.organization,
+                note=note,
+                changes=changes,
+            )
+        return ImportResult(
+            created=created, updated=updated, plan=plan, unchanged=plan.unchanged_count
+        )
+
+
 def plan_import(
     *,
     content: bytes,
@@ -481,93 +628,15 @@ def plan_import(
     organization: Organization,
     acting_user,
     progress: Progress = _no_progress,
-    on_create: Callable[[ImportPlan, PlannedRow], None] | None = None,
 ) -> ImportPlan:
-    """Read and check the whole file; by itself it writes nothing (the dry run).
-
-    `on_create` (import_commit's writer) is handed each row to create as soon as it passes,
-    while no error has been found, so the database writes while the next rows are checked.
-    """
-    _target(acting_user, organization)
-    table = read_file(content, filename)
-    rows = table.rows
-    header = find_header(rows)
-    plan = ImportPlan(
-        organization=organization, filename=filename, fields_filled=_fields_filled(header)
+    """Read and check the whole file; writes nothing (the dry run). A file that cannot be read
+    raises ImportFileError."""
+    return cycle.plan_import(
+        RosterImport(organization, acting_user),
+        content=content,
+        filename=filename,
+        progress=progress,
     )
-    if header.ignored:
-        plan.notes.append(f"以下列不属于党员信息，未导入：{'、'.join(header.ignored)}")
-    if "ethnicity" not in header.columns:
-        plan.notes.append("文件中没有“民族”列：新增党员的民族按汉族登记")
-    if not any(key in header.columns for key in EVIDENCE_KEYS) and not _has_evidence_records(
-        organization
-    ):
-        plan.warnings.append(
-            f"文件中没有“最近一次参加组织生活时间”“最近一次交纳党费时间”两列，"
-            f"“{organization.name}”也还没有组织生活和党费记录：导入后，失联党员名单会把这些党员"
-            f"标为“无记录待核实”，直到登记了组织生活或党费（或在名册中补上这两列重新导入）；"
-            f"自建账日期起满6个月仍无记录的，会列为失联党员。"
-        )
-    width = max(header.columns.values()) + 1
-    # Pad short rows (CSV lines, ragged sheets) once, so the loop indexes without checks.
-    data_rows = [
-        row if len(row) >= width else [*row, *[""] * (width - len(row))]
-        for row in rows[header.row + 1 :]
-    ]
-    del rows
-    total = len(data_rows)
-    progress("check", 0, total)
-    keys, read_columns, cell_errors = read_cells_by_column(COLUMNS, header, data_rows)
-    known = _fetch_known(
-        dict(zip(keys, read_columns)), organization, acting_user, plan.fields_filled
-    )
-    seq_index = header.columns.get("seq")
-    id_index = header.columns["id_number"]
-    name_index = header.columns["name"]
-    has_full_column = "full_date" in header.columns
-    seen_ids: dict[str, int] = {}
-
-    for offset, (row, row_values) in enumerate(zip(data_rows, zip(*read_columns))):
-        number = table.number(header.row + 1 + offset)  # as the spreadsheet shows it
-        if offset % 5000 == 0 and offset:
-            progress("check", offset, total)
-        name_cell = row[name_index]
-        id_cell = row[id_index]
-        if _is_blank(name_cell) or _is_blank(id_cell):
-            filled = [i for i, cell in enumerate(row) if not _is_blank(cell)]
-            if not filled or filled == [seq_index]:
-                continue  # blank row, or a numbered row of an unfilled template
-            if _is_blank(name_cell) and _is_blank(id_cell) and len(filled) <= 1:
-                continue  # a note or signature line under the table ("填表人：…")
-        plan.rows_read += 1
-        errors_before = plan.error_count
-        values = dict(zip(keys, row_values))
-        if offset in cell_errors:
-            for key, title, cell, message in cell_errors[offset]:
-                plan.add_error(number, title, cell, message)
-                del values[key]
-        _row_rules(plan, number, row, values, header, has_full_column, seen_ids, known.orgs_by_code)
-        if plan.error_count == errors_before:
-            planned = _plan_row(plan, number, values, header, known)
-        else:
-            planned = None
-        if planned is None:
-            plan.rows_with_errors += 1
-        elif planned.member is not None:
-            plan.updates.append(planned)
-        else:
-            plan.create_count += 1
-            if on_create is None:
-                plan.creates.append(planned)
-                continue
-            if not plan.error_count:
-                on_create(plan, planned)
-            if len(plan.creates) < PREVIEW_ROWS:
-                plan.creates.append(planned)
-    progress("check", total, total)
-    if plan.rows_read == 0:
-        plan.notes.append("表头下面没有党员数据")
-    return plan
 
 
 def _title(header: Header, key: str) -> str:
@@ -594,11 +663,8 @@ def _fields_filled(header: Header) -> frozenset[str]:
     return frozenset(filled)
 
 
-def _row_rules(plan, number, row, values, header, has_full_column, seen_ids, orgs_by_code):
-    col = header.columns
-
-    def cell(key):
-        return row[col[key]] if key in col and col[key] < len(row) else ""
+def _row_rules(plan, number, cell, values, header, has_full_column, seen_ids, orgs_by_code):
+    """`cell(key)`: the row's raw cell of a column."""
 
     id_number = values.get("id_number")
     info = None
@@ -756,6 +822,8 @@ def _plan_row(
         return None
     if member is None:
         return PlannedRow(number, values, explicit_org or plan.organization)
+    if not changes_of(member, given):
+        plan.unchanged_count += 1
     return PlannedRow(number, given, member.organization, member)
 
 
@@ -803,8 +871,9 @@ class MemberRows:
 @dataclass
 class ImportResult:
     created: int
-    updated: int
+    updated: int  # stored members the file changed
     plan: ImportPlan
+    unchanged: int = 0  # stored members whose values already were the file's
 
 
 def import_commit(
@@ -817,73 +886,47 @@ def import_commit(
 ) -> ImportResult:
     """Check the file again and write it all, or nothing: raises ImportRejected on any error.
 
-    One transaction: new rows go to the database while the later rows are still being checked
-    (core.bulk.BackgroundInsert: COPY / executemany on a second thread), changed rows through
-    bulk_update at the end; any error rolls everything back.
+    One transaction (core.importing.cycle.import_commit): new rows go to the database while the
+    later rows are still being checked (core.bulk.BackgroundInsert: COPY / executemany on a
+    second thread), the stored members the file changes at the end (`_write_updates`); any
+    error rolls everything back.
     """
-    now = timezone.now()
+    importer = RosterImport(organization, acting_user)
     try:
-        with transaction.atomic(), suspended():
-            writer = _Writer(now)
-            try:
-                plan = plan_import(
-                    content=content,
-                    filename=filename,
-                    organization=organization,
-                    acting_user=acting_user,
-                    progress=progress,
-                    on_create=writer,
-                )
-                if not plan.ok:
-                    if not plan.error_count:
-                        plan.add_error(0, "", "", "文件中没有党员数据：表头下面没有可导入的行")
-                    raise ImportRejected(plan)
-                total = plan.create_count + len(plan.updates)
-                progress("write", 0, total)
-                created = writer.close()
-            except BaseException:
-                writer.abort()
-                raise
-            updated = _write_updates(plan.updates, now, progress, created, total)
-            if plan.updates:
-                members_changed_in_bulk.send(Member, member_ids=[p.member.pk for p in plan.updates])
-            progress("write", total, total)
-            audit_record(
-                acting_user=acting_user,
-                action=AuditAction.IMPORT,
-                obj=organization,
-                note=f"导入党员名册“{filename}”：新增{created}人，更新{updated}人",
-                changes={
-                    "文件": ["", filename],
-                    "新增": ["", created],
-                    "更新": ["", updated],
-                    "读取行数": ["", plan.rows_read],
-                },
-            )
+        plan = cycle.import_commit(importer, content=content, filename=filename, progress=progress)
+    except core_importing.ImportRejected as exc:
+        if exc.plan is None:  # the file as a whole could not be read
+            raise ImportFileError(exc.errors[0]) from None
+        raise ImportRejected(exc.plan) from None
     except IntegrityError as exc:
         # Someone registered one of these people between the check and the write.
+        plan = importer.plan
         plan.add_error(0, "身份证号码", "", f"写入时发现冲突，未导入任何数据，请重新检查：{exc}")
         raise ImportRejected(plan) from None
-    return ImportResult(created=created, updated=updated, plan=plan)
+    return plan.result
 
 
 class _Writer:
-    """import_commit's `on_create`: new rows into a BackgroundInsert of the columns the file
-    fills, known once its header is read."""
+    """The roster's stream: new rows into a BackgroundInsert of the columns the file fills,
+    known once its header is read."""
 
-    def __init__(self, now):
-        self._now = now
+    def __init__(self, importer: RosterImport):
+        self._importer = importer
         self._rows: MemberRows | None = None
         self._insert: BackgroundInsert | None = None
+        self.written = 0
 
-    def __call__(self, plan: ImportPlan, planned: PlannedRow) -> None:
+    def add(self, planned: PlannedRow) -> None:
         if self._insert is None:
-            self._rows = MemberRows(insert_fields(plan.fields_filled), self._now)
+            self._rows = MemberRows(
+                insert_fields(self._importer.plan.fields_filled), self._importer.now
+            )
             self._insert = BackgroundInsert(Member, self._rows.fields)
         self._insert.add(self._rows(planned))
 
     def close(self) -> int:
-        return self._insert.close() if self._insert is not None else 0
+        self.written = self._insert.close() if self._insert is not None else 0
+        return self.written
 
     def abort(self) -> None:
         if self._insert is not None:
@@ -902,29 +945,49 @@ class ImportRejected(core_importing.ImportRejected):
         return [str(error) for error in self.plan.errors]
 
 
+def changes_of(member: Member, values: dict) -> dict:
+    """The fields whose value in the file differs from the stored one (a blank cell keeps
+    what is stored)."""
+    return {
+        key: value
+        for key, value in values.items()
+        if key in _UPDATABLE and value not in ("", None) and getattr(member, key) != value
+    }
+
+
 def _write_updates(
     updates: list[PlannedRow], now, progress: Progress = _no_progress, done: int = 0, total: int = 0
-) -> int:
-    if not updates:
-        return 0
-    changed: set[str] = {"updated_at"}
-    members = []
+) -> list[int]:
+    """Write what the file changes of stored members; returns the ids of those changed.
+
+    A member whose stored values are the file's (a blank cell keeps what is stored) is not
+    written: no new updated_at, no evidence refresh. The others get only the fields that
+    differ, grouped by which fields those are, in one statement per chunk
+    (core.bulk.bulk_update_rows).
+    """
+    by_fields: dict[tuple[str, ...], list[tuple]] = {}
+    changed_ids = []
     for planned in updates:
         member = planned.member
-        for key, value in planned.values.items():
-            if key in _UPDATABLE and value not in ("", None) and getattr(member, key) != value:
-                setattr(member, key, value)
-                changed.add(key)
-        if "name" in changed:
-            member.name_initials = initials(member.name)
-            changed.add("name_initials")
-        member.updated_at = now
-        members.append(member)
-    fields = sorted(changed)
-    for start in range(0, len(members), 5000):  # progress between chunks: the job's heartbeat
-        Member.objects.bulk_update(members[start : start + 5000], fields, batch_size=500)
-        progress("write", done + min(start + 5000, len(members)), total)
-    return len(members)
+        changes = changes_of(member, planned.values)
+        if not changes:
+            continue
+        for key, value in changes.items():
+            setattr(member, key, value)
+        if "name" in changes:
+            changes["name_initials"] = member.name_initials = initials(member.name)
+        changes["updated_at"] = member.updated_at = now
+        fields = tuple(sorted(changes))
+        by_fields.setdefault(fields, []).append((member.pk, *(changes[f] for f in fields)))
+        changed_ids.append(member.pk)
+    written = 0
+    for fields, rows in by_fields.items():
+        # Progress between chunks: the job's heartbeat.
+        for chunk in batched(rows, 5000):
+            bulk_update_rows(Member, fields, chunk)
+            written += len(chunk)
+            progress("write", done + written, total)
+    return changed_ids
 
 
 # ---- The template ----------------------------------------------------------------------------

@@ -80,7 +80,8 @@ def _commit(job, progress) -> CheckOutcome:
     return CheckOutcome(
         ok=True,
         stored=_store_plan(result.plan),
-        message=f"已导入：新增{result.created}人，更新{result.updated}人",
+        message=f"已导入：新增{result.created}人，更新{result.updated}人"
+        + (f"，{result.unchanged}人与名册一致未改动" if result.unchanged else ""),
     )
 
 

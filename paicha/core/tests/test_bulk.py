@@ -5,7 +5,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from paicha.codes import OrgLifeKind
-from paicha.core.bulk import BackgroundInsert, WriterBusy, bulk_insert, existing_values
+from paicha.core.bulk import (
+    BackgroundInsert,
+    WriterBusy,
+    bulk_insert,
+    bulk_update_rows,
+    existing_values,
+)
 from paicha.evidence.models import OrgLifeMeeting
 from paicha.organizations.models import Organization
 
@@ -107,3 +113,29 @@ def test_existing_values_finds_the_stored_ones_in_one_query(tree, django_assert_
         found = existing_values(Organization, "code", codes)
     assert found == {tree.branch_a1.code, tree.college_a.code}
     assert existing_values(Organization, "code", []) == set()
+
+
+@pytest.mark.django_db
+def test_bulk_update_rows_sets_each_rows_own_values_and_nothing_else(tree):
+    bulk_insert(OrgLifeMeeting, FIELDS, meeting_rows(tree.branch_a1, 3))
+    first, second, third = OrgLifeMeeting.objects.order_by("date")
+    moved = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.UTC)
+    written = bulk_update_rows(
+        OrgLifeMeeting,
+        ("topic", "date", "organization", "created_at"),
+        [
+            (first.pk, "改过的主题", datetime.date(2026, 2, 1), tree.branch_a2.pk, moved),
+            (third.pk, "第三次", datetime.date(2026, 2, 3), tree.branch_a1.pk, moved),
+        ],
+    )
+    assert written == 2
+    first.refresh_from_db()
+    assert (first.topic, first.date, first.organization, first.created_at) == (
+        "改过的主题",
+        datetime.date(2026, 2, 1),
+        tree.branch_a2,
+        moved,
+    )
+    assert first.org_path == tree.branch_a1.path  # a field not named is left as it was
+    assert OrgLifeMeeting.objects.get(pk=third.pk).topic == "第三次"
+    assert OrgLifeMeeting.objects.get(pk=second.pk).topic == "主题1"

@@ -240,3 +240,70 @@ def test_the_job_steps_are_the_dry_run_and_the_commit():
     outcome = commit_declared(Job, lambda *a: None)
     assert outcome.message == "已登记 3 个进程" and WorkerHeartbeat.objects.count() == 3
     assert timezone.is_aware(WorkerHeartbeat.objects.first().seen_at)
+
+
+class StreamedHeartbeatImport(HeartbeatImport):
+    """Rows on host "a" are written as they pass (the stream); the others at the end."""
+
+    def open_stream(self):
+        importer = self
+
+        class Stream:
+            def add(self, item):
+                item.save()
+                importer.streamed.append(item.worker)
+
+            def close(self):
+                return len(importer.streamed)
+
+            def abort(self):
+                importer.aborted = True
+
+        self.streamed, self.aborted = [], False
+        return Stream()
+
+    def streams(self, item) -> bool:
+        return item.host == "a"
+
+    def write(self, items, progress):
+        WorkerHeartbeat.objects.bulk_create(items)
+        return [item.worker for item in items]
+
+
+@pytest.mark.django_db
+def test_a_stream_takes_its_rows_as_they_pass_and_write_the_rest():
+    importer = StreamedHeartbeatImport()
+    calls = []
+    plan = import_commit(
+        importer,
+        content=sheet(("w1", 101, "a"), ("w2", 102, "b"), ("w3", 103, "a")),
+        filename="进程.xlsx",
+        progress=lambda *args: calls.append(args),
+    )
+    assert importer.streamed == ["w1", "w3"] and plan.result == ["w2"]
+    assert plan.accepted_count == 3 and not importer.aborted
+    assert sorted(WorkerHeartbeat.objects.values_list("worker", flat=True)) == ["w1", "w2", "w3"]
+    assert calls[-3:] == [("write", 0, 3), ("write", 2, 3), ("write", 3, 3)]
+
+
+@pytest.mark.django_db
+def test_a_row_refused_after_streamed_rows_rolls_them_back():
+    importer = StreamedHeartbeatImport()
+    with pytest.raises(ImportRejected) as exc:
+        import_commit(
+            importer,
+            content=sheet(("w1", 101, "a"), ("w1", 102, "a"), ("w3", 103, "a")),
+            filename="进程.xlsx",
+        )
+    # w3 passed after the second w1 was refused: it was not handed to the stream.
+    assert importer.streamed == ["w1"] and importer.aborted
+    assert exc.value.errors == ["第4行“名称”（w1）：与第3行重复"]
+    assert not WorkerHeartbeat.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_dry_run_streams_nothing():
+    importer = StreamedHeartbeatImport()
+    importer.open_stream()
+    plan = plan_import(importer, content=GOOD, filename="进程.xlsx")
+    assert importer.streamed == [] and len(plan.accepted) == 3

@@ -140,7 +140,7 @@ def test_the_roster_refusal_is_an_import_refusal_with_its_errors_as_sentences():
     from paicha.members.importing import ImportRejected as RosterRejected
 
     plan = ImportPlan(
-        organization=None,
+        importer=None,
         filename="名册.xlsx",
         error_count=1,
         errors=[RowError(7, "入党时间", "2030.1", "不能晚于今天")],

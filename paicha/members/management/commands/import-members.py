@@ -87,7 +87,9 @@ class Command(BaseCommand):
             self.stdout.write(note)
         for warning in plan.warnings:
             self.stdout.write(f"注意：{warning}")
+        counts = plan.summary()
+        unchanged = f"，{counts['unchanged']} 人与名册一致未改动" if counts["unchanged"] else ""
         self.stdout.write(
-            f"{prefix}新增 {plan.create_count} 人，更新 {len(plan.updates)} 人"
-            f"（读取 {plan.rows_read} 行）"
+            f"{prefix}新增 {counts['create']} 人，更新 {counts['update']} 人"
+            f"{unchanged}（读取 {plan.rows_read} 行）"
         )
