@@ -359,6 +359,7 @@ class PlannedRow:
     values: dict
     organization: Organization
     member: Member | None = None  # set for an update
+    unchanged: bool = False  # an update whose stored values already are the file's
 
     @property
     def name(self) -> str:
@@ -822,9 +823,9 @@ def _plan_row(
         return None
     if member is None:
         return PlannedRow(number, values, explicit_org or plan.organization)
-    if not changes_of(member, given):
-        plan.unchanged_count += 1
-    return PlannedRow(number, given, member.organization, member)
+    unchanged = not changes_of(member, given)
+    plan.unchanged_count += unchanged
+    return PlannedRow(number, given, member.organization, member, unchanged)
 
 
 # ---- Writing ---------------------------------------------------------------------------------

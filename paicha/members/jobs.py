@@ -39,7 +39,12 @@ def _store_plan(plan: ImportPlan) -> dict:
         for p in plan.creates[:PREVIEW_ROWS]
     ]
     preview += [
-        {"row": p.row, "action": "更新", "name": p.name, "org": p.organization.name}
+        {
+            "row": p.row,
+            "action": "未改动" if p.unchanged else "更新",
+            "name": p.name,
+            "org": p.organization.name,
+        }
         for p in plan.updates[: max(0, PREVIEW_ROWS - len(preview))]
     ]
     return {

@@ -139,3 +139,17 @@ def test_command_counts_the_members_changed_and_those_left_as_they_were(
     assert "导入完成：新增 0 人，更新 1 人，1 人与名册一致未改动（读取 2 行）" in (
         capsys.readouterr().out
     )
+
+
+def test_check_preview_says_which_stored_members_the_file_changes(tree, personas, stored):
+    from paicha.members.importing import plan_import
+    from paicha.members.jobs import _store_plan
+
+    plan = plan_import(
+        content=roster(wang_unit="化学院"),
+        filename="名册.csv",
+        organization=tree.branch_a1,
+        acting_user=personas["worker_a1"],
+    )
+    preview = [(p["name"], p["action"]) for p in _store_plan(plan)["preview"]]
+    assert preview == [("张伟", "未改动"), ("王芳", "更新")]
