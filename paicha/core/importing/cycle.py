@@ -120,6 +120,8 @@ class Plan:
     rows_read: int = 0
     accepted: list[tuple[int, Any]] = field(default_factory=list)
     accepted_count: int = 0
+    # The row number of every accepted row, those a commit streamed past the preview too.
+    accepted_rows: list[int] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     refused_rows: set[int] = field(default_factory=set)
@@ -137,6 +139,7 @@ class Plan:
 
     def accept(self, number: int, item: Any, *, streamed: bool = False) -> None:
         self.accepted_count += 1
+        self.accepted_rows.append(number)
         if not streamed or len(self.accepted) < PREVIEW_ROWS:
             self.accepted.append((number, item))
 
@@ -386,8 +389,11 @@ def _plan(
             plan.accept(row.number, item, streamed=streamed)
     importer.check_rows(plan)
     if plan.refused_rows:
-        plan.accepted = [(n, item) for n, item in plan.accepted if n not in plan.refused_rows]
-        plan.accepted_count = len(plan.accepted)
+        # Rows refused by the checks across rows: out of the list and out of the count (which
+        # also holds the streamed rows the list no longer keeps).
+        refused = plan.refused_rows
+        plan.accepted = [(n, item) for n, item in plan.accepted if n not in refused]
+        plan.accepted_count = sum(1 for n in plan.accepted_rows if n not in refused)
     plan.errors.sort(key=lambda error: error.row)  # cell errors were listed before the rules'
     progress("check", total, total)
     return plan

@@ -307,3 +307,21 @@ def test_the_dry_run_streams_nothing():
     importer.open_stream()
     plan = plan_import(importer, content=GOOD, filename="进程.xlsx")
     assert importer.streamed == [] and len(plan.accepted) == 3
+
+
+@pytest.mark.django_db
+def test_a_refused_commit_counts_every_row_that_passed_beyond_the_preview(monkeypatch):
+    from paicha.core.importing import cycle
+
+    monkeypatch.setattr(cycle, "PREVIEW_ROWS", 2)
+
+    class CheckedAcross(StreamedHeartbeatImport):
+        def check_rows(self, plan):  # a check across rows refuses the last row
+            plan.refuse_row(7, "worker", "与其他登记冲突", "w5")
+
+    rows = [(f"w{n}", 100 + n, "a") for n in range(1, 6)]
+    with pytest.raises(ImportRejected) as exc:
+        import_commit(CheckedAcross(), content=sheet(*rows), filename="进程.xlsx")
+    plan = exc.value.plan
+    # Five rows passed their rule, one was refused across rows: four, though two are listed.
+    assert (plan.accepted_count, len(plan.accepted)) == (4, 2)
