@@ -170,7 +170,7 @@ def dashboard_data(members, *, org, as_of: datetime.date, page_number=None) -> d
     branches = [built[pk] for pk in page.object_list]
     top = [built[pk] for pk in ranked[:20]]
 
-    found = searches.counts_by_reason(org=org, as_of=as_of)
+    found = searches.searches().counts_by_reason(org=org, as_of=as_of)
     reasons = [
         {
             "code": c.value,

@@ -7,7 +7,6 @@ evidence does not import it: cases registers these three reads when it starts (c
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,7 +36,3 @@ def searches() -> Searches:
     if _registered is None:
         raise ImproperlyConfigured("失联党员查找（cases）应用未安装：失联名单无法显示查找情况")
     return _registered
-
-
-def counts_by_reason(*, org, as_of: datetime.date) -> dict[str, int]:
-    return searches().counts_by_reason(org=org, as_of=as_of)

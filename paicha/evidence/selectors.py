@@ -333,26 +333,29 @@ def off_roster_on(as_of: datetime.date) -> QuerySet:
     return Member.objects.exclude(status__in=ON_ROSTER).exclude(status_date__gt=as_of)
 
 
+def _running_stretches(org, as_of: datetime.date) -> QuerySet:
+    """The stretches of org's subtree running on as_of whose member is on the roster of as_of:
+    a range of the subtree on the stretches' own index, the roster checked against the few
+    members who have left it instead of a lookup of every member."""
+    catch_up_soon()
+    return EvidenceGap.objects.filter(subtree_q(org.path), _running_on(as_of, prefix="")).exclude(
+        member_id__in=off_roster_on(as_of).values("pk")
+    )
+
+
 def lost_stretches(org, *, as_of: datetime.date) -> QuerySet:
     """The stretch that makes each member of org's subtree 失联 on as_of (on the roster of
     as_of; one stretch per member, they do not overlap): the same members as
-    ``lost_members(Member.objects.in_subtree(org), as_of=as_of)`` (tested), read from the
-    stretches' index, the roster checked against the few members who have left it instead of
-    a lookup of every lost member. For counts at the top of a province."""
-    catch_up_soon()
-    return EvidenceGap.objects.filter(
-        subtree_q(org.path), _running_on(as_of, prefix=""), lost_on__lte=as_of
-    ).exclude(member_id__in=off_roster_on(as_of).values("pk"))
+    ``lost_members(Member.objects.in_subtree(org), as_of=as_of)`` (tested), without a lookup
+    of every lost member. For counts at the top of a province."""
+    return _running_stretches(org, as_of).filter(lost_on__lte=as_of)
 
 
 def unverified_stretches(org, *, as_of: datetime.date) -> QuerySet:
     """The running stretch of each member of org's subtree on the roster of as_of who is 无记录
     待核实 on as_of (lost or not yet): the same members as ``unverified_members`` of the
-    subtree, read as ``lost_stretches`` is."""
-    catch_up_soon()
-    return EvidenceGap.objects.filter(
-        subtree_q(org.path), _running_on(as_of, prefix=""), unverified=True, start__lte=as_of
-    ).exclude(member_id__in=off_roster_on(as_of).values("pk"))
+    subtree."""
+    return _running_stretches(org, as_of).filter(unverified=True, start__lte=as_of)
 
 
 def lost_counts_by_day(org, days: list[datetime.date]) -> list[int]:
