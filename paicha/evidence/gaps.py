@@ -347,10 +347,6 @@ def catch_up_soon() -> None:
         if not inline:
             _found_current_at = now
         return
-    newest = Member.objects.aggregate(n=Max("id"))["n"] or 0
-    mark = GapWatermark.objects.filter(pk=1).values_list("members_up_to", flat=True).first()
-    if mark is not None and mark >= newest:
-        return
     if catch_up_under_way():
         return  # queued or running: the page does not write beside it (SQLite would wait)
     try:
